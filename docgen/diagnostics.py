@@ -1,0 +1,217 @@
+"""One diagnostic model for every stage, and the styles it is rendered in.
+
+A stage never prints and never exits: it returns `Diagnostic`s, and the caller picks a
+renderer — `render_text` for people, `render_github` for workflow annotations,
+`render_json` and `render_junit` for machines, `render_summary` for a step summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from xml.etree import ElementTree as ET
+
+__all__ = [
+    "Diagnostic",
+    "Location",
+    "Severity",
+    "count",
+    "render",
+    "render_github",
+    "render_json",
+    "render_junit",
+    "render_summary",
+    "render_text",
+    "sort_key",
+    "strict",
+]
+
+
+class Severity(StrEnum):
+    """How bad a diagnostic is: errors fail a check, warnings fail it under `--strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in one of the user's files: a path relative to the project root, and lines.
+
+    Lines are 1-based; `line` is None when only the file is known.
+    """
+
+    path: str
+    line: int | None = None
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: a stable code (`DG201`), a severity, a message, where, and how to fix it."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    stage: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape used by `report.json`, `docgen check --format json` and dumps."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "file": loc.path if loc else None,
+            "line": loc.line if loc else None,
+            "end_line": loc.end_line if loc else None,
+            "hint": self.hint,
+            "stage": self.stage,
+        }
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
+    """Order diagnostics by file, then line, then code, so output is stable."""
+    loc = diagnostic.location
+    return (loc.path if loc else "", (loc.line or 0) if loc else 0, diagnostic.code)
+
+
+def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """`--strict`: every warning becomes an error; infos stay infos."""
+    return [
+        Diagnostic(d.code, Severity.ERROR, d.message, d.location, d.hint, d.stage)
+        if d.severity is Severity.WARNING
+        else d
+        for d in diagnostics
+    ]
+
+
+def count(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
+    """Counts by severity, every severity present (zero when none)."""
+    counts = Counter(str(d.severity) for d in diagnostics)
+    return {str(s): counts.get(str(s), 0) for s in Severity}
+
+
+def render_text(diagnostics: Sequence[Diagnostic]) -> str:
+    """`path:line: error[DG201]: message`, then an indented hint line when there is one."""
+    lines: list[str] = []
+    for d in diagnostics:
+        where = f"{d.location}: " if d.location else ""
+        lines.append(f"{where}{d.severity}[{d.code}]: {d.message}")
+        if d.hint:
+            lines.append(f"  hint: {d.hint}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: `::error file=…,line=…,title=DG201::message`."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    out: list[str] = []
+    for d in diagnostics:
+        props: list[str] = []
+        if d.location:
+            props.append(f"file={_escape_property(d.location.path)}")
+            if d.location.line is not None:
+                props.append(f"line={d.location.line}")
+            if d.location.end_line is not None:
+                props.append(f"endLine={d.location.end_line}")
+        props.append(f"title={_escape_property(d.code)}")
+        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        out.append(f"::{level[d.severity]} {','.join(props)}::{_escape_data(message)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """`{"diagnostics": [...], "counts": {...}}`, indented."""
+    payload = {"diagnostics": [d.to_dict() for d in diagnostics], "counts": count(diagnostics)}
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) -> str:
+    """JUnit XML: one test suite per stage, one failing test case per error or warning.
+
+    A stage with no problem still shows one passing case, so CI dashboards count it.
+    """
+    names = list(dict.fromkeys([*stages, *(d.stage or "docgen" for d in diagnostics)]))
+    root = ET.Element("testsuites", name="docgen")
+    for name in names:
+        found = [
+            d
+            for d in diagnostics
+            if (d.stage or "docgen") == name and d.severity is not Severity.INFO
+        ]
+        failures = sum(d.severity is Severity.ERROR for d in found)
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=name,
+            tests=str(max(len(found), 1)),
+            failures=str(failures),
+            errors="0",
+        )
+        if not found:
+            ET.SubElement(suite, "testcase", classname=name, name=f"{name}: no problems")
+        for d in found:
+            case = ET.SubElement(
+                suite, "testcase", classname=name, name=f"{d.code} {d.location or ''}".strip()
+            )
+            tag = "failure" if d.severity is Severity.ERROR else "system-out"
+            element = ET.SubElement(case, tag)
+            if tag == "failure":
+                element.set("message", d.message)
+                element.set("type", d.code)
+            element.text = render_text([d])
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> str:
+    """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of findings."""
+    counts = count(diagnostics)
+    lines = [
+        f"## {title}",
+        "",
+        f"**{counts['error']}** errors, **{counts['warning']}** warnings, "
+        f"**{counts['info']}** notes.",
+        "",
+    ]
+    shown = [d for d in diagnostics if d.severity is not Severity.INFO]
+    if shown:
+        lines += ["| Severity | Where | Code | Message |", "|---|---|---|---|"]
+        lines += [
+            f"| {d.severity} | `{d.location or '-'}` | {d.code} | {_cell(d.message)} |"
+            for d in shown
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+FORMATS = {"text": render_text, "github": render_github, "json": render_json}
+
+
+def render(diagnostics: Sequence[Diagnostic], fmt: str, stages: Sequence[str] = ()) -> str:
+    """Render in one of the CLI's formats: text, github, json or junit."""
+    if fmt == "junit":
+        return render_junit(diagnostics, stages)
+    return FORMATS[fmt](diagnostics)

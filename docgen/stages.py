@@ -1,0 +1,58 @@
+"""The registry of stages: what each one contributes to a build, in pipeline order.
+
+A stage is a handful of plain functions over plain data; any may be missing:
+
+- `generate(config)` makes pages, assets and a model from the stage's sources;
+- `transform(config, document)` rewrites a page's Markdown before it is rendered;
+- `check(config, documents)` reads every page of the site (hand-written and generated);
+- `check_site(config, site_dir)` reads the built site;
+- `dump(config, args)` returns the stage's JSON model for `docgen dump STAGE`.
+
+A stage runs when its config section is not None (`pipelines: false` turns it off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.config import DocgenConfig
+from docgen.model import Document, StageResult
+
+__all__ = ["STAGES", "Stage", "enabled", "names"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage's entry points (see the module docstring)."""
+
+    name: str
+    generate: Callable[[DocgenConfig], StageResult] | None = None
+    transform: Callable[[DocgenConfig, Document], str] | None = None
+    check: Callable[[DocgenConfig, Sequence[Document]], StageResult] | None = None
+    check_site: Callable[[DocgenConfig, Path], StageResult] | None = None
+    dump: Callable[[DocgenConfig, Sequence[str]], Mapping[str, object]] | None = None
+
+
+def _registry() -> tuple[Stage, ...]:
+    # Imported here so that `import docgen.stages` stays cheap for tools that only list names.
+    stages: list[Stage] = []
+    return tuple(stages)
+
+
+STAGES: tuple[Stage, ...] = _registry()
+
+
+def names() -> list[str]:
+    """The names of every stage this docgen has, in pipeline order."""
+    return [stage.name for stage in STAGES]
+
+
+def enabled(config: DocgenConfig, only: Sequence[str] | None = None) -> list[Stage]:
+    """The stages to run: configured (section not None) and, if given, named in `only`."""
+    return [
+        stage
+        for stage in STAGES
+        if getattr(config, stage.name, None) is not None and (not only or stage.name in only)
+    ]
