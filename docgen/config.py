@@ -33,6 +33,12 @@ class ApiConfig:
     min_coverage: float = 0.0
     timeout: float = 60.0
     inventories: tuple[str, ...] = ()
+    # Folders (relative to the root) put first on the workers' import path, before
+    # `src/` and the root; `jobs` extraction workers (0 = one per core); the site's
+    # `use_directory_urls`, which objects.inv's URLs depend on.
+    paths: tuple[str, ...] = ()
+    jobs: int = 0
+    use_directory_urls: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,15 @@ class LinksConfig:
     exclude: tuple[str, ...] = ()
     accept: tuple[int, ...] = (200, 203, 206)
     cache_max_age: int = 86_400
+    # Politeness: at most `per_host` requests in flight to one host, started at least
+    # `min_interval` seconds apart; `max_workers` requests in flight over all hosts.
+    per_host: int = 2
+    min_interval: float = 0.1
+    max_workers: int = 16
+    backoff: float = 0.5
+    retry_after_max: float = 30.0
+    max_redirects: int = 10
+    fragments_external: bool = False
 
 
 @dataclass(frozen=True, slots=True)

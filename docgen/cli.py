@@ -1,0 +1,275 @@
+"""The `docgen` command: build, check, serve, dump, setup.
+
+Exit codes: 0 clean, 1 problems found, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from docgen import __version__
+from docgen import run as runner
+from docgen import stages as stage_registry
+from docgen.config import DocgenConfig
+from docgen.diagnostics import Diagnostic, Severity, count, render, render_summary, strict
+
+__all__ = ["main"]
+
+EXAMPLES = """\
+examples:
+  docgen build --strict             build the site into site/, run every check
+  docgen check --format github      check only (for pull requests), annotations on the diff
+  docgen check --only pipelines,diagrams --offline
+  docgen check --only links --site site/   check an already built site
+  docgen serve                      live preview; generated pages follow their sources
+  docgen dump pipelines             the pipelines model as JSON
+  docgen setup                      install the pinned Mermaid into the user cache (once)
+"""
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in mkdocs.yml: exit 2 with one clear message."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="docgen",
+        description="Build, check and publish a project's documentation: API, pipelines, "
+        "diagrams, examples and links.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"docgen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml path"
+        )
+        sub.add_argument("--offline", action="store_true", help="never contact the network")
+
+    def checks(sub: argparse.ArgumentParser) -> None:
+        common(sub)
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument(
+            "--format",
+            choices=("text", "github", "json", "junit"),
+            default="text",
+            help="how to print the findings (default: text)",
+        )
+        sub.add_argument("-o", "--output", type=Path, help="write the findings to a file")
+        sub.add_argument("-j", "--jobs", type=int, help="examples: pages run in parallel")
+        sub.add_argument("--no-cache", action="store_true", help="ignore cached results")
+        sub.add_argument(
+            "--no-diagram-validation",
+            action="store_true",
+            help="do not validate Mermaid diagrams (the report says so)",
+        )
+
+    build = commands.add_parser("build", help="build the site and run every check")
+    checks(build)
+    check = commands.add_parser("check", help="run the checks without publishing anything")
+    checks(check)
+    check.add_argument("--only", help="comma-separated stages, e.g. pipelines,links")
+    check.add_argument("--site", type=Path, help="check this built site instead of building")
+    check.add_argument("--update", action="store_true", help="examples: rewrite expected output")
+    serve = commands.add_parser("serve", help="live preview with mkdocs serve")
+    common(serve)
+    serve.add_argument("-a", "--dev-addr", help="address to serve on (default 127.0.0.1:8000)")
+    dump = commands.add_parser("dump", help="print a stage's model as JSON")
+    common(dump)
+    dump.add_argument("stage", help="the stage: " + ", ".join(stage_registry.names()))
+    dump.add_argument("args", nargs="*", help="stage arguments (paths, modules)")
+    setup = commands.add_parser("setup", help="install what docgen needs (pinned Mermaid)")
+    setup.add_argument("--offline", action="store_true", help="only check, never install")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with `argv` (default: the process arguments); return the exit code."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(_COMMANDS[args.command](args))
+    except UsageError as exc:
+        print(f"docgen: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _only(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    known = stage_registry.names()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown stage {unknown[0]!r} in --only; stages: {', '.join(known)}")
+    return names
+
+
+def _adjust(args: argparse.Namespace) -> Callable[[DocgenConfig], DocgenConfig]:
+    def adjust(config: DocgenConfig) -> DocgenConfig:
+        config = replace(config, offline=config.offline or args.offline)
+        if config.examples is not None:
+            examples = config.examples
+            if args.jobs is not None:
+                examples = replace(examples, jobs=args.jobs)
+            if args.no_cache:
+                examples = replace(examples, cache=False)
+            if getattr(args, "update", False) and hasattr(examples, "update"):
+                examples = replace(examples, update=True)  # type: ignore[call-arg]
+            config = replace(config, examples=examples)
+        if args.no_diagram_validation and config.diagrams is not None:
+            config = replace(config, diagrams=replace(config.diagrams, validate=False))
+        return config
+
+    return adjust
+
+
+def _emit(args: argparse.Namespace, diagnostics: list[Diagnostic], stages: Sequence[str]) -> int:
+    """Print or write the findings in the chosen format; return the exit code they mean."""
+    if args.strict:
+        diagnostics = strict(diagnostics)
+    shown = diagnostics if args.format in ("json", "junit") else _visible(diagnostics)
+    text = render(shown, args.format, stages)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    elif text:
+        sys.stdout.write(text)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with Path(summary_path).open("a", encoding="utf-8") as summary:
+            summary.write(render_summary(diagnostics) + "\n")
+    return 1 if count(diagnostics)["error"] else 0
+
+
+def _visible(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Text and annotations show errors and warnings; notes only when nothing else is said."""
+    loud = [d for d in diagnostics if d.severity is not Severity.INFO]
+    return loud if loud else diagnostics
+
+
+def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
+    from docgen import mkdocs_plugin as engine  # noqa: PLC0415 - MkDocs loads only when needed
+
+    start = time.perf_counter()
+    if args.offline:
+        os.environ["DOCGEN_OFFLINE"] = "1"
+    try:
+        outcome = engine.build_site(
+            args.config_file,
+            strict=args.strict,
+            site_dir=site_dir,
+            only=_only(getattr(args, "only", None)),
+            adjust=_adjust(args),
+        )
+    except engine.ConfigProblem as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        os.environ.pop("DOCGEN_OFFLINE", None)
+    code = _emit(args, list(outcome.diagnostics), outcome.stages)
+    counts = count(strict(outcome.diagnostics) if args.strict else outcome.diagnostics)
+    where = f" into {outcome.site_dir}" if args.command == "build" else ""
+    if outcome.aborted:
+        print(f"docgen: {outcome.aborted}", file=sys.stderr)
+        code = 1
+    print(
+        f"docgen: {args.command}{where}: "
+        f"{counts['error']} errors, {counts['warning']} warnings "
+        f"({time.perf_counter() - start:.1f} s)",
+        file=sys.stderr,
+    )
+    return code
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """`docgen build`: generate, build the site, run the checks, write the report."""
+    return _build(args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """`docgen check`: the same checks, into a temporary site (or on `--site DIR`)."""
+    if args.site is not None:
+        return _check_site(args)
+    with tempfile.TemporaryDirectory(prefix="docgen-check-") as tmp:
+        return _build(args, site_dir=Path(tmp))
+
+
+def _check_site(args: argparse.Namespace) -> int:
+    if not args.site.is_dir():
+        raise UsageError(f"--site {args.site}: no such folder")
+    config = _adjust(args)(_config(args))
+    only = _only(args.only)
+    results = runner.check_site(config, args.site.resolve(), only)
+    diagnostics = [d for r in results for d in r.diagnostics]
+    return _emit(args, diagnostics, [r.stage for r in results])
+
+
+def _config(args: argparse.Namespace) -> DocgenConfig:
+    from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+
+    try:
+        return engine.load_docgen_config(args.config_file, offline=args.offline)
+    except engine.ConfigProblem as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`docgen serve`: `mkdocs serve` with the plugin."""
+    from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+
+    try:
+        engine.serve_site(args.config_file, dev_addr=args.dev_addr, offline=args.offline)
+    except engine.ConfigProblem as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    """`docgen dump STAGE [ARGS]`: the stage's JSON model on stdout."""
+    stage = next((s for s in stage_registry.STAGES if s.name == args.stage), None)
+    if stage is None or stage.dump is None:
+        can = [s.name for s in stage_registry.STAGES if s.dump is not None]
+        raise UsageError(f"no dump for stage {args.stage!r}; stages with one: {', '.join(can)}")
+    config = _config(args)
+    if getattr(config, stage.name, None) is None:  # turned off in mkdocs.yml: dump defaults
+        from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+
+        config = replace(config, **{stage.name: engine._SECTIONS[stage.name]()})
+    json.dump(stage.dump(config, args.args), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """`docgen setup`: install the pinned Mermaid (and anything else docgen needs) once."""
+    if "diagrams" not in stage_registry.names():
+        print("docgen: nothing to set up", file=sys.stderr)
+        return 0
+    from docgen.diagrams import setup  # noqa: PLC0415
+
+    result = setup.install(offline=args.offline)
+    print(f"docgen: {result.message}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+_COMMANDS = {
+    "build": cmd_build,
+    "check": cmd_check,
+    "serve": cmd_serve,
+    "dump": cmd_dump,
+    "setup": cmd_setup,
+}

@@ -1,0 +1,643 @@
+"""The ONE module that touches MkDocs: it adapts docgen's stages to MkDocs 1.6 events.
+
+    on_config      mkdocs.yml's `docgen:` section → a frozen `DocgenConfig`
+    on_files       stages generate pages (virtual files) and assets
+    on_nav/on_page_markdown   generated sections in the nav; stage transforms; pages recorded
+    on_env         checks over every page's Markdown
+    on_post_build  checks over the built site; report.json; the quality page
+    on_serve       `mkdocs serve` watches every stage's sources
+
+Moving to another engine means rewriting this module (and `build_site`/`serve_site`), not
+the stages. The CLI reaches MkDocs only through the functions at the bottom.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+import typing
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import config_options as c
+from mkdocs.config.base import (
+    BaseConfigOption,
+    Config,
+    ConfigErrors,
+    ConfigWarnings,
+    LegacyConfig,
+    ValidationError,
+)
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page as MkPage
+from mkdocs.utils import nest_paths
+
+from docgen import config as cfg
+from docgen import report as reporting
+from docgen import run, stages
+from docgen.diagnostics import Diagnostic, Location, Severity, count, render_text, strict
+from docgen.model import Document, StageResult
+
+__all__ = ["BuildOutcome", "DocgenPlugin", "build_site", "load_docgen_config", "serve_site"]
+
+log = logging.getLogger("mkdocs.plugins.docgen")
+
+QUALITY_PAGE = "quality/index.md"
+_SECTIONS: dict[str, type[Any]] = {
+    "api": cfg.ApiConfig,
+    "pipelines": cfg.PipelinesConfig,
+    "diagrams": cfg.DiagramsConfig,
+    "examples": cfg.ExamplesConfig,
+    "links": cfg.LinksConfig,
+}
+
+
+# --- config: the schema is derived from docgen's dataclasses, validated by MkDocs' options ---
+
+
+def _option(hint: object, default: object) -> BaseConfigOption[Any]:
+    """The MkDocs option type for a dataclass field's type hint."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Literal:
+        return c.Choice(args, default=default)
+    if origin is tuple:
+        return c.ListOfItems(_option(args[0], None), default=list(typing.cast(tuple[Any], default)))
+    if type(None) in args:  # X | None
+        (inner,) = (a for a in args if a is not type(None))
+        return c.Optional(_option(inner, None))
+    kinds: type | tuple[type, ...] = (int, float) if hint is float else typing.cast(type, hint)
+    if default is None:
+        return c.Type(kinds)
+    return c.Type(kinds, default=default)
+
+
+def _schema(section: type[Any]) -> tuple[tuple[str, BaseConfigOption[Any]], ...]:
+    hints = typing.get_type_hints(section)
+    # A schema as data, not class attributes: a key such as `validate` must not shadow a method.
+    return tuple(
+        (f.name, _option(hints[f.name], None if f.default is MISSING else f.default))
+        for f in fields(section)
+    )
+
+
+class _Section(BaseConfigOption[object]):
+    """A stage's section: a mapping of its options, `true`/absent for defaults, `false` for off.
+
+    Validated by MkDocs' option types; an unknown key is an error naming it (MkDocs itself
+    would only warn, and a typo must not pass silently).
+    """
+
+    def __init__(self, section: type[Any]) -> None:
+        super().__init__()
+        self.schema = _schema(section)
+        self.default = None
+        self._config_file_path: str | None = None
+
+    def pre_validation(self, config: Config, key_name: str) -> None:
+        self._config_file_path = config.config_file_path
+
+    def run_validation(self, value: object) -> object:
+        if value is False:
+            return False
+        if value is None or value is True:
+            value = {}
+        if not isinstance(value, dict):
+            raise ValidationError(
+                f"expected a mapping of options, true or false, got {type(value).__name__}"
+            )
+        section = LegacyConfig(self.schema, config_file_path=self._config_file_path)
+        section.load_dict(value)
+        failed, warnings = section.validate()
+        for key, message in warnings:
+            if "Unrecognised configuration name" in str(message):
+                failed.append((key, ValidationError(f"unknown option {key!r}")))
+            else:
+                self.warnings.append(f"Sub-option {key!r}: {message}")
+        if failed:
+            key, error = failed[0]
+            raise ValidationError(f"Sub-option {key!r}: {error}")
+        return section
+
+
+class DocgenPluginConfig(Config):  # type: ignore[no-untyped-call]
+    """The `docgen:` plugin section of mkdocs.yml (see the configuration guide)."""
+
+    api = _Section(cfg.ApiConfig)
+    pipelines = _Section(cfg.PipelinesConfig)
+    diagrams = _Section(cfg.DiagramsConfig)
+    examples = _Section(cfg.ExamplesConfig)
+    links = _Section(cfg.LinksConfig)
+    quality_page = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/docgen")
+
+
+def _section(section: type[Any], value: object) -> object | None:
+    if value is False:
+        return None
+    if value is None:
+        return typing.cast(object, section())
+    assert isinstance(value, LegacyConfig)
+    hints = typing.get_type_hints(section)
+    kwargs = {
+        f.name: tuple(value[f.name])
+        if typing.get_origin(hints[f.name]) is tuple
+        else (float(value[f.name]) if hints[f.name] is float else value[f.name])
+        for f in fields(section)
+        if value[f.name] is not None or f.default is None
+    }
+    return typing.cast(object, section(**kwargs))
+
+
+def _default_packages(root: Path) -> tuple[str, ...]:
+    api = next((s for s in stages.STAGES if s.name == "api"), None)
+    if api is None:
+        return ()
+    from docgen.api import default_packages  # noqa: PLC0415 - only when the API stage exists
+
+    return default_packages(root)
+
+
+def to_docgen_config(mkdocs: MkDocsConfig, plugin: DocgenPluginConfig) -> cfg.DocgenConfig:
+    """Build docgen's frozen config from MkDocs' validated config and the plugin section."""
+    root = Path(mkdocs.config_file_path or "mkdocs.yml").resolve().parent
+    sections = {name: _section(kind, plugin[name]) for name, kind in _SECTIONS.items()}
+    api = sections["api"]
+    if isinstance(api, cfg.ApiConfig) and not api.packages:
+        packages = _default_packages(root)
+        sections["api"] = replace(api, packages=packages) if packages else None
+    return cfg.DocgenConfig(
+        root=root,
+        docs_dir=Path(mkdocs.docs_dir),
+        site_dir=Path(mkdocs.site_dir),
+        site_name=mkdocs.site_name,
+        repo_url=(mkdocs.repo_url or "").rstrip("/") or None,
+        site_url=mkdocs.site_url,
+        edit_uri=mkdocs.edit_uri,
+        offline=os.environ.get("DOCGEN_OFFLINE", "") not in ("", "0"),
+        cache_dir=root / plugin.cache_dir,
+        quality_page=plugin.quality_page,
+        **sections,  # type: ignore[arg-type]
+    )
+
+
+# --- the plugin ---
+
+
+@dataclass(slots=True)
+class RunOptions:
+    """What the CLI asks of one build (plain `mkdocs build` uses the defaults)."""
+
+    only: Sequence[str] | None = None
+    adjust: Callable[[cfg.DocgenConfig], cfg.DocgenConfig] | None = None
+    log_diagnostics: bool = True
+    strict: bool = False
+
+
+@dataclass(slots=True)
+class _Build:
+    """Per-build state: reset in on_config."""
+
+    config: cfg.DocgenConfig
+    results: list[StageResult] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
+    page_sources: dict[str, str] = field(default_factory=dict)
+    extra: list[Diagnostic] = field(default_factory=list)
+    nav: Navigation | None = None
+    env: Any = None
+    started: float = field(default_factory=time.perf_counter)
+    report: dict[str, object] = field(default_factory=dict)
+
+
+class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-call]
+    """MkDocs plugin `docgen`: runs docgen's stages inside `mkdocs build` and `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self.options = RunOptions()
+        self.cache = run.StageCache()
+        self.build: _Build | None = None
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Validate the section; unknown keys are errors that name the key, not warnings."""
+        errors, warnings = super().load_config(options, config_file_path)
+        unknown = [(k, m) for k, m in warnings if "Unrecognised configuration name" in m]
+        return [*errors, *((k, ValidationError(m)) for k, m in unknown)], [
+            w for w in warnings if w not in unknown
+        ]
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Present so MkDocs keeps this plugin (and its stage cache) across `serve` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Turn the plugin section into a `DocgenConfig` and enable the Markdown we need."""
+        docgen = to_docgen_config(config, self.config)
+        if self.options.adjust is not None:
+            docgen = self.options.adjust(docgen)
+        self.build = _Build(docgen)
+        for name, options in _markdown_extensions(docgen).items():
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+            config.mdx_configs.setdefault(name, options)
+        return config
+
+    @property
+    def _state(self) -> _Build:
+        assert self.build is not None, "on_config runs first"
+        return self.build
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add every stage's generated pages and assets as virtual files."""
+        state = self._state
+        state.results = run.generate(state.config, self.options.only, self.cache)
+        generated: list[tuple[str, tuple[str, ...], str]] = []
+        for result in state.results:
+            for page in result.pages:
+                if files.get_file_from_path(page.path) is not None:
+                    state.extra.append(_clash(state.config, page.path, result.stage))
+                    continue
+                files.append(File.generated(config, page.path, content=page.markdown))
+                generated.append((page.path, page.nav, page.title))
+                state.page_sources[page.path] = page.source or f"(generated by {result.stage})"
+            for asset in result.assets:
+                existing = files.get_file_from_path(asset.dest)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
+            config.extra_javascript.extend(
+                js for js in result.extra_javascript if js not in config.extra_javascript
+            )
+            config.extra_css.extend(css for css in result.extra_css if css not in config.extra_css)
+        if state.config.quality_page and files.get_file_from_path(QUALITY_PAGE) is None:
+            files.append(File.generated(config, QUALITY_PAGE, content=_PENDING))
+            generated.append((QUALITY_PAGE, (), "Documentation quality"))
+            state.page_sources[QUALITY_PAGE] = "(generated by docgen)"
+        config.nav = _with_generated(config.nav, files, generated)
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Remember the navigation: the quality page is rendered again after the checks."""
+        self._state.nav = nav
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Record each page as a `Document` and apply the stages' transforms."""
+        state = self._state
+        path = page.file.src_uri
+        if path == QUALITY_PAGE and path in state.page_sources:
+            return markdown
+        generated = path in state.page_sources
+        source = (
+            state.page_sources[path]
+            if generated
+            else state.config.relative(Path(page.file.abs_src_path or path))
+        )
+        document = Document(path, markdown, source, generated)
+        state.documents[path] = document
+        return run.transform(state.config, document, self.options.only)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page's Markdown is known now: run the page checks."""
+        state = self._state
+        state.env = env
+        state.results += run.check(state.config, list(state.documents.values()), self.options.only)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Check the built site, write report.json, and render the quality page for real."""
+        state = self._state
+        site_dir = Path(config.site_dir)
+        state.config.cache_dir.mkdir(parents=True, exist_ok=True)
+        state.results += run.check_site(state.config, site_dir, self.options.only)
+        found = [d for r in state.results for d in r.diagnostics] + state.extra
+        final = strict(found) if self.options.strict else found
+        state.report = reporting.build_report(
+            state.results,
+            diagnostics=final,
+            seconds=time.perf_counter() - state.started,
+            offline=state.config.offline,
+            strict=self.options.strict or bool(config.strict),
+            available=[*_SECTIONS, *stages.names()],
+            disabled=[n for n in _SECTIONS if getattr(state.config, n) is None],
+        )
+        reporting.write_report(site_dir / "report.json", state.report)
+        _rerender(config, state, QUALITY_PAGE, reporting.quality_page(state.report))
+        if self.options.log_diagnostics:
+            for diagnostic in final:
+                log.log(_LEVEL[diagnostic.severity], render_text([diagnostic]).rstrip())
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        """Watch every stage's sources, so generated pages follow edits live."""
+        for path in sorted({p for r in self._state.results for p in r.watch}):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+_LEVEL = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: 10}
+_PENDING = "# Documentation quality\n\nThe checks have not run yet.\n"
+
+
+def _markdown_extensions(config: cfg.DocgenConfig) -> dict[str, dict[str, Any]]:
+    """The Markdown extensions generated pages rely on (headings with ids, tables, fences)."""
+    extensions: dict[str, dict[str, Any]] = {
+        "attr_list": {},
+        "tables": {},
+        "admonition": {},
+        "pymdownx.details": {},
+        "toc": {"permalink": True},
+    }
+    if config.diagrams is not None and any(s.name == "diagrams" for s in stages.STAGES):
+        from docgen.diagrams import markdown_extensions  # noqa: PLC0415
+
+        extensions.update(markdown_extensions())
+    else:
+        extensions["pymdownx.superfences"] = {}
+    return extensions
+
+
+def _clash(config: cfg.DocgenConfig, path: str, stage: str) -> Diagnostic:
+    return Diagnostic(
+        "DG101",
+        Severity.WARNING,
+        f"the {stage} stage generates '{path}', but the docs already have that page;"
+        " the hand-written page is kept",
+        Location(config.relative(config.docs_dir / path)),
+        hint="rename or remove the hand-written page to see the generated one",
+        stage=stage,
+    )
+
+
+NavItem = str | dict[str, Any]
+
+
+def _nav_paths(nav: Sequence[NavItem]) -> Iterator[str]:
+    for item in nav:
+        if isinstance(item, str):
+            yield item
+        else:
+            for value in item.values():
+                if isinstance(value, str):
+                    yield value
+                elif isinstance(value, list):
+                    yield from _nav_paths(value)
+
+
+def _with_generated(
+    nav: list[NavItem] | None, files: Files, generated: Sequence[tuple[str, tuple[str, ...], str]]
+) -> list[NavItem]:
+    """The nav with each generated page in its section (MkDocs' default nav when none is set)."""
+    paths = {p for p, _, _ in generated}
+    if nav is None:
+        user = [f.src_uri for f in files.documentation_pages() if f.src_uri not in paths]
+        nav = list(typing.cast(Callable[[list[str]], list[NavItem]], nest_paths)(user))
+    listed = set(_nav_paths(nav))
+    for path, section, title in generated:
+        if path in listed:
+            continue
+        level = nav
+        for name in section:
+            found = next((i for i in level if isinstance(i, dict) and name in i), None)
+            if found is None:
+                found = {name: []}
+                level.append(found)
+            level = found[name]
+        level.append({title: path})
+    return nav
+
+
+def _rerender(config: MkDocsConfig, state: _Build, path: str, markdown: str) -> None:
+    """Render one page again, after the build, with new Markdown (the quality page)."""
+    if state.nav is None:
+        return
+    page = next((p for p in state.nav.pages if p.file.src_uri == path), None)
+    if page is None or path not in state.page_sources:
+        return
+    page.markdown = markdown
+    files = Files([p.file for p in state.nav.pages])
+    page.render(config, files)
+    # MkDocs is pinned to 1.6.1, so its page writer is a stable thing to call.
+    mkdocs_build._build_page(page, config, [p.file for p in state.nav.pages], state.nav, state.env)
+
+
+# --- what the CLI calls: MkDocs stays behind these functions ---
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOutcome:
+    """A finished build: the report, the final diagnostics, and whether MkDocs aborted."""
+
+    report: dict[str, object]
+    diagnostics: tuple[Diagnostic, ...]
+    stages: tuple[str, ...]
+    site_dir: Path
+    aborted: str | None = None
+
+
+class ConfigProblem(Exception):
+    """mkdocs.yml cannot be used: missing, unreadable, invalid, or without the plugin."""
+
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+
+
+class _Capture(logging.Handler):
+    """Turns MkDocs' own warnings and errors into docgen diagnostics for the CLI."""
+
+    def __init__(self, plugin: DocgenPlugin) -> None:
+        super().__init__(logging.WARNING)
+        self.plugin = plugin
+        self.found: list[Diagnostic] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("mkdocs.plugins.docgen"):
+            return
+        message = record.getMessage()
+        where = _DOC_FILE.search(message)
+        location = None
+        state = self.plugin.build
+        if where and state is not None:
+            page = where.group(1)
+            source = state.page_sources.get(page)
+            location = Location(source or state.config.relative(state.config.docs_dir / page))
+        severity = Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING
+        self.found.append(Diagnostic("DG100", severity, message.strip(), location, stage="mkdocs"))
+
+
+def _load(path: Path, **overrides: Any) -> MkDocsConfig:
+    if not path.is_file():
+        raise ConfigProblem(
+            f"{path}: no such file"
+            + ("" if path.parent.is_dir() else f" (folder {path.parent} does not exist)")
+        )
+    try:
+        with _quiet():
+            return _load_config(str(path), **overrides)
+    except (ConfigurationError, Abort) as exc:
+        raise ConfigProblem(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigProblem(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _load_config(path: str, **overrides: Any) -> MkDocsConfig:
+    from mkdocs.config import load_config  # noqa: PLC0415
+
+    # MkDocs reports config errors through its logger and then raises Abort; collect the text.
+    capture = _Errors()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(capture)
+    try:
+        return load_config(path, **overrides)
+    except Abort as exc:
+        raise Abort("; ".join(capture.messages) or str(exc)) from None
+    finally:
+        logger.removeHandler(capture)
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _quiet:
+    """Keep MkDocs' chatter (INFO and lower) and its last-resort handler off the terminal."""
+
+    def __enter__(self) -> None:
+        self.logger = logging.getLogger("mkdocs")
+        self.saved = (self.logger.level, self.logger.propagate)
+        self.null = logging.NullHandler()
+        self.logger.addHandler(self.null)
+        self.logger.propagate = False
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.null)
+        self.logger.setLevel(self.saved[0])
+        self.logger.propagate = self.saved[1]
+
+
+def _plugin(config: MkDocsConfig, path: Path) -> DocgenPlugin:
+    plugin = config.plugins.get("docgen")
+    if not isinstance(plugin, DocgenPlugin):
+        raise ConfigProblem(
+            f"{path}: the docgen plugin is not enabled; add `- docgen` under `plugins:`"
+        )
+    return plugin
+
+
+def load_docgen_config(path: Path, *, offline: bool = False) -> cfg.DocgenConfig:
+    """Read mkdocs.yml and return docgen's config, as a build would see it."""
+    config = _load(path)
+    if offline:
+        os.environ["DOCGEN_OFFLINE"] = "1"
+    try:
+        return to_docgen_config(config, _plugin(config, path).config)
+    finally:
+        if offline:
+            del os.environ["DOCGEN_OFFLINE"]
+
+
+def build_site(
+    path: Path,
+    *,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    only: Sequence[str] | None = None,
+    adjust: Callable[[cfg.DocgenConfig], cfg.DocgenConfig] | None = None,
+) -> BuildOutcome:
+    """Build the site of mkdocs.yml at `path` with docgen's stages, collecting every finding.
+
+    MkDocs' own warnings become diagnostics too; `strict` turns all warnings into errors.
+    """
+    overrides: dict[str, Any] = {"site_dir": str(site_dir)} if site_dir else {}
+    config = _load(path, **overrides)
+    plugin = _plugin(config, path)
+    plugin.options = RunOptions(only=only, adjust=adjust, log_diagnostics=False, strict=strict)
+    capture = _Capture(plugin)
+    logger = logging.getLogger("mkdocs")
+    aborted = None
+    with _quiet():
+        logger.addHandler(capture)
+        try:
+            config.plugins.on_startup(command="build", dirty=False)
+            mkdocs_build.build(config)
+        except Abort as exc:
+            aborted = str(exc)
+        finally:
+            logger.removeHandler(capture)
+            config.plugins.on_shutdown()
+    state = plugin.build
+    mkdocs_found = strict_if(capture.found, strict)
+    if state is None or not state.report:
+        return BuildOutcome(
+            {},
+            tuple(mkdocs_found),
+            (),
+            Path(config.site_dir),
+            aborted or "the build did not finish",
+        )
+    diagnostics = [*mkdocs_found, *_report_diagnostics(state.report)]
+    report = dict(state.report)
+    if mkdocs_found:
+        report = _with_mkdocs(report, mkdocs_found, Path(config.site_dir))
+    ran = tuple(r.stage for r in reporting.merge(state.results))
+    return BuildOutcome(report, tuple(diagnostics), ran, Path(config.site_dir), aborted)
+
+
+def strict_if(found: list[Diagnostic], on: bool) -> list[Diagnostic]:
+    """`strict(found)` when `on`, else `found` unchanged."""
+    return strict(found) if on else found
+
+
+def _report_diagnostics(report: dict[str, object]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for d in typing.cast(list[dict[str, Any]], report["diagnostics"]):
+        location = Location(d["file"], d["line"], d["end_line"]) if d["file"] else None
+        out.append(
+            Diagnostic(
+                d["code"], Severity(d["severity"]), d["message"], location, d["hint"], d["stage"]
+            )
+        )
+    return out
+
+
+def _with_mkdocs(
+    report: dict[str, object], found: list[Diagnostic], site_dir: Path
+) -> dict[str, object]:
+    """Add MkDocs' own findings to a report, and rewrite report.json with them."""
+    every = [*found, *_report_diagnostics(report)]
+    report = {
+        **report,
+        "diagnostics": [d.to_dict() for d in every],
+        "counts": count(every),
+    }
+    reporting.write_report(site_dir / "report.json", report)
+    return report
+
+
+def serve_site(path: Path, *, dev_addr: str | None = None, offline: bool = False) -> None:
+    """`mkdocs serve` with the plugin: generated pages follow their sources live."""
+    from mkdocs.commands.serve import serve  # noqa: PLC0415
+
+    if offline:
+        os.environ["DOCGEN_OFFLINE"] = "1"
+    _load(path)  # a clear config error before the server starts
+    kwargs: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    serve(str(path), livereload=True, **kwargs)
