@@ -239,6 +239,10 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Present so MkDocs keeps this plugin (and its stage cache) across `serve` rebuilds."""
 
+    def on_shutdown(self) -> None:
+        """MkDocs keeps plugin objects for the process: the CLI's options end with its build."""
+        self.options = RunOptions()
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Turn the plugin section into a `DocgenConfig` and enable the Markdown we need."""
         docgen = to_docgen_config(config, self.config)
@@ -488,7 +492,7 @@ def _load(path: Path, **overrides: Any) -> MkDocsConfig:
         with _quiet():
             return _load_config(str(path), **overrides)
     except (ConfigurationError, Abort) as exc:
-        raise ConfigProblem(f"{path}: {exc}") from None
+        raise ConfigProblem(f"{path}: {' '.join(str(exc).split())}") from None
     except OSError as exc:
         raise ConfigProblem(f"{path}: cannot read: {exc.strerror}") from None
 
