@@ -137,4 +137,4 @@ def fake_stage(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStage]:
         dump=fake.dump,
     )
     monkeypatch.setattr(stages, "STAGES", (stage,))
-    yield fake
+    return fake

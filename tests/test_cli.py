@@ -9,8 +9,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-
 from conftest import FakeStage
+
 from docgen import __version__
 from docgen.cli import main
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -119,9 +119,7 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
             "pipeline",
         ),
         (
-            {
-                "mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      examples: {timeout: soon}\n"
-            },
+            {"mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      examples: {timeout: no}\n"},
             ["build"],
             "timeout",
         ),
@@ -172,7 +170,8 @@ def test_sections_can_be_turned_off(
     project: Project, fake_stage: FakeStage, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = project(
-        mkdocs="site_name: x\nplugins:\n  - docgen:\n      pipelines: false\n      quality_page: false\n"
+        mkdocs="site_name: x\nplugins:\n  - docgen:\n"
+        "      pipelines: false\n      quality_page: false\n"
     )
     code, _, err = run(capsys, "build", "-f", str(root / "mkdocs.yml"))
     assert code == 0, err
@@ -202,7 +201,7 @@ def test_check_site_only_checks_an_existing_site(
     root = project()
     (root / "built").mkdir()
     (root / "built" / "index.html").write_text("<p>hi</p>")
-    code, out, _ = run(
+    code, _out, _ = run(
         capsys, "check", "--site", str(root / "built"), "-f", str(root / "mkdocs.yml"), "--offline"
     )
     assert code == 0
@@ -276,7 +275,7 @@ def test_diagnostics_of_generated_pages_name_their_source(
         Page("fake/x.md", "X", "# X\n\nFIXME\n[a](nowhere.md)\n", ("Fake",), "sources/thing.txt"),
     )
     root = project()
-    code, out, _ = run(capsys, "build", "-f", str(root / "mkdocs.yml"))
+    _code, out, _ = run(capsys, "build", "-f", str(root / "mkdocs.yml"))
     assert "sources/thing.txt:3: warning[DG999]" in out
     assert "sources/thing.txt: warning[DG100]: Doc file 'fake/x.md'" in out
     generated = [d for d in fake_stage.documents if d.generated]

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import FakeStage
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import FakeStage
 from docgen import mkdocs_plugin
 from docgen.mkdocs_plugin import DocgenPlugin, build_site, load_docgen_config
 
@@ -89,7 +89,8 @@ def test_on_serve_watches_every_stage_source(project: Project, fake_stage: FakeS
     assert isinstance(plugin, DocgenPlugin)
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path: str) -> None:
             self.watched.append(path)
@@ -111,10 +112,13 @@ def test_load_docgen_config_reads_sections(project: Project, fake_stage: FakeSta
     assert config.offline is True
     assert "DOCGEN_OFFLINE" not in os.environ
     assert config.repo_url == "https://example.org/r"
-    assert config.links is not None and config.links.exclude == ("a", "b")
+    assert config.links is not None
+    assert config.links.exclude == ("a", "b")
     assert config.links.accept == (200,)
-    assert config.examples is not None and config.examples.timeout == 3.0
-    assert config.diagrams is not None and config.diagrams.dir == "diagrams"
+    assert config.examples is not None
+    assert config.examples.timeout == 3.0
+    assert config.diagrams is not None
+    assert config.diagrams.dir == "diagrams"
     assert config.api is None
     assert config.cache_dir == root / ".c"
     assert config.relative(root / "docs" / "a.md") == "docs/a.md"
