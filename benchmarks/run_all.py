@@ -42,7 +42,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the results to this file")
     parser.add_argument("--only", nargs="*", default=(), help="benchmark names (e.g. links)")
     args = parser.parse_args()
-    results: dict[str, object] = {}
+    results: list[dict[str, object]] = []
     for script in sorted(HERE.glob("bench_*.py")):
         name = script.stem.removeprefix("bench_")
         if args.only and name not in args.only:
@@ -52,10 +52,11 @@ def main() -> int:
         for line in result["ratios"]:  # type: ignore[attr-defined]
             print(f"   {line}")
         print(f"   ({result['seconds']} s, exit {result['returncode']})", flush=True)
-        results[name] = result
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 1 if any(r["returncode"] for r in results.values()) else 0  # type: ignore[index]
+        results.append({"name": name, **result})
+    if args.json:  # the shape performance.yml compares: {"results": [{"name", "seconds"}]}
+        payload = {"results": results}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return 1 if any(r["returncode"] for r in results) else 0
 
 
 if __name__ == "__main__":
