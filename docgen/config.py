@@ -7,15 +7,18 @@ turned its stage off (`pipelines: false`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
     "ApiConfig",
+    "DeployConfig",
     "DiagramsConfig",
     "DocgenConfig",
     "ExamplesConfig",
     "LinksConfig",
+    "LintConfig",
     "PipelinesConfig",
 ]
 
@@ -65,6 +68,8 @@ class ExamplesConfig:
     jobs: int = 0
     output_limit: int = 1_000_000
     cache: bool = True
+    update: bool = False
+    memory_limit: int = 2 * 1024**3
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,25 @@ class LinksConfig:
     retry_after_max: float = 30.0
     max_redirects: int = 10
     fragments_external: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LintConfig:
+    """`lint:` — formatting, structure, completeness and spelling of the hand-written pages.
+
+    `rules` maps a rule name to `error`, `warning`, `info` or `off`.
+    """
+
+    rules: Mapping[str, str] = field(default_factory=dict)
+    fix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DeployConfig:
+    """`deploy:` — versioned deploys to a GitHub Pages branch (mike-compatible)."""
+
+    branch: str = "gh-pages"
+    remote: str = "origin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +136,8 @@ class DocgenConfig:
     diagrams: DiagramsConfig | None = field(default_factory=DiagramsConfig)
     examples: ExamplesConfig | None = field(default_factory=ExamplesConfig)
     links: LinksConfig | None = field(default_factory=LinksConfig)
+    lint: LintConfig | None = field(default_factory=LintConfig)
+    deploy: DeployConfig | None = field(default_factory=DeployConfig)
 
     def relative(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root when inside it."""

@@ -18,8 +18,8 @@ import os
 import re
 import time
 import typing
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import MISSING, dataclass, field, fields, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,6 +59,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "diagrams": cfg.DiagramsConfig,
     "examples": cfg.ExamplesConfig,
     "links": cfg.LinksConfig,
+    "lint": cfg.LintConfig,
+    "deploy": cfg.DeployConfig,
 }
 
 
@@ -70,6 +72,8 @@ def _option(hint: object, default: object) -> BaseConfigOption[Any]:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is Literal:
         return c.Choice(args, default=default)
+    if origin in (dict, Mapping):
+        return c.DictOfItems(_option(args[1], None), default={})
     if origin is tuple:
         return c.ListOfItems(_option(args[0], None), default=list(typing.cast(tuple[Any], default)))
     if type(None) in args:  # X | None
@@ -77,8 +81,27 @@ def _option(hint: object, default: object) -> BaseConfigOption[Any]:
         return c.Optional(_option(inner, None))
     kinds: type | tuple[type, ...] = (int, float) if hint is float else typing.cast(type, hint)
     if default is None:
-        return c.Type(kinds)
-    return c.Type(kinds, default=default)
+        return _Type(kinds)
+    return _Type(kinds, default=default)
+
+
+class _Type(c.Type[Any]):
+    """MkDocs' `Type`, except that `true` is not a number (bool is an int in Python)."""
+
+    def run_validation(self, value: object) -> Any:
+        if isinstance(value, bool) and bool not in (
+            self._type if isinstance(self._type, tuple) else (self._type,)
+        ):
+            raise ValidationError(f"Expected a number but received a boolean: {value}")
+        return super().run_validation(value)
+
+
+def _default(spec: Field[Any]) -> object:
+    if spec.default is not MISSING:
+        return spec.default
+    if spec.default_factory is not MISSING:
+        return spec.default_factory()
+    return None
 
 
 def _schema(section: type[Any]) -> tuple[tuple[str, BaseConfigOption[Any]], ...]:
@@ -137,6 +160,8 @@ class DocgenPluginConfig(Config):  # type: ignore[no-untyped-call]
     diagrams = _Section(cfg.DiagramsConfig)
     examples = _Section(cfg.ExamplesConfig)
     links = _Section(cfg.LinksConfig)
+    lint = _Section(cfg.LintConfig)
+    deploy = _Section(cfg.DeployConfig)
     quality_page = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/docgen")
 
@@ -149,13 +174,20 @@ def _section(section: type[Any], value: object) -> object | None:
     assert isinstance(value, LegacyConfig)
     hints = typing.get_type_hints(section)
     kwargs = {
-        f.name: tuple(value[f.name])
-        if typing.get_origin(hints[f.name]) is tuple
-        else (float(value[f.name]) if hints[f.name] is float else value[f.name])
+        f.name: _value(hints[f.name], value[f.name])
         for f in fields(section)
         if value[f.name] is not None or f.default is None
     }
     return typing.cast(object, section(**kwargs))
+
+
+def _value(hint: object, value: Any) -> object:
+    """A validated option as the dataclass field wants it: lists become tuples, ints floats."""
+    if typing.get_origin(hint) is tuple:
+        return tuple(value)
+    if hint is float:
+        return float(value)
+    return value
 
 
 def _default_packages(root: Path) -> tuple[str, ...]:

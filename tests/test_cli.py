@@ -119,7 +119,9 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
             "pipeline",
         ),
         (
-            {"mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      examples: {timeout: x}\n"},
+            {
+                "mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      examples: {timeout: true}\n"
+            },
             ["build"],
             "timeout",
         ),
