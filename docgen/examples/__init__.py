@@ -1,0 +1,604 @@
+"""Run the docs' code examples: collect → run (sandboxed, parallel, cached) → diagnostics.
+
+## Which blocks run
+
+| Fence language | What docgen does |
+|---|---|
+| `python`, `py`, `python3`, `py3` | run; a page's blocks share one namespace, in order |
+| `pycon` (or `python` starting with `>>>`) | a doctest session: output is compared |
+| `console`, `shell-session` | `$ ` lines run in bash; the lines after are the output |
+| `bash`, `sh`, `shell` | run with `set -euo pipefail`; a page shares one bash session |
+| `yaml`, `json`, `toml` | parsed, so a syntax error is reported |
+| anything else | counted as not run |
+
+Fences inside Material admonitions (`!!! note`, `??? tip`) and content tabs (`=== "Tab"`)
+are found too, and so are info strings with attributes (`python title="app.py"`,
+`{.python .annotate}`). A block with a `title` that is a file name (`title="app.py"`,
+`title="conf/settings.yaml"`) is also written to that file in the working directory
+before it runs, so later blocks can `import app` or `$ python app.py`.
+
+## Markers
+
+Markers are HTML comments, invisible in the built site. One goes on the line(s) just
+before the fence it is about; several can share a comment.
+
+| Marker | Effect |
+|---|---|
+| `<!-- docgen: skip reason="needs network" -->` | the next block is skipped, with its reason |
+| `<!-- docgen: skip-start reason="slow" -->` | every block up to `skip-end` is skipped |
+| `<!-- docgen: skip-end -->` | ends a skipped range |
+| `<!-- docgen: raises=ValueError -->` | the next Python block must raise this (or a subclass) |
+| `<!-- docgen: timeout=30 -->` | the next block may run 30 s (default: `examples.timeout`) |
+| `<!-- docgen: exit=2 -->` | the next bash block (or console command) must exit with 2 |
+| `<!-- docgen: output=ignore -->` | the next console block's output is not compared |
+
+A hidden setup block runs, in order, but readers never see it:
+
+````markdown
+<!-- docgen: setup
+```python
+import json
+data = {"name": "docgen"}
+```
+-->
+````
+
+## How examples run
+
+Each page runs in a process of its own (forked from one warm interpreter, so Python's
+start-up is paid once), pages in parallel (`-j N`, default: one per core). The blocks of a
+page share state in order; a bash block that exits (`exit`, or a failure under `set -e`)
+ends its session, and the next shell block starts a new one.
+
+The working directory is a fresh temporary folder, `HOME` and `TMPDIR` are inside it,
+and all of it is removed afterwards; stdin is closed; variables whose name contains `TOKEN`,
+`SECRET`, `PASS`, `KEY`, `CREDENTIAL`, `AUTH`, `PRIVATE` or `COOKIE` are removed;
+`NO_COLOR=1` and `COLUMNS=80` keep output stable; memory (`examples.memory_limit`, 2 GiB),
+CPU time, file size and processes are limited; output beyond `examples.output_limit`
+bytes fails the block; a block past its timeout has its whole process group killed, and
+so has whatever a page left running when it ends.
+
+## Expected output
+
+In a console block, a command followed by output lines has that output compared; a
+command shown without output must succeed (exit status 0, or the `exit=` marker's).
+Output is compared like doctest's: trailing spaces and blank lines never matter, colour
+codes are dropped, and `...` stands for any text. A mismatch shows a diff;
+`docgen check --only examples --update` writes the real output into the Markdown file,
+touching only the expected-output lines.
+
+## Cache
+
+A page whose examples all passed is remembered under `.cache/docgen/examples/`, keyed by
+its examples, the interpreter, the installed packages and the project's Python files; it
+is not run again until one of them changes. `--no-cache` runs everything.
+
+## Diagnostics
+
+| Code | Severity | Meaning |
+|---|---|---|
+| DG501 | error | an example raised, or a command failed |
+| DG502 | error | printed output differs from the shown output (diff included) |
+| DG503 | error | a block ran out of time |
+| DG504 | error | a block printed more than the output limit |
+| DG505 | error | the page's process ended abruptly (`os._exit`, a signal, a crash) |
+| DG506 | error | the expected exception (`raises=`) was not raised |
+| DG507 | error | a YAML, JSON or TOML block does not parse |
+| DG508 | error | a code fence is never closed |
+| DG509 | error | the page is not valid UTF-8; it is skipped |
+| DG510 | warning | a marker is malformed, unknown or not followed by a block |
+| DG511 | info | a block was skipped (with the reason) |
+| DG512 | info | expected output was rewritten by `--update` |
+| DG513 | warning | `--update` could not rewrite: the file changed since it was read |
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from docgen.config import DocgenConfig, ExamplesConfig
+from docgen.diagnostics import Diagnostic, Location, Severity
+from docgen.examples import compare, update
+from docgen.examples.cache import ResultCache, environment_key, page_key
+from docgen.examples.collect import (
+    DATA_LANGUAGES,
+    PYTHON_FAMILY,
+    RUN_LANGUAGES,
+    Example,
+    PageExamples,
+    collect,
+    iter_runnable,
+)
+from docgen.examples.run import PageRun, Sandbox, run_pages
+from docgen.model import Document, StageResult
+
+__all__ = ["Example", "PageExamples", "check", "collect", "collect_folder", "dump"]
+
+STAGE = "examples"
+_SKIP_HINT = 'or skip it with `<!-- docgen: skip reason="why" -->` before the fence'
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What happened to the examples, for the summary."""
+
+    examples: int = 0
+    run: int = 0
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    not_reached: int = 0
+    not_run: Counter[str] = field(default_factory=Counter)
+    pages_run: int = 0
+    pages_cached: int = 0
+    updated: int = 0
+
+    def summary(self, pages: int) -> dict[str, object]:
+        return {
+            "pages": pages,
+            "examples": self.examples,
+            "run": self.run,
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "not_reached": self.not_reached,
+            "not_run": dict(sorted(self.not_run.items())),
+            "pages_run": self.pages_run,
+            "pages_cached": self.pages_cached,
+            "updated": self.updated,
+        }
+
+
+def _diagnostic(
+    code: str,
+    severity: Severity,
+    message: str,
+    path: str,
+    line: int | None,
+    hint: str | None = None,
+) -> Diagnostic:
+    return Diagnostic(code, severity, message, Location(path, line), hint, STAGE)
+
+
+def _not_utf8(path: str, data: str | bytes) -> Diagnostic | None:
+    """DG509 when a page is not UTF-8 (bytes, or text read with surrogateescape)."""
+    if isinstance(data, bytes):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+        else:
+            return None
+    else:
+        bad = re.search("[\ud800-\udfff]", data)
+        if bad is None:
+            return None
+        line = data[: bad.start()].count("\n") + 1
+    return _diagnostic(
+        "DG509",
+        Severity.ERROR,
+        "page is not valid UTF-8; its examples were not run",
+        path,
+        line,
+        "save the file as UTF-8",
+    )
+
+
+def _excerpt(lines: Sequence[str], line: int, context: int = 2) -> str:
+    start = max(1, line - context)
+    shown = []
+    for number in range(start, min(line, len(lines)) + 1):
+        mark = ">" if number == line else " "
+        shown.append(f"  {mark} {number:>4} | {lines[number - 1]}")
+    return "\n".join(shown)
+
+
+def _check_data(example: Example) -> Diagnostic | None:
+    """DG507 for a YAML, JSON or TOML block that does not parse."""
+    line: int | None
+    try:
+        if example.language == "json":
+            json.loads(example.code)
+        elif example.language == "toml":
+            tomllib.loads(example.code)
+        else:
+            for _document in yaml.load_all(example.code, Loader=_YamlLoader):
+                pass
+    except json.JSONDecodeError as exc:
+        message, line = exc.msg, exc.lineno
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"at line (\d+)", message)
+        line = int(found.group(1)) if found else None
+    except yaml.YAMLError as exc:
+        message = str(exc).split("\n")[0]
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+    else:
+        return None
+    # Parsers point past the end for an unclosed bracket: keep the line inside the block.
+    where = min(example.code_line + (line - 1 if line else 0), max(example.end_line - 1, 1))
+    return _diagnostic(
+        "DG507",
+        Severity.ERROR,
+        f"{example.language} example does not parse: {message}",
+        example.path,
+        where,
+        f"fix the {example.language}, {_SKIP_HINT}",
+    )
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """Safe, and tolerant of what real YAML examples hold: `on:` keys and custom tags."""
+
+
+# GitHub's `on:` stays the string "on" (YAML 1.1 would read it as true).
+_YamlLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+# `!ENV`, `!!python/name:` and friends are MkDocs' business, not a syntax error.
+_YamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _hint_for(message: str) -> str:
+    if "EOFError" in message:
+        return f"stdin is closed while examples run; don't read input, {_SKIP_HINT}"
+    if any(word in message for word in ("TOKEN", "SECRET", "KEY", "PASS")):
+        return (
+            f"credentials are removed from the examples' environment: don't read them, {_SKIP_HINT}"
+        )
+    return f"fix the example, or expect the error with `<!-- docgen: raises=NAME -->`, {_SKIP_HINT}"
+
+
+class _Page:
+    """Turns one page's run into diagnostics, counts and `--update` replacements."""
+
+    def __init__(self, run: PageRun, lines: Sequence[str], tally: _Tally, sandbox: Sandbox):
+        self.run = run
+        self.lines = lines
+        self.tally = tally
+        self.sandbox = sandbox
+        self.diagnostics: list[Diagnostic] = []
+        self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
+
+    def error(self, code: str, message: str, line: int | None, hint: str) -> None:
+        if line is not None:
+            message = f"{message}\n{_excerpt(self.lines, line)}"
+        self.diagnostics.append(
+            _diagnostic(code, Severity.ERROR, message, self.run.path, line, hint)
+        )
+
+    def read(self) -> None:
+        blocks = self.run.blocks
+        reported = {record["block"] for record in self.run.records}
+        for record in self.run.records:
+            example = blocks[record["block"]]
+            ok = self.record(example, record)
+            self.tally.passed += ok
+            self.tally.failed += not ok
+        unreported = [i for i in range(len(blocks)) if i not in reported]
+        if self.run.error is not None:
+            self.error(
+                "DG505",
+                f"could not start the examples' process: {self.run.error}",
+                None,
+                "check that the Python interpreter and bash are installed",
+            )
+        elif self.run.timed_out is not None:
+            index = self.run.timed_out
+            if index >= 0:
+                example = blocks[index]
+                seconds = example.markers.timeout or self.sandbox.timeout
+                self.error(
+                    "DG503",
+                    f"{example.language} example did not finish within {seconds:g} s",
+                    example.code_line,
+                    "make it faster, allow more with `<!-- docgen: timeout=SECONDS -->`, "
+                    + _SKIP_HINT,
+                )
+            else:
+                self.error(
+                    "DG503",
+                    "the examples' process hung between two blocks",
+                    None,
+                    "a Python block may have left a thread or handler behind",
+                )
+        elif self.run.unfinished is not None or self.run.returncode != 0:
+            running = self.run.unfinished
+            how = (
+                f"was killed by signal {-self.run.returncode}"
+                if self.run.returncode < 0
+                else f"exited with status {self.run.returncode}"
+            )
+            if self.run.returncode == -signal.SIGXCPU:
+                how += " (its CPU time limit)"
+            output = "\n".join(f"    {o}" for o in compare.normalize(self.run.output)[-10:])
+            where = " while this example ran" if running is not None else ""
+            self.error(
+                "DG505",
+                f"the page's process {how}{where}" + (f"\n  output:\n{output}" if output else ""),
+                blocks[running].code_line if running is not None else None,
+                "an example must not end the interpreter (os._exit, os.kill, exec), " + _SKIP_HINT,
+            )
+        ended = {self.run.timed_out, self.run.unfinished}
+        self.tally.failed += sum(i in ended for i in unreported)
+        self.tally.not_reached += sum(i not in ended for i in unreported)
+
+    def record(self, example: Example, record: Mapping[str, Any]) -> bool:
+        status = record["status"]
+        line = int(record.get("line") or example.code_line)
+        ok = True
+        if status == "error":
+            detail = str(record.get("detail") or record.get("output") or "").rstrip()
+            tail = "\n".join(f"    {t}" for t in detail.splitlines()[-12:])
+            message = str(record.get("message") or "example failed")
+            self.error(
+                "DG501",
+                message + (f"\n{tail}" if tail else ""),
+                line,
+                _hint_for(message + detail[-400:]),
+            )
+            ok = False
+        elif status == "not_raised":
+            self.error(
+                "DG506",
+                str(record["message"]),
+                line,
+                "check the exception's name in `raises=`, or remove the marker",
+            )
+            ok = False
+        elif status == "output_limit":
+            self.error(
+                "DG504",
+                f"example printed more than {self.sandbox.output_limit} bytes",
+                line,
+                "print less, or raise `examples.output_limit` in mkdocs.yml",
+            )
+            ok = False
+        for mismatch in record.get("mismatches", ()):
+            ok = self.mismatch(example, mismatch, pycon=True) and ok
+        for command in record.get("commands", ()):
+            ok = self.command(example, command) and ok
+        return ok
+
+    def mismatch(self, example: Example, found: Mapping[str, Any], *, pycon: bool) -> bool:
+        got = compare.normalize(found["got"])
+        if pycon:
+            got = [g or "<BLANKLINE>" for g in got]
+        diff = compare.diff(found["expected"], got)
+        self.error(
+            "DG502",
+            f"output differs from the example's expected output\n{diff}",
+            int(found["line"]),
+            "fix the example or its output, or run `docgen check --only examples --update`",
+        )
+        indent = example.indent + str(found.get("indent", ""))
+        replacement = update.Replacement(
+            int(found["start"]), tuple(found["expected"]), tuple(got), indent
+        )
+        self.replacements.append((self.diagnostics[-1], replacement))
+        return False
+
+    def command(self, example: Example, command: Mapping[str, Any]) -> bool:
+        expected: list[str] = list(command["expected"])
+        status = int(command["status"])
+        if expected and not example.markers.output_ignore:
+            if compare.matches(expected, command["got"]):
+                return True
+            return self.mismatch(example, command, pycon=False)
+        if status == (example.markers.exit or 0):
+            return True
+        output = "\n".join(f"    {o}" for o in compare.normalize(command["got"])[-12:])
+        self.error(
+            "DG501",
+            f"command exited with status {status}" + (f"\n{output}" if output else ""),
+            int(command["line"]),
+            "fix the command, show its output after it (then only the output is compared), "
+            + _SKIP_HINT,
+        )
+        return False
+
+
+def _sandbox(settings: ExamplesConfig) -> Sandbox:
+    jobs = settings.jobs or len(os.sched_getaffinity(0))
+    return Sandbox(
+        timeout=settings.timeout,
+        output_limit=settings.output_limit,
+        memory_limit=settings.memory_limit,
+        jobs=jobs,
+    )
+
+
+def _apply_updates(config: DocgenConfig, pages: Sequence[_Page], tally: _Tally) -> list[Diagnostic]:
+    """`--update`: rewrite expected output; the fixed mismatches become notes."""
+    replaced: dict[int, Diagnostic] = {}
+    for page in pages:
+        if not page.replacements:
+            continue
+        stale = update.apply(config.root / page.run.path, [r for _, r in page.replacements])
+        for diagnostic, replacement in page.replacements:
+            if replacement in stale:
+                replaced[id(diagnostic)] = Diagnostic(
+                    "DG513",
+                    Severity.WARNING,
+                    "could not update the expected output: the file changed since it was read",
+                    diagnostic.location,
+                    "run the check again",
+                    STAGE,
+                )
+            else:
+                tally.updated += 1
+                replaced[id(diagnostic)] = Diagnostic(
+                    "DG512",
+                    Severity.INFO,
+                    "expected output updated",
+                    diagnostic.location,
+                    None,
+                    STAGE,
+                )
+    out: list[Diagnostic] = []
+    for page in pages:
+        out += [replaced.get(id(d), d) for d in page.diagnostics]
+    return out
+
+
+def _check_pages(
+    config: DocgenConfig,
+    pages: Sequence[PageExamples],
+    texts: Mapping[str, str],
+    diagnostics: list[Diagnostic],
+    started: float,
+) -> StageResult:
+    settings = config.examples or ExamplesConfig()
+    sandbox = _sandbox(settings)
+    tally = _Tally()
+    to_run: list[tuple[str, list[Example]]] = []
+    for page in pages:
+        for problem in page.problems:
+            diagnostics.append(
+                _diagnostic(
+                    "DG510",
+                    Severity.ERROR if problem.error else Severity.WARNING,
+                    problem.message,
+                    page.path,
+                    problem.line,
+                    problem.hint,
+                )
+            )
+        for example in page.examples:
+            tally.examples += 1
+            reason = example.skip_reason
+            if not example.closed:
+                diagnostics.append(
+                    _diagnostic(
+                        "DG508",
+                        Severity.ERROR,
+                        "code fence is never closed: the rest of the page is inside it",
+                        page.path,
+                        example.line,
+                        "close it with the same fence (```) on a line of its own",
+                    )
+                )
+                tally.failed += 1
+            elif reason is not None:
+                tally.skipped += 1
+                if example.language in PYTHON_FAMILY | RUN_LANGUAGES | DATA_LANGUAGES:
+                    diagnostics.append(
+                        _diagnostic(
+                            "DG511",
+                            Severity.INFO,
+                            f"{example.language} example skipped: {reason}",
+                            page.path,
+                            example.line,
+                        )
+                    )
+            elif example.language in DATA_LANGUAGES:
+                tally.run += 1
+                parse_error = _check_data(example)
+                tally.passed += parse_error is None
+                tally.failed += parse_error is not None
+                if parse_error is not None:
+                    diagnostics.append(parse_error)
+            elif example.language in RUN_LANGUAGES:
+                tally.run += 1
+            else:
+                tally.not_run[example.language or "(none)"] += 1
+        runnable = list(iter_runnable(page))
+        if any(example.language in RUN_LANGUAGES for example in runnable):
+            to_run.append((page.path, runnable))
+    cache = ResultCache(config.cache_dir / "examples") if settings.cache else None
+    keys: dict[str, str] = {}
+    if cache is not None and to_run:
+        environment = environment_key(config.root, sandbox)
+        keys = {path: page_key(environment, path, examples) for path, examples in to_run}
+        cached = [path for path, _ in to_run if cache.passed(keys[path])]
+        for path, examples in to_run:
+            if path in cached:
+                tally.passed += sum(e.language in RUN_LANGUAGES for e in examples)
+        tally.pages_cached = len(cached)
+        to_run = [(path, examples) for path, examples in to_run if path not in cached]
+    runs = run_pages(to_run, sandbox)
+    tally.pages_run = len(runs)
+    results: list[_Page] = []
+    for run in runs:
+        page_result = _Page(run, texts[run.path].replace("\r\n", "\n").split("\n"), tally, sandbox)
+        before = tally.failed
+        page_result.read()
+        results.append(page_result)
+        if cache is not None and tally.failed == before and not page_result.diagnostics:
+            cache.remember(keys[run.path], run.path, len(run.blocks))
+    if settings.update:
+        diagnostics += _apply_updates(config, results, tally)
+    else:
+        diagnostics += [d for page in results for d in page.diagnostics]
+    return StageResult(
+        STAGE,
+        diagnostics=tuple(diagnostics),
+        model={"examples": [e.to_dict() for page in pages for e in page.examples]},
+        summary=tally.summary(len(pages)),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
+    """Run the examples of every hand-written page; one diagnostic per problem."""
+    started = time.perf_counter()
+    diagnostics: list[Diagnostic] = []
+    pages: list[PageExamples] = []
+    texts: dict[str, str] = {}
+    for document in documents:
+        if document.generated:
+            continue
+        bad = _not_utf8(document.source, document.markdown)
+        if bad is not None:
+            diagnostics.append(bad)
+            continue
+        pages.append(collect(document.source, document.markdown))
+        texts[document.source] = document.markdown
+    return _check_pages(config, pages, texts, diagnostics, started)
+
+
+def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagnostic]]:
+    """Every `*.md` page under `docs_dir`, collected; undecodable pages are diagnostics."""
+    pages: list[PageExamples] = []
+    diagnostics: list[Diagnostic] = []
+    for file in sorted(config.docs_dir.rglob("*.md")):
+        path = config.relative(file)
+        data = file.read_bytes()
+        undecodable = _not_utf8(path, data)
+        if undecodable is not None:
+            diagnostics.append(undecodable)
+            continue
+        pages.append(collect(path, data.decode("utf-8")))
+    return pages, diagnostics
+
+
+def dump(config: DocgenConfig, args: Sequence[str]) -> dict[str, object]:
+    """`docgen dump examples [FILE...]`: the collected examples, as JSON.
+
+    With arguments, only pages whose path ends with one of them.
+    """
+    pages, diagnostics = collect_folder(config)
+    if args:
+        pages = [page for page in pages if any(page.path.endswith(arg) for arg in args)]
+    return {
+        "examples": [example.to_dict() for page in pages for example in page.examples],
+        "problems": [
+            {"file": page.path, "line": p.line, "message": p.message}
+            for page in pages
+            for p in page.problems
+        ],
+        "diagnostics": [d.to_dict() for d in diagnostics],
+    }

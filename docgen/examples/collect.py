@@ -1,0 +1,437 @@
+"""Find the code examples of a Markdown page, with their markers and exact lines.
+
+Pages are parsed with markdown-it-py (CommonMark). Material's admonitions (`!!! note`,
+`??? note`, `???+ note`) and content tabs (`=== "Tab"`) indent their content by four
+spaces, which CommonMark reads as an indented code block: those containers are flattened
+first, line for line, so every token keeps the line it has in the user's file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = [
+    "DATA_LANGUAGES",
+    "RUN_LANGUAGES",
+    "Example",
+    "Markers",
+    "PageExamples",
+    "Problem",
+    "collect",
+    "flatten_containers",
+    "language_of",
+]
+
+# Pygments' aliases, mapped onto what docgen does with the block.
+_ALIASES = {
+    "python": "python",
+    "py": "python",
+    "python3": "python",
+    "py3": "python",
+    "pycon": "pycon",
+    "python-console": "pycon",
+    "pyi": "pyi",
+    "console": "console",
+    "shell-session": "console",
+    "sh-session": "console",
+    "shellsession": "console",
+    "bash": "bash",
+    "sh": "bash",
+    "shell": "bash",
+    "yaml": "yaml",
+    "yml": "yaml",
+    "json": "json",
+    "toml": "toml",
+}
+RUN_LANGUAGES = frozenset({"python", "pycon", "console", "bash"})
+DATA_LANGUAGES = frozenset({"yaml", "json", "toml"})
+# Blocks of these languages are never silently ignored: run, or skipped with a reason.
+PYTHON_FAMILY = frozenset({"python", "pycon", "pyi"})
+
+_CONTAINER = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
+_FENCE_OPEN = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})")
+_MARKER = re.compile(r"<!--\s*docgen:(?P<body>.*?)-->", re.DOTALL)
+_KEYS = frozenset(
+    {"skip", "reason", "skip-start", "skip-end", "setup", "raises", "timeout", "exit", "output"}
+)
+_TITLE = re.compile(r"^[\w.\-]+(?:/[\w.\-]+)*\.\w+$")
+
+
+# Only block structure matters here: inline parsing is half the work and is skipped.
+_MARKDOWN = MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
+@dataclass(frozen=True, slots=True)
+class Markers:
+    """What the HTML-comment markers before a block ask for."""
+
+    skip: str | None = None
+    setup: bool = False
+    raises: str | None = None
+    timeout: float | None = None
+    exit: int | None = None
+    output_ignore: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """Only the markers that are set, as written by the user."""
+        out: dict[str, object] = {}
+        if self.skip is not None:
+            out["skip"] = self.skip
+        if self.setup:
+            out["setup"] = True
+        if self.raises is not None:
+            out["raises"] = self.raises
+        if self.timeout is not None:
+            out["timeout"] = self.timeout
+        if self.exit is not None:
+            out["exit"] = self.exit
+        if self.output_ignore:
+            out["output"] = "ignore"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One fenced code block of a page.
+
+    `line` is the opening fence (1-based), `code_line` the first line of code, `end_line`
+    the closing fence; `indent` is what precedes the code on each line in the file
+    (admonition, list or quote indentation), used to write expected output back.
+    """
+
+    path: str
+    line: int
+    code_line: int
+    end_line: int
+    language: str
+    info: str
+    code: str
+    indent: str = ""
+    markers: Markers = field(default_factory=Markers)
+    title: str | None = None
+    closed: bool = True
+
+    @property
+    def skip_reason(self) -> str | None:
+        """Why this block is not run, or None when it is."""
+        if self.markers.skip is not None:
+            return self.markers.skip
+        if self.language == "pyi":
+            return "type stubs (pyi) are not executed"
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape shown by `docgen dump examples`."""
+        return {
+            "file": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "language": self.language,
+            "info": self.info,
+            "markers": self.markers.to_dict(),
+            "title": self.title,
+            "lines": self.code.count("\n"),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the page's Markdown itself, found while collecting."""
+
+    line: int
+    message: str
+    hint: str
+    error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageExamples:
+    """Every example of one page, in order, and the problems found on the way."""
+
+    path: str
+    examples: tuple[Example, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@functools.lru_cache(maxsize=512)
+def _language_of(info: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    language, attributes = _read_info(info)
+    return language, tuple(attributes.items())
+
+
+def language_of(info: str) -> tuple[str, dict[str, str]]:
+    """The block's language (normalized) and its attributes, from a fence's info string.
+
+    Accepts `python title="app.py"` and the attribute-list form `{.python .annotate}`.
+    """
+    language, attributes = _language_of(info)
+    return language, dict(attributes)
+
+
+def _read_info(info: str) -> tuple[str, dict[str, str]]:
+    text = info.strip()
+    braced = text.startswith("{") and text.endswith("}")
+    if braced:
+        text = text[1:-1]
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    language = ""
+    attributes: dict[str, str] = {}
+    for word in words:
+        if "=" in word:
+            key, _, value = word.partition("=")
+            attributes[key] = value
+        elif braced and word.startswith("."):
+            language = language or word[1:]
+        elif not braced and not language:
+            language = word
+    language = language.lower()
+    return _ALIASES.get(language, language), attributes
+
+
+def flatten_containers(lines: list[str]) -> tuple[list[str], list[int]]:
+    """Material admonitions and tabs unwrapped, line for line.
+
+    Returns the new lines (opener lines become blank) and, per line, how many columns of
+    container indentation were removed.
+    """
+    out: list[str] = []
+    removed: list[int] = []
+    stack: list[int] = []  # content indentation of each open container
+    fence: tuple[str, int] | None = None  # (character, length) of the open fence
+    for line in lines:
+        if not line.strip():
+            out.append("")
+            removed.append(0)
+            continue
+        width = len(line) - len(line.lstrip(" "))
+        while stack and width < stack[-1]:
+            stack.pop()
+            fence = None
+        depth = stack[-1] if stack else 0
+        inner = line[depth:]
+        if fence is not None:
+            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{fence[1]},}}\s*$", inner):
+                fence = None
+        elif (opening := _FENCE_OPEN.match(inner)) is not None:
+            mark = opening.group("mark")
+            fence = (mark[0], len(mark))
+        elif (container := _CONTAINER.match(inner)) is not None:
+            stack.append(depth + len(container.group("indent")) + 4)
+            out.append("")
+            removed.append(0)
+            continue
+        out.append(inner)
+        removed.append(depth)
+    return out, removed
+
+
+def _parse_marker(body: str) -> tuple[dict[str, str], list[str]]:
+    try:
+        words = shlex.split(body)
+    except ValueError:
+        return {}, [f"cannot read marker `{body.strip()}` (unbalanced quotes)"]
+    values: dict[str, str] = {}
+    errors: list[str] = []
+    for word in words:
+        key, eq, value = word.partition("=")
+        if key not in _KEYS:
+            errors.append(f"unknown marker `{key}`")
+            continue
+        values[key] = value if eq else ""
+    return values, errors
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Markers seen and not yet given to a block."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+    range_reason: str | None = None
+    range_line: int = 0
+
+
+class _Collector:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.original = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.flat, self.removed = flatten_containers(self.original)
+        self.md = _MARKDOWN
+        self.examples: list[Example] = []
+        self.problems: list[Problem] = []
+        self.pending = _Pending()
+
+    def warn(self, line: int, message: str, hint: str) -> None:
+        self.problems.append(Problem(line, message, hint))
+
+    def run(self) -> PageExamples:
+        tokens = self.md.parse("\n".join(self.flat))
+        for token in tokens:
+            if token.type == "html_block" and token.map:
+                self.html(token, token.map[0])
+            elif token.type == "fence" and token.map:
+                self.fence(token, token.map[0], hidden=False)
+        if self.pending.values:
+            self.warn(
+                self.pending.line,
+                "docgen marker is not followed by a code block",
+                "put the marker on the line just before the fence it is about, or remove it",
+            )
+        return PageExamples(self.path, tuple(self.examples), tuple(self.problems))
+
+    def html(self, token: Token, offset: int) -> None:
+        for match in _MARKER.finditer(token.content):
+            line = offset + token.content[: match.start()].count("\n") + 1
+            head, _, rest = match.group("body").partition("\n")
+            values, errors = _parse_marker(head)
+            for error in errors:
+                self.warn(
+                    line,
+                    error,
+                    "markers are skip, skip-start, skip-end, setup, raises=, timeout=, "
+                    "exit=, output=ignore (see the user guide)",
+                )
+            if "setup" in values:
+                self.setup(rest, line, values)
+            elif "skip-start" in values:
+                if self.pending.range_reason is not None:
+                    self.warn(line, "skip-start inside a skipped range", "close it with skip-end")
+                self.pending.range_reason = values.get("reason") or "skipped range"
+                self.pending.range_line = line
+            elif "skip-end" in values:
+                if self.pending.range_reason is None:
+                    self.warn(line, "skip-end without skip-start", "remove it or add skip-start")
+                self.pending.range_reason = None
+            elif values:
+                self.pending.values.update(values)
+                self.pending.line = self.pending.line or line
+
+    def setup(self, text: str, line: int, values: dict[str, str]) -> None:
+        fences = [t for t in self.md.parse(text) if t.type == "fence" and t.map]
+        if not fences:
+            self.warn(
+                line,
+                "setup marker holds no fenced code block",
+                "write `<!-- docgen: setup`, then a fenced block, then `-->`",
+            )
+            return
+        saved = self.pending.values
+        for token in fences:
+            self.pending.values = dict(values)
+            self.fence(token, line + (token.map or [0])[0], hidden=True, lines=text.split("\n"))
+        self.pending.values = saved
+
+    def markers(self, line: int, language: str, values: dict[str, str]) -> Markers:
+        skip: str | None = None
+        if "skip" in values:
+            skip = values.get("reason") or "skipped by a marker"
+        elif self.pending.range_reason is not None:
+            skip = self.pending.range_reason
+        timeout: float | None = None
+        if values.get("timeout"):
+            try:
+                timeout = float(values["timeout"])
+                if timeout <= 0:
+                    raise ValueError
+            except ValueError:
+                self.warn(
+                    line, f"timeout={values['timeout']} is not a positive number", "e.g. timeout=30"
+                )
+                timeout = None
+        exit_status: int | None = None
+        if values.get("exit"):
+            try:
+                exit_status = int(values["exit"])
+            except ValueError:
+                self.warn(line, f"exit={values['exit']} is not a whole number", "e.g. exit=1")
+        raises = values.get("raises") or None
+        if raises is not None and language != "python":
+            self.warn(
+                line,
+                f"raises= applies to python blocks, not {language or 'this block'}",
+                "for pycon write the traceback as expected output; for bash use exit=",
+            )
+        if exit_status is not None and language not in {"bash", "console"}:
+            self.warn(line, f"exit= applies to bash blocks, not {language}", "remove exit=")
+        output = values.get("output")
+        if output is not None and output != "ignore":
+            self.warn(line, f"output={output} is not known", "the only value is output=ignore")
+        return Markers(
+            skip=skip,
+            setup="setup" in values,
+            raises=raises,
+            timeout=timeout,
+            exit=exit_status,
+            output_ignore=output == "ignore",
+        )
+
+    def fence(
+        self, token: Token, offset: int, *, hidden: bool, lines: list[str] | None = None
+    ) -> None:
+        assert token.map is not None
+        values = self.pending.values
+        self.pending.values = {}
+        self.pending.line = 0
+        source = lines if lines is not None else self.flat
+        start, end = token.map
+        line = offset + 1
+        last = source[end - 1] if end - 1 < len(source) else ""
+        closed = end - start >= 2 and bool(
+            re.match(rf"^[ \t>]*{re.escape(token.markup[0])}{{{len(token.markup)},}}\s*$", last)
+        )
+        if not closed and any(rest.strip() for rest in source[end:]):
+            closed = True  # its container (list item, quote) ended: CommonMark closes it there
+        language, attributes = language_of(token.info)
+        code = token.content
+        if language == "python" and code.lstrip().startswith(">>>"):
+            language = "pycon"  # a session labelled python: compare its output too
+        markers = self.markers(line, language, values)
+        indent = "" if hidden else self.indent_of(offset + 1, code)
+        title = attributes.get("title")
+        self.examples.append(
+            Example(
+                path=self.path,
+                line=line,
+                code_line=line + 1,
+                end_line=offset + (end - start),
+                language=language,
+                info=token.info.strip(),
+                code=code,
+                indent=indent,
+                markers=markers,
+                title=title if title and _TITLE.match(title) and ".." not in title else None,
+                closed=closed,
+            )
+        )
+
+    def indent_of(self, first: int, code: str) -> str:
+        """The prefix each code line has in the file (container, list or quote indentation)."""
+        for number, code_line in enumerate(code.split("\n")):
+            if code_line.strip() and first + number < len(self.original):
+                original = self.original[first + number]
+                if original.endswith(code_line):
+                    return original[: len(original) - len(code_line)]
+        return ""
+
+
+def collect(path: str, text: str) -> PageExamples:
+    """Every fenced example of one page; `path` is how diagnostics name the file."""
+    return _Collector(path, text).run()
+
+
+def iter_runnable(page: PageExamples) -> Iterator[Example]:
+    """The examples that are run in the page's subprocess, in order."""
+    for example in page.examples:
+        runs = example.language in RUN_LANGUAGES or example.title is not None
+        if runs and example.closed and example.skip_reason is None:
+            yield example

@@ -1,0 +1,363 @@
+"""Run each page's examples in its own sandboxed subprocess, pages in parallel.
+
+The sandbox: a fresh temporary working directory, HOME and TMPDIR inside it, stdin
+closed, credentials scrubbed from the environment, resource limits (CPU time, memory,
+file size, processes), each block's timeout enforced from here by killing the page's
+whole process group. Everything is removed afterwards, whatever happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.examples.collect import Example
+
+__all__ = [
+    "SECRET_WORDS",
+    "ForkServer",
+    "PageRun",
+    "Sandbox",
+    "environment",
+    "make_job",
+    "run_page",
+    "run_pages",
+]
+
+CHILD = Path(__file__).with_name("runner_child.py")
+# Any variable whose name holds one of these is not passed to the examples.
+SECRET_WORDS = ("TOKEN", "SECRET", "PASS", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE")
+# How long past its timeout a block gets before its page is killed.
+GRACE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Sandbox:
+    """How examples are run: limits that apply to every page."""
+
+    timeout: float = 10.0
+    output_limit: int = 1_000_000
+    memory_limit: int = 2 * 1024**3
+    jobs: int = 1
+    python: str = sys.executable
+    fork_server: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PageRun:
+    """What one page's subprocess reported: its `end` records, and how it ended.
+
+    `timed_out` is the index of the block that ran out of time; `returncode` is the
+    subprocess's (negative: killed by that signal); `unfinished` is the block that was
+    running when the process ended without reporting it (`os._exit`, a crash).
+    """
+
+    path: str
+    records: tuple[Mapping[str, Any], ...] = ()
+    returncode: int = 0
+    timed_out: int | None = None
+    unfinished: int | None = None
+    output: str = ""
+    seconds: float = 0.0
+    error: str | None = None
+    blocks: tuple[Example, ...] = field(default=(), repr=False)
+
+
+def environment(base: Mapping[str, str], home: Path, tmp: Path) -> dict[str, str]:
+    """The examples' environment: no credentials, a temporary HOME, stable output."""
+    env = {
+        name: value
+        for name, value in base.items()
+        if not any(word in name.upper() for word in SECRET_WORDS)
+        and name not in {"PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONBREAKPOINT"}
+    }
+    env.update(
+        HOME=str(home),
+        TMPDIR=str(tmp),
+        TEMP=str(tmp),
+        TMP=str(tmp),
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONUNBUFFERED="1",
+        NO_COLOR="1",
+        COLUMNS="80",
+    )
+    return env
+
+
+def _block(index: int, example: Example) -> dict[str, Any]:
+    return {
+        "index": index,
+        "language": example.language,
+        "code": example.code,
+        "line": example.code_line,
+        "raises": example.markers.raises,
+        "exit": example.markers.exit,
+        "title": example.title,
+    }
+
+
+def _limits(sandbox: Sandbox, examples: Sequence[Example]) -> dict[str, int]:
+    total = sum(example.markers.timeout or sandbox.timeout for example in examples)
+    return {
+        "cpu": int(total + 10),
+        "as": sandbox.memory_limit,
+        "fsize": max(64 * 1024**2, 4 * sandbox.output_limit),
+        "nproc": 4096,
+        "core": 0,
+    }
+
+
+class _Records:
+    """Reads the results file as the child appends to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.open(encoding="utf-8")
+        self.partial = ""
+        self.running: tuple[int, float] | None = None
+        self.ended: list[dict[str, Any]] = []
+        self.last = time.monotonic()
+
+    def read(self) -> None:
+        for line in self.file.readlines():
+            self.partial += line
+            if not self.partial.endswith("\n"):
+                continue
+            record = json.loads(self.partial)
+            self.partial = ""
+            self.last = time.monotonic()
+            if record["event"] == "start":
+                self.running = (record["block"], record["time"])
+            else:
+                self.running = None
+                self.ended.append(record)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _watch(pid: int, records: _Records, timeouts: Sequence[float], idle: float) -> int | None:
+    """Wait for the page to end; the index of the block that ran out of time, if one did."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:  # pragma: no cover - ended and reaped already
+        return None
+    try:
+        while True:
+            records.read()
+            running = records.running
+            if running is not None:
+                deadline = running[1] + timeouts[running[0]] + GRACE
+            else:
+                deadline = records.last + idle
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return running[0] if running is not None else -1
+            # Between blocks, look again soon: the next block's start is not announced.
+            wait = remaining if running is not None else min(remaining, 0.05)
+            ready, _, _ = select.select([pidfd], [], [], wait)
+            if ready:
+                return None
+    finally:
+        os.close(pidfd)
+
+
+def _kill_group(pid: int) -> None:
+    """Kill what the page left running (background jobs, forked children)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+class ForkServer:
+    """A Python process that forks one fresh process per page (see runner_child.serve).
+
+    It saves every page the interpreter's start-up and site-packages scan; each page
+    still runs in a process of its own, in its own session, with its own sandbox.
+    """
+
+    def __init__(self, python: str) -> None:
+        self.proc = subprocess.Popen(
+            [python, "-P", str(CHILD), "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=tempfile.gettempdir(),
+            env=environment(os.environ, Path(tempfile.gettempdir()), Path(tempfile.gettempdir())),
+            start_new_session=True,
+        )
+        self.lock = threading.Lock()
+        self.ids = itertools.count()
+        self.started: dict[int, Future[int]] = {}
+        self.ended: dict[int, Future[int]] = {}
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    @staticmethod
+    def _future(table: dict[int, Future[int]], key: int) -> Future[int]:
+        return table.setdefault(key, Future())
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            message = json.loads(line)
+            with self.lock:
+                if "id" in message:
+                    self._future(self.started, message["id"]).set_result(message["pid"])
+                else:
+                    self._future(self.ended, message["pid"]).set_result(message["status"])
+        with self.lock:
+            for future in (*self.started.values(), *self.ended.values()):
+                if not future.done():  # pragma: no cover - the server died
+                    future.set_exception(OSError("the examples' fork server ended"))
+
+    def start(self, request: dict[str, Any]) -> int:
+        """Start one page; its process id (also its process group)."""
+        assert self.proc.stdin is not None
+        with self.lock:
+            number = next(self.ids)
+            started = self._future(self.started, number)
+            self.proc.stdin.write((json.dumps({**request, "id": number}) + "\n").encode())
+            self.proc.stdin.flush()
+        pid = started.result(timeout=60)
+        with self.lock:
+            del self.started[number]
+        return pid
+
+    def wait(self, pid: int) -> int:
+        """The ended page's exit status (negative: the signal that killed it)."""
+        with self.lock:
+            ended = self._future(self.ended, pid)
+        status = ended.result(timeout=60)
+        with self.lock:
+            del self.ended[pid]
+        return status
+
+    def close(self) -> None:
+        """Let the server end once its pages have."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+        self.reader.join()
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+
+
+def _remove(path: Path) -> None:
+    def retry(function: Callable[..., Any], name: str, _exc: BaseException) -> None:
+        # An example may have left a read-only folder behind.
+        Path(name).parent.chmod(0o700)
+        Path(name).chmod(0o700)
+        function(name)
+
+    if sys.version_info >= (3, 12):  # pragma: no cover - depends on the interpreter
+        shutil.rmtree(path, onexc=retry)
+    else:  # pragma: no cover
+        shutil.rmtree(path, onerror=lambda f, n, e: retry(f, n, e[1]))
+
+
+def make_job(
+    path: str, examples: Sequence[Example], sandbox: Sandbox, root: Path
+) -> dict[str, Any]:
+    """The job file's content for runner_child: the page's blocks, files and limits."""
+    results = root / "results.jsonl"
+    results.touch()
+    return {
+        "path": path,
+        "results": str(results),
+        "output": str(root / "output"),
+        "scratch": str(root / "scratch"),
+        "output_limit": sandbox.output_limit,
+        "limits": _limits(sandbox, examples),
+        "blocks": [_block(index, example) for index, example in enumerate(examples)],
+    }
+
+
+def run_page(
+    path: str, examples: Sequence[Example], sandbox: Sandbox, server: ForkServer | None = None
+) -> PageRun:
+    """Run one page's runnable examples, in order, in one fresh sandboxed process.
+
+    With a fork server the process is forked from it; otherwise it is a new interpreter.
+    """
+    started = time.monotonic()
+    root = Path(tempfile.mkdtemp(prefix="docgen-examples-"))
+    try:
+        folders = {name: root / name for name in ("work", "home", "tmp", "scratch")}
+        for folder in folders.values():
+            folder.mkdir()
+        job = make_job(path, examples, sandbox, root)
+        results, output = Path(job["results"]), Path(job["output"])
+        (root / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        timeouts = [example.markers.timeout or sandbox.timeout for example in examples]
+        records = _Records(results)
+        env = environment(os.environ, folders["home"], folders["tmp"])
+        env["PWD"] = str(folders["work"])
+        env.pop("OLDPWD", None)
+        job_file = str(root / "job.json")
+        try:
+            if server is not None:
+                request = {"job": job_file, "cwd": str(folders["work"]), "env": env}
+                pid = server.start({**request, "output": str(output)})
+            else:
+                with output.open("ab") as out:
+                    proc = subprocess.Popen(
+                        [sandbox.python, "-P", str(CHILD), job_file],
+                        cwd=folders["work"],
+                        env=env,
+                        stdin=subprocess.DEVNULL,
+                        stdout=out,
+                        stderr=out,
+                        start_new_session=True,
+                    )
+                pid = proc.pid
+            try:
+                timed_out = _watch(pid, records, timeouts, max(timeouts, default=0) + 10)
+            finally:
+                _kill_group(pid)
+                returncode = server.wait(pid) if server is not None else proc.wait()
+            records.read()
+        except OSError as exc:
+            return PageRun(path, error=str(exc), blocks=tuple(examples))
+        finally:
+            records.close()
+        with output.open("rb") as file:
+            tail = file.read(sandbox.output_limit).decode("utf-8", "replace")
+        unfinished = records.running[0] if records.running and timed_out is None else None
+        return PageRun(
+            path,
+            records=tuple(records.ended),
+            returncode=returncode,
+            timed_out=timed_out,
+            unfinished=unfinished,
+            output=tail[-4000:],
+            seconds=time.monotonic() - started,
+            blocks=tuple(examples),
+        )
+    finally:
+        _remove(root)
+
+
+def run_pages(pages: Sequence[tuple[str, Sequence[Example]]], sandbox: Sandbox) -> list[PageRun]:
+    """Run pages in parallel (`sandbox.jobs` at a time); results in the pages' order."""
+    if not pages:
+        return []
+    server = ForkServer(sandbox.python) if sandbox.fork_server else None
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(sandbox.jobs, len(pages)))) as pool:
+            return list(pool.map(lambda page: run_page(page[0], page[1], sandbox, server), pages))
+    finally:
+        if server is not None:
+            server.close()
