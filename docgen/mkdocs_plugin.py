@@ -295,7 +295,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add every stage's generated pages and assets as virtual files."""
         state = self._state
-        state.results = run.generate(state.config, self.options.only, self.cache)
+        # Every stage generates (cached), so the site is whole; `only` limits the checks.
+        state.results = run.generate(state.config, None, self.cache)
         generated: list[tuple[str, tuple[str, ...], str]] = []
         for result in state.results:
             for page in result.pages:
@@ -342,7 +343,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         )
         document = Document(path, markdown, source, generated)
         state.documents[path] = document
-        return run.transform(state.config, document, self.options.only)
+        return run.transform(state.config, document)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page's Markdown is known now: run the page checks."""
@@ -358,6 +359,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         state.config.cache_dir.mkdir(parents=True, exist_ok=True)
         state.results += run.check_site(state.config, site_dir, self.options.only)
         found = [d for r in state.results for d in r.diagnostics] + state.extra
+        if self.options.only:
+            found = [d for d in found if d.stage in self.options.only]
         final = strict(found) if self.options.strict else found
         state.report = reporting.build_report(
             state.results,
@@ -620,7 +623,7 @@ def build_site(
             logger.removeHandler(capture)
             config.plugins.on_shutdown()
     state = plugin.build
-    mkdocs_found = strict_if(capture.found, strict)
+    mkdocs_found = [] if only else strict_if(capture.found, strict)
     if state is None or not state.report:
         return BuildOutcome(
             {},

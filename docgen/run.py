@@ -93,7 +93,9 @@ def _guarded(stage: str, call: Callable[[], StageResult]) -> StageResult:
             ),
         )
     seconds = time.perf_counter() - start
-    return replace(result, stage=stage, seconds=result.seconds + seconds)
+    # Every finding names its stage, so reports can count per stage and `--only` can filter.
+    found = tuple(d if d.stage else replace(d, stage=stage) for d in result.diagnostics)
+    return replace(result, stage=stage, diagnostics=found, seconds=result.seconds + seconds)
 
 
 def generate(

@@ -119,11 +119,9 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
             "pipeline",
         ),
         (
-            {
-                "mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      examples: {timeout: true}\n"
-            },
+            {"mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      links: {retries: true}\n"},
             ["build"],
-            "timeout",
+            "Expected a number but received a boolean",
         ),
         (
             {"mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      links: [1]\n"},
@@ -287,3 +285,35 @@ def test_diagnostics_of_generated_pages_name_their_source(
 def test_unused_diagnostic_fields(fake_stage: FakeStage) -> None:
     fake_stage.diagnostics = [Diagnostic("DG1", Severity.INFO, "x", Location("a"))]
     assert fake_stage.diagnostics[0].location == Location("a")
+
+
+def test_only_limits_checks_and_findings_but_the_site_stays_whole(
+    project: Project,
+    fake_stage: FakeStage,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docgen import stages
+    from docgen.model import StageResult
+
+    checked: list[str] = []
+
+    def examples_check(config, documents):  # type: ignore[no-untyped-def]
+        checked.append("examples")
+        found = Diagnostic("DG501", Severity.ERROR, "failed", Location("docs/index.md", 1))
+        return StageResult("examples", diagnostics=(found,))
+
+    monkeypatch.setattr(
+        stages, "STAGES", (*stages.STAGES, stages.Stage("examples", check=examples_check))
+    )
+    root = project({"docs/bad.md": "# Bad\n\n[gone](missing.md) [f](fake/index.md)\n"})
+    config = str(root / "mkdocs.yml")
+    code, out, _ = run(capsys, "check", "--only", "pipelines", "-f", config)
+    assert (code, out) == (0, "")  # neither the examples error nor MkDocs' warning
+    assert checked == []
+    assert fake_stage.calls == ["generate", "check", "check_site"]
+    code, out, _ = run(capsys, "check", "-f", config)
+    assert code == 1
+    assert "error[DG501]: failed" in out
+    assert "missing.md" in out
+    assert "fake/index.md" not in out  # generated pages exist in every run
