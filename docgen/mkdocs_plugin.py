@@ -13,6 +13,7 @@ the stages. The CLI reaches MkDocs only through the functions at the bottom.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -357,6 +358,9 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         state = self._state
         site_dir = Path(config.site_dir)
         state.config.cache_dir.mkdir(parents=True, exist_ok=True)
+        # Site checks map a generated page back to what it was made from (a workflow file).
+        sources = {p: s for p, s in state.page_sources.items() if not s.startswith("(")}
+        (state.config.cache_dir / "sources.json").write_text(json.dumps(sources), "utf-8")
         state.results += run.check_site(state.config, site_dir, self.options.only)
         found = [d for r in state.results for d in r.diagnostics] + state.extra
         if self.options.only:

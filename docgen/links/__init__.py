@@ -1,0 +1,456 @@
+"""Link checking on the built site: collect → internal check → external check → cache.
+
+`check_site(config, site_dir)` reads every HTML page of the built site, checks every
+internal link and `#fragment` exactly, checks external URLs (unless offline) politely and
+with a cache, and reports each problem at the Markdown source line of the link.
+`dump(config, args)` lists every link with its location and result.
+
+Diagnostic codes:
+
+- DG300 error: the site folder does not exist.
+- DG301 error: a link to a page or file the site does not have.
+- DG302 error: a `#fragment` that the target page does not define.
+- DG303 error: a link that leaves the site (above its root, outside its `site_url` path).
+- DG304 error: a malformed URL.
+- DG305 error: a malformed `mailto:` or `tel:` URL.
+- DG306 warning: a page that is not valid UTF-8 (nor its declared charset), or unreadable.
+- DG307 error: an invalid `links.exclude` pattern.
+- DG310 error: a broken external URL (status, timeout, connection, redirect loop).
+- DG311 info: an external URL that moved permanently; the new URL is given.
+- DG312 warning: an external `#fragment` missing from the page (`fragments_external`).
+- DG313 info: external URLs not checked (`--offline` or `links.external: false`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from docgen.config import DocgenConfig, LinksConfig
+from docgen.diagnostics import Diagnostic, Location, Severity
+from docgen.links import cache
+from docgen.links.collect import HtmlLink, HtmlPage, decode, parse_page
+from docgen.links.external import ExternalResult, Progress, check_urls
+from docgen.links.internal import (
+    Kind,
+    check_fragment,
+    check_mailto,
+    check_tel,
+    classify,
+    find_file,
+    resolve,
+    site_prefix,
+)
+from docgen.links.sources import SourceMap, read_sources_json
+from docgen.model import StageResult
+
+__all__ = ["LinkRecord", "check_site", "dump"]
+
+STAGE = "links"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """One link of the site as `docgen dump links` shows it."""
+
+    page: str
+    url: str
+    tag: str
+    attr: str
+    kind: str
+    file: str
+    line: int | None
+    result: str
+    message: str = ""
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    page: HtmlPage
+    link: HtmlLink
+    index: int
+
+
+@dataclass(slots=True)
+class _Run:
+    config: DocgenConfig
+    options: LinksConfig
+    site_dir: Path
+    sources: SourceMap
+    prefix: str
+    pages: dict[str, HtmlPage]
+    files: frozenset[str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    records: list[LinkRecord] = field(default_factory=list)
+    external: dict[str, list[tuple[_Occurrence, str]]] = field(default_factory=dict)
+    summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    locate_all: bool = False
+
+    def location(self, occurrence: _Occurrence, *, broken: bool) -> tuple[Location, str]:
+        """Where the user wrote the link, and the target as they wrote it."""
+        page, link = occurrence.page, occurrence.link
+        source = self.sources.source(page.path)
+        if source is None:
+            return Location(self.config.relative(self.site_dir / page.path)), link.url
+        urls = [link.url for link in page.links]
+        found = self.sources.locate(page.path, urls, occurrence.index, fallback=broken)
+        if found is None:
+            return Location(source.path), link.url
+        return Location(source.path, found[0]), found[1]
+
+    def report(
+        self,
+        occurrence: _Occurrence,
+        code: str,
+        severity: Severity,
+        message: str,
+        *,
+        hint: str,
+        result: str = "broken",
+    ) -> None:
+        """One diagnostic for a link; `{url}` in the message becomes the link as written."""
+        location, written = self.location(occurrence, broken=result == "broken")
+        message = message.replace("{url}", written)
+        self.diagnostics.append(Diagnostic(code, severity, message, location, hint, STAGE))
+        self.record(occurrence, result, message, location)
+
+    def record(
+        self,
+        occurrence: _Occurrence,
+        result: str,
+        message: str = "",
+        location: Location | None = None,
+    ) -> None:
+        if not self.locate_all and location is None:
+            return
+        location = location or self.location(occurrence, broken=False)[0]
+        link = occurrence.link
+        kind, _ = classify(link.url, self.config.site_url)
+        self.records.append(
+            LinkRecord(
+                occurrence.page.path,
+                link.url,
+                link.tag,
+                link.attr,
+                str(kind),
+                location.path,
+                location.line,
+                result,
+                message,
+            )
+        )
+
+
+def _site_files(site_dir: Path) -> frozenset[str]:
+    return frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+
+
+def _read_pages(run: _Run) -> None:
+    for path in sorted(p for p in run.files if p.endswith((".html", ".htm"))):
+        try:
+            text, problem = decode((run.site_dir / path).read_bytes())
+        except OSError as error:
+            problem, text = f"cannot be read: {error.strerror or error}", ""
+        page = parse_page(path, text, problem)
+        run.pages[path] = page
+        if problem:
+            source = run.sources.source(path)
+            where = source.path if source else run.config.relative(run.site_dir / path)
+            run.diagnostics.append(
+                Diagnostic(
+                    "DG306",
+                    Severity.WARNING,
+                    f"page {path} {problem}",
+                    Location(where),
+                    "save the page as UTF-8, or declare its charset with <meta charset>",
+                    STAGE,
+                )
+            )
+
+
+_Problem = tuple[str, str, str]  # code, message ({url}: the link as written), hint
+
+
+def _internal_problem(run: _Run, page: str, url: str) -> _Problem | None:
+    target = resolve(page, url, run.prefix)
+    if target.path is not None and target.path in run.files and not target.fragment:
+        return None  # the common case, decided without a lookup of anchors
+    if target.path is None:
+        return (
+            "DG303",
+            f"link to '{{url}}' {target.problem}",
+            "link to a page inside the site, or use a full https:// URL",
+        )
+    found = find_file(target.path, run.files)
+    if found is None:
+        return (
+            "DG301",
+            f"broken link to '{{url}}' (no such page or file: {target.path})",
+            "fix the link's path, or add the missing page",
+        )
+    anchors = run.pages[found].anchors if found in run.pages else None
+    if anchors is not None and not check_fragment(target.fragment, anchors):
+        where = "on this page" if found == page else f"in {found}"
+        return (
+            "DG302",
+            f"broken link to '{{url}}' (no anchor '#{target.fragment}' {where})",
+            "link to a heading's id as shown in the table of contents, or add the anchor",
+        )
+    return None
+
+
+def _check_page(run: _Run, page: HtmlPage, counts: Counter[str]) -> None:
+    site_url = run.config.site_url
+    for index, link in enumerate(page.links):
+        kind, why = classify(link.url, site_url)
+        counts[kind] += 1
+        if kind is Kind.INTERNAL:
+            problem = _internal_problem(run, page.path, link.url)
+            if problem is not None:
+                code, message, hint = problem
+                run.report(_Occurrence(page, link, index), code, Severity.ERROR, message, hint=hint)
+            elif run.locate_all:
+                run.record(_Occurrence(page, link, index), "ok")
+            continue
+        occurrence = _Occurrence(page, link, index)
+        if kind is Kind.EXTERNAL:
+            url, _, fragment = link.url.partition("#")
+            url = "https:" + url if url.startswith("//") else url
+            run.external.setdefault(url, []).append((occurrence, unquote(fragment)))
+        elif kind is Kind.MALFORMED:
+            run.report(
+                occurrence,
+                "DG304",
+                Severity.ERROR,
+                f"malformed URL '{link.url}': {why}",
+                hint="write the URL as scheme://host/path, percent-encoding special characters",
+            )
+        elif kind in {Kind.MAILTO, Kind.TEL}:
+            problem_text = check_mailto(link.url) if kind is Kind.MAILTO else check_tel(link.url)
+            if problem_text:
+                run.report(
+                    occurrence,
+                    "DG305",
+                    Severity.ERROR,
+                    f"'{link.url}' {problem_text}",
+                    hint="write mailto:name@example.org or tel:+15551234567",
+                )
+            else:
+                run.record(occurrence, "ok", "syntax only")
+        else:
+            run.record(occurrence, "ignored")
+
+
+def _check_pages(run: _Run) -> None:
+    counts: Counter[str] = Counter()
+    for page in run.pages.values():
+        _check_page(run, page, counts)
+    run.summary["links"] = sum(counts.values())
+    run.summary.update({str(kind): counts[kind] for kind in counts})
+
+
+def _excluded(run: _Run) -> list[re.Pattern[str]]:
+    patterns = []
+    for pattern in run.options.exclude:
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error as error:
+            run.diagnostics.append(
+                Diagnostic(
+                    "DG307",
+                    Severity.ERROR,
+                    f"links.exclude pattern {pattern!r} is not a valid regular expression: {error}",
+                    None,
+                    "fix the pattern in mkdocs.yml (Python regular expression syntax)",
+                    STAGE,
+                )
+            )
+    return patterns
+
+
+def _cache_root(config: DocgenConfig) -> Path:
+    folder = config.cache_dir
+    return folder if folder.is_absolute() else config.root / folder
+
+
+def _check_external(run: _Run, progress: Progress | None) -> None:
+    patterns = _excluded(run)
+    urls = {}
+    for url, occurrences in run.external.items():
+        if any(p.search(url) for p in patterns):
+            run.summary["external_excluded"] += 1
+            for occurrence, _ in occurrences:
+                run.record(occurrence, "excluded")
+        else:
+            urls[url] = occurrences
+    run.summary["external_urls"] = len(urls)
+    if not urls:
+        return
+    if run.config.offline or not run.options.external:
+        why = "--offline" if run.config.offline else "links.external is false"
+        run.summary["external_skipped"] = len(urls)
+        run.diagnostics.append(
+            Diagnostic(
+                "DG313",
+                Severity.INFO,
+                f"{len(urls)} external links not checked ({why})",
+                None,
+                "run without --offline to check them"
+                if run.config.offline
+                else "set `links: {external: true}` in mkdocs.yml to check them",
+                STAGE,
+            )
+        )
+        for occurrences in urls.values():
+            for occurrence, _ in occurrences:
+                run.record(occurrence, "skipped", why)
+        return
+    wanted = {
+        url
+        for url, occurrences in urls.items()
+        if run.options.fragments_external and any(f and f != "top" for _, f in occurrences)
+    }
+    cache_file = _cache_root(run.config) / "links" / "external.json"
+    known = cache.load(cache_file, run.options.cache_max_age)
+    cached = {
+        url: known[url]
+        for url in urls
+        if url in known and (url not in wanted or known[url].page_read)
+    }
+    fresh = check_urls(
+        [url for url in urls if url not in cached], run.options, fragments=wanted, progress=progress
+    )
+    if fresh:
+        cache.save(cache_file, fresh, run.options.cache_max_age)
+    run.summary["external_cached"] = len(cached)
+    run.summary["external_checked"] = len(fresh)
+    results = {**cached, **fresh}
+    for url, occurrences in urls.items():
+        result = results.get(url) or ExternalResult(url, False, None, "not checked")
+        for occurrence, fragment in occurrences:
+            _report_external(run, occurrence, result, fragment)
+
+
+def _report_external(
+    run: _Run, occurrence: _Occurrence, result: ExternalResult, fragment: str
+) -> None:
+    url = result.url
+    if not result.ok:
+        run.report(
+            occurrence,
+            "DG310",
+            Severity.ERROR,
+            f"broken external link to '{url}': {result.message}",
+            hint="fix or remove the link; to skip a URL, add a pattern to links.exclude",
+        )
+        return
+    if result.anchors is not None and fragment and not check_fragment(fragment, result.anchors):
+        run.report(
+            occurrence,
+            "DG312",
+            Severity.WARNING,
+            f"external link to '{url}#{fragment}': the page has no anchor '#{fragment}'",
+            hint="link to an anchor the page has, or drop the fragment",
+        )
+        return
+    if result.permanent_redirect:
+        run.report(
+            occurrence,
+            "DG311",
+            Severity.INFO,
+            f"'{url}' moved permanently to '{result.permanent_redirect}'",
+            hint="link to the new URL",
+            result="ok",
+        )
+        return
+    run.record(occurrence, "ok", "cached" if result.from_cache else "")
+
+
+def _run(
+    config: DocgenConfig,
+    site_dir: Path,
+    *,
+    sources: Mapping[str, str] | None,
+    progress: Progress | None,
+    locate_all: bool,
+) -> tuple[_Run, float]:
+    start = time.perf_counter()
+    options = config.links or LinksConfig()
+    files = _site_files(site_dir)
+    prefix = site_prefix(config.site_url)
+    if sources is None:
+        sources = read_sources_json(_cache_root(config) / "sources.json")
+    run = _Run(
+        config=config,
+        options=options,
+        site_dir=site_dir,
+        sources=SourceMap(config, files, sources, prefix),
+        prefix=prefix,
+        pages={},
+        files=files,
+        locate_all=locate_all,
+    )
+    _read_pages(run)
+    run.summary["pages"] = len(run.pages)
+    _check_pages(run)
+    _check_external(run, progress)
+    return run, time.perf_counter() - start
+
+
+def check_site(
+    config: DocgenConfig,
+    site_dir: Path,
+    *,
+    sources: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> StageResult:
+    """Check every link of the built site at `site_dir`.
+
+    `sources` maps generated pages (docs path → source file); by default it is read from
+    `cache_dir/sources.json` when the plugin wrote one. `progress(done, total)` is called
+    as external URLs are checked, from worker threads.
+    """
+    if not site_dir.is_dir():
+        return StageResult(
+            stage=STAGE,
+            diagnostics=(
+                Diagnostic(
+                    "DG300",
+                    Severity.ERROR,
+                    f"site folder {config.relative(site_dir)} does not exist",
+                    None,
+                    "build the site first (docgen build), or pass --site DIR",
+                    STAGE,
+                ),
+            ),
+        )
+    run, seconds = _run(config, site_dir, sources=sources, progress=progress, locate_all=False)
+    unique = list(dict.fromkeys(run.diagnostics))
+    run.summary["errors"] = sum(d.severity is Severity.ERROR for d in unique)
+    return StageResult(
+        stage=STAGE, diagnostics=tuple(unique), summary=dict(run.summary), seconds=seconds
+    )
+
+
+def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
+    """Every link of the built site with its source location and result.
+
+    `args` may name the site folder, alone or after `--site` (default: `site_dir`).
+    """
+    folder = [arg for arg in args if arg != "--site"]
+    site_dir = Path(folder[0]) if folder else config.site_dir
+    if not site_dir.is_dir():
+        return {"site": str(site_dir), "links": [], "error": "site folder does not exist"}
+    run, seconds = _run(config, site_dir, sources=None, progress=None, locate_all=True)
+    return {
+        "site": config.relative(site_dir),
+        "summary": dict(run.summary),
+        "seconds": round(seconds, 3),
+        "links": [asdict(record) for record in run.records],
+        "diagnostics": [d.to_dict() for d in dict.fromkeys(run.diagnostics)],
+    }

@@ -1,0 +1,213 @@
+"""Map a built page back to the file it came from, and a link in it to its Markdown line.
+
+`foo/bar/index.html` was built from `docs/foo/bar.md` or `docs/foo/bar/index.md` (or
+`foo/bar.html` from `docs/foo/bar.md` without directory URLs). Generated pages have no file
+in the docs folder: the MkDocs plugin writes `sources.json` (docs path → source file) into
+the cache folder, or a caller passes the same mapping. The line of a link is found by
+parsing the Markdown with markdown-it-py and matching the link's target: inline and
+reference links, autolinks, images, and raw HTML `href`/`src`/`srcset`/`poster`.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from docgen.config import DocgenConfig
+from docgen.links.collect import parse_srcset
+from docgen.links.internal import Kind, classify, find_file, resolve
+
+__all__ = ["LinkKey", "Source", "SourceMap", "html_key", "markdown_links", "read_sources_json"]
+
+# (kind, target, fragment): ("site", "guide/index.html", "setup") or ("raw", "x.md", "").
+LinkKey = tuple[str, str, str]
+# Per page: HTML link position → (line, target as written); and target → the same.
+_Written = tuple[dict[int, tuple[int, str]], dict[LinkKey, list[tuple[int, str]]]]
+_HTML_URL = re.compile(
+    r"""\b(href|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
+)
+_INDEX_NAMES = ("index.md", "README.md", "readme.md")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a built page came from: a file relative to the project root.
+
+    `markdown` is the Markdown file in the docs folder when there is one (lines can be
+    found in it); a generated page has only its `path` (a workflow, a module).
+    """
+
+    path: str
+    markdown: Path | None = None
+
+
+def read_sources_json(path: Path) -> dict[str, str]:
+    """The plugin's docs path → source file mapping; empty when absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def page_paths(markdown: str) -> tuple[str, str]:
+    """The two site paths a docs Markdown file can be built to: directory URL, then flat."""
+    folder, name = posixpath.split(markdown)
+    stem = name.rsplit(".", 1)[0]
+    if name in _INDEX_NAMES:
+        page = posixpath.join(folder, "index.html")
+        return page, page
+    return posixpath.join(folder, stem, "index.html"), posixpath.join(folder, stem + ".html")
+
+
+class SourceMap:
+    """Built page → source, and Markdown link → line, for one site."""
+
+    def __init__(
+        self,
+        config: DocgenConfig,
+        site_files: Collection[str],
+        generated: Mapping[str, str] | None = None,
+        prefix: str = "/",
+    ) -> None:
+        self._config = config
+        self._prefix = prefix
+        self._files = site_files
+        self._pages: dict[str, Source] = {}
+        self._md_to_page: dict[str, str] = {}
+        self._written: dict[str, _Written] = {}
+        docs = config.docs_dir
+        markdown_files = sorted(docs.rglob("*.md")) if docs.is_dir() else []
+        for file in markdown_files:
+            docs_path = file.relative_to(docs).as_posix()
+            self._add(docs_path, Source(config.relative(file), file))
+        for docs_path, source in (generated or {}).items():
+            source_path = Path(source)
+            if not source_path.is_absolute():
+                source_path = config.root / source_path
+            self._add(docs_path, Source(config.relative(source_path)))
+
+    def _add(self, docs_path: str, source: Source) -> None:
+        for page in page_paths(docs_path):
+            if page in self._files and page not in self._pages:
+                self._pages[page] = source
+                self._md_to_page[docs_path] = page
+                return
+
+    def source(self, page: str) -> Source | None:
+        """The source of a built page, or None for a page that none made (a theme's 404)."""
+        return self._pages.get(page)
+
+    def locate(
+        self, page: str, urls: Sequence[str], position: int, *, fallback: bool = False
+    ) -> tuple[int, str] | None:
+        """The Markdown line, and the target as written, of link `position` of `page`.
+
+        `urls` are all the page's links in HTML order. They are aligned with the Markdown's
+        links in source order, so the theme's own links (navigation, header, footer) match
+        no line. With `fallback`, a link outside the alignment takes the first Markdown
+        line with the same target: right for a broken link, which is rarely the theme's.
+        """
+        source = self._pages.get(page)
+        if source is None or source.markdown is None:
+            return None
+        written = self._written.get(page)
+        if written is None:
+            written = self._written[page] = self._align(source.markdown, page, urls)
+        aligned, by_key = written
+        if position in aligned:
+            return aligned[position]
+        if fallback:
+            lines = by_key.get(html_key(page, urls[position], self._prefix))
+            return lines[0] if lines else None
+        return None
+
+    def _align(self, markdown: Path, page: str, urls: Sequence[str]) -> _Written:
+        try:
+            text = markdown.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return {}, {}
+        docs_path = markdown.relative_to(self._config.docs_dir).as_posix()
+        links = list(markdown_links(text))
+        written = [(line, unquote(url)) for url, line in links]
+        md_keys = [self._markdown_key(docs_path, page, url) for url, _ in links]
+        html = [html_key(page, url, self._prefix) for url in urls]
+        aligned: dict[int, tuple[int, str]] = {}
+        matcher = SequenceMatcher(None, html, md_keys, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for k in range(block.size):
+                aligned[block.a + k] = written[block.b + k]
+        by_key: dict[LinkKey, list[tuple[int, str]]] = {}
+        for key, found in zip(md_keys, written, strict=True):
+            by_key.setdefault(key, []).append(found)
+        return aligned, by_key
+
+    def _markdown_key(self, docs_path: str, page: str, url: str) -> LinkKey:
+        # MkDocs rewrites a link to a file of the docs folder into a URL relative to the
+        # page, and leaves any other link as written (so the browser resolves it as is).
+        parts = urlsplit(url)
+        kind, _ = classify(url)
+        path = unquote(parts.path)
+        if kind is Kind.INTERNAL and not parts.netloc and path and not path.startswith("/"):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(docs_path), path))
+            built = self._md_to_page.get(target) or find_file(target, self._files)
+            if built is not None:
+                return ("site", built, unquote(parts.fragment))
+        return html_key(page, url, self._prefix)
+
+
+def html_key(page: str, url: str, prefix: str = "/") -> LinkKey:
+    """What a link in a built page points at: a site path and fragment, else the URL."""
+    kind, _ = classify(url)
+    if kind is Kind.INTERNAL and not urlsplit(url).netloc:
+        target = resolve(page, url, prefix)
+        if target.path is not None:
+            return ("site", target.path, target.fragment)
+    head, _, fragment = url.partition("#")
+    return ("raw", unquote(head), unquote(fragment))
+
+
+def _html_urls(html: str) -> Iterator[tuple[str, int]]:
+    """URLs in raw HTML with the 0-based line offset of each."""
+    for match in _HTML_URL.finditer(html):
+        value = match.group(2) or match.group(3) or match.group(4) or ""
+        offset = html.count("\n", 0, match.start())
+        urls = parse_srcset(value) if match.group(1).lower() == "srcset" else [value]
+        for url in urls:
+            yield url, offset
+
+
+def _inline_links(token: Token, first_line: int) -> Iterator[tuple[str, int]]:
+    line = first_line
+    for child in token.children or ():
+        if child.type in {"softbreak", "hardbreak"}:
+            line += 1
+        elif child.type == "link_open":
+            yield str(child.attrs.get("href", "")), line
+        elif child.type == "image":
+            yield str(child.attrs.get("src", "")), line
+        elif child.type == "html_inline":
+            for url, offset in _html_urls(child.content):
+                yield url, line + offset
+
+
+def markdown_links(text: str) -> Iterator[tuple[str, int]]:
+    """Every link target in Markdown text with its 1-based line, in document order."""
+    parser = MarkdownIt("commonmark").enable("table")
+    for token in parser.parse(text):
+        if token.type == "inline" and token.map:
+            yield from _inline_links(token, token.map[0] + 1)
+        elif token.type == "html_block" and token.map:
+            for url, offset in _html_urls(token.content):
+                yield url, token.map[0] + 1 + offset
