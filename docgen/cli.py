@@ -19,7 +19,9 @@ from docgen import __version__
 from docgen import run as runner
 from docgen import stages as stage_registry
 from docgen.config import DocgenConfig
+from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import Diagnostic, Severity, count, render, render_summary, strict
+from docgen.init import cli as init_cli
 
 __all__ = ["main"]
 
@@ -81,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--only", help="comma-separated stages, e.g. pipelines,links")
     check.add_argument("--site", type=Path, help="check this built site instead of building")
     check.add_argument("--update", action="store_true", help="examples: rewrite expected output")
+    check.add_argument("--fix", action="store_true", help="lint: apply safe formatting fixes")
     serve = commands.add_parser("serve", help="live preview with mkdocs serve")
     common(serve)
     serve.add_argument("-a", "--dev-addr", help="address to serve on (default 127.0.0.1:8000)")
@@ -90,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("args", nargs="*", help="stage arguments (paths, modules)")
     setup = commands.add_parser("setup", help="install what docgen needs (pinned Mermaid)")
     setup.add_argument("--offline", action="store_true", help="only check, never install")
+    deploy_cli.add_parsers(commands)
+    init_cli.add_parsers(commands)
     return parser
 
 
@@ -128,9 +133,11 @@ def _adjust(args: argparse.Namespace) -> Callable[[DocgenConfig], DocgenConfig]:
                 examples = replace(examples, jobs=args.jobs)
             if args.no_cache:
                 examples = replace(examples, cache=False)
-            if getattr(args, "update", False) and hasattr(examples, "update"):
-                examples = replace(examples, update=True)  # type: ignore[call-arg]
+            if getattr(args, "update", False):
+                examples = replace(examples, update=True)
             config = replace(config, examples=examples)
+        if getattr(args, "fix", False) and config.lint is not None:
+            config = replace(config, lint=replace(config.lint, fix=True))
         if args.no_diagram_validation and config.diagrams is not None:
             config = replace(config, diagrams=replace(config.diagrams, validate=False))
         return config
@@ -272,4 +279,6 @@ _COMMANDS = {
     "serve": cmd_serve,
     "dump": cmd_dump,
     "setup": cmd_setup,
+    **deploy_cli.COMMANDS,
+    **init_cli.COMMANDS,
 }
