@@ -102,6 +102,11 @@ class LintConfig:
 
     rules: Mapping[str, str] = field(default_factory=dict)
     fix: bool = False
+    # Pages the docs promise, matched by title or path, case-insensitive ("quick start");
+    # the project's word list for spelling, relative to the root; unfinished-work markers.
+    required_pages: tuple[str, ...] = ()
+    wordlist: str = ".docgen-words.txt"
+    markers: tuple[str, ...] = ("TODO", "FIXME", "TBD")
 
 
 @dataclass(frozen=True, slots=True)

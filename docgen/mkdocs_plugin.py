@@ -296,6 +296,11 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add every stage's generated pages and assets as virtual files."""
         state = self._state
+        for page in list(files.documentation_pages()):
+            problem = _unreadable(state.config, page.abs_src_path)
+            if problem is not None:  # MkDocs would stop with a traceback: leave the page out
+                state.extra.append(problem)
+                files.remove(page)
         # Every stage generates (cached), so the site is whole; `only` limits the checks.
         state.results = run.generate(state.config, None, self.cache)
         generated: list[tuple[str, tuple[str, ...], str]] = []
@@ -342,9 +347,12 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             if generated
             else state.config.relative(Path(page.file.abs_src_path or path))
         )
-        document = Document(path, markdown, source, generated)
+        # MkDocs has cut the front matter off: pad it back as blank lines, so that every
+        # stage's line numbers are the file's own.
+        pad = 0 if generated else _front_matter_lines(page.file.abs_src_path, markdown)
+        document = Document(path, "\n" * pad + markdown, source, generated)
         state.documents[path] = document
-        return run.transform(state.config, document)
+        return run.transform(state.config, document)[pad:]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page's Markdown is known now: run the page checks."""
@@ -393,6 +401,47 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
 _LEVEL = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: 10}
 _PENDING = "# Documentation quality\n\nThe checks have not run yet.\n"
+
+
+def _unreadable(config: cfg.DocgenConfig, abs_src_path: str | None) -> Diagnostic | None:
+    """A diagnostic when a page is not UTF-8 text (at the line of the first bad byte)."""
+    if abs_src_path is None:
+        return None
+    line = None
+    try:
+        data = Path(abs_src_path).read_bytes()
+    except OSError as exc:
+        message = f"cannot read this page: {exc.strerror}"
+    else:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}): the page was left out"
+        else:
+            return None
+    return Diagnostic(
+        "DG102",
+        Severity.ERROR,
+        message,
+        Location(config.relative(Path(abs_src_path)), line),
+        hint="save the file as UTF-8",
+        stage="mkdocs",
+    )
+
+
+def _front_matter_lines(abs_src_path: str | None, markdown: str) -> int:
+    """How many lines of the file come before `markdown` (front matter MkDocs removed)."""
+    if abs_src_path is None:
+        return 0
+    try:
+        raw = Path(abs_src_path).read_text(encoding="utf-8-sig").rstrip()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    body = markdown.rstrip()
+    if raw == body or not body or not raw.endswith(body):
+        return 0
+    return raw[: len(raw) - len(body)].count("\n")
 
 
 def _markdown_extensions(config: cfg.DocgenConfig) -> dict[str, dict[str, Any]]:

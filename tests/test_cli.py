@@ -317,3 +317,28 @@ def test_only_limits_checks_and_findings_but_the_site_stays_whole(
     assert "error[DG501]: failed" in out
     assert "missing.md" in out
     assert "fake/index.md" not in out  # generated pages exist in every run
+
+
+def test_lines_count_from_the_top_of_the_file_despite_front_matter(
+    project: Project, fake_stage: FakeStage, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(
+        {"docs/meta.md": "---\ntitle: Meta\ntags: [a]\n---\n\n# Meta\n\n{{fake}} FIXME\n"}
+    )
+    code, out, _ = run(capsys, "build", "-f", str(root / "mkdocs.yml"))
+    assert code == 0
+    assert out.startswith("docs/meta.md:8: warning[DG999]")
+    assert "transformed" in (root / "site" / "meta" / "index.html").read_text()
+
+
+def test_a_page_that_is_not_utf8_is_one_error_and_the_rest_builds(
+    project: Project, fake_stage: FakeStage, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project()
+    (root / "docs" / "latin1.md").write_bytes(b"# Title\n\nCaf\xe9\n")
+    code, out, err = run(capsys, "build", "-f", str(root / "mkdocs.yml"))
+    assert code == 1
+    assert out.startswith("docs/latin1.md:3: error[DG102]: not UTF-8 text (byte 0xe9)")
+    assert "Traceback" not in out + err
+    assert (root / "site" / "index.html").exists()
+    assert not (root / "site" / "latin1").exists()

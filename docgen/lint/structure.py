@@ -1,0 +1,135 @@
+"""Structure: one title, no skipped heading level, no clashing anchors, alt text, HTML.
+
+Anchors are compared the way Python-Markdown's `toc` makes them (an explicit
+`{ #id }` wins), since two headings with one anchor make links to the second one land
+on the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+from docgen.diagnostics import Diagnostic
+from docgen.lint.page import ParsedPage
+from docgen.lint.rules import Rules
+
+__all__ = ["check_page"]
+
+# Elements that never have an end tag, and those whose end tag HTML lets you omit.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
+_OPTIONAL_END = frozenset(
+    {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody"}
+    | {"tfoot", "colgroup", "rt", "rp"}
+)
+
+
+def check_page(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
+    """Every structure finding on one page (None for a rule that is off)."""
+    if page.blank:
+        yield rules.finding("empty-page", "the page is empty", path, 1)
+        return
+    titles = [h for h in page.headings if h.level == 1]
+    if not titles and page.title is None:
+        yield rules.finding("missing-title", "the page has no `# ` title", path, _first_line(page))
+    for extra in titles[1:]:
+        yield rules.finding(
+            "multiple-titles",
+            f"second `# ` title {extra.text!r} (the first is on line {titles[0].line})",
+            path,
+            extra.line,
+        )
+    yield from _skips(rules, path, page)
+    seen: dict[str, int] = {}
+    for heading in page.headings:
+        first = seen.setdefault(heading.anchor, heading.line)
+        if first != heading.line:
+            yield rules.finding(
+                "duplicate-heading",
+                f"heading {heading.text!r} has the anchor #{heading.anchor}, "
+                f"like the heading on line {first}",
+                path,
+                heading.line,
+            )
+    for image in page.images:
+        if not image.alt.strip():
+            yield rules.finding(
+                "missing-alt", f"image '{image.src}' has no alt text", path, image.line
+            )
+    yield from _html(rules, path, page)
+
+
+def _first_line(page: ParsedPage) -> int:
+    return page.headings[0].line if page.headings else 1
+
+
+def _skips(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
+    previous = 1 if page.title is not None else None
+    for heading in page.headings:
+        if previous is not None and heading.level > previous + 1:
+            yield rules.finding(
+                "heading-skip",
+                f"heading level {heading.level} after level {previous}: "
+                f"level {previous + 1} is skipped",
+                path,
+                heading.line,
+            )
+        previous = heading.level
+
+
+class _TagTracker(HTMLParser):
+    """Tracks open elements over every HTML fragment of a page, with their lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, int]] = []
+        self.stray: list[tuple[str, int]] = []
+        self.unclosed: list[tuple[str, int]] = []
+        self.no_alt: list[tuple[str, int]] = []
+        self.base = 0  # the page line of the current fragment's first line
+
+    def feed_at(self, line: int, html: str) -> None:
+        self.base = line - self.getpos()[0]
+        self.feed(html if html.endswith("\n") else html + "\n")
+
+    def _line(self) -> int:
+        return self.base + self.getpos()[0]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and not dict(attrs).get("alt"):
+            self.no_alt.append((str(dict(attrs).get("src") or ""), self._line()))
+        if tag not in _VOID:
+            self.open.append((tag, self._line()))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and not dict(attrs).get("alt"):
+            self.no_alt.append((str(dict(attrs).get("src") or ""), self._line()))
+
+    def handle_endtag(self, tag: str) -> None:
+        names = [name for name, _ in self.open]
+        if tag not in names:
+            if tag not in _VOID:
+                self.stray.append((tag, self._line()))
+            return
+        depth = len(names) - 1 - names[::-1].index(tag)
+        self.unclosed += [(n, line) for n, line in self.open[depth + 1 :] if n not in _OPTIONAL_END]
+        del self.open[depth:]
+
+
+def _html(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
+    tracker = _TagTracker()
+    for line, fragment in page.html:
+        tracker.feed_at(line, fragment)
+    tracker.close()
+    for src, line in tracker.no_alt:
+        yield rules.finding("missing-alt", f"<img src='{src}'> has no alt text", path, line)
+    unclosed = tracker.unclosed + [(t, n) for t, n in tracker.open if t not in _OPTIONAL_END]
+    for tag, line in sorted(unclosed, key=lambda found: found[1]):
+        yield rules.finding(
+            "unclosed-html", f"<{tag}> is never closed: what follows ends up inside it", path, line
+        )
+    for tag, line in tracker.stray:
+        yield rules.finding("unclosed-html", f"</{tag}> closes no open element", path, line)

@@ -1,0 +1,326 @@
+"""The lint rules one by one: configuration, page reading, HTML, spelling, nav, formatting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docgen.config import DocgenConfig, LintConfig
+from docgen.diagnostics import Severity
+from docgen.lint import check
+from docgen.lint.completeness import NavEntry, read_site_config
+from docgen.lint.formatting import settings
+from docgen.lint.page import parse, slugify
+from docgen.lint.rules import Rules
+from docgen.lint.spelling import dictionary, read_wordlist
+from docgen.model import Document
+from tests.conftest import write
+
+
+def lint(
+    tmp_path: Path, pages: dict[str, str], files: dict[str, str] | None = None, **options: object
+) -> list[tuple[str, int | None, str, str]]:
+    """Lint `pages` (docs-relative path → Markdown) in a project made of `files`."""
+    write(tmp_path, files or {})
+    config = DocgenConfig(
+        root=tmp_path,
+        docs_dir=tmp_path / "docs",
+        site_dir=tmp_path / "site",
+        lint=LintConfig(**options),  # type: ignore[arg-type]
+    )
+    documents = [Document(p, m, f"docs/{p}") for p, m in pages.items()]
+    result = check(config, documents)
+    return [
+        (
+            d.location.path if d.location else "",
+            d.location.line if d.location else None,
+            d.code,
+            str(d.severity),
+        )
+        for d in result.diagnostics
+    ]
+
+
+def codes(found: list[tuple[str, int | None, str, str]]) -> list[tuple[int | None, str]]:
+    return [(line, code) for _, line, code, _ in found]
+
+
+# --- configuration of rules ---
+
+
+def test_severity_override_and_off(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nteh text.\n\n#### Deep\n\nText.\n"}
+    found = lint(tmp_path, page, rules={"spelling": "error", "heading-skip": "off"})
+    assert found == [("docs/a.md", 3, "DG714", "error")]
+
+
+def test_unknown_rule_and_bad_severity_are_reported(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\nText.\n"}, rules={"no-such": "error", "md013": "loud"})
+    assert codes(found) == [(None, "DG717"), (None, "DG717")]
+
+
+def test_formatting_rules_by_id_and_all_at_once(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nTrailing. \n\n\n\nText.\n"}
+    assert codes(lint(tmp_path, page)) == [(3, "DG701"), (6, "DG701")]
+    assert codes(lint(tmp_path, page, rules={"md012": "off"})) == [(3, "DG701")]
+    assert lint(tmp_path, page, rules={"md009": "info"})[0][3] == "info"
+    assert lint(tmp_path, page, rules={"format": "off"}) == []
+
+
+def test_rules_severity_defaults() -> None:
+    rules = Rules({"FORMAT": "Error"})
+    assert rules.severity("format", "md009") is Severity.ERROR
+    assert rules.severity("unclosed-html") is Severity.ERROR
+    assert rules.severity("spelling") is Severity.WARNING
+
+
+# --- reading a page ---
+
+
+def test_front_matter_title_counts_and_broken_front_matter_does_not(tmp_path: Path) -> None:
+    assert lint(tmp_path, {"a.md": "---\ntitle: A\n---\n\n## Part\n\nText.\n"}) == []
+    found = lint(tmp_path, {"a.md": "---\ntitle: [A\n---\n\n## Part\n\nText.\n"})
+    assert (5, "DG703") in codes(found)
+
+
+def test_title_only_with_front_matter(tmp_path: Path) -> None:
+    assert codes(lint(tmp_path, {"a.md": "---\ntitle: A\n---\n"})) == [(1, "DG713")]
+    assert codes(lint(tmp_path, {"a.md": "<!-- nothing -->\n"})) == [(1, "DG707")]
+
+
+def test_containers_are_unwrapped_with_their_lines() -> None:
+    page = parse(
+        '# T\n\n!!! note "Teh title"\n\n    ## Inside\n\n    ```text\n    !!! not a container\n'
+        '    ```\n\n    === "Tab"\n\n        Tab teh text.\n\nAfter.\n'
+    )
+    assert [(h.level, h.text, h.line) for h in page.headings] == [(1, "T", 1), (2, "Inside", 5)]
+    assert [(p.line, p.text) for p in page.prose if "teh" in p.text.lower()] == [
+        (3, "Teh title"),
+        (13, "Tab teh text."),
+    ]
+    assert page.content
+
+
+def test_anchors_follow_toc() -> None:
+    page = parse("# Héllo, World!\n\n## Setup { #custom }\n\n## `code` heading\n")
+    assert [h.anchor for h in page.headings] == ["hello-world", "custom", "code-heading"]
+    assert slugify("A -- b  c") == "a-b-c"
+
+
+def test_duplicate_anchor_from_explicit_id(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\n## One { #x }\n\n## X\n\nText.\n"})
+    assert codes(found) == [(5, "DG705")]
+
+
+def test_heading_skip_after_front_matter_title(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "---\ntitle: A\n---\n\n### Deep\n\nText.\n"})
+    assert codes(found) == [(5, "DG704")]
+
+
+def test_multiline_paragraph_lines(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\nFirst line,\nsecond <b>x</b>,\nthird teh.\n"})
+    assert codes(found) == [(5, "DG714")]
+
+
+# --- HTML ---
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("<div>\n\ntext\n\n</div>\n", []),
+        ("<ul>\n<li>one\n<li>two\n</ul>\n", []),  # optional end tags
+        ("<p>para\n\ntext\n", []),
+        ("<br>\n<img src='a.png' alt='A'/>\n", []),
+        ("<!-- <div> in a comment -->\n", []),
+        ("Text with <span>an open span.\n", [(3, "DG708")]),
+        ("</div>\n", [(3, "DG708")]),
+        ("<div>\n<span>\n</div>\n", [(4, "DG708")]),
+        ("<img src='a.png'/>\n", [(3, "DG706")]),
+        ("Inline <kbd>x</kbd>.\n", []),
+    ],
+)
+def test_html(tmp_path: Path, markdown: str, expected: list[tuple[int, str]]) -> None:
+    assert codes(lint(tmp_path, {"a.md": "# A\n\n" + markdown + "\nEnd.\n"})) == expected
+
+
+# --- spelling and markers ---
+
+
+def test_wordlist_and_prose_only(tmp_path: Path) -> None:
+    page = {
+        "a.md": "# A\n\nTeh `teh` [teh](https://x.org/teh) ![Teh](a.png) a@teh.org "
+        ":teh: { .teh }\n\n```text\nteh\n```\n\n    teh\n"
+    }
+    found = lint(tmp_path, page)
+    assert codes(found) == [(3, "DG714"), (3, "DG714"), (3, "DG714")]  # Teh, link text, alt
+    assert (
+        lint(
+            tmp_path,
+            page,
+            files={"words.txt": "# ours\nTEH  # a word of ours\n\n"},
+            wordlist="words.txt",
+        )
+        == []
+    )
+
+
+def test_wordlist_missing_is_empty(tmp_path: Path) -> None:
+    assert read_wordlist(tmp_path / "none.txt") == frozenset()
+
+
+def test_dictionary_keeps_every_fix() -> None:
+    words = dictionary()
+    assert words["teh"] == ("the",)
+    assert words["abot"] == ("about", "abort", "a bot")
+
+
+def test_markers_configurable(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nTODO later. XXX here. `FIXME` in code.\n"}
+    assert codes(lint(tmp_path, page)) == [(3, "DG712")]
+    assert codes(lint(tmp_path, page, markers=("XXX",))) == [(3, "DG712")]
+    assert lint(tmp_path, page, markers=()) == []
+
+
+# --- nav and required pages ---
+
+
+def test_no_nav_means_no_nav_rules(tmp_path: Path) -> None:
+    files = {"mkdocs.yml": "site_name: X\n"}
+    assert lint(tmp_path, {"a.md": "# A\n\nText.\n"}, files) == []
+
+
+def test_not_in_nav_patterns(tmp_path: Path) -> None:
+    files = {"mkdocs.yml": "nav:\n  - a.md\nnot_in_nav: |\n  # drafts\n  /drafts/*.md\n"}
+    pages = {"a.md": "# A\n\nText.\n", "drafts/b.md": "# B\n\nText.\n", "c.md": "# C\n\nText.\n"}
+    assert lint(tmp_path, pages, files) == [("docs/c.md", 1, "DG709", "warning")]
+
+
+def test_unreadable_mkdocs_yml(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\nText.\n"}, {"mkdocs.yml": "nav: [\n"})
+    assert codes(found) == [(None, "DG717")]
+    assert read_site_config(tmp_path, "other.yml").nav is None
+    write(tmp_path, {"mkdocs.yaml": "nav: [a.md]\n"})
+    assert read_site_config(tmp_path).nav == (NavEntry("a.md", None, 1),)
+    write(tmp_path, {"list.yml": "- a\n"})
+    assert read_site_config(tmp_path, "list.yml").nav is None
+
+
+def test_required_pages_by_path_title_and_section(tmp_path: Path) -> None:
+    files = {
+        "mkdocs.yml": "nav:\n  - Guides:\n    - guides/index.md\n    - Usage: u.md\n"
+        "plugins:\n  - docgen:\n      lint:\n        required_pages: [x]\n"
+    }
+    pages = {
+        "guides/index.md": "---\ntitle: How to\n---\n\nText.\n",
+        "u.md": "# Using it\n\nText.\n",
+    }
+    found = lint(
+        tmp_path,
+        pages,
+        files,
+        required_pages=("GUIDES", "how to", "usage", "Using it", "u", "API reference", "FAQ"),
+    )
+    assert found == [
+        ("mkdocs.yml", 8, "DG711", "error"),
+        ("mkdocs.yml", 8, "DG711", "error"),
+    ]
+
+
+# --- formatting configuration ---
+
+
+def test_project_pymarkdown_files_override_defaults(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\n" + "word " * 30 + "end\n"}
+    assert lint(tmp_path, page) == []
+    on = '{"plugins": {"md013": {"enabled": true, "line_length": 100}}}'
+    assert codes(lint(tmp_path, page, {".pymarkdown.json": on})) == [(3, "DG701")]
+    (tmp_path / ".pymarkdown.json").unlink()
+    toml = "[tool.pymarkdown]\nplugins.md013.enabled = true\nplugins.md013.line_length = 100\n"
+    assert codes(lint(tmp_path, page, {"pyproject.toml": toml})) == [(3, "DG701")]
+    yml = "plugins:\n  md013:\n    enabled: false\n"
+    assert lint(tmp_path, page, {".pymarkdown.yml": yml}) == []
+
+
+def test_broken_project_configuration(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"pyproject.toml": "[tool\n", ".pymarkdown.json": "{no", ".pymarkdown.yml": "- a\n"},
+    )
+    merged, problems, origin = settings(tmp_path, Rules({}))
+    assert merged["plugins"]["md013"] == {"enabled": False}
+    assert [file for file, _ in problems] == [
+        "pyproject.toml",
+        ".pymarkdown.json",
+        ".pymarkdown.yml",
+    ]
+    assert origin == "mkdocs.yml"
+    found = lint(tmp_path, {"a.md": "# A\n\nText.\n"})
+    assert codes(found) == [(None, "DG716")] * 3
+
+
+def test_bad_configuration_value_is_one_finding(tmp_path: Path) -> None:
+    bad = '{"mode": {"strict-config": true}, "plugins": {"md007": {"indent": "four"}}}'
+    found = lint(tmp_path, {"a.md": "# A\n\nText.\n"}, {".pymarkdown.json": bad})
+    assert found == [(".pymarkdown.json", None, "DG716", "warning")]
+
+
+def test_one_finding_per_rule_and_line(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\n| a | b |\n|---|---|\n| ` x` | ` y` |\n"})
+    assert codes(found) == [(5, "DG701")]
+
+
+def test_pragma_errors_are_findings(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\n<!-- pyml disable-num-lines abc -->\nText.\n"})
+    assert codes(found) == [(3, "DG701")]
+
+
+def test_no_pages(tmp_path: Path) -> None:
+    assert lint(tmp_path, {}) == []
+
+
+# --- fix ---
+
+
+def test_fix_rewrites_the_files(tmp_path: Path) -> None:
+    text = "# A\n\nTrailing. \n\n<!-- docgen: skip -->\n```bash\nexit 1\n```\n"
+    write(tmp_path, {"docs/a.md": text, "docs/b.md": "# B\n\nClean.\n"})
+    config = DocgenConfig(
+        root=tmp_path,
+        docs_dir=tmp_path / "docs",
+        site_dir=tmp_path / "s",
+        lint=LintConfig(fix=True),
+    )
+    documents = [
+        Document("a.md", text, "docs/a.md"),
+        Document("b.md", "# B\n\nClean.\n", "docs/b.md"),
+        Document("c.md", "# C\n\nno file \n", "docs/c.md"),
+    ]
+    result = check(config, documents)
+    assert (tmp_path / "docs/a.md").read_text() == text.replace(". \n", ".\n")  # marker kept
+    assert [(str(d.location), d.code) for d in result.diagnostics] == [
+        ("docs/a.md:1", "DG715"),
+        ("docs/c.md:3", "DG701"),
+    ]
+    assert result.summary["fixed"] == 1
+
+
+def test_lines_are_the_files_own(tmp_path: Path) -> None:
+    """MkDocs strips the front matter before plugins see a page: lint reads the file."""
+    text = "---\ntitle: A\n---\n\n# A\n\nteh end.\n"
+    write(tmp_path, {"docs/a.md": text})
+    config = DocgenConfig(root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "s")
+    result = check(config, [Document("a.md", "# A\n\nteh end.\n", "docs/a.md")])
+    assert [str(d.location) for d in result.diagnostics] == ["docs/a.md:7"]
+
+
+def test_setext_headings_and_plain_equals_are_not_tabs() -> None:
+    page = parse('Title\n===\n\n    code, not a tab\n\n=== "Tab"\n\n    Tab text.\n')
+    assert [(h.level, h.text, h.line) for h in page.headings] == [(1, "Title", 1)]
+    assert [p.text for p in page.prose] == ["Title", "Tab", "Tab text."]
+
+
+def test_fence_in_a_list_item_hides_container_syntax() -> None:
+    page = parse("# T\n\n1.  Step:\n\n    ```text\n    !!! note\n        teh\n    ```\n")
+    assert not any("teh" in p.text for p in page.prose)
