@@ -296,11 +296,11 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add every stage's generated pages and assets as virtual files."""
         state = self._state
-        for page in list(files.documentation_pages()):
-            problem = _unreadable(state.config, page.abs_src_path)
+        for doc_file in list(files.documentation_pages()):
+            problem = _unreadable(state.config, doc_file.abs_src_path)
             if problem is not None:  # MkDocs would stop with a traceback: leave the page out
                 state.extra.append(problem)
-                files.remove(page)
+                files.remove(doc_file)
         # Every stage generates (cached), so the site is whole; `only` limits the checks.
         state.results = run.generate(state.config, None, self.cache)
         generated: list[tuple[str, tuple[str, ...], str]] = []
