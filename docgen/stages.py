@@ -13,9 +13,11 @@ A stage runs when its config section is not None (`pipelines: false` turns it of
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docgen.config import DocgenConfig
 from docgen.model import Document, StageResult
@@ -35,13 +37,30 @@ class Stage:
     dump: Callable[[DocgenConfig, Sequence[str]], Mapping[str, object]] | None = None
 
 
-def _registry() -> tuple[Stage, ...]:
-    # Imported here so that `import docgen.stages` stays cheap for tools that only list names.
-    stages: list[Stage] = []
-    return tuple(stages)
+def _entry(module: str, name: str) -> Callable[..., Any]:
+    """A stage function imported on first call: `docgen --version` loads no stage at all."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
+
+    call.__name__ = call.__qualname__ = f"{module}.{name}"
+    return call
 
 
-STAGES: tuple[Stage, ...] = _registry()
+def _stage(name: str, *entries: str) -> Stage:
+    module = f"docgen.{name}"
+    return Stage(name, **{entry: _entry(module, entry) for entry in entries})
+
+
+STAGES: tuple[Stage, ...] = (
+    _stage("pipelines", "generate", "dump"),
+    _stage("api", "generate", "transform", "check", "dump"),
+    _stage("diagrams", "generate", "transform", "check", "dump"),
+    _stage("examples", "check", "dump"),
+    _stage("lint", "check", "dump"),
+    # Last: it checks the site every other stage has contributed to.
+    _stage("links", "check_site", "dump"),
+)
 
 
 def names() -> list[str]:
