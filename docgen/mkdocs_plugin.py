@@ -285,7 +285,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         for name, options in _markdown_extensions(docgen).items():
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-            config.mdx_configs.setdefault(name, options)
+            config.mdx_configs[name] = _merged(config.mdx_configs.get(name), options)
         return config
 
     @property
@@ -401,6 +401,17 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
 _LEVEL = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: 10}
 _PENDING = "# Documentation quality\n\nThe checks have not run yet.\n"
+
+
+def _merged(user: dict[str, Any] | None, ours: dict[str, Any]) -> dict[str, Any]:
+    """The user's extension options win, but our custom fences (Mermaid) are added to theirs."""
+    merged = {**ours, **(user or {})}
+    fences = list((user or {}).get("custom_fences", []))
+    names = {f.get("name") for f in fences if isinstance(f, dict)}
+    fences += [f for f in ours.get("custom_fences", []) if f.get("name") not in names]
+    if fences:
+        merged["custom_fences"] = fences
+    return merged
 
 
 def _unreadable(config: cfg.DocgenConfig, abs_src_path: str | None) -> Diagnostic | None:

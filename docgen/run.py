@@ -95,7 +95,7 @@ def _guarded(stage: str, call: Callable[[], StageResult]) -> StageResult:
     seconds = time.perf_counter() - start
     # Every finding names its stage, so reports can count per stage and `--only` can filter.
     found = tuple(d if d.stage else replace(d, stage=stage) for d in result.diagnostics)
-    return replace(result, stage=stage, diagnostics=found, seconds=result.seconds + seconds)
+    return replace(result, stage=stage, diagnostics=found, seconds=seconds)
 
 
 def generate(

@@ -133,3 +133,25 @@ def test_engine_is_the_only_module_importing_mkdocs() -> None:
         if re.search(r"^\s*(from|import) mkdocs\b", p.read_text(), re.MULTILINE)
     )
     assert importers == ["mkdocs_plugin.py"]
+
+
+def test_user_superfences_keep_their_options_and_gain_mermaid(project: Project) -> None:
+    root = project(
+        mkdocs=(
+            "site_name: x\ntheme: {name: material}\nplugins: [docgen]\nmarkdown_extensions:\n"
+            "  - pymdownx.superfences:\n      preserve_tabs: true\n"
+        )
+    )
+    config = load_config(str(root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    options = config.mdx_configs["pymdownx.superfences"]
+    assert options["preserve_tabs"] is True
+    assert [f["name"] for f in options["custom_fences"]] == ["mermaid"]
+    assert mkdocs_plugin._merged(
+        {"custom_fences": [{"name": "mermaid", "class": "x"}]},
+        {"custom_fences": [{"name": "mermaid", "class": "mermaid"}]},
+    ) == {"custom_fences": [{"name": "mermaid", "class": "x"}]}
+    assert mkdocs_plugin._merged(None, {"custom_fences": [{"name": "m"}]}) == {
+        "custom_fences": [{"name": "m"}]
+    }
+    assert mkdocs_plugin._merged({"a": 1}, {}) == {"a": 1}
