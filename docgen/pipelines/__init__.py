@@ -1,0 +1,173 @@
+"""Pipelines stage: every GitHub Actions workflow → a model, pages and diagnostics.
+
+`generate(config)` reads `config.pipelines.workflows` (default `.github/workflows`) and
+returns a page per workflow plus an overview, under the "Pipelines" nav section;
+`dump(config, args)` returns the JSON model for `docgen dump pipelines [PATH ...]`.
+
+The steps: `load` (YAML → values with lines, text kept as written) → `extract`
+(values → `model` + diagnostics) → `pages` (model → Markdown; `words` says triggers
+and crons in plain English).
+
+Diagnostics (stage `pipelines`, locations relative to the project root):
+
+| Code  | Severity | Meaning |
+|-------|----------|---------|
+| DG200 | info     | a file was skipped: not YAML, or YAML that is not a workflow; or no folder |
+| DG201 | error    | YAML syntax error (or an undefined alias, or several documents) |
+| DG202 | error    | `needs` names a job the workflow does not have |
+| DG203 | error    | jobs `needs` each other in a cycle |
+| DG204 | warning  | `workflow_run` names no known workflow (names and globs are matched) |
+| DG205 | warning  | unknown key at the workflow, job or trigger level |
+| DG206 | error    | a trigger filter of the wrong type, or `x` with `x-ignore` |
+| DG207 | error    | a key of the wrong type (`jobs` not a mapping, `on` missing, …) |
+| DG208 | warning  | a local reusable workflow (`uses: ./…`) that is not in the folder |
+| DG209 | error    | a workflow file that cannot be read (I/O or encoding error) |
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from docgen.config import DocgenConfig, PipelinesConfig
+from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
+from docgen.model import Page, StageResult
+from docgen.pipelines.extract import check_links, extract
+from docgen.pipelines.model import Workflow, to_json
+from docgen.pipelines.pages import Sources, index_page, page_paths, workflow_page
+
+__all__ = ["dump", "generate", "load_folder", "source_ref"]
+
+STAGE = "pipelines"
+_SUFFIXES = (".yml", ".yaml")
+
+
+def _info(message: str, path: str, hint: str) -> Diagnostic:
+    return Diagnostic("DG200", Severity.INFO, message, Location(path), hint, STAGE)
+
+
+def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], list[Diagnostic]]:
+    """Every workflow in `folder` (not its subfolders: GitHub reads none), and diagnostics."""
+    shown = config.relative(folder)
+    if not folder.is_dir():
+        return [], [
+            _info(
+                f"no workflows folder at {shown}: no pipeline pages",
+                shown,
+                "set `pipelines: {workflows: PATH}` in mkdocs.yml, or `pipelines: false`",
+            )
+        ]
+    workflows: list[Workflow] = []
+    diagnostics: list[Diagnostic] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        relative = config.relative(path)
+        if path.suffix not in _SUFFIXES:
+            diagnostics.append(
+                _info(
+                    "skipped: not a workflow (GitHub reads only .yml and .yaml files)",
+                    relative,
+                    "keep only workflows in the workflows folder to silence this",
+                )
+            )
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            diagnostics.append(
+                Diagnostic(
+                    "DG209",
+                    Severity.ERROR,
+                    f"cannot read the workflow: {error}",
+                    Location(relative),
+                    "save it as UTF-8 text",
+                    STAGE,
+                )
+            )
+            continue
+        workflow, found = extract(relative, text)
+        diagnostics += found
+        if workflow is not None:
+            workflows.append(workflow)
+    diagnostics += check_links(workflows)
+    return workflows, diagnostics
+
+
+def source_ref(root: Path) -> str:
+    """The commit source links point at: HEAD of the project's git repository, else `main`."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "main"
+    sha = done.stdout.strip()
+    return sha if done.returncode == 0 and sha else "main"
+
+
+def _settings(config: DocgenConfig) -> PipelinesConfig:
+    return config.pipelines or PipelinesConfig()
+
+
+def _model(workflows: Sequence[Workflow], diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
+    return {
+        "workflows": [to_json(w) for w in workflows],
+        "diagnostics": [d.to_dict() for d in sorted(diagnostics, key=sort_key)],
+    }
+
+
+def generate(config: DocgenConfig) -> StageResult:
+    """The pipeline pages: `pipelines/index.md` and `pipelines/<workflow>.md` each."""
+    started = time.perf_counter()
+    folder = config.root / _settings(config).workflows
+    workflows, diagnostics = load_folder(config, folder)
+    pages: list[Page] = []
+    if workflows:
+        sources = Sources(config.repo_url, source_ref(config.root) if config.repo_url else "main")
+        paths = page_paths(workflows)
+        pages.append(
+            Page(
+                "pipelines/index.md",
+                "Pipelines",
+                index_page(workflows, paths, sources),
+                ("Pipelines",),
+                config.relative(folder),
+            )
+        )
+        pages += [
+            Page(paths[w.file], w.name, workflow_page(w, sources), ("Pipelines",), w.file)
+            for w in workflows
+        ]
+    return StageResult(
+        stage=STAGE,
+        pages=tuple(pages),
+        diagnostics=tuple(sorted(diagnostics, key=sort_key)),
+        watch=(folder,),
+        model=_model(workflows, diagnostics),
+        summary={
+            "workflows": len(workflows),
+            "jobs": sum(len(w.jobs) for w in workflows),
+            "pages": len(pages),
+        },
+        seconds=time.perf_counter() - started,
+    )
+
+
+def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
+    """The JSON model of the workflows in each PATH (a workflows folder or a repository
+    root, which means `<root>/.github/workflows`); the configured folder by default."""
+    folders = [Path(a) for a in args] or [config.root / _settings(config).workflows]
+    workflows: list[Workflow] = []
+    diagnostics: list[Diagnostic] = []
+    for folder in folders:
+        nested = folder / ".github" / "workflows"
+        found, problems = load_folder(config, nested if nested.is_dir() else folder)
+        workflows += found
+        diagnostics += problems
+    return _model(workflows, diagnostics)
