@@ -85,6 +85,7 @@ class Page:
     # -- records ---------------------------------------------------------------------
 
     def emit(self, record: dict[str, Any]) -> None:
+        """Send one result record to the parent, as a JSON line."""
         if os.getpid() != self.pid:  # pragma: no cover - a forked example's child
             os._exit(0)
         self.results.write(json.dumps(record) + "\n")
@@ -103,6 +104,7 @@ class Page:
     # -- running ---------------------------------------------------------------------
 
     def run(self) -> None:
+        """Run every block of the page, in order, in one namespace."""
         sys.modules["__main__"] = self.module
         self.namespace["__builtins__"] = __builtins__
         sys.argv = [self.path]
@@ -133,6 +135,7 @@ class Page:
         linecache.cache[self.path] = (sum(map(len, text)), None, text, self.path)
 
     def run_block(self, block: Block) -> None:
+        """Run one block of any language and emit its result."""
         os.ftruncate(1, 0)
         self.written = 0
         title = block.get("title")
@@ -166,6 +169,7 @@ class Page:
         self.emit({"event": "end", "block": block["index"], **record})
 
     def run_python(self, block: Block) -> dict[str, Any]:
+        """Execute a Python block, with tracebacks at the Markdown file's lines."""
         raises: str | None = block.get("raises")
         padded = "\n" * (block["line"] - 1) + block["code"]
         try:
@@ -205,6 +209,7 @@ class Page:
         return {}
 
     def run_pycon(self, block: Block) -> dict[str, Any]:
+        """Run a `>>>` session doctest-style in the page's namespace."""
         import doctest
 
         first = block["line"]
@@ -257,6 +262,7 @@ class Page:
         return {}
 
     def get_shell(self) -> Shell:
+        """The page's bash session, started anew when the last one exited."""
         if self.shell is not None and not self.shell.alive():
             self.shell.close()  # it exited (set -e, exit): the next block gets a new session
             self.shell = None
@@ -265,6 +271,7 @@ class Page:
         return self.shell
 
     def run_bash(self, block: Block) -> dict[str, Any]:
+        """Run a bash block in the page's session, under `set -euo pipefail`."""
         shell = self.get_shell()
         status, error_line = shell.run_script(block["code"], strict=True)
         expected = block.get("exit")
@@ -282,6 +289,7 @@ class Page:
         }
 
     def run_console(self, block: Block) -> dict[str, Any]:
+        """Run a console block's `$ ` commands and compare what they print."""
         commands: list[dict[str, Any]] = []
         for command in _console_commands(block["code"], block["line"]):
             shell = self.get_shell()
@@ -349,6 +357,7 @@ class Shell:
         self.pidfd = os.pidfd_open(self.proc.pid)
 
     def alive(self) -> bool:
+        """Whether the bash process is still running."""
         return self.proc.poll() is None
 
     def run_script(self, code: str, *, strict: bool) -> tuple[int, int | None]:
@@ -392,6 +401,7 @@ class Shell:
         return int(buffer.split()[1]), None
 
     def close(self) -> None:
+        """End the bash session and reap its process."""
         assert self.proc.stdin is not None
         with contextlib.suppress(OSError):
             self.proc.stdin.close()

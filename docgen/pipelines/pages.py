@@ -52,6 +52,7 @@ class Sources:
     ref: str
 
     def url(self, path: str, line: int | None = None) -> str | None:
+        """The URL of a file (and line) on the repository host, when `repo_url` is set."""
         if not self.repo_url:
             return None
         anchor = f"#L{line}" if line else ""
