@@ -46,7 +46,7 @@ from mkdocs.utils import nest_paths
 from docgen import config as cfg
 from docgen import report as reporting
 from docgen import run, stages
-from docgen.diagnostics import Diagnostic, Location, Severity, count, render_text, strict
+from docgen.diagnostics import Diagnostic, Location, Severity, render_text, strict
 from docgen.model import Document, StageResult
 
 __all__ = ["BuildOutcome", "DocgenPlugin", "build_site", "load_docgen_config", "serve_site"]
@@ -249,6 +249,7 @@ class _Build:
     env: Any = None
     started: float = field(default_factory=time.perf_counter)
     report: dict[str, object] = field(default_factory=dict)
+    mkdocs: _Capture | None = None
 
 
 class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-call]
@@ -287,6 +288,23 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
                 config.markdown_extensions.append(name)
             config.mdx_configs[name] = _merged(config.mdx_configs.get(name), options)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Listen to MkDocs' own warnings: they belong in the report and the quality page."""
+        state = self._state
+        state.mkdocs = _Capture(state)
+        logging.getLogger("mkdocs").addHandler(state.mkdocs)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop listening when MkDocs gives up."""
+        self._stop_listening()
+
+    def _stop_listening(self) -> list[Diagnostic]:
+        state = self._state
+        if state.mkdocs is None:
+            return []
+        logging.getLogger("mkdocs").removeHandler(state.mkdocs)
+        return state.mkdocs.found
 
     @property
     def _state(self) -> _Build:
@@ -371,6 +389,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         (state.config.cache_dir / "sources.json").write_text(json.dumps(sources), "utf-8")
         state.results += run.check_site(state.config, site_dir, self.options.only)
         found = [d for r in state.results for d in r.diagnostics] + state.extra
+        found += self._stop_listening()
         if self.options.only:
             found = [d for d in found if d.stage in self.options.only]
         final = strict(found) if self.options.strict else found
@@ -380,13 +399,13 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             seconds=time.perf_counter() - state.started,
             offline=state.config.offline,
             strict=self.options.strict or bool(config.strict),
-            available=[*_SECTIONS, *stages.names()],
-            disabled=[n for n in _SECTIONS if getattr(state.config, n) is None],
+            available=stages.names(),
+            disabled=[n for n in stages.names() if getattr(state.config, n, None) is None],
         )
         reporting.write_report(site_dir / "report.json", state.report)
         _rerender(config, state, QUALITY_PAGE, reporting.quality_page(state.report))
-        if self.options.log_diagnostics:
-            for diagnostic in final:
+        if self.options.log_diagnostics:  # MkDocs has logged its own findings (DG100) already
+            for diagnostic in (d for d in final if d.code != "DG100"):
                 log.log(_LEVEL[diagnostic.severity], render_text([diagnostic]).rstrip())
 
     def on_serve(
@@ -559,11 +578,11 @@ _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 
 
 class _Capture(logging.Handler):
-    """Turns MkDocs' own warnings and errors into docgen diagnostics for the CLI."""
+    """Turns MkDocs' own warnings and errors into docgen diagnostics (code DG100)."""
 
-    def __init__(self, plugin: DocgenPlugin) -> None:
+    def __init__(self, state: _Build) -> None:
         super().__init__(logging.WARNING)
-        self.plugin = plugin
+        self.state = state
         self.found: list[Diagnostic] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -572,8 +591,8 @@ class _Capture(logging.Handler):
         message = record.getMessage()
         where = _DOC_FILE.search(message)
         location = None
-        state = self.plugin.build
-        if where and state is not None:
+        state = self.state
+        if where:
             page = where.group(1)
             source = state.page_sources.get(page)
             location = Location(source or state.config.relative(state.config.docs_dir / page))
@@ -673,35 +692,23 @@ def build_site(
     config = _load(path, **overrides)
     plugin = _plugin(config, path)
     plugin.options = RunOptions(only=only, adjust=adjust, log_diagnostics=False, strict=strict)
-    capture = _Capture(plugin)
-    logger = logging.getLogger("mkdocs")
     aborted = None
     with _quiet():
-        logger.addHandler(capture)
         try:
             config.plugins.on_startup(command="build", dirty=False)
             mkdocs_build.build(config)
         except Abort as exc:
             aborted = str(exc)
         finally:
-            logger.removeHandler(capture)
             config.plugins.on_shutdown()
     state = plugin.build
-    mkdocs_found = [] if only else strict_if(capture.found, strict)
-    if state is None or not state.report:
-        return BuildOutcome(
-            {},
-            tuple(mkdocs_found),
-            (),
-            Path(config.site_dir),
-            aborted or "the build did not finish",
-        )
-    diagnostics = [*mkdocs_found, *_report_diagnostics(state.report)]
-    report = dict(state.report)
-    if mkdocs_found:
-        report = _with_mkdocs(report, mkdocs_found, Path(config.site_dir))
+    if state is None or not state.report:  # stopped before the report: say what MkDocs said
+        found = state.mkdocs.found if state is not None and state.mkdocs is not None else []
+        aborted = aborted or "the build did not finish"
+        return BuildOutcome({}, tuple(strict_if(found, strict)), (), Path(config.site_dir), aborted)
     ran = tuple(r.stage for r in reporting.merge(state.results))
-    return BuildOutcome(report, tuple(diagnostics), ran, Path(config.site_dir), aborted)
+    diagnostics = _report_diagnostics(state.report)
+    return BuildOutcome(state.report, tuple(diagnostics), ran, Path(config.site_dir), aborted)
 
 
 def strict_if(found: list[Diagnostic], on: bool) -> list[Diagnostic]:
@@ -719,20 +726,6 @@ def _report_diagnostics(report: dict[str, object]) -> list[Diagnostic]:
             )
         )
     return out
-
-
-def _with_mkdocs(
-    report: dict[str, object], found: list[Diagnostic], site_dir: Path
-) -> dict[str, object]:
-    """Add MkDocs' own findings to a report, and rewrite report.json with them."""
-    every = [*found, *_report_diagnostics(report)]
-    report = {
-        **report,
-        "diagnostics": [d.to_dict() for d in every],
-        "counts": count(every),
-    }
-    reporting.write_report(site_dir / "report.json", report)
-    return report
 
 
 def serve_site(path: Path, *, dev_addr: str | None = None, offline: bool = False) -> None:

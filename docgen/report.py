@@ -109,6 +109,7 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+_CELL = 60
 _ICON = {"error": "✗", "warning": "!", "info": "i"}
 
 
@@ -141,7 +142,8 @@ def quality_page(report: Mapping[str, object]) -> str:
         result = "failed" if stage_counts["error"] else "passed"
         summary = stage["summary"]
         assert isinstance(summary, Mapping)
-        details = "; ".join(f"{k}: {_fmt(v)}" for k, v in summary.items())
+        # Scalars and short lists only: a per-module table belongs in report.json, not a cell.
+        details = "; ".join(f"{k}: {_fmt(v)}" for k, v in summary.items() if len(_fmt(v)) <= _CELL)
         lines.append(
             f"| {name} | {result} | {stage_counts['error']} | {stage_counts['warning']} "
             f"| {float(stage['seconds']):.2f} s | {_md(details)} |"

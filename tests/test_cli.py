@@ -101,6 +101,9 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
     assert "error[DG100]" in out
     report = json.loads((root / "site" / "report.json").read_text())
     assert report["counts"]["error"] == 1
+    quality = (root / "site" / "quality" / "index.html").read_text()
+    assert "Problems found" in quality
+    assert "DG100" in quality
 
 
 @pytest.mark.parametrize(
