@@ -205,8 +205,10 @@ def to_docgen_config(mkdocs: MkDocsConfig, plugin: DocgenPluginConfig) -> cfg.Do
     root = Path(mkdocs.config_file_path or "mkdocs.yml").resolve().parent
     sections = {name: _section(kind, plugin[name]) for name, kind in _SECTIONS.items()}
     api = sections["api"]
-    if isinstance(api, cfg.ApiConfig) and not api.packages:
-        packages = _default_packages(root)
+    if isinstance(api, cfg.ApiConfig):
+        # objects.inv holds page URLs: they follow MkDocs' own setting, not a second key.
+        api = replace(api, use_directory_urls=mkdocs.use_directory_urls)
+        packages = api.packages or _default_packages(root)
         sections["api"] = replace(api, packages=packages) if packages else None
     return cfg.DocgenConfig(
         root=root,

@@ -1,0 +1,89 @@
+"""Documentation coverage: how much of the public API has a docstring, per module.
+
+Counted: modules, classes, functions, methods, attributes (module variables and class
+attributes; an attribute described by name in its class's docstring counts), and
+parameters (a parameter counts when its callable's docstring names it). Inherited
+members are counted once, in the class that defines them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from docgen.api.model import Module
+
+__all__ = ["KINDS", "Coverage", "Gap", "coverage", "gaps"]
+
+KINDS = ("modules", "classes", "functions", "methods", "attributes", "parameters")
+_KIND = {
+    "class": "classes",
+    "function": "functions",
+    "method": "methods",
+    "variable": "attributes",
+    "attribute": "attributes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """An undocumented public symbol (or parameter `symbol(name)`), and where it is."""
+
+    symbol: str
+    kind: str
+    file: str | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Documented and total counts by kind (see `KINDS`)."""
+
+    documented: dict[str, int]
+    total: dict[str, int]
+
+    @property
+    def percent(self) -> float:
+        """The share of every counted thing that is documented, 100 when there is none."""
+        total = sum(self.total.values())
+        return 100.0 if total == 0 else round(100.0 * sum(self.documented.values()) / total, 1)
+
+    def to_dict(self) -> dict[str, object]:
+        """`{"percent": …, "modules": {"documented": …, "total": …}, …}`."""
+        out: dict[str, object] = {"percent": self.percent}
+        for kind in KINDS:
+            out[kind] = {"documented": self.documented[kind], "total": self.total[kind]}
+        return out
+
+
+def gaps(module: Module) -> Iterator[Gap]:
+    """Everything in `module` that counts and is not documented."""
+    if not module.documented:
+        yield Gap(module.name, "modules", module.file, 1)
+    for member in module.walk():
+        if not member.documented:
+            yield Gap(member.fullname, _KIND[member.kind], member.file, member.line)
+        for name in member.parameters:
+            if name not in member.documented_parameters:
+                yield Gap(f"{member.fullname}({name})", "parameters", member.file, member.line)
+
+
+def _counts(module: Module) -> dict[str, int]:
+    counts = dict.fromkeys(KINDS, 0)
+    counts["modules"] = 1
+    for member in module.walk():
+        counts[_KIND[member.kind]] += 1
+        counts["parameters"] += len(member.parameters)
+    return counts
+
+
+def coverage(modules: Iterable[Module]) -> Coverage:
+    """The coverage of `modules` together (one module for a per-module figure)."""
+    total = dict.fromkeys(KINDS, 0)
+    missing = dict.fromkeys(KINDS, 0)
+    for module in modules:
+        for kind, n in _counts(module).items():
+            total[kind] += n
+        for gap in gaps(module):
+            missing[gap.kind] += 1
+    return Coverage({k: total[k] - missing[k] for k in KINDS}, total)

@@ -1,0 +1,107 @@
+"""The API model: frozen, JSON-dumpable records of modules and their members.
+
+The worker sends plain JSON; `Module.from_json` turns it into these records, which the
+pages, cross-references, inventory and coverage read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Inherited", "Member", "Module"]
+
+
+@dataclass(frozen=True, slots=True)
+class Inherited:
+    """Members a class inherits from `base` (a dotted path), listed by name."""
+
+    base: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A documented class, function, method, variable or attribute.
+
+    `fullname` is its dotted path and its anchor; `qualname` is the path inside its
+    module; `kind` is one of class, function, method, variable, attribute; `docstring` is
+    Markdown; `file` is relative to the project root when inside it, `line`/`end_line`
+    are 1-based; `taken_from` is where it is defined (differs for re-exports);
+    `parameters` and `documented_parameters` are the callable's parameter names.
+    """
+
+    name: str
+    qualname: str
+    fullname: str
+    kind: str
+    signature: str
+    docstring: str
+    documented: bool
+    file: str | None
+    line: int | None
+    end_line: int | None
+    taken_from: str
+    members: tuple[Member, ...] = ()
+    inherited: tuple[Inherited, ...] = ()
+    parameters: tuple[str, ...] = ()
+    documented_parameters: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Member:
+        """Read a member from the worker's JSON."""
+        return cls(
+            name=data["name"],
+            qualname=data["qualname"],
+            fullname=data["fullname"],
+            kind=data["kind"],
+            signature=data["signature"],
+            docstring=data["docstring"],
+            documented=data["documented"],
+            file=data["file"],
+            line=data["line"],
+            end_line=data["end_line"],
+            taken_from=data["taken_from"],
+            members=tuple(cls.from_json(m) for m in data["members"]),
+            inherited=tuple(Inherited(i["base"], tuple(i["names"])) for i in data["inherited"]),
+            parameters=tuple(data["parameters"]),
+            documented_parameters=tuple(data["documented_parameters"]),
+        )
+
+    def walk(self) -> Iterator[Member]:
+        """This member, then its members, recursively."""
+        yield self
+        for member in self.members:
+            yield from member.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """A documented module: its dotted `name`, source `file`, docstring and members."""
+
+    name: str
+    file: str | None
+    is_package: bool
+    docformat: str
+    docstring: str
+    documented: bool
+    members: tuple[Member, ...]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Module:
+        """Read a module from the worker's JSON."""
+        return cls(
+            name=data["name"],
+            file=data["file"],
+            is_package=data["is_package"],
+            docformat=data["docformat"],
+            docstring=data["docstring"],
+            documented=data["documented"],
+            members=tuple(Member.from_json(m) for m in data["members"]),
+        )
+
+    def walk(self) -> Iterator[Member]:
+        """Every member of the module, classes' members included, in page order."""
+        for member in self.members:
+            yield from member.walk()

@@ -1,0 +1,151 @@
+"""API model → Markdown pages: one page per module under the "API reference" section.
+
+Every symbol is a heading whose anchor is its dotted path (`{#pkg.mod.Class.method}`, via
+the `attr_list` extension), so it is in the page's table of contents and in search, and
+links from anywhere stay stable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from docgen.api.model import Member, Module
+from docgen.api.xref import Index, page_path
+from docgen.model import Page
+
+__all__ = ["SECTION", "Reference", "module_page", "scopes"]
+
+SECTION = "API reference"
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLANKS = re.compile(r"\n{3,}")
+
+SourceLink = Callable[[str | None, int | None, int | None], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An unresolved reference in a docstring: the member (or module) and where it is."""
+
+    symbol: str
+    file: str | None
+    line: int | None
+    label: str
+
+
+def _anchor(fullname: str) -> str:
+    # attr_list reads `{#…}` after inline Markdown: `__init__` there would become bold.
+    return "{#" + fullname.replace("_", "\\_") + "}"
+
+
+def scopes(fullname: str) -> list[str]:
+    """Where names used by `fullname` are looked up: itself, its class, module, packages."""
+    parts = fullname.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def _prose(markdown: str) -> str:
+    # pdoc writes docstring sections ("Args:") as h6 headings; as bold paragraphs they
+    # stay out of the table of contents, which lists symbols only.
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0]:
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        elif heading := _HEADING.match(line):
+            # A blank line after it, or a list that follows would join the paragraph.
+            out += [f"**{heading['text']}**", ""]
+            continue
+        out.append(line)
+    return _BLANKS.sub("\n\n", "\n".join(out)).strip()
+
+
+class _Writer:
+    def __init__(self, module: Module, index: Index, source_link: SourceLink) -> None:
+        self.module = module
+        self.index = index
+        self.page = page_path(module.name)
+        self.source_link = source_link
+        self.lines: list[str] = []
+        self.unresolved: list[Reference] = []
+
+    def docstring(self, text: str, fullname: str, file: str | None, line: int | None) -> None:
+        if not text:
+            return
+        where = scopes(fullname)
+        text, missing = self.index.rewrite(_prose(text), self.page, where)
+        text = self.index.link_code(text, self.page, where)
+        self.unresolved += [Reference(fullname, file, line, m.label) for m in missing]
+        self.lines += [text, ""]
+
+    def source(self, file: str | None, line: int | None, end_line: int | None) -> None:
+        url = self.source_link(file, line, end_line)
+        if url and file:
+            fragment = url.partition("#")[2]
+            where = f"{file}#{fragment}" if fragment else file
+            self.lines += [f"[Source: `{where}`]({url})", ""]
+
+    def member(self, member: Member, depth: int) -> None:
+        level = "#" * min(depth, 6)
+        self.lines += [f"{level} `{member.qualname}` {_anchor(member.fullname)}", ""]
+        fence = "````" if "```" in member.signature else "```"
+        self.lines += [f"{fence}python", member.signature, fence, ""]
+        where = scopes(member.fullname)[1:]
+        types = [t for t in self.index.types_in(member.signature, where) if t != member.fullname]
+        if types:
+            links = ", ".join(f"[`{t}`]({self.index.url(t, self.page)})" for t in types)
+            self.lines += [f"Types: {links}", ""]
+        if member.taken_from != member.fullname and member.kind == "class":
+            self.lines += [f"*Defined as `{member.taken_from}`.*", ""]
+        self.docstring(member.docstring, member.fullname, member.file, member.line)
+        self.source(member.file, member.line, member.end_line)
+        for group in member.inherited:
+            self.inherited(group.base, group.names)
+        for child in member.members:
+            self.member(child, depth + 1)
+
+    def inherited(self, base: str, names: Sequence[str]) -> None:
+        # One link, to the base class: a link per name made pages of many small classes
+        # (pygments' lexers) much slower to render, for little gain to the reader.
+        title = (
+            f"[`{base}`]({self.index.url(base, self.page)})"
+            if base in self.index.targets
+            else f"`{base}`"
+        )
+        listed = ", ".join(f"`{name}`" for name in names)
+        self.lines += [f"**Inherited from {title}:** {listed}", ""]
+
+
+def _nav(module: Module) -> tuple[str, ...]:
+    parts = module.name.split(".")
+    keep = len(parts) if module.is_package else len(parts) - 1
+    return (SECTION, *(".".join(parts[: i + 1]) for i in range(keep)))
+
+
+def module_page(
+    module: Module, index: Index, source_link: SourceLink
+) -> tuple[Page, list[Reference]]:
+    """The page of one module, and the docstring references that resolved to nothing."""
+    writer = _Writer(module, index, source_link)
+    writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
+    writer.docstring(module.docstring, module.name, module.file, 1)
+    writer.source(module.file, None, None)
+    order = {"class": 0, "function": 1, "variable": 2}
+    for member in sorted(module.members, key=lambda m: order.get(m.kind, 3)):
+        writer.member(member, 2)
+    markdown = "\n".join(writer.lines).rstrip() + "\n"
+    page = Page(
+        path=writer.page,
+        title=module.name,
+        markdown=markdown,
+        nav=_nav(module),
+        source=module.file,
+    )
+    return page, writer.unresolved

@@ -1,0 +1,191 @@
+"""Cross-references: which page and anchor document a dotted path, and links to them.
+
+`[text][pkg.mod.Symbol]` and `` [`pkg.mod.Symbol`][] `` become relative Markdown links
+in any page; in docstrings, a code span naming a documented symbol (`` `Symbol` ``,
+resolved from the member's class and module outwards) becomes a link too, as in pdoc.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from docgen.api.model import Module
+
+__all__ = ["Index", "Target", "Unresolved", "page_path"]
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+_REFERENCE = re.compile(r"\[(?P<text>[^\]\n]+)\]\[(?P<label>[^\]\n]*)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_LINKABLE_SPAN = re.compile(r"(?<!\[)`(?P<name>[A-Za-z_][\w.]*)(?:\(\))?`(?![\]\(])")
+_TYPE_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def page_path(module: str) -> str:
+    """The generated page of a module, relative to the docs folder."""
+    return f"api/{module}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a symbol is documented: a page (docs-relative) and an anchor, and its kind.
+
+    For a symbol of another project (read from its inventory) `page` is an absolute URL.
+    """
+
+    page: str
+    anchor: str
+    kind: str
+
+    @property
+    def external(self) -> bool:
+        """True for another project's symbol, whose page is a URL."""
+        return "://" in self.page
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A reference that names no documented symbol: its 1-based line and its label."""
+
+    line: int
+    label: str
+
+
+class Index:
+    """Every documented symbol by dotted path, from the modules' models."""
+
+    def __init__(self, targets: Mapping[str, Target]) -> None:
+        """Make an index from `targets` (dotted path → target)."""
+        self.targets = dict(targets)
+
+    @classmethod
+    def of(cls, modules: Iterable[Module]) -> Index:
+        """The index of every module, class, function, method, variable and attribute."""
+        targets: dict[str, Target] = {}
+        aliases: dict[str, Target] = {}
+        for module in modules:
+            page = page_path(module.name)
+            targets[module.name] = Target(page, module.name, "module")
+            for member in module.walk():
+                target = Target(page, member.fullname, member.kind)
+                targets[member.fullname] = target
+                aliases.setdefault(member.taken_from, target)
+        # A re-exported symbol is also found by the path where it is defined.
+        for name, target in aliases.items():
+            targets.setdefault(name, target)
+        return cls(targets)
+
+    def with_external(self, targets: Mapping[str, Target]) -> Index:
+        """This index, plus other projects' symbols it does not document itself."""
+        return Index({**targets, **self.targets})
+
+    def resolve(self, name: str, scopes: Sequence[str] = ()) -> str | None:
+        """The dotted path `name` means, looked up as given, then inside each scope."""
+        name = name.removesuffix("()")
+        if name in self.targets:
+            return name
+        for scope in scopes:
+            if f"{scope}.{name}" in self.targets:
+                return f"{scope}.{name}"
+        return None
+
+    def url(self, name: str, from_page: str) -> str:
+        """A link from `from_page` (docs-relative) to symbol `name`'s anchor."""
+        target = self.targets[name]
+        if target.external:
+            return f"{target.page}#{target.anchor}" if target.anchor else target.page
+        if target.page == from_page:
+            return f"#{target.anchor}"
+        here, _, _ = from_page.rpartition("/")
+        there, _, name = target.page.rpartition("/")
+        if here == there:
+            # Pages of one folder (all of the API's): no need to compute a path.
+            return f"{name}#{target.anchor}"
+        return f"{posixpath.relpath(target.page, here or '.')}#{target.anchor}"
+
+    def rewrite(
+        self, markdown: str, from_page: str, scopes: Sequence[str] = ()
+    ) -> tuple[str, list[Unresolved]]:
+        """Turn reference links to symbols into links; return the text and unresolved ones.
+
+        Only labels that look like Python paths and have no `[label]: url` definition in
+        the text are touched; fenced code and code spans are left alone.
+        """
+        defined = {m["label"].strip().lower() for m in _DEFINITION.finditer(markdown)}
+        unresolved: list[Unresolved] = []
+        out: list[str] = []
+        fence: str | None = None
+        for number, line in enumerate(markdown.split("\n"), start=1):
+            opened = _FENCE.match(line)
+            if fence is not None:
+                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                    fence = None
+                out.append(line)
+                continue
+            if opened:
+                fence = opened.group(1)
+                out.append(line)
+                continue
+            if "][" not in line:
+                out.append(line)
+                continue
+            spans = [m.span() for m in _CODE_SPAN.finditer(line)]
+
+            def replace(
+                match: re.Match[str], number: int = number, spans: list[tuple[int, int]] = spans
+            ) -> str:
+                if any(a < match.start() < b for a, b in spans):
+                    return match.group(0)
+                text, label = match["text"], match["label"].strip()
+                explicit = bool(label)
+                label = label or text.strip().strip("`")
+                if label.lower() in defined or not _DOTTED.match(label.removesuffix("()")):
+                    return match.group(0)
+                found = self.resolve(label, scopes)
+                if found is None:
+                    if "." in label or (not explicit and text.strip().startswith("`")):
+                        unresolved.append(Unresolved(number, label))
+                    return match.group(0)
+                return f"[{text}]({self.url(found, from_page)})"
+
+            out.append(_REFERENCE.sub(replace, line))
+        return "\n".join(out), unresolved
+
+    def link_code(self, markdown: str, from_page: str, scopes: Sequence[str]) -> str:
+        """Docstring code spans that name a documented symbol become links (not in fences)."""
+        out: list[str] = []
+        fence: str | None = None
+        for line in markdown.split("\n"):
+            opened = _FENCE.match(line)
+            if fence is not None or opened:
+                if fence is None:
+                    fence = opened.group(1) if opened else None
+                elif opened and opened.group(1)[0] == fence[0]:
+                    fence = None
+                out.append(line)
+                continue
+
+            def replace(match: re.Match[str]) -> str:
+                found = self.resolve(match["name"], scopes)
+                if found is None:
+                    return match.group(0)
+                return f"[{match.group(0)}]({self.url(found, from_page)})"
+
+            out.append(_LINKABLE_SPAN.sub(replace, line))
+        return "\n".join(out)
+
+    def types_in(self, signature: str, scopes: Sequence[str]) -> list[str]:
+        """Documented symbols a signature names (dotted or capitalised names), in order."""
+        found: dict[str, None] = {}
+        for match in _TYPE_NAME.finditer(signature):
+            name = match.group(0)
+            if "." not in name and not name[0].isupper():
+                continue
+            resolved = self.resolve(name, scopes)
+            if resolved is not None:
+                found[resolved] = None
+        return list(found)

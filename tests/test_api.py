@@ -1,0 +1,364 @@
+"""The API stage end to end on a sample package written to a temp dir.
+
+The sample (tests/fixtures/api/sample) has good modules in each docstring format and
+modules that raise, exit, print, read stdin, hang and kill the process on import. One
+`generate` run (module-scoped) serves most tests; cache tests use their own copies.
+
+Goldens: `DOCGEN_UPDATE_GOLDEN=1 pytest tests/test_api.py` rewrites tests/golden/api/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+import sphobjinv
+
+from docgen import api
+from docgen.config import ApiConfig, DocgenConfig
+from docgen.diagnostics import Diagnostic
+from docgen.model import Document, StageResult
+
+FIXTURE = Path(__file__).parent / "fixtures" / "api" / "sample"
+GOLDEN = Path(__file__).parent / "golden" / "api"
+
+
+def make_config(root: Path, **options: object) -> DocgenConfig:
+    settings: dict[str, object] = {
+        "packages": ("sample",),
+        "timeout": 3.0,
+        "source_commit": "abc123",
+    }
+    settings.update(options)
+    return DocgenConfig(
+        root=root,
+        docs_dir=root / "docs",
+        site_dir=root / "site",
+        cache_dir=Path(".cache"),
+        repo_url="https://github.com/owner/repo.git",
+        site_name="Sample",
+        api=ApiConfig(**settings),  # type: ignore[arg-type]
+    )
+
+
+def copy_sample(root: Path, without: tuple[str, ...] = ()) -> Path:
+    shutil.copytree(
+        FIXTURE, root / "sample", ignore=shutil.ignore_patterns("__pycache__", *without)
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[DocgenConfig, StageResult]:
+    root = copy_sample(tmp_path_factory.mktemp("project"))
+    config = make_config(root)
+    return config, api.generate(config)
+
+
+def by_code(result: StageResult, code: str) -> dict[str, Diagnostic]:
+    return {
+        (d.location.path if d.location else ""): d for d in result.diagnostics if d.code == code
+    }
+
+
+def page(result: StageResult, module: str) -> str:
+    return next(p.markdown for p in result.pages if p.path == f"api/{module}.md")
+
+
+@pytest.mark.parametrize("module", ["sample", "sample.core"])
+def test_pages_match_golden(built: tuple[DocgenConfig, StageResult], module: str) -> None:
+    golden = GOLDEN / f"{module}.md"
+    markdown = page(built[1], module)
+    if os.environ.get("DOCGEN_UPDATE_GOLDEN"):
+        golden.write_text(markdown, encoding="utf-8")
+    assert markdown == golden.read_text(encoding="utf-8"), (
+        f"{golden} differs; if the change is intended: DOCGEN_UPDATE_GOLDEN=1 pytest {__file__}"
+    )
+
+
+def test_every_good_module_has_a_page_in_the_nav(built: tuple[DocgenConfig, StageResult]) -> None:
+    _, result = built
+    pages = {p.path: p for p in result.pages}
+    assert set(pages) == {
+        f"api/sample{m}.md" for m in ("", ".core", ".md", ".noisy", ".numpydoc", ".rst")
+    }
+    assert pages["api/sample.md"].nav == ("API reference", "sample")
+    assert pages["api/sample.core.md"].nav == ("API reference", "sample")
+    assert pages["api/sample.core.md"].source == "sample/core.py"
+    assert result.summary["failed"] == 5
+    assert result.watch == (built[0].root / "sample",)
+
+
+@pytest.mark.parametrize(
+    ("file", "words"),
+    [
+        ("sample/broken.py:3", "raised ValueError: broken on purpose"),
+        ("sample/exits.py:4", "calls sys.exit(3)"),
+        ("sample/reads.py:3", "EOFError"),
+        ("sample/hangs.py:5", "hangs on import"),
+        ("sample/crashes.py", "stopped the Python process on import (exit code 7)"),
+    ],
+)
+def test_a_bad_module_is_one_error_at_its_line(
+    built: tuple[DocgenConfig, StageResult], file: str, words: str
+) -> None:
+    found = [d for d in built[1].diagnostics if d.code == "DG602" and str(d.location) == file]
+    assert len(found) == 1
+    assert words in found[0].message
+    assert found[0].hint
+
+
+def test_a_module_that_prints_is_documented_with_a_warning(
+    built: tuple[DocgenConfig, StageResult],
+) -> None:
+    warning = by_code(built[1], "DG603")["sample/noisy.py"]
+    assert "hello from noisy" in warning.message
+    assert "Says nothing." in page(built[1], "sample.noisy")
+
+
+def test_all_decides_the_public_surface(built: tuple[DocgenConfig, StageResult]) -> None:
+    package = page(built[1], "sample")
+    assert "{#sample.Base}" in package
+    assert "{#sample.helper}" in package
+    assert "other" not in package
+    core = page(built[1], "sample.core")
+    assert "{#sample.core.other}" in core
+    assert "_SECRET" not in core
+    assert "_internal" not in core
+
+
+def test_inherited_members_are_marked(built: tuple[DocgenConfig, StageResult]) -> None:
+    core = page(built[1], "sample.core")
+    assert ("**Inherited from [`sample.core.Base`](#sample.core.Base):** `size`, `run`") in core
+    # `stop` is overridden, so it is Child's own, not inherited.
+    assert "{#sample.core.Child.stop}" in core
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("sample.core", "**Arguments:**\n\n - **x:**  how many times."),
+        ("sample.numpydoc", "**Parameters**\n\n - **value** (float):\n   The value."),
+        ("sample.rst", "**Parameters**\n\n - **text**:  the text."),
+        ("sample.md", "Args:\n    nothing: this stays as written"),
+    ],
+)
+def test_each_docstring_format(
+    built: tuple[DocgenConfig, StageResult], module: str, expected: str
+) -> None:
+    assert expected in page(built[1], module)
+
+
+def test_docstring_references_resolve_or_warn_where_written(
+    built: tuple[DocgenConfig, StageResult],
+) -> None:
+    core = page(built[1], "sample.core")
+    assert "See [`Base`](#sample.core.Base) and [the helper](#sample.core.helper)" in core
+    assert "The result, see [`Child`](#sample.core.Child)." in core
+    warning = by_code(built[1], "DG605")["sample/core.py"]
+    assert "sample.core.Missing" in warning.message
+    assert str(warning.location) == "sample/core.py:1"
+
+
+def test_annotations_link_to_documented_types(built: tuple[DocgenConfig, StageResult]) -> None:
+    core = page(built[1], "sample.core")
+    assert "def extra(base: sample.core.Base, flag) -> sample.core.Base:" in core
+    assert "Types: [`sample.core.Base`](#sample.core.Base)" in core
+    # On the package page, the type lives on another page: a relative link to it.
+    assert "[`sample.core.Base`](sample.core.md#sample.core.Base)" in page(built[1], "sample")
+
+
+def test_source_links_are_pinned_to_the_commit(built: tuple[DocgenConfig, StageResult]) -> None:
+    core = page(built[1], "sample.core")
+    url = "https://github.com/owner/repo/blob/abc123/sample/core.py"
+    assert f"[Source: `sample/core.py#L52-L58`]({url}#L52-L58)" in core
+    assert f"[Source: `sample/core.py#L8`]({url}#L8)" in core
+
+
+def test_inventory_reads_back_with_sphobjinv(built: tuple[DocgenConfig, StageResult]) -> None:
+    (asset,) = built[1].assets
+    assert asset.dest == "objects.inv"
+    inventory = sphobjinv.Inventory(asset.source)
+    assert inventory.project == "Sample"
+    found = {(o.name, o.domain, o.role): o.uri_expanded for o in inventory.objects}
+    assert found[("sample.core", "py", "module")] == "api/sample.core/#sample.core"
+    assert found[("sample.core.Base", "py", "class")] == "api/sample.core/#sample.core.Base"
+    assert (
+        found[("sample.core.Base.run", "py", "method")] == "api/sample.core/#sample.core.Base.run"
+    )
+    assert found[("sample.core.helper", "py", "function")] == "api/sample.core/#sample.core.helper"
+    assert found[("sample.core.LIMIT", "py", "data")] == "api/sample.core/#sample.core.LIMIT"
+    assert ("sample.core.Base.size", "py", "attribute") in found
+
+
+def test_inventory_without_directory_urls(tmp_path: Path) -> None:
+    root = copy_sample(
+        tmp_path,
+        without=(
+            "broken.py",
+            "exits.py",
+            "reads.py",
+            "hangs.py",
+            "crashes.py",
+            "noisy.py",
+            "md.py",
+            "rst.py",
+            "numpydoc.py",
+        ),
+    )
+    result = api.generate(make_config(root, use_directory_urls=False))
+    raw = result.assets[0].source.read_bytes()
+    body = zlib.decompress(raw.split(b"zlib.\n", 1)[1]).decode()
+    assert "sample.core py:module 1 api/sample.core.html#$ -" in body
+
+
+def test_coverage_per_module_and_total(built: tuple[DocgenConfig, StageResult]) -> None:
+    coverage = built[1].model["coverage"]
+    assert isinstance(coverage, dict)
+    core = coverage["modules"]["sample.core"]
+    # Child.extra has no docstring; helper's `b` and extra's `base` and `flag` aren't named.
+    assert core["methods"] == {"documented": 3, "total": 4}
+    assert core["parameters"] == {"documented": 3, "total": 6}
+    assert core["attributes"] == {"documented": 2, "total": 2}
+    assert built[1].summary["coverage_by_module"]["sample.numpydoc"] == 100.0  # type: ignore[index]
+    assert not by_code(built[1], "DG606")
+
+
+def test_below_min_coverage_each_gap_is_a_warning(tmp_path: Path) -> None:
+    root = copy_sample(
+        tmp_path,
+        without=("broken.py", "exits.py", "reads.py", "hangs.py", "crashes.py", "noisy.py"),
+    )
+    result = api.generate(make_config(root, min_coverage=100.0))
+    gaps = [(str(d.location), d.message) for d in result.diagnostics if d.code == "DG606"]
+    assert any(
+        where == "sample/core.py:48"
+        and m.startswith("sample.core.Child.extra has no documentation")
+        for where, m in gaps
+    )
+    assert any(m.startswith("sample.core.helper(b) has no") for _, m in gaps)
+
+
+def test_hand_written_references_become_relative_links(
+    built: tuple[DocgenConfig, StageResult],
+) -> None:
+    config, _ = built
+    markdown = (
+        "# Guide\n\n"
+        "Use [the base][sample.core.Base] or [`sample.core.helper`][].\n"
+        "```\n[not][sample.core.Base]\n```\n"
+        "A [normal][ref] link and `[code][sample.core.Base]`.\n\n"
+        "[ref]: https://example.org\n"
+        "Broken: [`sample.nope`][] and [x][sample.core.Gone].\n"
+    )
+    document = Document("guide/use.md", markdown, "docs/guide/use.md")
+    out = api.transform(config, document)
+    assert "[the base](../api/sample.core.md#sample.core.Base)" in out
+    assert "[`sample.core.helper`](../api/sample.core.md#sample.core.helper)" in out
+    assert "```\n[not][sample.core.Base]\n```" in out
+    assert "[normal][ref]" in out
+    assert "`[code][sample.core.Base]`" in out
+    result = api.check(
+        config,
+        [document, Document("api/sample.md", "[x][a.b]", "sample/__init__.py", generated=True)],
+    )
+    found = sorted((str(d.location), d.message) for d in result.diagnostics)
+    assert found == [
+        ("docs/guide/use.md:10", "reference to 'sample.core.Gone' names no documented symbol"),
+        ("docs/guide/use.md:10", "reference to 'sample.nope' names no documented symbol"),
+    ]
+    untouched = Document("index.md", "No references here.", "docs/index.md")
+    assert api.transform(config, untouched) == "No references here."
+
+
+def test_dump_lists_the_named_modules(built: tuple[DocgenConfig, StageResult]) -> None:
+    dumped = api.dump(built[0], ["sample.core"])
+    modules = dumped["modules"]
+    assert isinstance(modules, list)
+    assert [m["name"] for m in modules] == ["sample.core"]
+    members = {m["name"]: m for m in modules[0]["members"]}
+    assert members["Child.extra"] == {
+        "name": "Child.extra",
+        "kind": "method",
+        "documented": False,
+        "line": 48,
+    }
+    assert modules[0]["file"] == "sample/core.py"
+    assert set(dumped["coverage"]) == {"total", "modules"}  # type: ignore[arg-type]
+    assert any(d["code"] == "DG602" for d in dumped["diagnostics"])  # type: ignore[union-attr]
+    unknown = api.dump(built[0], ["sample.nothing"])
+    assert unknown["modules"] == []
+    assert any(d["code"] == "DG611" for d in unknown["diagnostics"])  # type: ignore[union-attr]
+
+
+def test_cache_hit_and_invalidation(tmp_path: Path) -> None:
+    root = copy_sample(
+        tmp_path,
+        without=("broken.py", "exits.py", "reads.py", "hangs.py", "crashes.py", "noisy.py"),
+    )
+    config = make_config(root)
+    first = api.generate(config)
+    assert first.summary["cached"] == 0
+    second = api.generate(config)
+    # Every module from the cache: no worker started.
+    assert second.summary["cached"] == second.summary["modules"] == 5
+    assert second.summary["extracted"] == 0
+    assert second.pages == first.pages
+    # Editing one module re-extracts it, and the package that re-exports from it.
+    core = root / "sample" / "core.py"
+    core.write_text(core.read_text().replace("Stop the thing.", "Halt the thing."))
+    third = api.generate(config)
+    assert third.summary["extracted"] == 2
+    assert "Halt the thing." in page(third, "sample.core")
+    # A change of options is a different cache entry.
+    fourth = api.generate(make_config(root, show_inherited=False))
+    assert fourth.summary["cached"] == 0
+    assert "Inherited from" not in page(fourth, "sample.core")
+
+
+def test_a_missing_package_is_an_error(tmp_path: Path) -> None:
+    result = api.generate(make_config(tmp_path, packages=("nowhere",)))
+    (error,) = result.diagnostics
+    assert error.code == "DG601"
+    assert "'nowhere' not found" in error.message
+    assert result.pages == ()
+
+
+@pytest.mark.slow
+def test_pages_build_in_mkdocs_strict_with_anchors_in_the_toc(
+    built: tuple[DocgenConfig, StageResult], tmp_path: Path
+) -> None:
+    config, result = built
+    docs = tmp_path / "docs"
+    for generated in result.pages:
+        target = docs / generated.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(generated.markdown, encoding="utf-8")
+    guide = "# Guide\n\nSee [the base][sample.core.Base].\n"
+    document = Document("guide.md", guide, "docs/guide.md")
+    (docs / "guide.md").write_text(api.transform(config, document), encoding="utf-8")
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\ntheme:\n  name: material\n"
+        "markdown_extensions:\n  - attr_list\n  - toc:\n      permalink: true\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site" / "api" / "sample.core" / "index.html").read_text(encoding="utf-8")
+    assert 'id="sample.core.Base.run"' in html
+    # The table of contents lists the symbol, by its anchor.
+    assert 'href="#sample.core.Base.run"' in html
+    guide_html = (tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../api/sample.core/#sample.core.Base"' in guide_html

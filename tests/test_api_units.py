@@ -1,0 +1,600 @@
+"""The API stage's parts on small inputs: discovery, the worker in-process, references,
+inventory, coverage, the cache and source links."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from markdown import markdown as to_html
+
+from docgen import api
+from docgen.api import isolate, sourcemap, worker
+from docgen.api.cache import Cache
+from docgen.api.coverage import Coverage, coverage
+from docgen.api.discover import default_packages, find_modules, search_path
+from docgen.api.inventory import inventory, read_inventory
+from docgen.api.model import Module
+from docgen.api.pages import module_page
+from docgen.api.xref import Index, Target
+from docgen.config import ApiConfig, DocgenConfig
+
+REQUEST = {
+    "docformat": "google",
+    "show_private": False,
+    "show_inherited": True,
+    "packages": ["unitpkg"],
+    "timeout": 5,
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+UNITPKG = {
+    "unitpkg/__init__.py": '''
+        """A package with lazy names in `__all__`."""
+
+        __all__ = ["Lazy", "Eager", "Other"]
+
+
+        class Eager:
+            """Defined here."""
+
+            def __init__(self, size: int) -> None:
+                """Make one of `size`."""
+
+            def __repr__(self) -> str:
+                return "Eager()"
+
+
+        def __getattr__(name):
+            if name in ("Lazy", "Other"):
+                return Eager
+            raise AttributeError(name)
+    ''',
+    "unitpkg/odd.py": '''
+        """Odd members."""
+
+        from typing import TypeVar
+
+        T = TypeVar("T")
+
+
+        class BadRepr:
+            """Its repr raises."""
+
+            def __repr__(self):
+                raise RuntimeError("no repr")
+
+
+        VALUE = BadRepr()
+        """A value pdoc can't show."""
+
+
+        def hidden():
+            """@private"""
+
+
+        def _shown():
+            """@public Shown although private."""
+
+
+        class Tool:
+            """A tool."""
+
+            @staticmethod
+            def make(kind: str) -> "Tool":
+                """Make a `kind` of tool."""
+                return Tool()
+
+            @property
+            def name(self) -> str:
+                """Its name."""
+                return "tool"
+
+            class Inner:
+                """Nested."""
+
+                def deep(self) -> None:
+                    """Deep down."""
+    ''',
+    "unitpkg/_private.py": '"""Private."""\n',
+    "unitpkg/sub/__init__.py": '"""Sub."""\n',
+    "unitpkg/sub/leaf.py": '"""Leaf."""\n',
+    "unitpkg/notpkg/stray.py": '"""Not in a package."""\n',
+    "unitpkg/bad-name.py": "",
+}
+
+
+@pytest.fixture
+def unitpkg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    write(tmp_path, UNITPKG)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path
+    for name in [n for n in sys.modules if n == "unitpkg" or n.startswith("unitpkg.")]:
+        del sys.modules[name]
+
+
+def config_for(root: Path, **options: object) -> DocgenConfig:
+    return DocgenConfig(
+        root=root,
+        docs_dir=root / "docs",
+        site_dir=root / "site",
+        cache_dir=root / ".cache",
+        api=ApiConfig(**options),  # type: ignore[arg-type]
+    )
+
+
+# Discovery
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "pyproject.toml": '[tool.setuptools.packages.find]\ninclude = ["mypkg*"]\n',
+                "mypkg/__init__.py": "",
+            },
+            ("mypkg",),
+        ),
+        (
+            {"pyproject.toml": '[project]\nname = "My-Pkg"\n', "src/my_pkg/__init__.py": ""},
+            ("my_pkg",),
+        ),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "other"\n',
+                "src/a/__init__.py": "",
+                "src/b/__init__.py": "",
+                "src/c.txt": "",
+            },
+            ("a", "b"),
+        ),
+        ({"pyproject.toml": "not [valid", "single.py": ""}, ()),
+        ({}, ()),
+    ],
+)
+def test_default_packages(tmp_path: Path, files: dict[str, str], expected: tuple[str, ...]) -> None:
+    assert default_packages(write(tmp_path, files)) == expected
+
+
+def test_find_modules(unitpkg: Path) -> None:
+    where = search_path(unitpkg)
+    names = [s.name for s in find_modules("unitpkg", where, (), False) or []]
+    assert names == ["unitpkg", "unitpkg.odd", "unitpkg.sub", "unitpkg.sub.leaf"]
+    private = [s.name for s in find_modules("unitpkg", where, ("!unitpkg.sub",), True) or []]
+    assert private == ["unitpkg", "unitpkg._private", "unitpkg.odd"]
+    single = find_modules("unitpkg.odd", where, (), False)
+    assert single is not None
+    assert [s.name for s in single] == ["unitpkg.odd"]
+    assert find_modules("absent_pkg_xyz", where, (), False) is None
+
+
+# The worker, in this process
+
+
+def test_worker_documents_odd_members(unitpkg: Path) -> None:
+    sourcemap.install()
+    event = worker.document("unitpkg.odd", REQUEST)
+    members = {m["qualname"]: m for m in event["model"]["members"]}
+    assert "T" not in members
+    assert "hidden" not in members
+    assert "_shown" in members
+    tool = {m["qualname"]: m for m in members["Tool"]["members"]}
+    assert (
+        tool["Tool.make"]["signature"] == "@staticmethod\ndef make(kind: str) -> unitpkg.odd.Tool:"
+    )
+    assert tool["Tool.make"]["parameters"] == ["kind"]
+    assert tool["Tool.name"]["kind"] == "attribute"
+    inner = {m["qualname"]: m for m in tool["Tool.Inner"]["members"]}
+    assert inner["Tool.Inner.deep"]["line"] is not None
+    assert any(p["kind"] == "warning" and "no repr" in p["message"] for p in event["problems"])
+
+
+def test_worker_drops_lazy_names_of_all(unitpkg: Path) -> None:
+    event = worker.document("unitpkg", REQUEST)
+    names = [m["name"] for m in event["model"]["members"]]
+    assert names == ["Eager"]
+    eager = event["model"]["members"][0]
+    assert [m["name"] for m in eager["members"]] == ["__init__"]
+    (lazy,) = [p for p in event["problems"] if p["kind"] == "unresolved-all"]
+    assert lazy["names"] == ["Lazy", "Other"]
+
+
+def test_worker_reports_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        tmp_path,
+        {
+            "failing/__init__.py": "",
+            "failing/raises.py": '"""Doc."""\n\n\nraise KeyError("k")\n',
+            "failing/deep.py": "import failing.helper\n",
+            "failing/helper.py": "x = 1\n\n1 / 0\n",
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        raised = worker.document("failing.raises", REQUEST)
+        assert raised["error"] == "KeyError: 'k'"
+        assert raised["line"] == 4
+        deep = worker.document("failing.deep", REQUEST)
+        assert deep["file"].endswith("helper.py")
+        assert deep["line"] == 3
+    finally:
+        for name in [n for n in sys.modules if n.startswith("failing")]:
+            del sys.modules[name]
+
+
+def test_a_worker_that_cannot_start_fails_every_module(tmp_path: Path) -> None:
+    files = {"a": tmp_path / "a.py", "b": tmp_path / "b.py"}
+    broken = {k: v for k, v in REQUEST.items() if k != "docformat"}
+    events = isolate.extract(files, broken, isolate.worker_env([]), 1)
+    assert set(events) == {"a", "b"}
+    assert all("exit code 1" in e["error"] for e in events.values())
+    assert isolate.extract({}, REQUEST, {}, 2) == {}
+
+
+# The whole stage on the unit package
+
+
+def test_generate_summarizes_lazy_all_and_pdoc_warnings(unitpkg: Path) -> None:
+    result = api.generate(config_for(unitpkg, packages=("unitpkg",), show_private=True, jobs=1))
+    codes = {d.code: d for d in result.diagnostics}
+    assert "2 names in unitpkg.__all__" in codes["DG604"].message
+    assert codes["DG604"].severity == "info"
+    assert "no repr" in codes["DG607"].message
+    markdown = next(p.markdown for p in result.pages if p.path == "api/unitpkg.odd.md")
+    assert "#### `Tool.Inner.deep` {#unitpkg.odd.Tool.Inner.deep}" in markdown
+    assert "## `_shown`" in markdown
+    assert "Make a `kind` of tool." in markdown
+    package = next(p.markdown for p in result.pages if p.path == "api/unitpkg.md")
+    html = to_html(package, extensions=["attr_list", "toc", "fenced_code"])
+    # Underscores are escaped in the anchor, so `__init__` stays itself.
+    assert '<h3 id="unitpkg.Eager.__init__"><code>Eager.__init__</code></h3>' in html
+    pages = {p.path: p.nav for p in result.pages}
+    assert pages["api/unitpkg.sub.md"] == ("API reference", "unitpkg", "unitpkg.sub")
+    assert pages["api/unitpkg.sub.leaf.md"] == ("API reference", "unitpkg", "unitpkg.sub")
+
+
+def test_default_packages_are_used_when_none_configured(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"pyproject.toml": '[project]\nname = "tiny"\n', "src/tiny/__init__.py": '"""Tiny."""\n'},
+    )
+    # (timeout 0: no limit.)
+    result = api.generate(config_for(tmp_path, timeout=0))
+    assert [p.path for p in result.pages] == ["api/tiny.md"]
+    assert result.model["packages"] == ["tiny"]
+
+
+# Source links
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_source_links_use_head_and_the_repository_path(tmp_path: Path) -> None:
+    project = write(
+        tmp_path / "docs-project",
+        {"src/tiny/__init__.py": '"""Tiny."""\n\n\ndef f():\n    """F."""\n'},
+    )
+    git(tmp_path, "init", "-q")
+    git(
+        tmp_path,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@e",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x",
+    )
+    sha = git(tmp_path, "rev-parse", "HEAD").strip()
+    config = DocgenConfig(
+        root=project,
+        docs_dir=project / "docs",
+        site_dir=project / "site",
+        cache_dir=project / ".cache",
+        repo_url="https://github.com/o/r/",
+        api=ApiConfig(packages=("tiny",)),
+    )
+    markdown = api.generate(config).pages[0].markdown
+    assert (
+        f"(https://github.com/o/r/blob/{sha}/docs-project/src/tiny/__init__.py#L4-L5)" in markdown
+    )
+
+
+def test_no_commit_means_no_source_links_and_an_info(tmp_path: Path) -> None:
+    write(tmp_path, {"tiny/__init__.py": '"""Tiny."""\n'})
+    config = DocgenConfig(
+        root=tmp_path,
+        docs_dir=tmp_path / "docs",
+        site_dir=tmp_path / "site",
+        cache_dir=tmp_path / ".cache",
+        repo_url="https://github.com/o/r",
+        api=ApiConfig(packages=("tiny",)),
+    )
+    result = api.generate(config)
+    assert [d.code for d in result.diagnostics] == ["DG608"]
+    assert "Source" not in result.pages[0].markdown
+
+
+# References, inventory, coverage, cache
+
+
+def index() -> Index:
+    return Index(
+        {
+            "pkg": Target("api/pkg.md", "pkg", "module"),
+            "pkg.mod": Target("api/pkg.mod.md", "pkg.mod", "module"),
+            "pkg.mod.f": Target("api/pkg.mod.md", "pkg.mod.f", "function"),
+            "pkg.mod.C": Target("api/pkg.mod.md", "pkg.mod.C", "class"),
+            "pkg.C": Target("api/pkg.mod.md", "pkg.mod.C", "class"),
+        }
+    )
+
+
+def test_rewrite_skips_fences_definitions_and_plain_labels() -> None:
+    text = "~~~\n[a][pkg.mod.f]\n~~~~\n[a][pkg.mod.f] [b][plain] [`f()`][] [`nope`][]\n[plain]: x"
+    out, missing = index().rewrite(text, "index.md", ["pkg.mod"])
+    assert out.splitlines()[1] == "[a][pkg.mod.f]"
+    assert (
+        out.splitlines()[3]
+        == "[a](api/pkg.mod.md#pkg.mod.f) [b][plain] [`f()`](api/pkg.mod.md#pkg.mod.f) [`nope`][]"
+    )
+    assert [(m.line, m.label) for m in missing] == [(4, "nope")]
+
+
+def test_link_code_skips_fences() -> None:
+    text = "`C` and `pkg.mod.f()`\n```\n`C`\n```\n`unknown`"
+    out = index().link_code(text, "api/pkg.mod.md", ["pkg.mod"])
+    assert out == "[`C`](#pkg.mod.C) and [`pkg.mod.f()`](#pkg.mod.f)\n```\n`C`\n```\n`unknown`"
+    assert index().url("pkg.mod.C", "guide/deep/page.md") == "../../api/pkg.mod.md#pkg.mod.C"
+
+
+def test_inventory_lists_each_symbol_once() -> None:
+    raw = inventory(index().targets, "P", "1.0", directory_urls=True)
+    header, _, body = raw.partition(b"zlib.\n")
+    assert b"# Version: 1.0" in header
+    lines = zlib.decompress(body).decode().splitlines()
+    assert "pkg.mod.C py:class 1 api/pkg.mod/#$ -" in lines
+    assert not any(line.startswith("pkg.C ") for line in lines)
+
+
+def test_coverage_of_nothing_is_full() -> None:
+    empty = coverage([])
+    assert empty.percent == 100.0
+    assert isinstance(empty, Coverage)
+    module = Module("m", None, False, "google", "", False, ())
+    assert coverage([module]).to_dict()["modules"] == {"documented": 0, "total": 1}
+    page, missing = module_page(module, Index.of([module]), lambda *_: None)
+    assert page.markdown == "# `m` {#m}\n"
+    assert missing == []
+
+
+def test_cache_ignores_unreadable_entries(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, {"a": 1})
+    source = tmp_path / "m.py"
+    source.write_text("x = 1\n")
+    cache.store("m", {"module": "m"}, [source])
+    assert cache.load("m") == {"module": "m"}
+    assert Cache(tmp_path, {"a": 2}).load("m") is None
+    source.unlink()
+    assert Cache(tmp_path, {"a": 1}).load("m") is None
+    for entry in tmp_path.glob("m-*.json"):
+        entry.write_text("{not json")
+    assert cache.load("m") is None
+
+
+def test_transform_generates_the_index_when_missing(tmp_path: Path) -> None:
+    write(tmp_path, {"tiny/__init__.py": '"""Tiny."""\n\n\ndef f():\n    """F."""\n'})
+    config = config_for(tmp_path, packages=("tiny",))
+    from docgen.model import Document
+
+    out = api.transform(config, Document("index.md", "[f][tiny.f]", "docs/index.md"))
+    assert out == "[f](api/tiny.md#tiny.f)"
+    generated = Document("api/tiny.md", "[f][tiny.f]", "tiny/__init__.py", generated=True)
+    assert api.transform(config, generated) == "[f][tiny.f]"
+
+
+def test_a_thread_left_running_does_not_hold_up_the_build(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "threaded/__init__.py": '''
+                """Starts a thread that never ends."""
+                import threading
+                import time
+
+                threading.Thread(target=lambda: time.sleep(3600)).start()
+            ''',
+        },
+    )
+    started = time.perf_counter()
+    result = api.generate(config_for(tmp_path, packages=("threaded",)))
+    assert [p.path for p in result.pages] == ["api/threaded.md"]
+    # Without the kill the worker would be waited for: timeout (60 s) + grace.
+    assert time.perf_counter() - started < 30
+
+
+def test_a_worker_that_escapes_its_watchdog_is_killed(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "stubborn/__init__.py": '"""Fine."""\n',
+            "stubborn/spins.py": '''
+                """Turns the worker's watchdog off, then spins."""
+                import faulthandler
+
+                faulthandler.cancel_dump_traceback_later()
+                while True:
+                    pass
+            ''',
+            "stubborn/zafter.py": '"""Still documented."""\n',
+        },
+    )
+    result = api.generate(config_for(tmp_path, packages=("stubborn",), timeout=1.0, jobs=1))
+    (error,) = result.diagnostics
+    assert error.code == "DG602"
+    assert "hangs on import" in error.message
+    assert error.location is not None
+    assert error.location.path == "stubborn/spins.py"
+    assert sorted(p.path for p in result.pages) == ["api/stubborn.md", "api/stubborn.zafter.md"]
+
+
+# Other projects' inventories
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A folder served over HTTP on 127.0.0.1, for inventories to download."""
+    folder = tmp_path / "www"
+    folder.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def other_project() -> bytes:
+    targets = {"other.Thing": Target("api/other.md", "other.Thing", "class")}
+    return inventory(targets, "Other", "2.0", directory_urls=True)
+
+
+def test_inventories_link_to_other_projects(tmp_path: Path, served: tuple[str, Path]) -> None:
+    url, folder = served
+    (folder / "objects.inv").write_bytes(other_project())
+    write(
+        tmp_path,
+        {
+            "uses/__init__.py": '''
+                """Uses `other.Thing`."""
+
+                def make(thing: "other.Thing") -> None:
+                    """Make from [a thing][other.Thing]."""
+            ''',
+            "local.inv": "",
+        },
+    )
+    (tmp_path / "local.inv").write_bytes(other_project())
+    entries = (
+        f"{url}/objects.inv",
+        "https://other.example/docs/ local.inv",
+        "nobase.inv",
+        f"{url}/missing.inv",
+        "https://x.example/ absent.inv",
+        "https://x.example/ uses/__init__.py",
+    )
+    config = config_for(tmp_path, packages=("uses",), inventories=entries)
+    result = api.generate(config)
+    markdown = result.pages[0].markdown
+    thing = f"{url}/api/other/#other.Thing"
+    assert f"Uses [`other.Thing`]({thing})." in markdown
+    assert f"Make from [a thing]({thing})." in markdown
+    assert result.summary["external_symbols"] == 1
+    warnings = sorted(d.message.split(":")[0] for d in result.diagnostics if d.code == "DG609")
+    assert len(warnings) == 4
+    # Offline, the downloaded inventory comes from the cache; an unknown one is skipped.
+    (folder / "objects.inv").unlink()
+    offline = replace(
+        config,
+        offline=True,
+        api=replace(config.api, inventories=(f"{url}/objects.inv", f"{url}/never.inv")),
+    )  # type: ignore[type-var]
+    again = api.generate(offline)
+    assert thing in again.pages[0].markdown
+    assert again.summary["inventories_skipped_offline"] == 1
+    # (DG607: pdoc can't evaluate the string annotation of a type it can't import.)
+    assert sorted(d.code for d in again.diagnostics) == ["DG607", "DG610"]
+    # Our own objects.inv does not list the other project's symbols.
+    assert b"other.Thing" not in zlib.decompress(
+        again.assets[0].source.read_bytes().split(b"zlib.\n", 1)[1]
+    )
+
+
+def test_worker_lists_inherited_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "fixtures" / "api"))
+    try:
+        event = worker.document("sample.core", {**REQUEST, "packages": ["sample"]})
+        child = next(m for m in event["model"]["members"] if m["name"] == "Child")
+        assert child["inherited"] == [{"base": "sample.core.Base", "names": ["size", "run"]}]
+        private = worker.document(
+            "sample.core", {**REQUEST, "packages": ["sample"], "show_private": True}
+        )
+        names = {m["name"] for m in private["model"]["members"]}
+        assert "_SECRET" in names
+        hidden = worker.document("sample.core", {**REQUEST, "packages": ["other"]})
+        child = next(m for m in hidden["model"]["members"] if m["name"] == "Child")
+        assert child["inherited"] == []
+    finally:
+        for name in [n for n in sys.modules if n == "sample" or n.startswith("sample.")]:
+            del sys.modules[name]
+
+
+def test_source_map_falls_back_where_it_knows_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken_syntax.py"
+    broken.write_text("def (:\n")
+    assert sourcemap.spans(str(broken)) == {}
+    assert sourcemap.where("no_such_module_xyz", "f") is None
+    assert sourcemap._located(len) is None
+    assert sourcemap._located(lambda: None) is None
+    assert sourcemap._located(sourcemap.spans.__wrapped__) is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"# not an inventory\n", "not a Sphinx inventory"),
+        (b"# Sphinx inventory version 2\n# P\n# V\n# zlib\nnot compressed", "compressed part"),
+    ],
+)
+def test_read_inventory_rejects_other_files(data: bytes, error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        read_inventory(data, "https://x.example/")
+
+
+def test_read_inventory_expands_names_and_skips_other_domains() -> None:
+    body = (
+        "a.b py:function 1 api/a/#$ -\nc std:label -1 c.html#c C\n"
+        "d py:exception 1 d.html -\nbad line\n"
+    )
+    data = b"# Sphinx inventory version 2\n# Project: P\n# Version: 1\n# zlib\n" + zlib.compress(
+        body.encode()
+    )
+    found = read_inventory(data, "https://x.example/docs")
+    assert found == {
+        "a.b": Target("https://x.example/docs/api/a/", "a.b", "function"),
+        "d": Target("https://x.example/docs/d.html", "", "class"),
+    }
+    assert Index(found).url("d", "index.md") == "https://x.example/docs/d.html"
