@@ -374,6 +374,19 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         state.documents[path] = document
         return run.transform(state.config, document)[pad:]
 
+    def on_page_content(
+        self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Fix MkDocs' list of a page's anchors: it keeps `\\_` escapes as placeholders.
+
+        `{#pkg.mod.__init__}` must be written `{#pkg.mod.\\_\\_init\\_\\_}` or Markdown reads
+        emphasis; MkDocs 1.6 collects ids before Markdown restores the escapes, so its anchor
+        validation would call every such anchor missing.
+        """
+        if page.present_anchor_ids:
+            page.present_anchor_ids = {_unescape(a) for a in page.present_anchor_ids}
+        return html
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page's Markdown is known now: run the page checks."""
         state = self._state
@@ -422,6 +435,14 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
 _LEVEL = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: 10}
 _PENDING = "# Documentation quality\n\nThe checks have not run yet.\n"
+
+
+_ESCAPED = re.compile("\x02(\\d+)\x03")
+
+
+def _unescape(text: str) -> str:
+    """Python-Markdown's placeholders for backslash escapes, turned back into characters."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text)
 
 
 def _merged(user: dict[str, Any] | None, ours: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from docgen import deploy as deploying
 from docgen.deploy import Outcome
 from docgen.diagnostics import Diagnostic, Severity, render_text
+from docgen.init.cli import Commands
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -43,7 +44,7 @@ def _pushing(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--offline", action="store_true", help="do not fetch the remote branch first")
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(commands: Commands) -> None:
     """Add `deploy` and `versions` to the `docgen` command line."""
     deploy = commands.add_parser(
         "deploy",
