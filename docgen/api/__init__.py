@@ -323,6 +323,7 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
             "symbols": documented,
             "external_symbols": len(index.targets) - documented,
             "inventories_skipped_offline": external.skipped_offline,
+            "docstrings": total.docstrings,
             "coverage": total.percent,
             "coverage_by_module": {n: c["percent"] for n, c in by_module.items()},
         },

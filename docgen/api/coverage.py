@@ -48,9 +48,17 @@ class Coverage:
         total = sum(self.total.values())
         return 100.0 if total == 0 else round(100.0 * sum(self.documented.values()) / total, 1)
 
+    @property
+    def docstrings(self) -> float:
+        """The share of modules, classes, functions and methods with a docstring."""
+        kinds = ("modules", "classes", "functions", "methods")
+        total = sum(self.total[k] for k in kinds)
+        done = sum(self.documented[k] for k in kinds)
+        return 100.0 if total == 0 else round(100.0 * done / total, 1)
+
     def to_dict(self) -> dict[str, object]:
         """`{"percent": …, "modules": {"documented": …, "total": …}, …}`."""
-        out: dict[str, object] = {"percent": self.percent}
+        out: dict[str, object] = {"percent": self.percent, "docstrings": self.docstrings}
         for kind in KINDS:
             out[kind] = {"documented": self.documented[kind], "total": self.total[kind]}
         return out
