@@ -761,7 +761,7 @@ def test_generate_makes_pages_diagnostics_and_model(tmp_path: Path) -> None:
         ("DG201", ".github/workflows/broken.yml"),
         ("DG202", ".github/workflows/ci.yml"),
     ]
-    assert result.summary == {"workflows": 2, "jobs": 1, "pages": 3}
+    assert result.summary == {"workflows": 2, "actions": 0, "jobs": 1, "pages": 3}
     assert result.watch == (tmp_path / ".github" / "workflows",)
     json.dumps(result.model)
     index = result.pages[0].markdown

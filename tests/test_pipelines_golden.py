@@ -1,8 +1,8 @@
 """Golden pages of the pipelines stage: workflows in, Markdown pages out.
 
-Each case copies a workflows folder into a fresh project (not a git repository, so source
-links point at `main`) and compares every generated page, and the diagnostics, with
-`tests/golden/pipelines/<case>/`.
+Each case copies a workflows folder, and the action metadata files of `ACTIONS`, into a
+fresh project (not a git repository, so source links point at `main`) and compares every
+generated page, and the diagnostics, with `tests/golden/pipelines/<case>/`.
 
 Regenerate after an intended change, then review the diff by eye:
 
@@ -32,15 +32,29 @@ CASES = {
     "memorystreamer": REPO / "tests" / "fixtures" / "memorystreamer" / ".github" / "workflows",
     "docgen": REPO / ".github" / "workflows",
     "ruff": CORPUS / "ruff",
+    "actions": GOLDEN / "actions" / "workflows",
+}
+# Action files each case puts in the project, by their path there (`uses: ./` and
+# `uses: ./.github/actions/x` name them).
+ACTIONS = {
+    "docgen": {"action.yml": REPO / "action.yml"},
+    "actions": {
+        "action.yml": GOLDEN / "actions" / "action.yml",
+        ".github/actions/setup/action.yaml": GOLDEN / "actions" / "setup.yaml",
+        ".github/actions/image/action.yml": GOLDEN / "actions" / "image.yml",
+    },
 }
 
 
-def _render(source: Path, root: Path) -> dict[str, str]:
+def _render(source: Path, root: Path, actions: dict[str, Path]) -> dict[str, str]:
     folder = root / ".github" / "workflows"
     folder.mkdir(parents=True)
     for path in source.iterdir():  # files only, without their modes: CI's shared/ is read-only
         if path.is_file():
             shutil.copyfile(path, folder / path.name)
+    for name, path in actions.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, root / name)
     config = DocgenConfig(
         root=root,
         docs_dir=root / "docs",
@@ -58,7 +72,7 @@ def test_golden_pages(case: str, tmp_path: Path) -> None:
     source = CASES[case]
     if not source.is_dir():
         pytest.skip(f"{source} does not exist yet")
-    made = _render(source, tmp_path)
+    made = _render(source, tmp_path, ACTIONS.get(case, {}))
     expected_dir = GOLDEN / case / "expected"
     if UPDATE:
         shutil.rmtree(expected_dir, ignore_errors=True)

@@ -13,13 +13,22 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docgen.pipelines.actions import extract_action
 from docgen.pipelines.extract import check_links, extract
 from docgen.pipelines.load import load
 from docgen.pipelines.model import to_json
-from docgen.pipelines.pages import Sources, index_page, label, page_paths, workflow_page
+from docgen.pipelines.pages import (
+    Sources,
+    action_page,
+    action_page_paths,
+    index_page,
+    label,
+    page_paths,
+    workflow_page,
+)
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "workflows"
-SEEDS = [
+SEEDS = [(Path(__file__).resolve().parents[1] / "action.yml").read_text(encoding="utf-8")] + [
     (CORPUS / "actionlint-ok" / name).read_text(encoding="utf-8")
     for name in ("anchors.yaml", "filters_for_specific_events.yaml", "workflow_call_event.yaml",
                  "issue-249_matrix_exclude_filter_object_subset.yaml", "schedule_timezone.yaml")
@@ -30,14 +39,16 @@ KEYS = [
     "pull_request", "schedule", "cron", "branches", "tags-ignore", "paths", "types",
     "workflow_dispatch", "workflow_call", "workflow_run", "workflows", "inputs", "outputs",
     "secrets", "options", "defaults", "run", "if", "services", "container", "environment",
-    "a", "b", "<<",
+    "a", "b", "<<", "runs", "using", "composite", "shell", "description", "default",
+    "required", "author", "main", "image",
 ]  # fmt: skip
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 5),
     st.sampled_from(["a", "b", "main", "inherit", "read-all", "${{ x }}", "0 2 * * 1-5",
-                     "./.github/workflows/x.yml", "o/r@v1", "o/r@" + "a" * 40, "*", "3.10"]),
+                     "./.github/workflows/x.yml", "o/r@v1", "o/r@" + "a" * 40, "*", "3.10",
+                     "./", "./.github/actions/x", "${{ inputs.a }}", "inputs.b", "composite"]),
     st.text(max_size=8),
 )  # fmt: skip
 VALUES = st.recursive(
@@ -54,7 +65,20 @@ WORKFLOWS = st.fixed_dictionaries(
 )
 
 
+ACTIONS = st.fixed_dictionaries(
+    {"runs": st.one_of(VALUES, st.fixed_dictionaries({"using": VALUES, "steps": VALUES}))},
+    optional={"name": VALUES, "inputs": VALUES, "outputs": VALUES, "description": VALUES},
+)
+
+
 def _everything(texts: list[str]) -> None:
+    actions = []
+    for number, text in enumerate(texts):
+        action, diagnostics = extract_action(f".github/actions/a{number}/action.yml", text)
+        json.dumps([d.to_dict() for d in diagnostics])
+        if action is not None:
+            json.dumps(to_json(action))
+            actions.append(action)
     workflows = []
     for number, text in enumerate(texts):
         workflow, diagnostics = extract(f".github/workflows/w{number}.yml", text)
@@ -64,9 +88,11 @@ def _everything(texts: list[str]) -> None:
             workflows.append(workflow)
     check_links(workflows)
     sources = Sources("https://github.com/o/r", "main")
-    index_page(workflows, page_paths(workflows), sources)
+    index_page(workflows, page_paths(workflows), sources, actions, action_page_paths(actions))
     for workflow in workflows:
         workflow_page(workflow, sources)
+    for action in actions:
+        action_page(action, sources)
 
 
 @settings(
@@ -75,6 +101,14 @@ def _everything(texts: list[str]) -> None:
 @given(st.lists(WORKFLOWS, min_size=1, max_size=3))
 def test_generated_workflows_never_raise(workflows: list[dict[str, object]]) -> None:
     _everything([yaml.safe_dump(w) for w in workflows])
+
+
+@settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(ACTIONS, min_size=1, max_size=3))
+def test_generated_actions_never_raise(actions: list[dict[str, object]]) -> None:
+    _everything([yaml.safe_dump(a) for a in actions])
 
 
 @settings(max_examples=80, deadline=None, database=None)

@@ -1,12 +1,16 @@
-"""Pipelines stage: every GitHub Actions workflow → a model, pages and diagnostics.
+"""Pipelines stage: every GitHub Actions workflow and action → a model, pages, diagnostics.
 
 `generate(config)` reads `config.pipelines.workflows` (default `.github/workflows`) and
-returns a page per workflow plus an overview, under the "Pipelines" nav section;
-`dump(config, args)` returns the JSON model for `docgen dump pipelines [PATH ...]`.
+the project's action metadata files (`action.yml` or `action.yaml` at `config.root` and
+in `.github/actions/*/`: what `uses: ./` and `uses: ./.github/actions/x` run), and
+returns a page per workflow (`pipelines/<stem>.md`), a page per action
+(`pipelines/action.md` for the root one, `pipelines/action-<folder>.md` for the others)
+and an overview, under the "Pipelines" nav section; `dump(config, args)` returns the
+JSON model (`workflows`, `actions`, `diagnostics`) for `docgen dump pipelines [PATH ...]`.
 
-The steps: `load` (YAML → values with lines, text kept as written) → `extract`
-(values → `model` + diagnostics) → `pages` (model → Markdown; `words` says triggers
-and crons in plain English).
+The steps: `load` (YAML → values with lines, text kept as written) → `extract` and
+`actions` (values → `model` + diagnostics) → `pages` (model → Markdown; `words` says
+triggers and crons in plain English).
 
 Diagnostics (stage `pipelines`, locations relative to the project root):
 
@@ -21,7 +25,17 @@ Diagnostics (stage `pipelines`, locations relative to the project root):
 | DG206 | error    | a trigger filter of the wrong type, or `x` with `x-ignore` |
 | DG207 | error    | a key of the wrong type (`jobs` not a mapping, `on` missing, …) |
 | DG208 | warning  | a local reusable workflow (`uses: ./…`) that is not in the folder |
-| DG209 | error    | a workflow file that cannot be read (I/O or encoding error) |
+| DG209 | error    | a workflow or action file that cannot be read (I/O or encoding error) |
+| DG210 | error    | not valid action metadata: see below |
+| DG211 | warning  | a composite action's step reads `inputs.X`, which is not declared |
+| DG212 | error    | a composite action's step has `run` but no `shell` (GitHub requires it) |
+| DG213 | warning  | a workflow step `uses: ./folder`, and the folder holds no action.yml |
+
+DG210 means: the file is not a mapping, has no `runs:` or no `runs.using`, a composite
+action has no `steps` list, or `inputs`/`outputs` are not mappings. DG211 looks in
+`${{ }}` expressions and in a step's whole `if:`. Action files also reuse DG201 (YAML
+syntax), DG205 (unknown key at the action or step level) and DG207 (a step that is not a
+mapping).
 """
 
 from __future__ import annotations
@@ -34,11 +48,19 @@ from pathlib import Path
 from docgen.config import DocgenConfig, PipelinesConfig
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.model import Page, StageResult
+from docgen.pipelines.actions import action_files, check_local_uses, read_action
 from docgen.pipelines.extract import check_links, extract
-from docgen.pipelines.model import Workflow, to_json
-from docgen.pipelines.pages import Sources, index_page, page_paths, workflow_page
+from docgen.pipelines.model import Action, Workflow, to_json
+from docgen.pipelines.pages import (
+    Sources,
+    action_page,
+    action_page_paths,
+    index_page,
+    page_paths,
+    workflow_page,
+)
 
-__all__ = ["dump", "generate", "load_folder", "source_ref"]
+__all__ = ["dump", "generate", "load_actions", "load_folder", "source_ref"]
 
 STAGE = "pipelines"
 _SUFFIXES = (".yml", ".yaml")
@@ -94,6 +116,18 @@ def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], lis
     return workflows, diagnostics
 
 
+def load_actions(config: DocgenConfig, root: Path) -> tuple[list[Action], list[Diagnostic]]:
+    """The action metadata files at `root` and in `root/.github/actions/*/`, and diagnostics."""
+    actions: list[Action] = []
+    diagnostics: list[Diagnostic] = []
+    for path in action_files(root):
+        action, found = read_action(config.relative(path), path)
+        diagnostics += found
+        if action is not None:
+            actions.append(action)
+    return actions, diagnostics
+
+
 def source_ref(root: Path) -> str:
     """The commit source links point at: HEAD of the project's git repository, else `main`."""
     try:
@@ -115,9 +149,12 @@ def _settings(config: DocgenConfig) -> PipelinesConfig:
     return config.pipelines or PipelinesConfig()
 
 
-def _model(workflows: Sequence[Workflow], diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
+def _model(
+    workflows: Sequence[Workflow], actions: Sequence[Action], diagnostics: Sequence[Diagnostic]
+) -> dict[str, object]:
     return {
         "workflows": [to_json(w) for w in workflows],
+        "actions": [to_json(a) for a in actions],
         "diagnostics": [d.to_dict() for d in sorted(diagnostics, key=sort_key)],
     }
 
@@ -127,15 +164,18 @@ def generate(config: DocgenConfig) -> StageResult:
     started = time.perf_counter()
     folder = config.root / _settings(config).workflows
     workflows, diagnostics = load_folder(config, folder)
+    actions, problems = load_actions(config, config.root)
+    diagnostics += problems + check_local_uses(workflows, actions, config.root)
     pages: list[Page] = []
-    if workflows:
+    if workflows or actions:
         sources = Sources(config.repo_url, source_ref(config.root) if config.repo_url else "main")
-        paths = page_paths(workflows)
+        action_paths = action_page_paths(actions)
+        paths = page_paths(workflows, tuple(action_paths.values()))
         pages.append(
             Page(
                 "pipelines/index.md",
                 "Pipelines",
-                index_page(workflows, paths, sources),
+                index_page(workflows, paths, sources, actions, action_paths),
                 ("Pipelines",),
                 config.relative(folder),
             )
@@ -144,14 +184,29 @@ def generate(config: DocgenConfig) -> StageResult:
             Page(paths[w.file], w.name, workflow_page(w, sources), ("Pipelines",), w.file)
             for w in workflows
         ]
+        pages += [
+            Page(
+                action_paths[a.file],
+                f"Action: {a.name}",
+                action_page(a, sources),
+                ("Pipelines",),
+                a.file,
+            )
+            for a in actions
+        ]
+    # The root itself is not watched (it holds the docs and the site): its action files are.
+    watch = [folder, *(config.root / a.file for a in actions)]
+    if (config.root / ".github" / "actions").is_dir():
+        watch.append(config.root / ".github" / "actions")
     return StageResult(
         stage=STAGE,
         pages=tuple(pages),
         diagnostics=tuple(sorted(diagnostics, key=sort_key)),
-        watch=(folder,),
-        model=_model(workflows, diagnostics),
+        watch=tuple(watch),
+        model=_model(workflows, actions, diagnostics),
         summary={
             "workflows": len(workflows),
+            "actions": len(actions),
             "jobs": sum(len(w.jobs) for w in workflows),
             "pages": len(pages),
         },
@@ -161,13 +216,22 @@ def generate(config: DocgenConfig) -> StageResult:
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
     """The JSON model of the workflows in each PATH (a workflows folder or a repository
-    root, which means `<root>/.github/workflows`); the configured folder by default."""
-    folders = [Path(a) for a in args] or [config.root / _settings(config).workflows]
-    workflows: list[Workflow] = []
-    diagnostics: list[Diagnostic] = []
-    for folder in folders:
-        nested = folder / ".github" / "workflows"
-        found, problems = load_folder(config, nested if nested.is_dir() else folder)
+    root, which means `<root>/.github/workflows` and the root's actions); the configured
+    folder and the project's actions by default."""
+    if not args:
+        workflows, diagnostics = load_folder(config, config.root / _settings(config).workflows)
+        actions, problems = load_actions(config, config.root)
+        return _model(workflows, actions, diagnostics + problems)
+    workflows, actions, diagnostics = [], [], []
+    for path in map(Path, args):
+        nested = path / ".github" / "workflows"
+        if nested.is_dir() or action_files(path):  # a repository root
+            found_actions, problems = load_actions(config, path)
+            actions += found_actions
+            diagnostics += problems
+            if not nested.is_dir():
+                continue
+        found, problems = load_folder(config, nested if nested.is_dir() else path)
         workflows += found
         diagnostics += problems
-    return _model(workflows, diagnostics)
+    return _model(workflows, actions, diagnostics)

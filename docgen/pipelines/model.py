@@ -11,6 +11,9 @@ import dataclasses
 from dataclasses import dataclass
 
 __all__ = [
+    "Action",
+    "ActionInput",
+    "ActionStep",
     "ActionUse",
     "Cache",
     "Concurrency",
@@ -276,3 +279,50 @@ def to_json(value: object) -> object:
         names = tuple((f.name, f.name.rstrip("_")) for f in dataclasses.fields(value))
         _FIELDS[kind] = names
     return {key: to_json(getattr(value, name)) for name, key in names}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInput:
+    """An input of an action (`inputs:` in its metadata file)."""
+
+    name: str
+    description: str | None
+    required: str | None
+    default: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionStep:
+    """One step of a composite action: `uses` (with its ref and pin) or `run` (first line)."""
+
+    name: str | None
+    id: str | None
+    uses: str | None
+    ref: str | None
+    pin: str | None
+    run: str | None
+    if_: str | None
+    shell: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One action metadata file (`action.yml`): what it takes, gives, and runs.
+
+    `using` is `runs.using` as written (`composite`, `node20`, `docker`); `main` is the
+    script a JavaScript action runs or the image a Docker action runs.
+    """
+
+    file: str
+    name: str
+    description: str | None
+    author: str | None
+    line: int
+    using: str | None
+    main: str | None = None
+    inputs: tuple[ActionInput, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    steps: tuple[ActionStep, ...] = ()
+    actions: tuple[ActionUse, ...] = ()

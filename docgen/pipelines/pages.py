@@ -9,14 +9,18 @@ are generated (`j0`, `w1`), never taken from the user.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
+from docgen.pipelines.actions import local_action_dir
 from docgen.pipelines.extract import local_call
 from docgen.pipelines.model import (
+    Action,
     ActionUse,
     Input,
     Job,
@@ -28,7 +32,15 @@ from docgen.pipelines.model import (
 )
 from docgen.pipelines.words import code, escape, trigger
 
-__all__ = ["Sources", "index_page", "label", "page_paths", "workflow_page"]
+__all__ = [
+    "Sources",
+    "action_page",
+    "action_page_paths",
+    "index_page",
+    "label",
+    "page_paths",
+    "workflow_page",
+]
 
 SECTION = "pipelines"
 _MERMAID_ENTITIES = {
@@ -56,7 +68,8 @@ class Sources:
         if not self.repo_url:
             return None
         anchor = f"#L{line}" if line else ""
-        return f"{self.repo_url.rstrip('/')}/blob/{self.ref}/{path}{anchor}"
+        # Quoted: a file name may hold `<`, `)` or spaces, which would end the link.
+        return f"{self.repo_url.rstrip('/')}/blob/{self.ref}/{quote(path)}{anchor}"
 
     def link(self, text: str, path: str, line: int | None = None) -> str:
         """`text` (already Markdown) linked to its source, or left as it is."""
@@ -100,10 +113,11 @@ def _prose(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def page_paths(workflows: Sequence[Workflow]) -> dict[str, str]:
-    """Each workflow file → its page, `pipelines/<stem>.md`, unique and never `index.md`."""
+def page_paths(workflows: Sequence[Workflow], reserved: Sequence[str] = ()) -> dict[str, str]:
+    """Each workflow file → its page, `pipelines/<stem>.md`, unique and never `index.md`
+    nor one of the `reserved` paths (the actions' pages)."""
     paths: dict[str, str] = {}
-    taken = {f"{SECTION}/index.md"}
+    taken = {f"{SECTION}/index.md", *reserved}
     for workflow in workflows:
         file = PurePosixPath(workflow.file)
         path = f"{SECTION}/{file.stem}.md"
@@ -135,11 +149,29 @@ def _runs(workflow: Workflow) -> str:
 # -- overview ------------------------------------------------------------------------
 
 
-def _links(workflows: Sequence[Workflow]) -> list[tuple[str, str, str]]:
-    """(from, to, how) between workflow files, or to a remote workflow's `uses`."""
+def _action_dirs(actions: Sequence[Action]) -> dict[str, str]:
+    """The folder `uses: ./folder` names → the action file in it (`` for the root)."""
+    dirs = {}
+    for action in actions:
+        parent = PurePosixPath(action.file).parent.as_posix()
+        dirs["" if parent == "." else parent] = action.file
+    return dirs
+
+
+def _links(
+    workflows: Sequence[Workflow], actions: Sequence[Action] = ()
+) -> list[tuple[str, str, str]]:
+    """(from, to, how) between workflow files, or to a remote workflow's `uses`, or to
+    one of this repository's actions."""
     by_file = {PurePosixPath(w.file).name: w.file for w in workflows}
+    dirs = _action_dirs(actions)
     links: list[tuple[str, str, str]] = []
     for workflow in workflows:
+        for job in workflow.jobs:
+            for step in job.steps:
+                folder = local_action_dir(step.uses)
+                if folder is not None and folder.rstrip("/") in dirs:
+                    links.append((workflow.file, dirs[folder.rstrip("/")], "uses"))
         for t in workflow.triggers:
             for pattern in t.workflows if t.event == "workflow_run" else ():
                 links.extend(
@@ -156,69 +188,122 @@ def _links(workflows: Sequence[Workflow]) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(links))
 
 
-def index_page(workflows: Sequence[Workflow], paths: Mapping[str, str], sources: Sources) -> str:
-    """The overview: a graph of how workflows start each other, and one row per workflow."""
+def index_page(
+    workflows: Sequence[Workflow],
+    paths: Mapping[str, str],
+    sources: Sources,
+    actions: Sequence[Action] = (),
+    action_paths: Mapping[str, str] | None = None,
+) -> str:
+    """The overview: a graph of how workflows start each other and use this repository's
+    actions, one row per workflow, and one row per action."""
     out = ["# Pipelines", ""]
-    if not workflows:
+    action_paths = action_paths or {}
+    if not workflows and not actions:
         out += ["This project has no GitHub Actions workflows.", ""]
         return "\n".join(out)
     jobs = sum(len(w.jobs) for w in workflows)
-    out += [
-        f"{len(workflows)} GitHub Actions workflows with {jobs} jobs. Each page tells when a"
-        " workflow runs, what its jobs do and in which order, and what they may access.",
-        "",
-    ]
-    links = _links(workflows)
+    if workflows:
+        out += [
+            f"{len(workflows)} GitHub Actions workflows with {jobs} jobs. Each page tells when"
+            " a workflow runs, what its jobs do and in which order, and what they may access.",
+            "",
+        ]
+    else:
+        out += ["This project has no GitHub Actions workflows.", ""]
+    links = _links(workflows, actions)
     ids = {w.file: f"w{i}" for i, w in enumerate(workflows)}
-    names = {w.file: w.name for w in workflows}
+    ids |= {a.file: f"a{i}" for i, a in enumerate(actions)}
+    names = {w.file: w.name for w in workflows} | {a.file: f"Action: {a.name}" for a in actions}
+    all_paths = {**paths, **action_paths}
     if links:
         graph = ["```mermaid", "flowchart LR"]
         graph += [f"  {ids[w.file]}[{label(w.name)}]" for w in workflows]
+        used = {target for _, target, how in links if how == "uses"}
+        graph += [f"  {ids[a.file]}([{label(a.name)}])" for a in actions if a.file in used]
         for source, target, how in links:
             if target not in ids:
                 ids[target] = f"r{len(ids)}"
                 graph.append(f"  {ids[target]}[[{label(target)}]]")
             arrow = f"-. {label(how)} .->" if how == "then runs" else f"-- {label(how)} -->"
             graph.append(f"  {ids[source]} {arrow} {ids[target]}")
-        out += [
-            "## How they connect",
-            "",
+        legend = (
             "Solid arrows are reusable-workflow calls; dotted ones start a workflow after"
-            " another one finishes (`workflow_run`).",
-            "",
-            *graph,
-            "```",
-            "",
-        ]
-    else:
+            " another one finishes (`workflow_run`)."
+        )
+        if used:
+            legend += " Rounded boxes are this repository's own actions (`uses: ./…`)."
+        out += ["## How they connect", "", legend, "", *graph, "```", ""]
+    elif workflows:
         out += ["None of these workflows calls another or waits for one to finish.", ""]
-    out += [
-        "## Workflows",
-        "",
-        "| Workflow | Runs | Jobs | Calls or waits for |",
-        "|---|---|---|---|",
-    ]
+    if workflows:
+        out += [
+            "## Workflows",
+            "",
+            "| Workflow | Runs | Jobs | Calls or waits for |",
+            "|---|---|---|---|",
+        ]
     for workflow in workflows:
         page = PurePosixPath(paths[workflow.file]).name
         calls = [
-            _name_link(target, names, paths)
+            _name_link(target, names, all_paths)
             for source, target, how in links
             if source == workflow.file and how == "calls"
         ]
+        uses = [
+            _name_link(target, names, all_paths)
+            for source, target, how in links
+            if source == workflow.file and how == "uses"
+        ]
         after = [
-            _name_link(source, names, paths)
+            _name_link(source, names, all_paths)
             for source, target, how in links
             if target == workflow.file and how == "then runs"
         ]
-        related = ([f"calls {', '.join(calls)}"] if calls else []) + (
-            [f"runs after {', '.join(after)}"] if after else []
+        related = (
+            ([f"calls {', '.join(calls)}"] if calls else [])
+            + ([f"uses {', '.join(uses)}"] if uses else [])
+            + ([f"runs after {', '.join(after)}"] if after else [])
         )
         out.append(
             f"| [{escape(workflow.name)}]({page}) | {_runs(workflow)} | {len(workflow.jobs)}"
             f" | {'; '.join(related) or '—'} |"
         )
-    out.append("")
+    if workflows:
+        out.append("")
+    if actions:
+        out += _actions_overview(actions, action_paths, links, names, all_paths)
     return "\n".join(out)
+
+
+def _actions_overview(
+    actions: Sequence[Action],
+    action_paths: Mapping[str, str],
+    links: Sequence[tuple[str, str, str]],
+    names: Mapping[str, str],
+    all_paths: Mapping[str, str],
+) -> list[str]:
+    out = [
+        "## Actions",
+        "",
+        "This repository's own actions, which workflows use with `uses: ./…` (and other"
+        " repositories with `uses: owner/repo@ref`).",
+        "",
+        "| Action | File | Runs | Inputs | Used by |",
+        "|---|---|---|---|---|",
+    ]
+    for action in actions:
+        page = PurePosixPath(action_paths[action.file]).name
+        users = [
+            _name_link(source, names, all_paths)
+            for source, target, how in links
+            if target == action.file and how == "uses"
+        ]
+        out.append(
+            f"| [{escape(action.name)}]({page}) | {code(action.file)} | {_using(action)}"
+            f" | {len(action.inputs)} | {', '.join(users) or '—'} |"
+        )
+    return [*out, ""]
 
 
 def _name_link(file: str, names: Mapping[str, str], paths: Mapping[str, str]) -> str:
@@ -386,29 +471,34 @@ def _pin_text(action: ActionUse) -> str:
 
 
 def _actions(workflow: Workflow) -> list[str]:
-    if not workflow.actions:
+    return _actions_table(workflow.actions, "Used by", "the workflow", code)
+
+
+def _actions_table(
+    actions: Sequence[ActionUse], users_title: str, owner: str, show: Callable[[str], str]
+) -> list[str]:
+    if not actions:
         return []
     grouped: dict[tuple[str, str | None, str], list[str]] = {}
-    for action in workflow.actions:
+    for action in actions:
         users = grouped.setdefault((action.name, action.ref, action.pin), [])
         if action.job not in users:
             users.append(action.job)
     out = [
         "## Actions used",
         "",
-        "Actions pinned to a full commit SHA cannot change under the workflow; tags and"
-        " branches can.",
+        f"Actions pinned to a full commit SHA cannot change under {owner}; tags and branches can.",
         "",
-        "| Action | Version | Pinned | Used by |",
+        f"| Action | Version | Pinned | {users_title} |",
         "|---|---|---|---|",
     ]
-    pins = {(a.name, a.ref, a.pin): a for a in workflow.actions}
+    pins = {(a.name, a.ref, a.pin): a for a in actions}
     for key, users in sorted(grouped.items(), key=lambda item: (item[0][0], item[0][1] or "")):
         name, ref, _ = key
         version = code(ref[:12] if pins[key].pin == "sha" and ref else ref) if ref else "—"
         out.append(
             f"| {code(name)} | {version} | {_pin_text(pins[key])}"
-            f" | {', '.join(code(u) for u in users)} |"
+            f" | {', '.join(show(u) for u in users)} |"
         )
     return [*out, ""]
 
@@ -544,6 +634,156 @@ def workflow_page(workflow: Workflow, sources: Sources) -> str:
     out += _actions(workflow)
     out += _caches(workflow)
     out += _job_details(workflow, sources)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# -- actions -------------------------------------------------------------------------------
+
+_GITHUB = re.compile(r"https?://github\.com/([^/\s]+/[^/\s]+?)(?:\.git)?/?")
+_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def action_page_paths(actions: Sequence[Action]) -> dict[str, str]:
+    """Each action file → its page: `pipelines/action.md` for the root action,
+    `pipelines/action-<folder>.md` for the others; unique."""
+    paths: dict[str, str] = {}
+    taken = {f"{SECTION}/index.md"}
+    for action in actions:
+        folder = PurePosixPath(action.file).parent
+        slug = _SLUG.sub("-", folder.name).strip("-.") if folder.name else ""
+        if folder.name and not slug:
+            slug = "x"
+        path = f"{SECTION}/action-{slug}.md" if folder.name else f"{SECTION}/action.md"
+        number = 2
+        while path in taken:
+            path = f"{SECTION}/action-{slug or 'root'}-{number}.md"
+            number += 1
+        taken.add(path)
+        paths[action.file] = path
+    return paths
+
+
+def _using(action: Action) -> str:
+    if action.using == "composite":
+        return "composite (steps)"
+    if action.using is None:
+        return "—"
+    if action.using.startswith("node"):
+        kind = f"JavaScript ({code(action.using)})"
+    elif action.using == "docker":
+        kind = "Docker"
+    else:
+        kind = code(action.using)
+    return kind + (f", {code(action.main)}" if action.main else "")
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`, so it cannot end early."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _yaml_scalar(text: str, plain: str = r"[A-Za-z_][A-Za-z0-9_-]*") -> str:
+    """`text` as YAML: plain when it matches `plain`, else double-quoted (JSON is YAML)."""
+    return text if re.fullmatch(plain, text) else json.dumps(text, ensure_ascii=False)
+
+
+def _usage(action: Action, sources: Sources) -> list[str]:
+    folder = PurePosixPath(action.file).parent.as_posix()
+    local = "./" if folder == "." else f"./{folder}"
+    match = _GITHUB.fullmatch(sources.repo_url or "")
+    remote = None
+    if match:
+        remote = match[1] + ("" if folder == "." else f"/{folder}") + "@<ref>"
+    lines = ["- uses: " + _yaml_scalar(remote or local, r"[\w.][\w./@<>-]*")]
+    if action.inputs:
+        lines.append("  with:")
+    for item in action.inputs:
+        key = _yaml_scalar(item.name)
+        if item.required == "true" and item.default is None:
+            lines.append(f'    {key}: ""  # required')
+        else:
+            default = json.dumps(item.default or "", ensure_ascii=False)
+            lines.append(f"    # {key}: {default}")
+    snippet = "\n".join(lines)
+    fence = _fence(snippet)
+    out = ["## How to use it", ""]
+    if remote:
+        out += [
+            "In a job's `steps:`; replace `<ref>` with a release's commit SHA (or tag)."
+            f" This repository's own workflows can write {code('uses: ' + local)}.",
+            "",
+        ]
+    else:
+        out += ["In a job's `steps:` in this repository:", ""]
+    out += [f"{fence}yaml", snippet, fence, ""]
+    return out
+
+
+def _action_inputs(action: Action, sources: Sources) -> list[str]:
+    out = ["## Inputs", ""]
+    if not action.inputs:
+        return [*out, "This action takes no inputs.", ""]
+    out += ["| Input | Required | Default | Description |", "|---|---|---|---|"]
+    for item in action.inputs:
+        name = sources.link(code(item.name), action.file, item.line)
+        required = "**yes**" if item.required == "true" else "no"
+        if item.required not in (None, "true", "false"):
+            required = code(item.required)
+        default = code(item.default) if item.default else "—"
+        if item.default == "":
+            default = "(empty)"
+        out.append(f"| {name} | {required} | {default} | {escape(item.description or '')} |")
+    return [*out, ""]
+
+
+def _action_outputs(action: Action) -> list[str]:
+    if not action.outputs:
+        return []
+    out = ["## Outputs", "", "| Output | Description |", "|---|---|"]
+    out += [f"| {code(o.name)} | {escape(o.description or '')} |" for o in action.outputs]
+    return [*out, ""]
+
+
+def _action_steps(action: Action, sources: Sources) -> list[str]:
+    if action.using != "composite":
+        return []
+    out = ["## Steps", ""]
+    if not action.steps:
+        return [*out, "This composite action has no steps.", ""]
+    for index, step in enumerate(action.steps, 1):
+        title = f"**{escape(step.name)}**" if step.name else ""
+        if step.uses:
+            what = f"uses {code(step.uses)}"
+        elif step.run:
+            what = f"runs {code(_short(step.run))}"
+            what += f" in {code(step.shell)}" if step.shell else " (⚠️ no `shell`)"
+        else:
+            what = ""
+        text = " — ".join(p for p in (title, what) if p) or "(empty step)"
+        if step.if_:
+            text += f" · only if {code(_short(step.if_))}"
+        out.append(f"{index}. {text}{_line_link(sources, action.file, step.line)}")
+    return [*out, ""]
+
+
+def action_page(action: Action, sources: Sources) -> str:
+    """One action's page: what it does, how to use it, inputs, outputs, steps, actions."""
+    file = sources.link(code(action.file), action.file)
+    out = [f"# Action: {escape(action.name)}", "", f"Defined in {file}.", ""]
+    if action.description:
+        out += [_prose(action.description), ""]
+    facts = [f"Runs as: {_using(action)}."]
+    if action.author:
+        facts.append(f"Author: {escape(action.author)}.")
+    out += [" ".join(facts), ""]
+    out += _usage(action, sources)
+    out += _action_inputs(action, sources)
+    out += _action_outputs(action)
+    out += _action_steps(action, sources)
+    out += _actions_table(action.actions, "Used by step", "the action", escape)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
