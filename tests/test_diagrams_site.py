@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -20,19 +19,10 @@ import pytest
 
 from docgen import cli
 from docgen.diagrams import setup
-from tests.conftest import REPO, write
+from tests.conftest import ARTIFACTS as SHARED_ARTIFACTS
+from tests.conftest import CHROMIUM_ARGS, REPO, write
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "artifacts" / "diagrams"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARTIFACTS = SHARED_ARTIFACTS / "diagrams"
 
 MKDOCS_YML = """
 site_name: Diagrams test
@@ -223,17 +213,13 @@ _DIAGRAMS = """
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_diagram_renders_in_both_palettes(site: Path, served: str) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing: .ci/run must install Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
+def test_every_diagram_renders_in_both_palettes(chromium: Path, site: Path, served: str) -> None:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     elsewhere: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.route(
