@@ -25,7 +25,23 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ApiConfig:
-    """`api:` — the API reference extracted with pdoc."""
+    """`api:` — the API reference extracted with pdoc.
+
+    Attributes:
+        packages: the packages to document (default: the project's own, from pyproject.toml).
+        exclude: modules left out, as dotted names (`pkg.internal`).
+        docstring_format: `google`, `numpy`, `restructuredtext` or `markdown`; a module's
+            `__docformat__` wins.
+        show_private: document `_private` members too.
+        show_inherited: list inherited members, marked as such.
+        source_commit: the commit source links point at (default: `git rev-parse HEAD`).
+        min_coverage: below this percentage, each undocumented symbol is a finding.
+        timeout: seconds one package may take to import in its worker.
+        inventories: other projects' `objects.inv` (URL, or `BASE_URL path`) to link into.
+        paths: folders, relative to the root, put first on the workers' import path.
+        jobs: extraction workers; 0 means one per core.
+        use_directory_urls: MkDocs' setting of the same name, which objects.inv's URLs follow.
+    """
 
     packages: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -36,9 +52,6 @@ class ApiConfig:
     min_coverage: float = 0.0
     timeout: float = 60.0
     inventories: tuple[str, ...] = ()
-    # Folders (relative to the root) put first on the workers' import path, before
-    # `src/` and the root; `jobs` extraction workers (0 = one per core); the site's
-    # `use_directory_urls`, which objects.inv's URLs depend on.
     paths: tuple[str, ...] = ()
     jobs: int = 0
     use_directory_urls: bool = True
@@ -46,14 +59,24 @@ class ApiConfig:
 
 @dataclass(frozen=True, slots=True)
 class PipelinesConfig:
-    """`pipelines:` — GitHub Actions workflows documented as pages."""
+    """`pipelines:` — GitHub Actions workflows documented as pages.
+
+    Attributes:
+        workflows: the folder of workflow files, relative to the root.
+    """
 
     workflows: str = ".github/workflows"
 
 
 @dataclass(frozen=True, slots=True)
 class DiagramsConfig:
-    """`diagrams:` — Mermaid diagrams from `dir`, fences and generated pages."""
+    """`diagrams:` — Mermaid diagrams from `dir`, fences and generated pages.
+
+    Attributes:
+        dir: the folder of `*.mmd` files shown on the Architecture page.
+        validate: parse every diagram with Mermaid at build time (off is shown in the report).
+        max_size: a diagram longer than this many characters is a finding.
+    """
 
     dir: str = "diagrams"
     validate: bool = True
@@ -62,7 +85,16 @@ class DiagramsConfig:
 
 @dataclass(frozen=True, slots=True)
 class ExamplesConfig:
-    """`examples:` — the docs' code examples, executed."""
+    """`examples:` — the docs' code examples, executed.
+
+    Attributes:
+        timeout: seconds one block may run.
+        jobs: pages run in parallel; 0 means one per core.
+        output_limit: bytes of output one page may print.
+        cache: skip pages whose examples, interpreter and packages did not change.
+        update: rewrite mismatching expected output in the Markdown files (`--update`).
+        memory_limit: bytes of memory one page's process may use.
+    """
 
     timeout: float = 10.0
     jobs: int = 0
@@ -74,7 +106,23 @@ class ExamplesConfig:
 
 @dataclass(frozen=True, slots=True)
 class LinksConfig:
-    """`links:` — internal links and anchors, and external URLs."""
+    """`links:` — internal links and anchors, and external URLs.
+
+    Attributes:
+        external: check `http(s)` links too (never with `--offline`).
+        timeout: seconds for one request.
+        retries: retries on timeouts, 5xx and 429.
+        exclude: regular expressions of URLs not to check.
+        accept: status codes that count as working.
+        cache_max_age: seconds a working external link is trusted without asking again.
+        per_host: requests in flight to one host at most.
+        min_interval: seconds between two requests to one host at least.
+        max_workers: requests in flight over all hosts at most.
+        backoff: the first retry's delay in seconds, doubled each time, with jitter.
+        retry_after_max: the longest `Retry-After` honoured, in seconds.
+        max_redirects: redirects followed before the link counts as a loop.
+        fragments_external: check `#fragments` of external HTML pages too.
+    """
 
     external: bool = True
     timeout: float = 10.0
@@ -82,8 +130,6 @@ class LinksConfig:
     exclude: tuple[str, ...] = ()
     accept: tuple[int, ...] = (200, 203, 206)
     cache_max_age: int = 86_400
-    # Politeness: at most `per_host` requests in flight to one host, started at least
-    # `min_interval` seconds apart; `max_workers` requests in flight over all hosts.
     per_host: int = 2
     min_interval: float = 0.1
     max_workers: int = 16
@@ -97,13 +143,17 @@ class LinksConfig:
 class LintConfig:
     """`lint:` — formatting, structure, completeness and spelling of the hand-written pages.
 
-    `rules` maps a rule name to `error`, `warning`, `info` or `off`.
+    Attributes:
+        rules: a rule name (or a pymarkdownlnt id) mapped to `error`, `warning`, `info`
+            or `off`.
+        fix: apply the safe formatting fixes in place (`docgen check --fix`).
+        required_pages: pages the docs promise, by title or path, case-insensitive.
+        wordlist: the project's word list for spelling, relative to the root.
+        markers: words that mark unfinished work in prose.
     """
 
     rules: Mapping[str, str] = field(default_factory=dict)
     fix: bool = False
-    # Pages the docs promise, matched by title or path, case-insensitive ("quick start");
-    # the project's word list for spelling, relative to the root; unfinished-work markers.
     required_pages: tuple[str, ...] = ()
     wordlist: str = ".docgen-words.txt"
     markers: tuple[str, ...] = ("TODO", "FIXME", "TBD")
@@ -111,7 +161,12 @@ class LintConfig:
 
 @dataclass(frozen=True, slots=True)
 class DeployConfig:
-    """`deploy:` — versioned deploys to a GitHub Pages branch (mike-compatible)."""
+    """`deploy:` — versioned deploys to a GitHub Pages branch (mike-compatible).
+
+    Attributes:
+        branch: the branch the site is published on.
+        remote: the remote fetched before, and pushed after, a deploy.
+    """
 
     branch: str = "gh-pages"
     remote: str = "origin"
@@ -121,9 +176,27 @@ class DeployConfig:
 class DocgenConfig:
     """The whole configuration: where the project is, and one section per stage.
 
-    `root` is the folder of `mkdocs.yml`; `docs_dir` and `site_dir` are absolute.
-    `offline` is set by `--offline`: no stage may touch the network then, and whatever it
-    skips is counted and said. `cache_dir` holds results kept across runs.
+    A section is None when its stage is turned off (`pipelines: false`).
+
+    Attributes:
+        root: the folder of `mkdocs.yml`; every location is relative to it.
+        docs_dir: the absolute folder of the hand-written pages.
+        site_dir: the absolute folder the site is built into.
+        site_name: the site's name, from mkdocs.yml.
+        repo_url: the repository's web address, for source links.
+        site_url: the address the site is published at.
+        edit_uri: MkDocs' edit link path.
+        offline: set by `--offline`: no stage may touch the network, and whatever it skips
+            is counted and said.
+        cache_dir: results kept across runs.
+        quality_page: add the "Documentation quality" page.
+        api: the `api` section.
+        pipelines: the `pipelines` section.
+        diagrams: the `diagrams` section.
+        examples: the `examples` section.
+        links: the `links` section.
+        lint: the `lint` section.
+        deploy: the `deploy` section.
     """
 
     root: Path
