@@ -23,3 +23,4 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+"""docgen's version, as `docgen --version` prints it."""

@@ -34,15 +34,21 @@ class Severity(StrEnum):
     """How bad a diagnostic is: errors fail a check, warnings fail it under `--strict`."""
 
     ERROR = "error"
+    """Something is wrong: the check fails."""
     WARNING = "warning"
+    """Probably wrong: the check fails under `--strict`."""
     INFO = "info"
+    """A note, such as work skipped offline; never fails a check."""
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in one of the user's files: a path relative to the project root, and lines.
+    """A place in one of the user's files.
 
-    Lines are 1-based; `line` is None when only the file is known.
+    Attributes:
+        path: relative to the project root.
+        line: 1-based, or None when only the file is known.
+        end_line: the last line of a range, or None.
     """
 
     path: str
@@ -55,7 +61,16 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding: a stable code (`DG201`), a severity, a message, where, and how to fix it."""
+    """One finding.
+
+    Attributes:
+        code: stable, with a prefix per stage (`DG201`).
+        severity: how bad it is.
+        message: what is wrong, in one sentence.
+        location: where, in the user's file; None when it is about no file.
+        hint: how to fix or silence it, or None.
+        stage: the stage that found it; empty for docgen itself.
+    """
 
     code: str
     severity: Severity
@@ -80,13 +95,13 @@ class Diagnostic:
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
-    """Order diagnostics by file, then line, then code, so output is stable."""
+    """Order by file, then line, then code, so output is stable: the key of one `diagnostic`."""
     loc = diagnostic.location
     return (loc.path if loc else "", (loc.line or 0) if loc else 0, diagnostic.code)
 
 
 def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """`--strict`: every warning becomes an error; infos stay infos."""
+    """`--strict`: every warning in `diagnostics` becomes an error; infos stay infos."""
     return [
         Diagnostic(d.code, Severity.ERROR, d.message, d.location, d.hint, d.stage)
         if d.severity is Severity.WARNING
@@ -96,13 +111,16 @@ def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def count(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
-    """Counts by severity, every severity present (zero when none)."""
+    """The `diagnostics` counted by severity, every severity present (zero when none)."""
     counts = Counter(str(d.severity) for d in diagnostics)
     return {str(s): counts.get(str(s), 0) for s in Severity}
 
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
-    """`path:line: error[DG201]: message`, then an indented hint line when there is one."""
+    """The `diagnostics` for people, one per line, as `path:line: error[DG201]: message`.
+
+    An indented hint line follows when there is one.
+    """
     lines: list[str] = []
     for d in diagnostics:
         where = f"{d.location}: " if d.location else ""
@@ -121,7 +139,10 @@ def _escape_property(text: str) -> str:
 
 
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: `::error file=…,line=…,title=DG201::message`."""
+    """The `diagnostics` as GitHub Actions workflow commands.
+
+    One per line: `::error file=…,line=…,title=DG201::message`.
+    """
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     out: list[str] = []
     for d in diagnostics:
@@ -147,7 +168,10 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
 def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) -> str:
     """JUnit XML: one test suite per stage, one failing test case per error or warning.
 
-    A stage with no problem still shows one passing case, so CI dashboards count it.
+    Args:
+        diagnostics: the findings; infos are left out.
+        stages: stage names that get a suite even without findings. Such a stage shows
+            one passing case, so CI dashboards count it.
     """
     names = list(dict.fromkeys([*stages, *(d.stage or "docgen" for d in diagnostics)]))
     root = ET.Element("testsuites", name="docgen")
@@ -187,7 +211,12 @@ def _cell(text: str) -> str:
 
 
 def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> str:
-    """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of findings."""
+    """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of findings.
+
+    Args:
+        diagnostics: the findings; infos are counted but not listed.
+        title: the summary's heading.
+    """
     counts = count(diagnostics)
     lines = [
         f"## {title}",
@@ -211,7 +240,13 @@ FORMATS = {"text": render_text, "github": render_github, "json": render_json}
 
 
 def render(diagnostics: Sequence[Diagnostic], fmt: str, stages: Sequence[str] = ()) -> str:
-    """Render in one of the CLI's formats: text, github, json or junit."""
+    """Render in one of the CLI's formats.
+
+    Args:
+        diagnostics: the findings, in the order to show them.
+        fmt: `text`, `github`, `json` or `junit`.
+        stages: stage names that get a JUnit suite even without findings.
+    """
     if fmt == "junit":
         return render_junit(diagnostics, stages)
     return FORMATS[fmt](diagnostics)

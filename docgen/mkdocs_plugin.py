@@ -255,7 +255,18 @@ class _Build:
 
 
 class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-call]
-    """MkDocs plugin `docgen`: runs docgen's stages inside `mkdocs build` and `mkdocs serve`."""
+    """MkDocs plugin `docgen`: runs docgen's stages inside `mkdocs build` and `mkdocs serve`.
+
+    The `on_*` methods are MkDocs' event hooks, called with the arguments MkDocs documents:
+    `config` is the whole `mkdocs.yml` as loaded, `files` every file of the site, `page` the
+    page being rendered.
+
+    Attributes:
+        options: what the CLI asks of the next build; the defaults for plain MkDocs.
+        cache: each stage's last generated result, kept across `serve` rebuilds.
+        build: the current build's state, None before `on_config`.
+        config_scheme: the plugin section's options, as MkDocs validates them.
+    """
 
     def __init__(self) -> None:
         self.options = RunOptions()
@@ -265,7 +276,10 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
     ) -> tuple[ConfigErrors, ConfigWarnings]:
-        """Validate the section; unknown keys are errors that name the key, not warnings."""
+        """Validate the section; unknown keys are errors that name the key, not warnings.
+
+        `options` is the plugin's section of `mkdocs.yml`, found at `config_file_path`.
+        """
         errors, warnings = super().load_config(options, config_file_path)
         unknown = [(k, m) for k, m in warnings if "Unrecognised configuration name" in m]
         return [*errors, *((k, ValidationError(m)) for k, m in unknown)], [
@@ -273,14 +287,17 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         ]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Present so MkDocs keeps this plugin (and its stage cache) across `serve` rebuilds."""
+        """Present so MkDocs keeps this plugin (and its stage cache) across `serve` rebuilds.
+
+        `command` is `build`, `gh-deploy` or `serve`; `dirty` is MkDocs' `--dirty`.
+        """
 
     def on_shutdown(self) -> None:
         """MkDocs keeps plugin objects for the process: the CLI's options end with its build."""
         self.options = RunOptions()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Turn the plugin section into a `DocgenConfig` and enable the Markdown we need."""
+        """Turn the plugin section of `config` into a `DocgenConfig`; add the Markdown we need."""
         docgen = to_docgen_config(config, self.config)
         if self.options.adjust is not None:
             docgen = self.options.adjust(docgen)
@@ -292,13 +309,16 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Listen to MkDocs' own warnings: they belong in the report and the quality page."""
+        """Listen to MkDocs' own warnings: they belong in the report and the quality page.
+
+        `config` is unused: the plugin kept what it needs in `on_config`.
+        """
         state = self._state
         state.mkdocs = _Capture(state)
         logging.getLogger("mkdocs").addHandler(state.mkdocs)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop listening when MkDocs gives up."""
+        """Stop listening when MkDocs gives up with `error`."""
         self._stop_listening()
 
     def _stop_listening(self) -> list[Diagnostic]:
@@ -314,7 +334,11 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         return self.build
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add every stage's generated pages and assets as virtual files."""
+        """Add every stage's generated pages and assets to `files` as virtual files.
+
+        Their nav entries go into `config`'s nav, and their scripts and styles into its
+        `extra_javascript` and `extra_css`.
+        """
         state = self._state
         for doc_file in list(files.documentation_pages()):
             problem = _unreadable(state.config, doc_file.abs_src_path)
@@ -349,14 +373,20 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Remember the navigation: the quality page is rendered again after the checks."""
+        """Remember the navigation (`nav`): the quality page is rendered again after the checks.
+
+        `config` and `files` are MkDocs' hook arguments, unused here.
+        """
         self._state.nav = nav
         return nav
 
     def on_page_markdown(
         self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
-        """Record each page as a `Document` and apply the stages' transforms."""
+        """Record each page as a `Document` and apply the stages' transforms to its `markdown`.
+
+        `config` and `files` are MkDocs' hook arguments, unused here.
+        """
         state = self._state
         path = page.file.src_uri
         if path == QUALITY_PAGE and path in state.page_sources:
@@ -381,21 +411,29 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
         `{#pkg.mod.__init__}` must be written `{#pkg.mod.\\_\\_init\\_\\_}` or Markdown reads
         emphasis; MkDocs 1.6 collects ids before Markdown restores the escapes, so its anchor
-        validation would call every such anchor missing.
+        validation would call every such anchor missing. `html` is returned as it is;
+        `config` and `files` are MkDocs' hook arguments, unused here.
         """
         if page.present_anchor_ids:
             page.present_anchor_ids = {_unescape(a) for a in page.present_anchor_ids}
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Every page's Markdown is known now: run the page checks."""
+        """Every page's Markdown is known now: run the page checks.
+
+        `env` is the theme's Jinja environment, kept for rendering the quality page again;
+        `config` and `files` are MkDocs' hook arguments, unused here.
+        """
         state = self._state
         state.env = env
         state.results += run.check(state.config, list(state.documents.values()), self.options.only)
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Check the built site, write report.json, and render the quality page for real."""
+        """Check the built site, write report.json, and render the quality page for real.
+
+        `config` says where the site was written and whether MkDocs ran strict.
+        """
         state = self._state
         site_dir = Path(config.site_dir)
         state.config.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -426,7 +464,11 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
     ) -> LiveReloadServer:
-        """Watch every stage's sources, so generated pages follow edits live."""
+        """Watch every stage's sources, so generated pages follow edits live.
+
+        `server` is the live-reload server, returned with the new watches; `config` and
+        `builder` are MkDocs' hook arguments, unused here.
+        """
         for path in sorted({p for r in self._state.results for p in r.watch}):
             if path.exists():
                 server.watch(str(path))
@@ -584,7 +626,15 @@ def _rerender(config: MkDocsConfig, state: _Build, path: str, markdown: str) -> 
 
 @dataclass(frozen=True, slots=True)
 class BuildOutcome:
-    """A finished build: the report, the final diagnostics, and whether MkDocs aborted."""
+    """A finished build.
+
+    Attributes:
+        report: the JSON report (`report.json`); empty when the build stopped early.
+        diagnostics: the final findings, after `--strict`.
+        stages: the names of the stages that ran.
+        site_dir: where the site was written.
+        aborted: why MkDocs stopped, or None when the build finished.
+    """
 
     report: dict[str, object]
     diagnostics: tuple[Diagnostic, ...]
@@ -688,7 +738,10 @@ def _plugin(config: MkDocsConfig, path: Path) -> DocgenPlugin:
 
 
 def load_docgen_config(path: Path, *, offline: bool = False) -> cfg.DocgenConfig:
-    """Read mkdocs.yml and return docgen's config, as a build would see it."""
+    """Read the mkdocs.yml at `path` and return docgen's config, as a build would see it.
+
+    `offline` gives the config a build under `--offline` would have.
+    """
     config = _load(path)
     if offline:
         os.environ["DOCGEN_OFFLINE"] = "1"
@@ -709,7 +762,14 @@ def build_site(
 ) -> BuildOutcome:
     """Build the site of mkdocs.yml at `path` with docgen's stages, collecting every finding.
 
-    MkDocs' own warnings become diagnostics too; `strict` turns all warnings into errors.
+    MkDocs' own warnings become diagnostics too.
+
+    Args:
+        path: the project's `mkdocs.yml`.
+        strict: turn all warnings into errors.
+        site_dir: where to write the site, instead of the configured folder.
+        only: the stages to check and report on; every stage still generates its pages.
+        adjust: changes docgen's config before the build (the CLI's `--offline`, say).
     """
     overrides: dict[str, Any] = {"site_dir": str(site_dir)} if site_dir else {}
     config = _load(path, **overrides)
@@ -752,7 +812,13 @@ def _report_diagnostics(report: dict[str, object]) -> list[Diagnostic]:
 
 
 def serve_site(path: Path, *, dev_addr: str | None = None, offline: bool = False) -> None:
-    """`mkdocs serve` with the plugin: generated pages follow their sources live."""
+    """`mkdocs serve` with the plugin: generated pages follow their sources live.
+
+    Args:
+        path: the project's `mkdocs.yml`.
+        dev_addr: the `host:port` to serve on, or None for MkDocs' default.
+        offline: never touch the network while serving.
+    """
     from mkdocs.commands.serve import serve  # noqa: PLC0415
 
     if offline:

@@ -20,9 +20,13 @@ __all__ = ["Asset", "Document", "Page", "StageResult"]
 class Page:
     """A generated Markdown page of the site.
 
-    `path` is relative to the docs folder (`pipelines/index.md`); `nav` is the section it
-    belongs in (`("Pipelines",)`), empty for the top level; `source` is the user's file
-    the page was made from, relative to the project root, when there is one.
+    Attributes:
+        path: relative to the docs folder (`pipelines/index.md`).
+        title: the page's title, as the nav shows it.
+        markdown: the page's whole Markdown source.
+        nav: the section it belongs in (`("Pipelines",)`), empty for the top level.
+        source: the user's file the page was made from, relative to the project root,
+            or None when there is none.
     """
 
     path: str
@@ -44,9 +48,13 @@ class Asset:
 class Document:
     """One page of the site as checks see it, hand-written or generated.
 
-    `path` is relative to the docs folder; `source` is the file a location should name,
-    relative to the project root (`docs/guide.md`, or a workflow for a generated page);
-    `generated` pages are checked through their sources, never linted as prose.
+    Attributes:
+        path: relative to the docs folder.
+        markdown: the page's Markdown, after every stage's transform.
+        source: the file a location should name, relative to the project root
+            (`docs/guide.md`, or a workflow for a generated page).
+        generated: True for a stage's page; those are checked through their sources,
+            never linted as prose.
     """
 
     path: str
@@ -57,7 +65,20 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class StageResult:
-    """What one stage returns: pages, assets, diagnostics, watched paths, model, summary."""
+    """What one stage returns.
+
+    Attributes:
+        stage: the stage's name (`pipelines`).
+        pages: generated pages to add to the site.
+        assets: files to copy into the built site.
+        diagnostics: the stage's findings.
+        watch: files and folders `mkdocs serve` should rebuild on.
+        model: the JSON-dumpable model `docgen dump` shows.
+        summary: counts for the build report (pages made, links checked, ...).
+        seconds: how long the stage took, for the report.
+        extra_javascript: script paths in the site the theme must load.
+        extra_css: stylesheet paths in the site the theme must load.
+    """
 
     stage: str
     pages: tuple[Page, ...] = ()

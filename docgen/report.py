@@ -53,7 +53,15 @@ def build_report(
 ) -> dict[str, object]:
     """The JSON report: stages (seconds, summary, counts, diagnostics), totals, run options.
 
-    `diagnostics` is the final list (after `--strict`), including ones from outside any stage.
+    Args:
+        results: every stage's results; a stage's generate and check results are merged.
+        diagnostics: the final list (after `--strict`), including ones from outside any stage.
+        seconds: how long the whole run took.
+        offline: whether the run stayed off the network.
+        strict: whether `--strict` turned warnings into errors.
+        available: every stage this docgen has; those that did not run and are not
+            `disabled` are listed as not available.
+        disabled: stages the user turned off in the config.
     """
     stages: dict[str, object] = {}
     for result in merge(results):
@@ -82,7 +90,7 @@ def build_report(
 
 
 def write_report(path: Path, report: Mapping[str, object]) -> None:
-    """Write `report.json`, creating its folder."""
+    """Write the `report` as JSON to `path` (`report.json`), creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

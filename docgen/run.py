@@ -59,7 +59,7 @@ class StageCache:
         self._entries: dict[str, tuple[object, tuple[tuple[str, int, int], ...], StageResult]] = {}
 
     def get(self, name: str, key: object) -> StageResult | None:
-        """The cached result, if the config key matches and no watched file changed."""
+        """Stage `name`'s cached result, if the config `key` matches and no watched file changed."""
         entry = self._entries.get(name)
         if entry is None or entry[0] != key:
             return None
@@ -68,7 +68,7 @@ class StageCache:
         return entry[2]
 
     def put(self, name: str, key: object, result: StageResult) -> None:
-        """Remember `result`, with the fingerprint of its watched paths as of now."""
+        """Remember stage `name`'s `result` under config `key`, fingerprinting its watched paths."""
         self._entries[name] = (key, fingerprint(result.watch), result)
 
 
@@ -101,7 +101,13 @@ def _guarded(stage: str, call: Callable[[], StageResult]) -> StageResult:
 def generate(
     config: DocgenConfig, only: Sequence[str] | None = None, cache: StageCache | None = None
 ) -> list[StageResult]:
-    """Run every enabled stage's `generate`, reusing cached results whose sources are unchanged."""
+    """Run every enabled stage's `generate`, reusing cached results whose sources are unchanged.
+
+    Args:
+        config: the project's docgen config.
+        only: stage names to run; None runs every enabled stage.
+        cache: results of an earlier build (`mkdocs serve`), or None to always generate.
+    """
     results: list[StageResult] = []
     for stage in enabled(config, only):
         if stage.generate is None:
@@ -121,7 +127,13 @@ def generate(
 
 
 def transform(config: DocgenConfig, document: Document, only: Sequence[str] | None = None) -> str:
-    """A page's Markdown after every enabled stage's `transform` (e.g. diagram embeds, refs)."""
+    """A page's Markdown after every enabled stage's `transform` (e.g. diagram embeds, refs).
+
+    Args:
+        config: the project's docgen config.
+        document: the page; its Markdown is passed from one stage to the next.
+        only: stage names to run; None runs every enabled stage.
+    """
     markdown = document.markdown
     for stage in enabled(config, only):
         if stage.transform is not None:
@@ -145,7 +157,13 @@ def _each(
 def check(
     config: DocgenConfig, documents: Sequence[Document], only: Sequence[str] | None = None
 ) -> list[StageResult]:
-    """Run every enabled stage's page checks over all documents of the site."""
+    """Run every enabled stage's page checks over all `documents` of the site.
+
+    Args:
+        config: the project's docgen config.
+        documents: hand-written and generated pages alike.
+        only: stage names to run; None runs every enabled stage.
+    """
 
     def pick(stage: Stage) -> Callable[[], StageResult] | None:
         return None if stage.check is None else partial(stage.check, config, documents)
@@ -156,7 +174,13 @@ def check(
 def check_site(
     config: DocgenConfig, site_dir: Path, only: Sequence[str] | None = None
 ) -> list[StageResult]:
-    """Run every enabled stage's checks of the built site in `site_dir`."""
+    """Run every enabled stage's checks of the built site in `site_dir`.
+
+    Args:
+        config: the project's docgen config.
+        site_dir: the folder the engine wrote the site into.
+        only: stage names to run; None runs every enabled stage.
+    """
 
     def pick(stage: Stage) -> Callable[[], StageResult] | None:
         return None if stage.check_site is None else partial(stage.check_site, config, site_dir)

@@ -27,7 +27,16 @@ __all__ = ["STAGES", "Stage", "enabled", "names"]
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """One stage's entry points (see the module docstring)."""
+    """One stage's entry points (see the module docstring); a missing one is None.
+
+    Attributes:
+        name: the stage's name, also the name of its config section.
+        generate: makes pages, assets and a model from the stage's sources.
+        transform: rewrites one page's Markdown before it is rendered.
+        check: reads every page of the site.
+        check_site: reads the built site.
+        dump: returns the stage's JSON model for `docgen dump`.
+    """
 
     name: str
     generate: Callable[[DocgenConfig], StageResult] | None = None
@@ -61,6 +70,7 @@ STAGES: tuple[Stage, ...] = (
     # Last: it checks the site every other stage has contributed to.
     _stage("links", "check_site", "dump"),
 )
+"""Every stage docgen has, in pipeline order; each entry imports its module on first call."""
 
 
 def names() -> list[str]:
@@ -69,7 +79,7 @@ def names() -> list[str]:
 
 
 def enabled(config: DocgenConfig, only: Sequence[str] | None = None) -> list[Stage]:
-    """The stages to run: configured (section not None) and, if given, named in `only`."""
+    """The stages to run: set up in `config` (section not None) and, if given, named in `only`."""
     return [
         stage
         for stage in STAGES

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import write
 
 from docgen import stages
 from docgen.cli import _parser, main
 from docgen.init.detect import Project
 from docgen.init.templates import ACTION, workflow
-from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUT_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import write
 from pymdownx.superfences import fence_code_format  # type: ignore[import-untyped]
 
 from docgen import stages
@@ -22,7 +23,6 @@ from docgen.diagnostics import Diagnostic, Severity
 from docgen.diagrams import check, collect, dump, generate, markdown_extensions, setup, transform
 from docgen.diagrams import validate as validator
 from docgen.model import Document
-from tests.conftest import write
 
 GOLDEN = Path(__file__).parent / "golden" / "diagrams"
 PIPELINE = Path(__file__).resolve().parents[1] / "diagrams" / "pipeline.mmd"

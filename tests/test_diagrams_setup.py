@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from docgen.diagrams import setup
-from tests.conftest import write
 
 
 def test_cache_root_follows_docgen_cache_then_xdg_then_home(

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ARTIFACTS as SHARED_ARTIFACTS
+from conftest import CHROMIUM_ARGS, REPO, write
 
 from docgen import cli
 from docgen.diagrams import setup
-from tests.conftest import ARTIFACTS as SHARED_ARTIFACTS
-from tests.conftest import CHROMIUM_ARGS, REPO, write
 
 ARTIFACTS = SHARED_ARTIFACTS / "diagrams"
 

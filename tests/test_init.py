@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import write
 
 from docgen.cli import main
 from docgen.diagnostics import Severity
@@ -18,7 +19,6 @@ from docgen.init import apply, plan
 from docgen.init.detect import Project, detect, parse_remote
 from docgen.init.extend import extend_mkdocs
 from docgen.init.templates import index_md, mkdocs_yml, scalar, workflow
-from tests.conftest import write
 
 
 def git_repo(root: Path, remote: str | None = None) -> Path:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import write
+from conftest import write
 
 pytestmark = pytest.mark.slow
 

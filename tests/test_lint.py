@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from conftest import REPO
 
 from docgen import stages
 from docgen.cli import main
@@ -16,7 +17,6 @@ from docgen.config import ApiConfig, DocgenConfig, LintConfig, PipelinesConfig
 from docgen.diagnostics import Severity
 from docgen.lint import check, dump, read_docs
 from docgen.model import Document
-from tests.conftest import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"
 # What this repository's mkdocs.yml sets as `lint.required_pages`.

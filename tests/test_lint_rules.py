@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from docgen.config import DocgenConfig, LintConfig
 from docgen.diagnostics import Severity
@@ -15,7 +16,6 @@ from docgen.lint.page import parse, slugify
 from docgen.lint.rules import Rules
 from docgen.lint.spelling import dictionary, read_wordlist
 from docgen.model import Document
-from tests.conftest import write
 
 
 def lint(

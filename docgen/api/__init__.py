@@ -99,6 +99,9 @@ def _extract(
         if found is not None:
             events[name] = found
     missing = {n: f for n, f in sources.items() if n not in events}
+    for name, file in missing.items():  # hash before extracting: an edit meanwhile is stale
+        for path in (file, *_ancestors(name, sources)):
+            cache.digest(path)
     jobs = api.jobs or os.cpu_count() or 1
     fresh = isolate.extract(missing, request, isolate.worker_env(where), jobs)
     for name, event in fresh.items():
@@ -212,7 +215,10 @@ def _source_link(
 
 
 def generate(config: DocgenConfig) -> StageResult:
-    """Document the configured packages: pages, `objects.inv`, coverage, diagnostics."""
+    """Document the configured packages: pages, `objects.inv`, coverage, diagnostics.
+
+    The packages, paths and options come from the `api` section of `config`.
+    """
     return _run(config)[0]
 
 
@@ -359,14 +365,24 @@ def _hand_written(document: Document) -> bool:
 
 
 def transform(config: DocgenConfig, document: Document) -> str:
-    """A page's Markdown with `[text][pkg.mod.Symbol]` references turned into links."""
+    """A page's Markdown with `[text][pkg.mod.Symbol]` references turned into links.
+
+    Args:
+        config: the project's settings, from which the symbol index is built.
+        document: the page; generated API pages are returned as they are.
+    """
     if not _hand_written(document) or "][" not in document.markdown:
         return document.markdown
     return _index(config).rewrite(document.markdown, document.path)[0]
 
 
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
-    """Warn about each reference to a symbol that is not documented, where it is written."""
+    """Warn about each reference to a symbol that is not documented, where it is written.
+
+    Args:
+        config: the project's settings, from which the symbol index is built.
+        documents: every page's Markdown; generated API pages are skipped.
+    """
     started = time.perf_counter()
     diagnostics: list[Diagnostic] = []
     checked = 0
@@ -394,7 +410,12 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
-    """`docgen dump api [MODULE ...]`: the modules (all, or those named), coverage, diagnostics."""
+    """`docgen dump api [MODULE ...]`: the modules (all, or those named), coverage, diagnostics.
+
+    Args:
+        config: the project's settings.
+        args: module names to show (a package takes its submodules along); none shows all.
+    """
     result, modules = _run(config)
     unknown = [
         _diagnostic(

@@ -58,7 +58,7 @@ class Cache:
         return self.folder / f"{name}-{key}.json"
 
     def digest(self, path: Path) -> str | None:
-        """A file's content hash, read once per cache object."""
+        """The content hash of the file at `path`, read once per cache object."""
         if path not in self._digests:
             self._digests[path] = _digest(path)
         return self._digests[path]

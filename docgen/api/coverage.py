@@ -16,6 +16,7 @@ from docgen.api.model import Module
 __all__ = ["KINDS", "Coverage", "Gap", "coverage", "gaps"]
 
 KINDS = ("modules", "classes", "functions", "methods", "attributes", "parameters")
+"""What is counted, in the order reports show it."""
 _KIND = {
     "class": "classes",
     "function": "functions",
@@ -27,7 +28,14 @@ _KIND = {
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """An undocumented public symbol (or parameter `symbol(name)`), and where it is."""
+    """An undocumented public symbol (or parameter `symbol(name)`), and where it is.
+
+    Attributes:
+        symbol: the dotted name, with `(name)` appended for a parameter.
+        kind: one of `KINDS`.
+        file: the source file, relative to the project root when under it; None if unknown.
+        line: 1-based line of the definition, or None if unknown.
+    """
 
     symbol: str
     kind: str
@@ -37,7 +45,12 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """Documented and total counts by kind (see `KINDS`)."""
+    """Documented and total counts by kind (see `KINDS`).
+
+    Attributes:
+        documented: how many of each kind are documented.
+        total: how many of each kind are counted.
+    """
 
     documented: dict[str, int]
     total: dict[str, int]

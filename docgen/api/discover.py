@@ -92,8 +92,9 @@ def find_modules(
 ) -> list[Source] | None:
     """Every module of `package` (itself first, then submodules by name); None if not found.
 
-    Private modules (`_name`) are skipped unless `show_private`; `__main__` always is,
-    since importing it runs the program.
+    The package is looked for in each folder of `where` in turn; modules named in `exclude`
+    (with their submodules) are left out. Private modules (`_name`) are skipped unless
+    `show_private`; `__main__` always is, since importing it runs the program.
     """
     top = _locate(package, where)
     if top is None:

@@ -22,11 +22,18 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 __all__ = ["MAX_AGE", "External", "load"]
 
 MAX_AGE = 86_400.0
+"""Seconds a downloaded inventory is reused before it is fetched again."""
 
 
 @dataclass(slots=True)
 class External:
-    """Other projects' symbols, what went wrong reading them, and what was skipped."""
+    """Other projects' symbols, what went wrong reading them, and what was skipped.
+
+    Attributes:
+        targets: each external symbol's dotted name and where it links to.
+        diagnostics: one for each inventory that could not be read.
+        skipped_offline: how many inventories were not downloaded because of `--offline`.
+    """
 
     targets: dict[str, Target] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -78,7 +85,15 @@ def _download(
 def load(
     entries: Sequence[str], root: Path, folder: Path, offline: bool, timeout: float = 10.0
 ) -> External:
-    """Read every configured inventory; one diagnostic for each that can't be read."""
+    """Read every configured inventory; one diagnostic for each that can't be read.
+
+    Args:
+        entries: `api.inventories`: `URL/objects.inv`, or `BASE_URL path/to/objects.inv`.
+        root: the project root, against which a local inventory's path is read.
+        folder: the cache folder for downloaded inventories.
+        offline: never download; use only cached or local inventories.
+        timeout: seconds to wait for one download.
+    """
     found = External()
     for entry in entries:
         base, _, local = entry.strip().partition(" ")

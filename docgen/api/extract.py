@@ -35,7 +35,13 @@ class Options:
 
 
 def is_public(doc: pdoc.doc.Doc[Any], module: pdoc.doc.Module, show_private: bool) -> bool:
-    """pdoc's `is_public` template macro, with undocumented members included (its default)."""
+    """pdoc's `is_public` template macro, with undocumented members included (its default).
+
+    Args:
+        doc: the member to judge.
+        module: the module it is documented in, whose `__all__` makes a name public.
+        show_private: count `_name` members as public too.
+    """
     docstring = doc.docstring
     if "@private" in docstring:
         return False
@@ -197,6 +203,7 @@ def _inherited(
 def module_model(module: pdoc.doc.Module, opts: Options) -> dict[str, Any]:
     """The JSON model of one module: its docstring and its public members, recursively.
 
+    `opts` says the docstring format and which private and inherited members to show.
     `files` lists every source file the model was read from, so a cache entry is
     invalidated when a base class in another module changes.
     """

@@ -25,6 +25,7 @@ ROLES = {
     "variable": "py:data",
     "attribute": "py:attribute",
 }
+"""The Sphinx role written for each kind of symbol."""
 
 
 def _url(page: str, anchor: str, name: str, directory_urls: bool) -> str:
@@ -37,7 +38,14 @@ def _url(page: str, anchor: str, name: str, directory_urls: bool) -> str:
 def inventory(
     targets: Mapping[str, Target], project: str, version: str, directory_urls: bool
 ) -> bytes:
-    """The inventory file's bytes: a plain header, then zlib-compressed entries."""
+    """The inventory file's bytes: a plain header, then zlib-compressed entries.
+
+    Args:
+        targets: every documented symbol by dotted name; external ones are left out.
+        project: the project name for the header.
+        version: the project version for the header.
+        directory_urls: MkDocs' setting of the same name, which decides the page URLs.
+    """
     header = (
         "# Sphinx inventory version 2\n"
         f"# Project: {project}\n"

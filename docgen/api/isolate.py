@@ -34,7 +34,10 @@ _EXIT = 2.0
 
 
 def worker_env(path: Sequence[Path]) -> dict[str, str]:
-    """The workers' environment: the user's folders, then docgen's own, on PYTHONPATH."""
+    """The workers' environment: the user's folders, then docgen's own, on PYTHONPATH.
+
+    `path` is the user's folders, in the order modules are looked for in them.
+    """
     env = dict(os.environ)
     ours = str(Path(docgen.__file__).resolve().parent.parent)
     parts = [str(p) for p in path] + [ours]
@@ -164,7 +167,14 @@ def extract(
     env: Mapping[str, str],
     jobs: int,
 ) -> dict[str, dict[str, Any]]:
-    """Document the modules named in `files` in up to `jobs` workers; an event per module."""
+    """Document the modules named in `files` in up to `jobs` workers; an event per module.
+
+    Args:
+        files: each module's dotted name and its source file.
+        request: the options sent to every worker (docstring format, private, inherited).
+        env: the workers' environment, from `worker_env`.
+        jobs: the most workers to run at once.
+    """
     names = list(files)
     if not names:
         return {}

@@ -15,7 +15,7 @@ __all__ = ["Inherited", "Member", "Module"]
 
 @dataclass(frozen=True, slots=True)
 class Inherited:
-    """Members a class inherits from `base` (a dotted path), listed by name."""
+    """Members a class inherits from `base` (a dotted path), listed by name in `names`."""
 
     base: str
     names: tuple[str, ...]
@@ -25,11 +25,15 @@ class Inherited:
 class Member:
     """A documented class, function, method, variable or attribute.
 
-    `fullname` is its dotted path and its anchor; `qualname` is the path inside its
-    module; `kind` is one of class, function, method, variable, attribute; `docstring` is
-    Markdown; `file` is relative to the project root when inside it, `line`/`end_line`
-    are 1-based; `taken_from` is where it is defined (differs for re-exports);
-    `parameters` and `documented_parameters` are the callable's parameter names.
+    `name` is its own short name; `fullname` is its dotted path and its anchor; `qualname`
+    is the path inside its module; `kind` is one of class, function, method, variable,
+    attribute; `signature` is its `def`/`class` line (with decorators), or for a variable
+    its name, annotation and value;
+    `docstring` is Markdown; `file` is relative to the project root when inside it,
+    `line`/`end_line` are 1-based; `taken_from` is where it is defined (differs for
+    re-exports); a class's `members` are its own public members and `inherited` those it
+    inherits, by base; `parameters` and `documented_parameters` are the callable's
+    parameter names.
     """
 
     name: str
@@ -50,7 +54,7 @@ class Member:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Member:
-        """Read a member from the worker's JSON."""
+        """Read a member from the worker's JSON `data`."""
         return cls(
             name=data["name"],
             qualname=data["qualname"],
@@ -78,7 +82,11 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Module:
-    """A documented module: its dotted `name`, source `file`, docstring and members."""
+    """A documented module: its dotted `name`, source `file`, docstring and members.
+
+    `is_package` is true for a package's `__init__`; `docformat` is the docstring format
+    its docstrings were read in (its `__docformat__`, else the configured one).
+    """
 
     name: str
     file: str | None
@@ -90,7 +98,7 @@ class Module:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Module:
-        """Read a module from the worker's JSON."""
+        """Read a module from the worker's JSON `data`."""
         return cls(
             name=data["name"],
             file=data["file"],

@@ -18,6 +18,7 @@ from docgen.model import Page
 __all__ = ["SECTION", "Reference", "module_page", "scopes"]
 
 SECTION = "API reference"
+"""The nav section the API pages are listed under."""
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -28,7 +29,14 @@ SourceLink = Callable[[str | None, int | None, int | None], str | None]
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """An unresolved reference in a docstring: the member (or module) and where it is."""
+    """An unresolved reference in a docstring: the member (or module) and where it is.
+
+    Attributes:
+        symbol: the dotted name of the member (or module) whose docstring has it.
+        file: that member's source file, or None if unknown.
+        line: 1-based line of that member's definition, or None if unknown.
+        label: the name the reference was written with.
+    """
 
     symbol: str
     file: str | None
@@ -132,7 +140,13 @@ def _nav(module: Module) -> tuple[str, ...]:
 def module_page(
     module: Module, index: Index, source_link: SourceLink
 ) -> tuple[Page, list[Reference]]:
-    """The page of one module, and the docstring references that resolved to nothing."""
+    """The page of one module, and the docstring references that resolved to nothing.
+
+    Args:
+        module: the module to write up.
+        index: every documented symbol, for links in docstrings and signatures.
+        source_link: a member's file and lines to its URL in the repository, or None.
+    """
     writer = _Writer(module, index, source_link)
     writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
     writer.docstring(module.docstring, module.name, module.file, 1)

@@ -21,7 +21,10 @@ __all__ = ["Span", "install", "spans", "where"]
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A definition's lines (1-based, decorators included) and its decorators' source."""
+    """A definition's lines and its decorators' source.
+
+    `line` (the first decorator's, if any) and `end_line` are 1-based and inclusive.
+    """
 
     line: int
     end_line: int

@@ -73,7 +73,10 @@ def _problems(caught: list[warnings.WarningMessage], printed: str) -> list[dict[
 
 
 def document(name: str, request: dict[str, Any]) -> dict[str, Any]:
-    """Import module `name` and return its event: the model and problems, or the error."""
+    """Import module `name` and return its event: the model and problems, or the error.
+
+    The `request` holds the options from `docgen.api.extract.Options`, by field name.
+    """
     import pdoc.doc  # noqa: PLC0415 — imported late so a broken pdoc is one error event
 
     from docgen.api.extract import Options, module_model  # noqa: PLC0415

@@ -56,7 +56,10 @@ class Unresolved:
 
 
 class Index:
-    """Every documented symbol by dotted path, from the modules' models."""
+    """Every documented symbol by dotted path, from the modules' models.
+
+    `targets` maps each dotted path to where it is documented.
+    """
 
     def __init__(self, targets: Mapping[str, Target]) -> None:
         """Make an index from `targets` (dotted path → target)."""
@@ -64,7 +67,11 @@ class Index:
 
     @classmethod
     def of(cls, modules: Iterable[Module]) -> Index:
-        """The index of every module, class, function, method, variable and attribute."""
+        """The index of every module, class, function, method, variable and attribute.
+
+        Each of the `modules` is documented on its own page; a re-exported member is also
+        found by the path where it is defined.
+        """
         targets: dict[str, Target] = {}
         aliases: dict[str, Target] = {}
         for module in modules:
@@ -80,11 +87,11 @@ class Index:
         return cls(targets)
 
     def with_external(self, targets: Mapping[str, Target]) -> Index:
-        """This index, plus other projects' symbols it does not document itself."""
+        """This index, plus other projects' symbols (`targets`) it does not document itself."""
         return Index({**targets, **self.targets})
 
     def resolve(self, name: str, scopes: Sequence[str] = ()) -> str | None:
-        """The dotted path `name` means, looked up as given, then inside each scope."""
+        """The dotted path `name` means, looked up as given, then inside each of `scopes`."""
         name = name.removesuffix("()")
         if name in self.targets:
             return name
@@ -114,6 +121,11 @@ class Index:
 
         Only labels that look like Python paths and have no `[label]: url` definition in
         the text are touched; fenced code and code spans are left alone.
+
+        Args:
+            markdown: the text to rewrite.
+            from_page: the docs-relative page the text is on, which links are relative to.
+            scopes: dotted paths a short name is also looked up in, innermost first.
         """
         defined = {m["label"].strip().lower() for m in _DEFINITION.finditer(markdown)}
         unresolved: list[Unresolved] = []
@@ -156,7 +168,13 @@ class Index:
         return "\n".join(out), unresolved
 
     def link_code(self, markdown: str, from_page: str, scopes: Sequence[str]) -> str:
-        """Docstring code spans that name a documented symbol become links (not in fences)."""
+        """Docstring code spans that name a documented symbol become links (not in fences).
+
+        Args:
+            markdown: the docstring's Markdown.
+            from_page: the docs-relative page it is on, which links are relative to.
+            scopes: dotted paths a short name is also looked up in, innermost first.
+        """
         out: list[str] = []
         fence: str | None = None
         for line in markdown.split("\n"):
@@ -179,7 +197,10 @@ class Index:
         return "\n".join(out)
 
     def types_in(self, signature: str, scopes: Sequence[str]) -> list[str]:
-        """Documented symbols a signature names (dotted or capitalised names), in order."""
+        """Documented symbols a signature names (dotted or capitalised names), in order.
+
+        Short names are also looked up inside each of `scopes`, innermost first.
+        """
         found: dict[str, None] = {}
         for match in _TYPE_NAME.finditer(signature):
             name = match.group(0)

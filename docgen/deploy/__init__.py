@@ -46,7 +46,12 @@ _BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """A pull-request preview in `previews/NAME/`, and when it was last deployed."""
+    """A pull-request preview in `previews/NAME/`.
+
+    Attributes:
+        name: the preview's folder name (`pr-42`).
+        updated: when it was last deployed, in seconds since the epoch.
+    """
 
     name: str
     updated: int
@@ -58,7 +63,19 @@ class Preview:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a deploy or a versions command did: the branch after it, and what was found."""
+    """What a deploy or a versions command did: the branch after it, and what was found.
+
+    Attributes:
+        ok: True when the command did what was asked.
+        commit: the branch's commit afterwards, or None when there is no branch.
+        versions: the published versions, as in mike's `versions.json`.
+        default: the version the site's root redirects to, or None.
+        previews: the pull-request previews on the branch.
+        pushed: True when the new commit was pushed to the remote.
+        attempts: how many transactions it took (the remote may move meanwhile).
+        removed: the folders deleted from the branch.
+        diagnostics: what was found on the way.
+    """
 
     ok: bool
     commit: str | None = None
@@ -422,7 +439,23 @@ def publish(
     note: str = "",
     attempts: int = 5,
 ) -> Outcome:
-    """Publish a built site as `version` (and copies as `aliases`) on the branch."""
+    """Publish a built site as `version` (and copies as `aliases`) on the branch.
+
+    Args:
+        site_dir: the built site.
+        version: the version's folder name (`1.2`, `dev`), or the preview's.
+        aliases: other names for the version (`latest`); each is a copy of its folder.
+        repo: the local git repository.
+        title: what the version selector shows; None keeps it, or uses `version`.
+        make_default: make the site's root redirect to this version.
+        preview: publish under `previews/` instead, outside `versions.json`.
+        branch: the published branch.
+        remote: the remote it is fetched from and pushed to.
+        push: push the new commit; without it only the local branch moves.
+        fetch: fetch the branch first; off for `--offline`.
+        note: a paragraph added to the commit message.
+        attempts: how many times to start again when the remote moved meanwhile.
+    """
     early = publish_check(version, aliases, preview=preview, make_default=make_default)
     if early is not None:
         return early
@@ -494,6 +527,21 @@ def deploy(
 
     A site with errors is not published unless `allow_errors`, which the commit message
     then says. Names are validated before anything is built.
+
+    Args:
+        config_file: the project's `mkdocs.yml`.
+        version: the version's folder name (`1.2`, `dev`), or the preview's.
+        aliases: other names for the version (`latest`).
+        title: what the version selector shows; None keeps it, or uses `version`.
+        make_default: make the site's root redirect to this version.
+        preview: publish under `previews/` instead, outside `versions.json`.
+        branch: the published branch; None takes the config's `deploy` section.
+        remote: the remote to fetch and push; None takes the config's `deploy` section.
+        push: push the new commit; without it only the local branch moves.
+        allow_errors: publish even when the check finds errors.
+        strict: warnings count as errors.
+        offline: build and publish without touching the network (no fetch).
+        attempts: how many times to start again when the remote moved meanwhile.
     """
     from docgen import mkdocs_plugin as engine  # noqa: PLC0415 - MkDocs loads only when needed
 
@@ -591,7 +639,14 @@ def _target(repo: Path, branch: str, remote: str, push: bool, fetch: bool) -> Ta
 def list_versions(
     repo: Path, *, branch: str = "gh-pages", remote: str = "origin", fetch: bool = True
 ) -> Outcome:
-    """The published versions, the default and the previews (after fetching the branch)."""
+    """The published versions, the default and the previews (after fetching the branch).
+
+    Args:
+        repo: the local git repository.
+        branch: the published branch.
+        remote: the remote it is fetched from.
+        fetch: fetch the branch first; off for `--offline`.
+    """
     git = Git(repo)
     notes: list[Diagnostic] = []
     try:
@@ -618,7 +673,16 @@ def delete(
     push: bool = False,
     fetch: bool = True,
 ) -> Outcome:
-    """Delete versions (with their aliases) or single aliases; never the default."""
+    """Delete versions (with their aliases) or single aliases; never the default.
+
+    Args:
+        repo: the local git repository.
+        identifiers: versions or aliases, by name.
+        branch: the published branch.
+        remote: the remote it is fetched from and pushed to.
+        push: push the new commit; without it only the local branch moves.
+        fetch: fetch the branch first; off for `--offline`.
+    """
 
     def plan(state: Branch) -> Change:
         listed = state.versions
@@ -652,7 +716,16 @@ def set_default(
     push: bool = False,
     fetch: bool = True,
 ) -> Outcome:
-    """Make a version (or an alias, which then follows its version) the default."""
+    """Make a version (or an alias, which then follows its version) the default.
+
+    Args:
+        repo: the local git repository.
+        identifier: the version or alias.
+        branch: the published branch.
+        remote: the remote it is fetched from and pushed to.
+        push: push the new commit; without it only the local branch moves.
+        fetch: fetch the branch first; off for `--offline`.
+    """
 
     def plan(state: Branch) -> Change:
         if model.find(state.versions, identifier) is None:
@@ -673,7 +746,17 @@ def retitle(
     push: bool = False,
     fetch: bool = True,
 ) -> Outcome:
-    """Change the title the version selector shows for a version."""
+    """Change the title the version selector shows for a version.
+
+    Args:
+        repo: the local git repository.
+        identifier: the version, or one of its aliases.
+        title: the new title.
+        branch: the published branch.
+        remote: the remote it is fetched from and pushed to.
+        push: push the new commit; without it only the local branch moves.
+        fetch: fetch the branch first; off for `--offline`.
+    """
 
     def plan(state: Branch) -> Change:
         try:
@@ -700,6 +783,16 @@ def prune_previews(
     """Remove previews: those not deployed for `older_than_days`, and/or all but `keep`.
 
     With both, a preview goes when it is old and not kept.
+
+    Args:
+        repo: the local git repository.
+        older_than_days: the age, since its last deploy, at which a preview goes.
+        keep: names of previews to keep.
+        now: the time to measure ages from, in seconds since the epoch; None for now.
+        branch: the published branch.
+        remote: the remote it is fetched from and pushed to.
+        push: push the new commit; without it only the local branch moves.
+        fetch: fetch the branch first; off for `--offline`.
     """
     if older_than_days is None and not keep:
         return Outcome(

@@ -45,7 +45,7 @@ def _pushing(sub: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(commands: Commands) -> None:
-    """Add `deploy` and `versions` to the `docgen` command line."""
+    """Add `deploy` and `versions` to the `docgen` command line's sub-`commands`."""
     deploy = commands.add_parser(
         "deploy",
         help="check, build and publish a version to the GitHub Pages branch",
@@ -228,3 +228,4 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "deploy": cmd_deploy,
     "versions": cmd_versions,
 }
+"""Each command's name and the function that runs it, for `docgen.cli`."""

@@ -21,6 +21,7 @@ from typing import IO
 __all__ = ["ZERO", "Commit", "Entry", "Git", "GitError"]
 
 ZERO = "0" * 40
+"""The all-zero sha git uses for "no commit": a compare-and-swap that expects no branch."""
 _MOVED = (b"[rejected]", b"cannot lock ref", b"failed to update ref", b"failed to lock")
 
 
@@ -40,7 +41,12 @@ class GitError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A file of a commit's tree: its git mode (`100644`, `120000` for a symlink) and blob."""
+    """A file of a commit's tree.
+
+    Attributes:
+        mode: its git mode (`100644`, `120000` for a symlink).
+        sha: its blob's sha.
+    """
 
     mode: str
     sha: str
@@ -55,7 +61,14 @@ class Git:
     def run(
         self, *args: str, stdin: bytes | None = None, check: bool = True, what: str = ""
     ) -> subprocess.CompletedProcess[bytes]:
-        """Run `git ARGS`; raise GitError with git's stderr unless `check` is False."""
+        """Run `git ARGS`; raise GitError with git's stderr unless `check` is False.
+
+        Args:
+            args: git's arguments, the sub-command first.
+            stdin: bytes to feed git, or None.
+            check: raise when git fails.
+            what: the error's message, instead of `git SUBCOMMAND failed`.
+        """
         done = subprocess.run(
             ["git", *args], cwd=self.cwd, input=stdin, capture_output=True, check=False
         )
@@ -64,7 +77,7 @@ class Git:
         return done
 
     def text(self, *args: str, what: str = "") -> str:
-        """stdout of `git ARGS`, stripped."""
+        """stdout of `git ARGS` (`args`), stripped; `what` is the error's message if it fails."""
         return self.run(*args, what=what).stdout.decode("utf-8", "replace").strip()
 
     def rev(self, ref: str) -> str | None:
@@ -108,7 +121,7 @@ class Git:
         return files
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """The contents of many blobs in one `git cat-file --batch`."""
+        """The contents of many blobs, by their `shas`, in one `git cat-file --batch`."""
         wanted = list(dict.fromkeys(shas))
         if not wanted:
             return {}
@@ -170,7 +183,7 @@ class Git:
         return done.stdout.decode().strip() if done.returncode == 0 else "a working tree"
 
     def same_tree(self, one: str, other: str) -> bool:
-        """Whether two commits hold exactly the same files."""
+        """Whether two commits, `one` and `other`, hold exactly the same files."""
         return self.text("rev-parse", f"{one}^{{tree}}") == self.text(
             "rev-parse", f"{other}^{{tree}}"
         )
@@ -185,7 +198,9 @@ def _quote(path: str) -> str:
 
 
 class Commit:
-    """One commit written by `git fast-import` on top of `parent`, without a checkout.
+    """One commit, with `message`, written by `git fast-import` on top of `parent`.
+
+    No checkout is needed.
 
     Objects are streamed as they come; the commit exists only once `finish()` has sent
     `done` and fast-import exited cleanly, so an interrupted commit changes no ref.
@@ -235,7 +250,7 @@ class Commit:
         return GitError(message, self._stderr.read())
 
     def blob(self, data: bytes, key: bytes) -> str:
-        """Stream a blob once (by `key`, e.g. its hash); the mark to refer to it."""
+        """Stream a blob's `data` once (by `key`, e.g. its hash); the mark to refer to it."""
         mark = self._blobs.get(key)
         if mark is None:
             self._marks += 1
@@ -244,11 +259,14 @@ class Commit:
         return mark
 
     def put(self, path: str, blob: str, mode: str = "100644") -> None:
-        """Add or replace the file `path` with a blob (a mark from `blob()`, or a sha)."""
+        """Add or replace the file `path` with a blob (a mark from `blob()`, or a sha).
+
+        `mode` is the file's git mode: `100644`, `100755`, or `120000` for a symlink.
+        """
         self._commands.append(f"M {mode} {blob} {_quote(path)}\n".encode())
 
     def delete(self, paths: Sequence[str]) -> None:
-        """Remove files or whole folders."""
+        """Remove files or whole folders, by their `paths`."""
         self._commands += [f"D {_quote(p)}\n".encode() for p in paths]
 
     def finish(self) -> str:

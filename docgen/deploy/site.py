@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 NOJEKYLL = b""
+"""The content of `.nojekyll`: empty; its presence stops GitHub Pages running Jekyll."""
 
 _INDEX = """\
 <!DOCTYPE html>
@@ -118,7 +119,10 @@ def _js(value: object) -> str:
 
 
 def not_found_html(default: str | None, folders: Sequence[str]) -> bytes:
-    """The root 404 page: its script knows the default and every version and alias folder."""
+    """The root 404 page: its script knows the `default` version and every version and alias.
+
+    `folders` are those versions' and aliases' folders.
+    """
     return (_NOT_FOUND % {"site": _js({"default": default, "folders": list(folders)})}).encode()
 
 
@@ -153,8 +157,9 @@ def canonical(
 ) -> bytes:
     """Point a page's canonical link at its copy in `folder` (normally the default version).
 
-    `page` is the file's path inside its version; `folders` are every version, alias and
-    `previews/NAME`, so a link already rewritten by an earlier deploy is recognised.
+    `page_html` is the page as built; `page` is the file's path inside its version;
+    `folders` are every version, alias and `previews/NAME`, so a link already rewritten by
+    an earlier deploy is recognised.
     `noindex` also asks search engines to skip the page (previews).
     """
     if noindex and _NOINDEX not in page_html:
@@ -181,7 +186,10 @@ _MATERIAL_CONFIG = re.compile(
 
 
 def selector_configured(home: bytes) -> bool | None:
-    """Whether a built Material page shows mike's version selector; None when not Material."""
+    """Whether a built Material page shows mike's version selector; None when not Material.
+
+    `home` is the page's HTML, normally the site's `index.html`.
+    """
     found = _MATERIAL_CONFIG.search(home)
     if found is None:
         return None

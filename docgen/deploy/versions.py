@@ -38,7 +38,10 @@ class InvalidName(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """One published version: its folder `name`, the `title` shown, and its `aliases`."""
+    """One published version: its folder `name`, the `title` shown, and its `aliases`.
+
+    `properties` is mike's free-form field, kept as read (None when absent).
+    """
 
     name: str
     title: str
@@ -64,6 +67,8 @@ class Version:
 
 def check_name(name: str, kind: str = "version") -> None:
     """Raise `InvalidName` unless `name` is safe as a folder of the published branch.
+
+    `kind` (version, alias, preview) is how the error names it.
 
     Stricter than mike on purpose: a name ends up in URLs, HTML and a redirect script.
     """
@@ -92,7 +97,7 @@ def _sorted(versions: Iterable[Version]) -> tuple[Version, ...]:
 
 
 def loads(text: str) -> tuple[Version, ...]:
-    """Read `versions.json` (mike's or docgen's); raise ValueError when it is not one."""
+    """Read `versions.json`'s `text` (mike's or docgen's); raise ValueError when it is not one."""
     data = json.loads(text)
     if not isinstance(data, list):
         raise ValueError("versions.json is not a list")
@@ -122,7 +127,7 @@ def dumps(versions: Sequence[Version]) -> str:
 
 
 def find(versions: Sequence[Version], identifier: str) -> Version | None:
-    """The version named `identifier`, or the one that has it as an alias."""
+    """The version of `versions` named `identifier`, or the one that has it as an alias."""
     for version in versions:
         if version.name == identifier:
             return version
@@ -135,7 +140,9 @@ def find(versions: Sequence[Version], identifier: str) -> Version | None:
 def add(
     versions: Sequence[Version], name: str, title: str | None, aliases: Sequence[str]
 ) -> tuple[tuple[Version, ...], tuple[str, ...]]:
-    """Add or update version `name`; aliases move here from any other version.
+    """Add or update version `name` in `versions`; `aliases` move here from any other version.
+
+    `title` is the title to show; None keeps the version's, or uses `name` for a new one.
 
     Returns the new versions and the aliases that moved from another version. Raises
     `InvalidName` for a bad name, or a clash between a version and an alias.
@@ -174,7 +181,10 @@ def add(
 def remove(
     versions: Sequence[Version], identifier: str
 ) -> tuple[tuple[Version, ...], tuple[str, ...]]:
-    """Remove a version (with its aliases) or just one alias; return the folders to delete."""
+    """Remove a version (with its aliases) or just one alias; return the folders to delete.
+
+    `identifier` names the version or alias to remove from `versions`.
+    """
     target = find(versions, identifier)
     if target is None:
         raise KeyError(identifier)
@@ -185,7 +195,7 @@ def remove(
 
 
 def retitle(versions: Sequence[Version], identifier: str, title: str) -> tuple[Version, ...]:
-    """Give a version (named or through an alias) a new title."""
+    """Give a version of `versions` (`identifier`: its name or an alias) a new `title`."""
     target = find(versions, identifier)
     if target is None:
         raise KeyError(identifier)

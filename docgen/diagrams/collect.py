@@ -37,7 +37,8 @@ class Diagram:
 
     `source` is the user's file (relative to the project root); `line` is the file line of
     the diagram's first line, None when the diagram has no place in a user's file (it was
-    generated from `source`); `origin` is `file`, `fence` or `generated`.
+    generated from `source`); `text` is the Mermaid source; `origin` is `file`, `fence` or
+    `generated`; `page` is the docs-relative page it is drawn on, None for a `.mmd` file.
     """
 
     source: str
@@ -60,7 +61,9 @@ class Fence:
     """A ```` ```mermaid ```` fence in a page: where its content starts, and the content.
 
     `start` and `end` are 0-based indices of the opening and closing fence lines (`end` is
-    the line count when the fence is never closed); `embed` is the `file="…"` value.
+    the line count when the fence is never closed); `indent` is the opening line's
+    indentation, which `text` (the content) has been stripped of; `embed` is the
+    `file="…"` value.
     """
 
     start: int
@@ -72,7 +75,11 @@ class Fence:
 
 @dataclass(frozen=True, slots=True)
 class Embed:
-    """A `file="…"` fence resolved: the file it names, relative to the project root."""
+    """A `file="…"` fence resolved: the file it names, relative to the project root.
+
+    `source` is the name as written in the `fence`; `path` is the file it resolves to, or
+    None when that is missing or outside the project root.
+    """
 
     fence: Fence
     path: Path | None
@@ -84,7 +91,7 @@ def _strip_indent(line: str, indent: str) -> str:
 
 
 def fences(markdown: str) -> Iterator[Fence]:
-    """Every Mermaid fence of a page, skipping fences shown inside other fences."""
+    """Every Mermaid fence of a page's `markdown`, skipping fences shown inside other fences."""
     lines = markdown.splitlines()
     index = 0
     while index < len(lines):
@@ -109,7 +116,10 @@ def fences(markdown: str) -> Iterator[Fence]:
 
 
 def resolve(config: DocgenConfig, fence: Fence) -> Embed:
-    """The file a `file="…"` fence embeds: relative to the project root, never outside it."""
+    """The file a `file="…"` fence embeds: relative to the project root, never outside it.
+
+    The project root is `config.root`.
+    """
     name = fence.embed or ""
     root = config.root.resolve()
     path = (root / name).resolve()
@@ -123,7 +133,10 @@ def diagram_files(folder: Path) -> list[Path]:
 
 
 def read_file(config: DocgenConfig, path: Path) -> Diagram:
-    """A `.mmd` file as a diagram whose first line is the file's line 1."""
+    """The `.mmd` file at `path` as a diagram whose first line is the file's line 1.
+
+    Its source is named relative to the project root of `config`.
+    """
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     return Diagram(config.relative(path), 1, text, "file")
 
@@ -133,7 +146,12 @@ def describe(text: str, fallback: str) -> tuple[str, str]:
 
     The first comment line is the title; the next ones, up to the first line that is not a
     comment, are the description (an empty `%%` line starts a new paragraph). Directives
-    (`%%{init: …}%%`) are not comments. Without comments, the title is the file's name.
+    (`%%{init: …}%%`) are not comments. Without comments, the title is made from
+    `fallback` (the file's name), and the description is empty.
+
+    Args:
+        text: the diagram's Mermaid source.
+        fallback: the file's name without its suffix.
     """
     comments: list[str] = []
     for line in text.splitlines():
@@ -148,7 +166,12 @@ def describe(text: str, fallback: str) -> tuple[str, str]:
 
 
 def document_diagrams(config: DocgenConfig, document: Document) -> Iterator[Diagram | Embed]:
-    """The diagrams of one page: inline fences, and the files its embeds name."""
+    """The diagrams of one page: inline fences, and the files its embeds name.
+
+    Args:
+        config: the project's settings; embeds are resolved under its root.
+        document: the page; a generated one's fences have no line in a user's file.
+    """
     for fence in fences(document.markdown):
         if fence.embed is not None:
             yield resolve(config, fence)

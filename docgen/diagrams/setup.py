@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 SETUP_COMMAND = "docgen setup"
+"""The command that installs Mermaid, as hints tell the user to run it."""
 PACKAGE_DIR = Path(__file__).parent
 _LOCK = PACKAGE_DIR / "package-lock.json"
 _MANIFEST = PACKAGE_DIR / "package.json"
@@ -39,7 +40,7 @@ _NPM_TIMEOUT = 600.0
 
 @dataclass(frozen=True, slots=True)
 class SetupResult:
-    """What `install` did: `ok`, a sentence for the user, and the install folder."""
+    """What `install` did: `ok`, a `message` for the user, and the install folder (`path`)."""
 
     ok: bool
     message: str
@@ -62,7 +63,7 @@ def install_dir() -> Path:
 
 
 def mermaid_js(folder: Path | None = None) -> Path:
-    """The browser build of Mermaid that the site serves."""
+    """The browser build of Mermaid that the site serves, in `folder` or the install folder."""
     return (folder or install_dir()) / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 
 
@@ -73,7 +74,7 @@ def installed(folder: Path | None = None) -> bool:
 
 
 def mermaid_version(folder: Path | None = None) -> str | None:
-    """The installed Mermaid's version, None when it is not installed."""
+    """The version of Mermaid installed in `folder` (default: the install folder), or None."""
     import json  # noqa: PLC0415 - only needed here
 
     manifest = (folder or install_dir()) / "node_modules" / "mermaid" / "package.json"

@@ -93,7 +93,10 @@ def _read(config: DocgenConfig, path: Path) -> Diagram | Diagnostic:
 
 
 def generate(config: DocgenConfig) -> StageResult:
-    """The Architecture page from the diagrams folder, and the Mermaid the site serves."""
+    """The Architecture page from the diagrams folder, and the Mermaid the site serves.
+
+    The folder and options come from the `diagrams` section of `config`.
+    """
     settings = _settings(config)
     read = [
         _read(config, path) for path in collect.diagram_files(config.root / _settings(config).dir)
@@ -150,7 +153,12 @@ def generate(config: DocgenConfig) -> StageResult:
 
 
 def transform(config: DocgenConfig, document: Document) -> str:
-    """The page with every `file="…"` fence's body replaced by the file it names."""
+    """The page with every `file="…"` fence's body replaced by the file it names.
+
+    Args:
+        config: the project's settings; embedded files are read under its root.
+        document: the page whose Markdown is returned, changed or not.
+    """
     if "file" not in document.markdown:
         return document.markdown
     lines = document.markdown.split("\n")
@@ -350,7 +358,12 @@ def _survey(
 
 
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
-    """Validate every diagram: the folder's files, and each page's fences and embeds."""
+    """Validate every diagram: the folder's files, and each page's fences and embeds.
+
+    Args:
+        config: the project's settings (the diagrams folder, whether to validate).
+        documents: every page's Markdown, hand-written and generated.
+    """
     found, diagnostics, summary = _survey(config, documents)
     return StageResult(
         STAGE,
@@ -375,7 +388,8 @@ def _hand_written(config: DocgenConfig) -> list[Document]:
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
     """`docgen dump diagrams`: every diagram of the folder and the docs, validated.
 
-    `args` may name pages or `.mmd` files (as shown in `source`) to keep only theirs.
+    The pages are the hand-written ones in the docs folder of `config`. `args` may name
+    pages or `.mmd` files (as shown in `source`) to keep only theirs.
     """
     found, diagnostics, summary = _survey(config, _hand_written(config))
     wanted = set(args)

@@ -21,6 +21,7 @@ from docgen.diagrams import setup
 __all__ = ["SCRIPT", "Outcome", "ValidatorError", "parse", "prewarm"]
 
 SCRIPT = Path(__file__).with_name("validate.js")
+"""The Node script that parses diagrams with Mermaid, one JSON line in and out each."""
 _STARTUP_SECONDS = 60.0
 _SECONDS_PER_DIAGRAM = 2.0
 
@@ -29,7 +30,8 @@ _SECONDS_PER_DIAGRAM = 2.0
 class Outcome:
     """Mermaid's verdict on one diagram.
 
-    `kind` is Mermaid's diagram type (`flowchart-v2`) when it parsed; otherwise `error` is
+    `ok` is true when the diagram parsed. `kind` is Mermaid's diagram type
+    (`flowchart-v2`) when it parsed; otherwise `error` is
     `syntax` or `unknown`, `message` is Mermaid's, and `line` is the 1-based line of the
     diagram text (comments counted) where Mermaid saw the problem, when it said.
     """
@@ -67,7 +69,10 @@ _warm: dict[Path, subprocess.Popen[str]] = {}
 
 
 def prewarm(folder: Path | None = None) -> None:
-    """Start the validator for the next `parse`, if it can start; never raises."""
+    """Start the validator for the next `parse`, if it can start; never raises.
+
+    `folder` is where Mermaid is installed, by default the install folder.
+    """
     folder = folder or setup.install_dir()
     if folder in _warm:
         return
@@ -86,7 +91,10 @@ def _stop_warm() -> None:
 
 
 def parse(texts: Sequence[str], folder: Path | None = None) -> list[Outcome]:
-    """Parse every text in one Node process; outcomes are in the order of `texts`."""
+    """Parse every text in one Node process; outcomes are in the order of `texts`.
+
+    `folder` is where Mermaid is installed, by default the install folder.
+    """
     if not texts:
         return []
     folder = folder or setup.install_dir()

@@ -48,10 +48,15 @@ CREATE, EXTEND, KEEP, MANUAL = "create", "extend", "keep", "manual"
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One file of the plan: `action` is create, extend, keep or manual.
+    """One file of the plan.
 
-    `content` is the whole new file (create, extend) or the lines the user must add
-    (manual); `original` is the text an extension was made from, checked again on writing.
+    Attributes:
+        path: relative to the repository.
+        action: create, extend, keep or manual.
+        reason: why, in a few words, for the user.
+        content: the whole new file (create, extend) or the lines the user must add
+            (manual).
+        original: the text an extension was made from, checked again on writing.
     """
 
     path: str
@@ -72,7 +77,14 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class InitPlan:
-    """What `docgen init` found and would do; `project` is None when `root` is unusable."""
+    """What `docgen init` found and would do.
+
+    Attributes:
+        root: the repository.
+        project: what was found there, or None when `root` is unusable.
+        changes: one per file docgen init looks at, in the order they are written.
+        diagnostics: what was missing or could not be read.
+    """
 
     root: Path
     project: Project | None
@@ -96,7 +108,12 @@ class InitPlan:
 
 @dataclass(frozen=True, slots=True)
 class InitResult:
-    """What `apply` wrote, and what stopped it."""
+    """What `apply` did.
+
+    Attributes:
+        written: the paths written, relative to the repository.
+        diagnostics: what stopped it, if anything.
+    """
 
     written: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
@@ -255,7 +272,7 @@ def _unwritable(root: Path, relative: str) -> str | None:
 
 
 def apply(init: InitPlan) -> InitResult:
-    """Write the plan's new and extended files; never overwrite a file the plan did not read.
+    """Write the `init` plan's new and extended files; never overwrite a file it did not read.
 
     Every file is checked first, so that a read-only folder writes nothing and says so once.
     """

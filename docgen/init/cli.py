@@ -23,15 +23,19 @@ __all__ = ["COMMANDS", "Commands", "add_parsers", "cmd_init"]
 
 
 class Commands(Protocol):
-    """What `add_parsers` needs of `ArgumentParser.add_subparsers()`'s result."""
+    """What `add_parsers` needs of `ArgumentParser.add_subparsers()`'s result.
+
+    Only `add_parser` is used. Being a protocol, it is never built: its `__init__(*args,
+    **kwargs)` is typing's.
+    """
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
-        """Add the sub-command `name`."""
+        """Add the sub-command `name`; `kwargs` go to its `ArgumentParser`."""
         ...  # pragma: no cover - a protocol
 
 
 def add_parsers(subparsers: Commands) -> None:
-    """Add `docgen init` to docgen's sub-commands."""
+    """Add `docgen init` to docgen's sub-commands (`subparsers`)."""
     init = subparsers.add_parser(
         "init",
         help="adopt docgen: write mkdocs.yml, docs/index.md and a workflow where missing",
@@ -71,7 +75,10 @@ def _show(init: InitPlan, *, dry_run: bool) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Plan, then (unless `--dry-run`) write; exit 2 when the folder cannot be used."""
+    """Plan, then (unless `--dry-run`) write; exit 2 when the folder cannot be used.
+
+    `args` are the parsed command line: `path`, `dry_run` and `format`.
+    """
     # Imported here: ruamel.yaml loads only for `docgen init`, not for every command.
     from docgen.init import MANUAL, apply, plan  # noqa: PLC0415
 
@@ -105,3 +112,4 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"init": cmd_init}
+"""Each command's name and the function that runs it, for `docgen.cli`."""

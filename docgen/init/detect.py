@@ -32,7 +32,12 @@ _URL = re.compile(r"^(?:https?://|git@|ssh://)")
 
 @dataclass(frozen=True, slots=True)
 class Remote:
-    """Where the repository lives: its web page and, on GitHub, its Pages site."""
+    """Where the repository lives.
+
+    Attributes:
+        repo_url: its web page (`https://github.com/owner/repo`).
+        site_url: its GitHub Pages site, or None off GitHub.
+    """
 
     repo_url: str
     site_url: str | None = None
@@ -40,13 +45,31 @@ class Remote:
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """What `docgen init` found in a repository; paths are relative to its root."""
+    """What `docgen init` found in a repository; paths are relative to its root.
+
+    Attributes:
+        root: the repository.
+        name: from `[project].name`, else the folder's name.
+        description: from `[project].description`, or empty.
+        packages: the top-level Python packages to document.
+        package_paths: folders the packages are imported from besides the root and `src/`
+            (setuptools `where`).
+        installable: True when a `pyproject.toml` or `setup.py` lets CI `pip install .`.
+        workflows: `.github/workflows` when it exists, else None.
+        workflow_files: the workflow files in it, by name.
+        docs_dir: `docs` when it exists, else None.
+        mkdocs_file: `mkdocs.yml` or `mkdocs.yaml` when one exists, else None.
+        diagrams: `diagrams` when that folder exists, else None.
+        sphinx: True when `docs/` holds a Sphinx project (`conf.py`).
+        remote: where the repository lives, or None without a usable git remote.
+        branch: the default branch; `main` when git cannot say.
+        git: True when the folder is a git repository.
+    """
 
     root: Path
     name: str
     description: str = ""
     packages: tuple[str, ...] = ()
-    # Folders the packages are imported from besides the root and `src/` (setuptools `where`).
     package_paths: tuple[str, ...] = ()
     installable: bool = False
     workflows: str | None = None
@@ -169,6 +192,8 @@ def python_packages(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The project's top-level packages and the extra folders they import from.
 
+    `root` is the repository and `pyproject` its parsed `pyproject.toml` (empty without one).
+
     Read in the order a build backend would: setuptools' `packages`/`packages.find`, flit's
     module, hatch's wheel packages, poetry's packages, `[project].name`; then the layout:
     every package in `src/`, else every package at the root that is not tests or docs.
@@ -281,7 +306,7 @@ _SOURCE_KEYS = frozenset({"source", "repository", "source code", "code", "homepa
 
 
 def parse_remote(url: str) -> Remote | None:
-    """`repo_url` and the GitHub Pages `site_url` for a git remote URL (https or ssh)."""
+    """`repo_url` and the GitHub Pages `site_url` for a git remote `url` (https or ssh)."""
     url = url.strip()
     match = _GITHUB.match(url)
     if match:

@@ -24,10 +24,16 @@ __all__ = ["Extension", "extend_mkdocs", "snippet"]
 
 @dataclass(frozen=True, slots=True)
 class Extension:
-    """The outcome: `text` is the extended file, or None with the `snippet` to add by hand.
+    """The outcome of extending a `mkdocs.yml`.
 
-    `present` says the plugin is already there (nothing to do); `reason` says why the file
-    could not be edited safely, `line` where (1-based), when known.
+    Attributes:
+        text: the extended file, or None when the `snippet` has to be added by hand.
+        snippet: the lines to add by hand.
+        present: True when the plugin is already there (nothing to do).
+        reason: why the file could not be edited safely.
+        line: where (1-based), when known.
+        theme: the configured theme's name, or None when there is none.
+        docs_dir: the configured docs folder.
     """
 
     text: str | None
@@ -68,12 +74,15 @@ def _has_docgen(plugins: object) -> bool:
 
 
 def snippet(project: Project) -> str:
-    """The lines a user adds by hand: a `plugins:` list with the docgen plugin."""
+    """The lines a user adds by hand: a `plugins:` list with the docgen plugin for `project`."""
     return "plugins:\n" + plugin_entry(project, "  - ", 6)
 
 
 def extend_mkdocs(text: str, project: Project) -> Extension:
-    """Add the docgen plugin to `text` (a mkdocs.yml), or say why it has to be done by hand."""
+    """Add the docgen plugin to `text` (a mkdocs.yml), or say why it has to be done by hand.
+
+    The plugin's options come from what was found in the `project`.
+    """
     snippet_ = snippet(project)
     try:
         data = _yaml().load(text)

@@ -15,6 +15,7 @@ __all__ = ["ACTION", "index_md", "mkdocs_yml", "plugin_entry", "scalar", "workfl
 
 # The repository of the docgen action; shown as it is so that a fork can change it.
 ACTION = "docgen-dev/docgen@v0"
+"""The GitHub Action the generated workflow uses."""
 _PLAIN = re.compile(r"^(?:[A-Za-z0-9_./][A-Za-z0-9_ ./()+-]*|https?://[A-Za-z0-9_./~%+-]+)$")
 _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
 
@@ -49,7 +50,7 @@ def _plugin_options(project: Project) -> list[str]:
 
 
 def plugin_entry(project: Project, prefix: str, indent: int) -> str:
-    """The docgen plugin as lines to add under `plugins:`.
+    """The docgen plugin, set up for `project`, as lines to add under `plugins:`.
 
     `prefix` is what comes before `docgen:` (`"  - "` in a list, spaces in a mapping);
     `indent` is the column of its options.
@@ -59,7 +60,10 @@ def plugin_entry(project: Project, prefix: str, indent: int) -> str:
 
 
 def mkdocs_yml(project: Project) -> str:
-    """A complete `mkdocs.yml`: Material (light/dark, search, versions) and the docgen plugin."""
+    """A complete `mkdocs.yml` for `project`: Material and the docgen plugin.
+
+    Material comes with light and dark schemes, search and the version selector.
+    """
     docs_dir = project.docs_dir or "docs"
     site = [f"site_name: {scalar(project.name)}"]
     if project.description:
@@ -117,7 +121,7 @@ extra:
 
 
 def index_md(project: Project) -> str:
-    """A starter home page that says what the site has and how to build it."""
+    """A starter home page that says what `project`'s site has and how to build it."""
     made = []
     if project.packages:
         names = ", ".join(f"`{p}`" for p in project.packages)
@@ -142,7 +146,7 @@ It also runs the code examples of every page and checks every link. Preview the 
 
 
 def workflow(project: Project) -> str:
-    """`.github/workflows/docs.yml`: check on pull requests, deploy from the default branch."""
+    """`.github/workflows/docs.yml` for `project`: check PRs, deploy the default branch."""
     install = "\n          install: ." if project.packages and project.installable else ""
     branch = scalar(project.branch)
     return f"""\

@@ -51,18 +51,28 @@ from pathlib import Path
 from docgen.config import DocgenConfig, LintConfig
 from docgen.diagnostics import Diagnostic, sort_key
 from docgen.lint import completeness, formatting, spelling, structure
+from docgen.lint import rules as _rules
 from docgen.lint.page import parse
-from docgen.lint.rules import RULES, STAGE, Rules
+from docgen.lint.rules import STAGE, Rule, Rules
 from docgen.model import Document, StageResult
 
 __all__ = ["RULES", "check", "dump", "read_docs"]
+
+RULES: dict[str, Rule] = _rules.RULES
+"""Every lint rule by name: its code, default severity and hint (see the table above)."""
 
 _GENERATING_STAGES = ("api", "pipelines")
 _TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 
 
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
-    """Lint every hand-written page; generated pages only count as existing."""
+    """Lint every hand-written page; generated pages only count as existing.
+
+    Args:
+        config: the project's docgen configuration; `lint` sets the rules, markers,
+            word list, required pages and whether to fix formatting in place.
+        documents: every page of the site, hand-written and generated.
+    """
     start = time.perf_counter()
     lint = config.lint or LintConfig()
     rules = Rules(lint.rules)
@@ -140,7 +150,7 @@ def _fix(
 
 
 def read_docs(config: DocgenConfig) -> list[Document]:
-    """The hand-written pages under `docs_dir`, as the plugin would pass them."""
+    """The hand-written pages under the `config`'s `docs_dir`, as the plugin would pass them."""
     documents = []
     for file in sorted(config.docs_dir.rglob("*.md")):
         markdown = file.read_text(encoding="utf-8", errors="replace")
@@ -152,7 +162,8 @@ def read_docs(config: DocgenConfig) -> list[Document]:
 def dump(config: DocgenConfig, args: Sequence[str]) -> dict[str, object]:
     """`docgen dump lint [FILE...]`: the findings on the docs folder's pages, as JSON.
 
-    With arguments, only findings in files whose path ends with one of them.
+    `config` is the project's docgen configuration. With `args`, only findings in files
+    whose path ends with one of them.
     """
     documents = read_docs(config)
     result = check(config, documents)

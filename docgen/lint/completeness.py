@@ -48,19 +48,31 @@ class NavEntry:
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    """What the lint rules read from mkdocs.yml (None: no nav given)."""
+    """What the lint rules read from mkdocs.yml.
+
+    Attributes:
+        file: `mkdocs.yml` or `mkdocs.yaml`, whichever the project has.
+        nav: the pages in `nav:`, or None when no nav is given.
+        sections: the nav's section titles.
+        not_in_nav: the `not_in_nav` patterns.
+        required_line: the line where `required_pages` is set, or None.
+        problem: why the file could not be read, or None.
+    """
 
     file: str
     nav: tuple[NavEntry, ...] | None = None
-    sections: tuple[str, ...] = ()  # nav section titles
+    sections: tuple[str, ...] = ()
     not_in_nav: tuple[str, ...] = ()
-    required_line: int | None = None  # where `required_pages` is set
+    required_line: int | None = None
     problem: str | None = None
 
 
 def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
     """The nav, `not_in_nav` patterns and the line of `required_pages`, from mkdocs.yml
-    (or mkdocs.yaml) at the project root."""
+    (or mkdocs.yaml) at the project `root`.
+
+    `file` names the configuration file instead, relative to `root`.
+    """
     if file is None:
         file = "mkdocs.yaml" if (root / "mkdocs.yaml").is_file() else "mkdocs.yml"
     try:
@@ -144,7 +156,16 @@ def check_site(
     required: Sequence[str],
     configured: Sequence[str],
 ) -> Iterator[Diagnostic | None]:
-    """Nav against pages, and the required pages (`configured`: stage sections that are on)."""
+    """Nav against pages, and the required pages.
+
+    Args:
+        rules: the severities in force.
+        site: what mkdocs.yml says.
+        documents: every page, generated ones included.
+        titles: each page's title, by its path under the docs folder.
+        required: `lint.required_pages`.
+        configured: the generating stages whose sections are on.
+    """
     paths = {posixpath.normpath(d.path) for d in documents}
     if site.problem is not None:
         yield rules.finding("config", site.problem, site.file, None)
@@ -193,7 +214,14 @@ def check_site(
 def check_page(
     rules: Rules, path: str, page: ParsedPage, markers: Sequence[str]
 ) -> Iterator[Diagnostic | None]:
-    """Unfinished work on one page: markers in prose, a title with nothing under it."""
+    """Unfinished work on one page: markers in prose, a title with nothing under it.
+
+    Args:
+        rules: the severities in force.
+        path: the page's file, relative to the project root.
+        page: the parsed page.
+        markers: the words that mark unfinished text (`lint.markers`).
+    """
     yield from check_markers(rules, path, page.prose, markers)
     if not page.content and not page.blank:
         line = page.headings[0].line if page.headings else 1
@@ -203,7 +231,11 @@ def check_page(
 def check_markers(
     rules: Rules, path: str, prose: Sequence[Prose], markers: Sequence[str]
 ) -> Iterator[Diagnostic | None]:
-    """`TODO`, `FIXME`, `TBD` (or `lint.markers`) in prose; code is not prose."""
+    """`TODO`, `FIXME`, `TBD` (or `lint.markers`) in prose; code is not prose.
+
+    Findings follow the `rules`, at the `path` of the page (relative to the project root)
+    the `prose` runs come from.
+    """
     if not markers:
         return
     pattern = re.compile(r"\b(" + "|".join(re.escape(m) for m in markers) + r")\b")

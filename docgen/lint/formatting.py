@@ -32,8 +32,6 @@ from docgen.lint.rules import Rules
 
 __all__ = ["DEFAULTS", "Source", "fix", "scan", "settings"]
 
-# Each default turns off a false alarm on Material for MkDocs pages, or a rule that
-# docgen's own structure rules check with MkDocs' meaning.
 DEFAULTS: Mapping[str, Any] = {
     "extensions": {
         "front-matter": {"enabled": True},  # MkDocs pages may start with YAML front matter
@@ -59,6 +57,11 @@ DEFAULTS: Mapping[str, Any] = {
         "md060": {"enabled": False},
     },
 }
+"""docgen's pymarkdownlnt configuration, under the project's own.
+
+Each default turns off a false alarm on Material for MkDocs pages, or a rule that
+docgen's own structure rules check with MkDocs' meaning.
+"""
 
 # The stage reports pymarkdownlnt's errors as diagnostics; its log would print them again,
 # with a traceback, on the user's terminal.
@@ -70,7 +73,13 @@ _PROJECT_FILES = (".pymarkdown", ".pymarkdown.json", ".pymarkdown.yml", ".pymark
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A page to scan: its path under the docs folder, the file to name, its Markdown."""
+    """A page to scan.
+
+    Attributes:
+        path: its path under the docs folder.
+        source: the file findings name, relative to the project root.
+        markdown: its Markdown, as the file holds it.
+    """
 
     path: str
     source: str
@@ -95,7 +104,12 @@ def _read(file: Path) -> object:
 
 def settings(root: Path, rules: Rules) -> tuple[dict[str, Any], list[tuple[str, str]], str]:
     """The pymarkdownlnt configuration in force, problems reading the project's files (file,
-    message), and the file a configuration error should name (the last one read)."""
+    message), and the file a configuration error should name (the last one read).
+
+    Args:
+        root: the project root, where pyproject.toml and `.pymarkdown*` files are read.
+        rules: the severities in force; formatting rules set to `off` are disabled.
+    """
     merged: dict[str, Any] = _merge({}, DEFAULTS)
     problems: list[tuple[str, str]] = []
     origin = "mkdocs.yml"
@@ -125,7 +139,14 @@ def _api(config_file: Path) -> PyMarkdownApi:
 def scan(
     root: Path, sources: Sequence[Source], rules: Rules, work: Path
 ) -> list[Diagnostic | None]:
-    """pymarkdownlnt's findings on every page, in one run over copies in `work`."""
+    """pymarkdownlnt's findings on every page, in one run over copies in `work`.
+
+    Args:
+        root: the project root, where its pymarkdownlnt configuration is read.
+        sources: the pages to scan.
+        rules: the severities in force.
+        work: an empty scratch folder.
+    """
     found: list[Diagnostic | None] = []
     merged, problems, origin = settings(root, rules)
     found += [rules.finding("tool-error", message, file, None) for file, message in problems]
@@ -190,7 +211,10 @@ def _marked_fence(rule_id: str, markdown: str, line: int) -> bool:
 
 
 def fix(root: Path, markdown: str, rules: Rules) -> str:
-    """The page with pymarkdownlnt's fixes applied (the same configuration as `scan`)."""
+    """The page with pymarkdownlnt's fixes applied (the same configuration as `scan`).
+
+    `markdown` is the page as its file holds it; `root` and `rules` are as for `settings`.
+    """
     merged, _, _ = settings(root, rules)
     # A blank line between a docgen marker comment and its fence would detach the marker.
     merged = _merge(merged, {"plugins": {"md031": {"enabled": False}}})

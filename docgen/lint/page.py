@@ -47,7 +47,10 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image in Markdown syntax, with its alt text."""
+    """An image in Markdown syntax, with its alt text.
+
+    `src` is the image's address as written and `line` the 1-based line it is on.
+    """
 
     src: str
     alt: str
@@ -64,15 +67,25 @@ class Prose:
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
-    """Everything the rules need from one page."""
+    """Everything the rules need from one page.
 
-    title: str | None  # front matter `title:`
+    Attributes:
+        title: the front matter `title:`, or None.
+        headings: every heading, in page order.
+        images: every Markdown image, in page order.
+        prose: the prose runs, without code.
+        html: (first line, HTML source) of each HTML block or inline tag, in page order.
+        content: whether the page has anything besides headings and comments.
+        blank: whether the page has nothing at all besides front matter and comments.
+    """
+
+    title: str | None
     headings: tuple[Heading, ...]
     images: tuple[Image, ...]
     prose: tuple[Prose, ...]
-    html: tuple[tuple[int, str], ...]  # (first line, HTML source), in page order
-    content: bool  # anything besides headings and comments
-    blank: bool  # nothing at all besides front matter and comments
+    html: tuple[tuple[int, str], ...]
+    content: bool
+    blank: bool
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +152,7 @@ def _inline(token: Token, first_line: int) -> Iterator[tuple[int, Token]]:
 
 
 def parse(markdown: str) -> ParsedPage:
-    """Read a page once; line numbers are the file's own."""
+    """Read a page's `markdown` once; line numbers are the file's own."""
     meta, skipped = front_matter(markdown)
     title = meta.get("title")
     lines = markdown.splitlines()

@@ -17,11 +17,13 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 __all__ = ["RULES", "STAGE", "Rule", "Rules"]
 
 STAGE = "lint"
+"""The stage name every lint diagnostic carries."""
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One check: `DG7xx`, the name users configure it by, its default severity, a hint."""
+    """One check: its `code` (`DG7xx`), the name users configure it by, its default
+    severity, and a hint that says how to fix a finding."""
 
     code: str
     name: str
@@ -79,13 +81,22 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
+"""Every lint rule, by the name users configure it by in `lint.rules`."""
 
 _SEVERITIES = {"error": _E, "warning": _W, "info": _I}
 _FORMAT_ID = re.compile(r"^(md|pml)\d{3}$")
 
 
 class Rules:
-    """The severities in force: the defaults, overridden by `lint.rules`."""
+    """The severities in force: the defaults, overridden by `lint.rules`.
+
+    Args:
+        configured: `lint.rules` as written, rule name or pymarkdownlnt id to severity.
+
+    Attributes:
+        configured: the same, lower-cased.
+        problems: what is wrong in it (an unknown rule, a bad severity), for DG717.
+    """
 
     def __init__(self, configured: Mapping[str, str]) -> None:
         self.configured = {k.lower(): v.lower() for k, v in configured.items()}
@@ -121,7 +132,16 @@ class Rules:
         tool_id: str | None = None,
         hint: str | None = None,
     ) -> Diagnostic | None:
-        """A diagnostic for rule `name`, at its configured severity; None when it is off."""
+        """A diagnostic for rule `name`, at its configured severity; None when it is off.
+
+        Args:
+            name: the rule's name in `RULES`.
+            message: what is wrong.
+            path: the page, relative to the project root.
+            line: 1-based, or None for the whole page.
+            tool_id: the pymarkdownlnt id of a formatting finding, configurable on its own.
+            hint: how to fix it, instead of the rule's own hint.
+        """
         severity = self.severity(name, tool_id)
         if severity is None:
             return None

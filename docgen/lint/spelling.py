@@ -53,7 +53,8 @@ def _entry(line: str) -> tuple[str, tuple[str, ...]]:
 
 
 def read_wordlist(path: Path) -> frozenset[str]:
-    """The project's words, lower case; empty when the file does not exist."""
+    """The project's words, lower case, from the word list at `path`; empty when the file
+    does not exist."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -66,7 +67,14 @@ def read_wordlist(path: Path) -> frozenset[str]:
 def check_prose(
     rules: Rules, path: str, prose: tuple[Prose, ...], words: frozenset[str]
 ) -> Iterator[Diagnostic | None]:
-    """A finding for each misspelt word in the page's prose."""
+    """A finding for each misspelt word in the page's prose.
+
+    Args:
+        rules: the severities in force.
+        path: the page's file, relative to the project root.
+        prose: the page's prose runs.
+        words: the project's own words, which are never misspelt.
+    """
     misspellings = dictionary()
     for run in prose:
         text = _SYNTAX.sub(" ", _URI.sub(" ", run.text))

@@ -28,7 +28,11 @@ _OPTIONAL_END = frozenset(
 
 
 def check_page(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
-    """Every structure finding on one page (None for a rule that is off)."""
+    """Every structure finding on one page (None for a rule that is off).
+
+    The `page` is parsed already; findings follow the `rules` and name `path`, the
+    page's file relative to the project root.
+    """
     if page.blank:
         yield rules.finding("empty-page", "the page is empty", path, 1)
         return

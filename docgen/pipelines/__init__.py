@@ -71,7 +71,10 @@ def _info(message: str, path: str, hint: str) -> Diagnostic:
 
 
 def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], list[Diagnostic]]:
-    """Every workflow in `folder` (not its subfolders: GitHub reads none), and diagnostics."""
+    """Every workflow in `folder` (not its subfolders: GitHub reads none), and diagnostics.
+
+    `config` is the project's docgen configuration; paths are shown relative to its root.
+    """
     shown = config.relative(folder)
     if not folder.is_dir():
         return [], [
@@ -117,7 +120,10 @@ def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], lis
 
 
 def load_actions(config: DocgenConfig, root: Path) -> tuple[list[Action], list[Diagnostic]]:
-    """The action metadata files at `root` and in `root/.github/actions/*/`, and diagnostics."""
+    """The action metadata files at `root` and in `root/.github/actions/*/`, and diagnostics.
+
+    `config` is the project's docgen configuration; paths are shown relative to its root.
+    """
     actions: list[Action] = []
     diagnostics: list[Diagnostic] = []
     for path in action_files(root):
@@ -129,7 +135,7 @@ def load_actions(config: DocgenConfig, root: Path) -> tuple[list[Action], list[D
 
 
 def source_ref(root: Path) -> str:
-    """The commit source links point at: HEAD of the project's git repository, else `main`."""
+    """The commit source links point at: HEAD of the git repository at `root`, else `main`."""
     try:
         done = subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
@@ -160,7 +166,11 @@ def _model(
 
 
 def generate(config: DocgenConfig) -> StageResult:
-    """The pipeline pages: `pipelines/index.md` and `pipelines/<workflow>.md` each."""
+    """The pipeline pages: `pipelines/index.md` and `pipelines/<workflow>.md` each.
+
+    `config` is the project's docgen configuration; its `pipelines` section names the
+    workflows folder.
+    """
     started = time.perf_counter()
     folder = config.root / _settings(config).workflows
     workflows, diagnostics = load_folder(config, folder)
@@ -215,9 +225,9 @@ def generate(config: DocgenConfig) -> StageResult:
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
-    """The JSON model of the workflows in each PATH (a workflows folder or a repository
-    root, which means `<root>/.github/workflows` and the root's actions); the configured
-    folder and the project's actions by default."""
+    """The JSON model of the workflows in each PATH of `args` (a workflows folder or a
+    repository root, which means `<root>/.github/workflows` and the root's actions); the
+    folder `config` names and the project's actions by default."""
     if not args:
         workflows, diagnostics = load_folder(config, config.root / _settings(config).workflows)
         actions, problems = load_actions(config, config.root)

@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 ACTION_NAMES = ("action.yml", "action.yaml")
+"""The names of an action metadata file, in the order GitHub prefers them."""
 ACTION_KEYS = frozenset({"name", "author", "description", "inputs", "outputs", "runs", "branding"})
 _STEP_KEYS = frozenset(
     {"name", "id", "if", "uses", "run", "shell", "with", "env", "working-directory",
@@ -55,7 +56,10 @@ def action_files(root: Path) -> list[Path]:
 
 
 def local_action_dir(uses: str | None) -> str | None:
-    """The folder a local action step names, relative to the root (`./` → ``)."""
+    """The folder a local action step names, relative to the root (`./` → ``).
+
+    `uses` is the step's `uses` as written; None when it is not a local action.
+    """
     if uses is None or not uses.startswith("./") or "@" in uses:
         return None
     path = PurePosixPath(uses).as_posix()
@@ -228,7 +232,8 @@ class _ActionExtractor(_Extractor):
 def extract_action(path: str, text: str) -> tuple[Action | None, list[Diagnostic]]:
     """One action metadata file's model, or None when it is not an action; and diagnostics.
 
-    `path` is the file relative to the project root, as diagnostics show it.
+    `path` is the file relative to the project root, as diagnostics show it; `text` is
+    its content.
     """
     extractor = _ActionExtractor(path)
     try:
@@ -246,7 +251,11 @@ def extract_action(path: str, text: str) -> tuple[Action | None, list[Diagnostic
 
 
 def read_action(root_relative: str, path: Path) -> tuple[Action | None, list[Diagnostic]]:
-    """Read and extract one action file; an unreadable file is one DG209 diagnostic."""
+    """Read and extract one action file; an unreadable file is one DG209 diagnostic.
+
+    `path` is where to read it and `root_relative` the same file relative to the project
+    root, as diagnostics show it.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -268,8 +277,9 @@ def check_local_uses(
 ) -> list[Diagnostic]:
     """A DG213 warning for each step `uses: ./folder` with no action file in that folder.
 
-    Actions outside the folders docgen reads (`./tools/x`) are looked for on disk, so a
-    valid one is never reported.
+    `workflows` are checked against the `actions` docgen read. Actions outside the folders
+    docgen reads (`./tools/x`) are looked for on disk under `root`, so a valid one is never
+    reported.
     """
     known = {PurePosixPath(a.file).parent.as_posix() for a in actions}
     found = []

@@ -693,7 +693,8 @@ def combinations(matrix: Matrix) -> int | None:
 def extract(path: str, text: str) -> tuple[Workflow | None, list[Diagnostic]]:
     """One workflow file's model, or None when it is not a workflow; and diagnostics.
 
-    `path` is the file relative to the project root, as diagnostics show it.
+    `path` is the file relative to the project root, as diagnostics show it; `text` is
+    its content.
     """
     extractor = _Extractor(path)
     stem = PurePosixPath(path).stem

@@ -54,11 +54,15 @@ class YamlList(list["Value"]):
 
 
 Value: TypeAlias = "str | YamlMap | YamlList | None"
+"""A loaded YAML value: scalars stay strings as written, null is None."""
 
 
 @dataclass(frozen=True, slots=True)
 class LoadError(Exception):
-    """The file is not valid YAML (or holds more than one document): what, and where."""
+    """The file is not valid YAML (or holds more than one document): what, and where.
+
+    `message` is the YAML parser's reason; `line` is 1-based, or None when unknown.
+    """
 
     message: str
     line: int | None

@@ -37,7 +37,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One `name: value` pair of `env`, `with`, `outputs`, `secrets` or `defaults`."""
+    """One `name: value` pair of `env`, `with`, `outputs`, `secrets` or `defaults`.
+
+    The value is kept as written; `line` is where the pair starts.
+    """
 
     name: str
     value: str
@@ -46,7 +49,13 @@ class Setting:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """A trigger filter: `branches`, `tags`, `paths` or their `-ignore` forms."""
+    """A trigger filter: `branches`, `tags`, `paths` or their `-ignore` forms.
+
+    Attributes:
+        kind: the filter's key as written, e.g. `branches-ignore`.
+        patterns: its glob patterns, in file order.
+        line: where the filter starts.
+    """
 
     kind: str
     patterns: tuple[str, ...]
@@ -55,7 +64,10 @@ class Filter:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """One `schedule` entry: a cron expression and its optional timezone (UTC if none)."""
+    """One `schedule` entry: a cron expression and its optional timezone (UTC if none).
+
+    `line` is where the entry starts.
+    """
 
     cron: str
     timezone: str | None
@@ -64,7 +76,17 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    """An input of `workflow_dispatch` or `workflow_call`."""
+    """An input of `workflow_dispatch` or `workflow_call`.
+
+    Attributes:
+        name: the input's key.
+        type: `string`, `boolean`, `choice`, … or None when not given.
+        description: as written, or None.
+        required: as written (`true`, `false` or an expression), or None.
+        default: as written, or None.
+        options: the choices of a `choice` input.
+        line: where the input starts.
+    """
 
     name: str
     type: str | None
@@ -77,7 +99,14 @@ class Input:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """An output of a `workflow_call` workflow."""
+    """An output of a `workflow_call` workflow.
+
+    Attributes:
+        name: the output's key.
+        description: as written, or None.
+        value: the expression it is set from, or None.
+        line: where the output starts.
+    """
 
     name: str
     description: str | None
@@ -87,7 +116,14 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class SecretSpec:
-    """A secret a `workflow_call` workflow accepts."""
+    """A secret a `workflow_call` workflow accepts.
+
+    Attributes:
+        name: the secret's key.
+        description: as written, or None.
+        required: as written (`true`, `false`), or None.
+        line: where the secret starts.
+    """
 
     name: str
     description: str | None
@@ -97,7 +133,19 @@ class SecretSpec:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """One event under `on:`, with whatever its form allows."""
+    """One event under `on:`, with whatever its form allows.
+
+    Attributes:
+        event: the event's name, e.g. `push`.
+        line: where the event starts.
+        types: its activity `types`.
+        filters: branch, tag and path filters.
+        schedules: the cron entries of `schedule`.
+        inputs: the inputs of `workflow_dispatch` or `workflow_call`.
+        outputs: the outputs of `workflow_call`.
+        secrets: the secrets `workflow_call` accepts.
+        workflows: the workflow names `workflow_run` listens to.
+    """
 
     event: str
     line: int
@@ -113,7 +161,10 @@ class Trigger:
 @dataclass(frozen=True, slots=True)
 class Permissions:
     """`permissions`: `read-all`, `write-all`, `none` (for `{}`), `custom` scopes, or an
-    expression kept as written in `value`."""
+    expression kept as written in `value`.
+
+    `scopes` are the custom ones; `line` is where `permissions` starts.
+    """
 
     value: str
     scopes: tuple[Setting, ...]
@@ -122,7 +173,13 @@ class Permissions:
 
 @dataclass(frozen=True, slots=True)
 class Concurrency:
-    """`concurrency`: a group and whether a new run cancels the one in progress."""
+    """`concurrency`: a group and whether a new run cancels the one in progress.
+
+    Attributes:
+        group: the concurrency group, as written.
+        cancel_in_progress: `cancel-in-progress` as written, or None.
+        line: where `concurrency` starts.
+    """
 
     group: str
     cancel_in_progress: str | None
@@ -131,7 +188,14 @@ class Concurrency:
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
-    """One matrix dimension: its values, or the expression that makes them."""
+    """One matrix dimension: its values, or the expression that makes them.
+
+    Attributes:
+        name: the dimension's key, e.g. `python`.
+        values: its values as written.
+        expression: the expression that makes them, or None.
+        line: where the dimension starts.
+    """
 
     name: str
     values: tuple[str, ...]
@@ -146,7 +210,9 @@ class Matrix:
     `dimensions` map a name to its values (or to one expression); `include` and
     `exclude` rows are `Setting`s, or one expression each. `expression` is a
     whole-matrix expression kept as written. `combinations` is the number of jobs after
-    include/exclude, None when it depends on an expression.
+    include/exclude, None when it depends on an expression. `line` is where the matrix
+    starts; `include_expression` and `exclude_expression` hold an `include` or `exclude`
+    given as one expression, else None.
     """
 
     dimensions: tuple[Dimension, ...]
@@ -161,7 +227,18 @@ class Matrix:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step: `uses` an action or `run`s a command (first line kept)."""
+    """One step: `uses` an action or `run`s a command (first line kept).
+
+    Attributes:
+        name: the step's `name`, or None.
+        id: the step's `id`, or None.
+        uses: the action it uses, or None.
+        run: the first line of its command, or None.
+        if_: its `if` condition, or None.
+        line: where the step starts.
+        with_: the action's `with` inputs.
+        env: the step's `env`.
+    """
 
     name: str | None
     id: str | None
@@ -175,7 +252,36 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One job: a runner job with steps, or a call to a reusable workflow (`uses`)."""
+    """One job: a runner job with steps, or a call to a reusable workflow (`uses`).
+
+    Keys are kept as written; a key the job does not set is None or empty.
+
+    Attributes:
+        id: the job's key under `jobs`.
+        name: its `name`, or None.
+        line: where the job starts.
+        needs: the jobs it waits for.
+        if_: its `if` condition.
+        runs_on: `runs-on`, flattened to one string.
+        environment: the deployment environment's name.
+        container: the container image.
+        services: service containers, by name.
+        outputs: the job's outputs.
+        timeout_minutes: `timeout-minutes`.
+        continue_on_error: `continue-on-error`.
+        matrix: `strategy.matrix`.
+        fail_fast: `strategy.fail-fast`.
+        max_parallel: `strategy.max-parallel`.
+        uses: the reusable workflow it calls.
+        with_: the inputs it passes to that workflow.
+        secrets: the secrets it passes to that workflow.
+        secrets_inherit: True for `secrets: inherit`.
+        permissions: the job's `permissions`.
+        concurrency: the job's `concurrency`.
+        env: the job's `env`.
+        defaults: the job's `defaults.run` settings (`shell`, `working-directory`).
+        steps: the job's steps, in order.
+    """
 
     id: str
     name: str | None
@@ -205,7 +311,10 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A name the workflow reads (`secrets.X`, `vars.Y`), with the first line using it."""
+    """A name the workflow reads (`secrets.X`, `vars.Y`), with the first line using it.
+
+    `name` is the X or Y; `line` is the first line that reads it.
+    """
 
     name: str
     line: int
@@ -217,6 +326,14 @@ class ActionUse:
 
     `pin` is `sha` (a full commit SHA), `tag` (a version tag, which can move), `branch`
     (a moving branch such as `main`), `none` (no ref), `local` (`./path`) or `docker`.
+
+    Attributes:
+        uses: the reference as written, e.g. `actions/checkout@v4`.
+        name: the action without its ref (the image for `docker://`).
+        ref: the ref after `@` (a Docker image's tag), or None.
+        pin: how firmly `ref` pins it (see above).
+        job: the id of the job that uses it.
+        line: where it is used.
     """
 
     uses: str
@@ -229,7 +346,10 @@ class ActionUse:
 
 @dataclass(frozen=True, slots=True)
 class Cache:
-    """A cache a job keeps between runs: the action, what it caches, and its key."""
+    """A cache a job keeps between runs: the action, what it caches, and its key.
+
+    `job` is the id of the job that keeps it and `line` the line of its step.
+    """
 
     job: str
     action: str
@@ -240,7 +360,25 @@ class Cache:
 
 @dataclass(frozen=True, slots=True)
 class Workflow:
-    """One workflow file, everything docgen knows about it."""
+    """One workflow file, everything docgen knows about it.
+
+    Attributes:
+        file: the file's path, relative to the project root.
+        name: its `name`, or the file's stem when it has none.
+        description: the comment block at the top of the file, as Markdown.
+        line: where the workflow's top-level mapping starts.
+        run_name: `run-name`, or None.
+        triggers: the events under `on:`.
+        env: the workflow's `env`.
+        defaults: the workflow's `defaults.run` settings.
+        permissions: the workflow's `permissions`, or None.
+        concurrency: the workflow's `concurrency`, or None.
+        jobs: its jobs, in file order.
+        secrets: the secrets it reads.
+        vars: the configuration variables it reads.
+        actions: the actions and reusable workflows it uses.
+        caches: the caches its jobs keep.
+    """
 
     file: str
     name: str
@@ -263,7 +401,10 @@ _FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
 
 
 def to_json(value: object) -> object:
-    """Plain JSON data: dataclasses become objects (`if_` is written `if`), tuples lists."""
+    """Plain JSON data: dataclasses become objects (`if_` is written `if`), tuples lists.
+
+    `value` is any model object, or a tuple, list, dict or scalar holding them.
+    """
     if value is None or isinstance(value, str | int | float):
         return value
     if isinstance(value, tuple | list):
@@ -283,7 +424,15 @@ def to_json(value: object) -> object:
 
 @dataclass(frozen=True, slots=True)
 class ActionInput:
-    """An input of an action (`inputs:` in its metadata file)."""
+    """An input of an action (`inputs:` in its metadata file).
+
+    Attributes:
+        name: the input's key.
+        description: as written, or None.
+        required: as written (`true`, `false`), or None.
+        default: as written, or None.
+        line: where the input starts.
+    """
 
     name: str
     description: str | None
@@ -294,7 +443,11 @@ class ActionInput:
 
 @dataclass(frozen=True, slots=True)
 class ActionStep:
-    """One step of a composite action: `uses` (with its ref and pin) or `run` (first line)."""
+    """One step of a composite action: `uses` (with its ref and pin) or `run` (first line).
+
+    `name`, `id`, `if_` (its `if` condition) and `shell` are as written, or None; `line`
+    is where the step starts.
+    """
 
     name: str | None
     id: str | None
@@ -313,6 +466,17 @@ class Action:
 
     `using` is `runs.using` as written (`composite`, `node20`, `docker`); `main` is the
     script a JavaScript action runs or the image a Docker action runs.
+
+    Attributes:
+        file: the metadata file's path, relative to the project root.
+        name: its `name`, or the file's stem when it has none.
+        description: its `description`, else the comment at the top of the file, or None.
+        author: its `author`, or None.
+        line: where the file's top-level mapping starts.
+        inputs: what it takes.
+        outputs: what it gives.
+        steps: a composite action's steps.
+        actions: the actions those steps use.
     """
 
     file: str

@@ -64,7 +64,8 @@ class Sources:
     ref: str
 
     def url(self, path: str, line: int | None = None) -> str | None:
-        """The URL of a file (and line) on the repository host, when `repo_url` is set."""
+        """The URL of the file at `path` (and its `line`) on the repository host, when
+        `repo_url` is set."""
         if not self.repo_url:
             return None
         anchor = f"#L{line}" if line else ""
@@ -72,7 +73,10 @@ class Sources:
         return f"{self.repo_url.rstrip('/')}/blob/{self.ref}/{quote(path)}{anchor}"
 
     def link(self, text: str, path: str, line: int | None = None) -> str:
-        """`text` (already Markdown) linked to its source, or left as it is."""
+        """`text` (already Markdown) linked to its source, or left as it is.
+
+        The source is the file at `path`, relative to the project root, and its `line`.
+        """
         url = self.url(path, line)
         return f"[{text}]({url})" if url else text
 
@@ -114,8 +118,8 @@ def _prose(text: str) -> str:
 
 
 def page_paths(workflows: Sequence[Workflow], reserved: Sequence[str] = ()) -> dict[str, str]:
-    """Each workflow file → its page, `pipelines/<stem>.md`, unique and never `index.md`
-    nor one of the `reserved` paths (the actions' pages)."""
+    """Each workflow file of `workflows` → its page, `pipelines/<stem>.md`, unique and
+    never `index.md` nor one of the `reserved` paths (the actions' pages)."""
     paths: dict[str, str] = {}
     taken = {f"{SECTION}/index.md", *reserved}
     for workflow in workflows:
@@ -196,7 +200,15 @@ def index_page(
     action_paths: Mapping[str, str] | None = None,
 ) -> str:
     """The overview: a graph of how workflows start each other and use this repository's
-    actions, one row per workflow, and one row per action."""
+    actions, one row per workflow, and one row per action.
+
+    Args:
+        workflows: every workflow, in the order of the table.
+        paths: each workflow file's page, from `page_paths`.
+        sources: where source links point.
+        actions: the repository's own actions.
+        action_paths: each action file's page, from `action_page_paths`.
+    """
     out = ["# Pipelines", ""]
     action_paths = action_paths or {}
     if not workflows and not actions:
@@ -610,7 +622,10 @@ def _job_details(workflow: Workflow, sources: Sources) -> list[str]:
 
 
 def workflow_page(workflow: Workflow, sources: Sources) -> str:
-    """One workflow's page: purpose, triggers, job graph, access, actions, jobs' steps."""
+    """One workflow's page: purpose, triggers, job graph, access, actions, jobs' steps.
+
+    `sources` says where the page's source links point.
+    """
     file = sources.link(code(workflow.file), workflow.file)
     out = [f"# {escape(workflow.name)}", "", f"Defined in {file}.", ""]
     description = workflow.description
@@ -646,8 +661,8 @@ _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def action_page_paths(actions: Sequence[Action]) -> dict[str, str]:
-    """Each action file → its page: `pipelines/action.md` for the root action,
-    `pipelines/action-<folder>.md` for the others; unique."""
+    """Each action file of `actions` → its page: `pipelines/action.md` for the root
+    action, `pipelines/action-<folder>.md` for the others; unique."""
     paths: dict[str, str] = {}
     taken = {f"{SECTION}/index.md"}
     for action in actions:
@@ -770,7 +785,10 @@ def _action_steps(action: Action, sources: Sources) -> list[str]:
 
 
 def action_page(action: Action, sources: Sources) -> str:
-    """One action's page: what it does, how to use it, inputs, outputs, steps, actions."""
+    """One action's page: what it does, how to use it, inputs, outputs, steps, actions.
+
+    `sources` says where the page's source links point.
+    """
     file = sources.link(code(action.file), action.file)
     out = [f"# Action: {escape(action.name)}", "", f"Defined in {file}.", ""]
     if action.description:

@@ -175,7 +175,8 @@ def _filters(event: str, filters: Sequence[Filter], limit: int | None) -> list[s
 def trigger(item: Trigger, limit: int | None = None) -> str:
     """One trigger as a sentence fragment: "on push to `main` when `src/**` change".
 
-    With a `limit`, long pattern lists are cut short ("…, and 12 more").
+    `item` is the trigger; with a `limit`, long pattern lists are cut short
+    ("…, and 12 more").
     """
     if item.event == "schedule":
         if not item.schedules:
