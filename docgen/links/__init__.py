@@ -34,18 +34,21 @@ from urllib.parse import unquote
 from docgen.config import DocgenConfig, LinksConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links import cache
-from docgen.links.collect import HtmlLink, HtmlPage, decode, parse_page
+from docgen.links.collect import HtmlLink, PageLinks, decode, read_links
 from docgen.links.external import ExternalResult, Progress, check_urls
 from docgen.links.internal import (
     Kind,
+    PlainResolver,
     check_fragment,
     check_mailto,
     check_tel,
     classify,
     find_file,
+    folders,
     resolve,
     site_prefix,
 )
+from docgen.links.parallel import map_chunks
 from docgen.links.sources import SourceMap, read_sources_json
 from docgen.model import StageResult
 
@@ -71,7 +74,7 @@ class LinkRecord:
 
 @dataclass(slots=True)
 class _Occurrence:
-    page: HtmlPage
+    page: PageLinks
     link: HtmlLink
     index: int
 
@@ -83,7 +86,7 @@ class _Run:
     site_dir: Path
     sources: SourceMap
     prefix: str
-    pages: dict[str, HtmlPage]
+    pages: dict[str, PageLinks]
     files: frozenset[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     records: list[LinkRecord] = field(default_factory=list)
@@ -91,13 +94,18 @@ class _Run:
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
 
+    def occurrence(self, path: str, index: int) -> _Occurrence:
+        """Link `index` of page `path`."""
+        page = self.pages[path]
+        return _Occurrence(page, page.link(index), index)
+
     def location(self, occurrence: _Occurrence, *, broken: bool) -> tuple[Location, str]:
         """Where the user wrote the link, and the target as they wrote it."""
         page, link = occurrence.page, occurrence.link
         source = self.sources.source(page.path)
         if source is None:
             return Location(self.config.relative(self.site_dir / page.path)), link.url
-        urls = [link.url for link in page.links]
+        urls = page.urls
         found = self.sources.locate(page.path, urls, occurrence.index, fallback=broken)
         if found is None:
             return Location(source.path), link.url
@@ -150,35 +158,66 @@ def _site_files(site_dir: Path) -> frozenset[str]:
     return frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
 
 
-def _read_pages(run: _Run) -> None:
-    for path in sorted(p for p in run.files if p.endswith((".html", ".htm"))):
+def _read_chunk(site_dir: Path, paths: Sequence[str]) -> list[PageLinks]:
+    """Read and parse some pages of the site (in a worker process, or in this one)."""
+    pages = []
+    for path in paths:
         try:
-            text, problem = decode((run.site_dir / path).read_bytes())
+            text, problem = decode((site_dir / path).read_bytes())
         except OSError as error:
             problem, text = f"cannot be read: {error.strerror or error}", ""
-        page = parse_page(path, text, problem)
-        run.pages[path] = page
-        if problem:
-            source = run.sources.source(path)
-            where = source.path if source else run.config.relative(run.site_dir / path)
-            run.diagnostics.append(
-                Diagnostic(
-                    "DG306",
-                    Severity.WARNING,
-                    f"page {path} {problem}",
-                    Location(where),
-                    "save the page as UTF-8, or declare its charset with <meta charset>",
-                    STAGE,
-                )
-            )
+        pages.append(read_links(path, text, problem))
+    return pages
+
+
+def _read_pages(run: _Run, processes: int | None) -> None:
+    paths = sorted(p for p in run.files if p.endswith((".html", ".htm")))
+    for chunk in map_chunks(_read_chunk, run.site_dir, paths, processes=processes):
+        for page in chunk:
+            run.pages[page.path] = page
+            if page.encoding_problem:
+                _report_encoding(run, page.path, page.encoding_problem)
+
+
+def _report_encoding(run: _Run, path: str, problem: str) -> None:
+    source = run.sources.source(path)
+    where = source.path if source else run.config.relative(run.site_dir / path)
+    run.diagnostics.append(
+        Diagnostic(
+            "DG306",
+            Severity.WARNING,
+            f"page {path} {problem}",
+            Location(where),
+            "save the page as UTF-8, or declare its charset with <meta charset>",
+            STAGE,
+        )
+    )
 
 
 _Problem = tuple[str, str, str]  # code, message ({url}: the link as written), hint
 
 
-def _internal_problem(run: _Run, page: str, url: str) -> _Problem | None:
-    target = resolve(page, url, run.prefix)
-    if target.path is not None and target.path in run.files and not target.fragment:
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """What checking a page's links needs."""
+
+    pages: Mapping[str, PageLinks]
+    files: frozenset[str]
+    prefix: str
+    site_url: str | None
+    locate_all: bool
+
+
+# What checking found about one link, by its index in the page: (index, action, a, b, c)
+# with action "report" (a code, b message, c hint), "external" (a URL, b fragment) or
+# "record" (a result, b message). Plain tuples: cheap to make for the few links with news.
+_Finding = tuple[int, str, str, str, str]
+_Checked = tuple[list[tuple[str, list[_Finding]]], Counter[str]]
+
+
+def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
+    target = resolve(page, url, site.prefix)
+    if target.path is not None and target.path in site.files and not target.fragment:
         return None  # the common case, decided without a lookup of anchors
     if target.path is None:
         return (
@@ -186,14 +225,14 @@ def _internal_problem(run: _Run, page: str, url: str) -> _Problem | None:
             f"link to '{{url}}' {target.problem}",
             "link to a page inside the site, or use a full https:// URL",
         )
-    found = find_file(target.path, run.files)
+    found = find_file(target.path, site.files)
     if found is None:
         return (
             "DG301",
             f"broken link to '{{url}}' (no such page or file: {target.path})",
             "fix the link's path, or add the missing page",
         )
-    anchors = run.pages[found].anchors if found in run.pages else None
+    anchors = site.pages[found].anchors if found in site.pages else None
     if anchors is not None and not check_fragment(target.fragment, anchors):
         where = "on this page" if found == page else f"in {found}"
         return (
@@ -204,52 +243,94 @@ def _internal_problem(run: _Run, page: str, url: str) -> _Problem | None:
     return None
 
 
-def _check_page(run: _Run, page: HtmlPage, counts: Counter[str]) -> None:
-    site_url = run.config.site_url
-    for index, link in enumerate(page.links):
-        kind, why = classify(link.url, site_url)
+def _check_links(site: _Site, paths: Sequence[str]) -> _Checked:
+    """Check the links of these pages, without reporting yet.
+
+    Returns only what the parent must act on: problems, external URLs, and (for `dump`)
+    the result of every link. OK internal links, nearly all of a site's, return nothing.
+    """
+    checked: list[tuple[str, list[_Finding]]] = []
+    counts: Counter[str] = Counter()
+    kinds: dict[str, tuple[Kind, str | None]] = {}
+    plain = PlainResolver(site.prefix)
+    for path in paths:
+        findings = _check_page(site, site.pages[path], counts, kinds, plain)
+        if findings:
+            checked.append((path, findings))
+    return checked, counts
+
+
+def _check_page(
+    site: _Site,
+    page: PageLinks,
+    counts: Counter[str],
+    kinds: dict[str, tuple[Kind, str | None]],
+    plain: PlainResolver,
+) -> list[_Finding]:
+    findings: list[_Finding] = []
+    site_url, locate_all, path, files = site.site_url, site.locate_all, page.path, site.files
+    chain = folders(path)
+    for index, url in enumerate(page.urls):
+        known = kinds.get(url)
+        if known is None:
+            known = kinds[url] = classify(url, site_url)
+        kind, why = known
         counts[kind] += 1
         if kind is Kind.INTERNAL:
-            problem = _internal_problem(run, page.path, link.url)
+            if plain.path(chain, url) in files:  # most links: fine, known without `resolve`
+                if locate_all:
+                    findings.append((index, "record", "ok", "", ""))
+                continue
+            problem = _internal_problem(site, path, url)
             if problem is not None:
-                code, message, hint = problem
-                run.report(_Occurrence(page, link, index), code, Severity.ERROR, message, hint=hint)
-            elif run.locate_all:
-                run.record(_Occurrence(page, link, index), "ok")
-            continue
-        occurrence = _Occurrence(page, link, index)
-        if kind is Kind.EXTERNAL:
-            url, _, fragment = link.url.partition("#")
-            url = "https:" + url if url.startswith("//") else url
-            run.external.setdefault(url, []).append((occurrence, unquote(fragment)))
+                findings.append((index, "report", *problem))
+            elif locate_all:
+                findings.append((index, "record", "ok", "", ""))
+        elif kind is Kind.EXTERNAL:
+            base, _, fragment = url.partition("#")
+            base = "https:" + base if base.startswith("//") else base
+            findings.append((index, "external", base, unquote(fragment), ""))
         elif kind is Kind.MALFORMED:
-            run.report(
-                occurrence,
-                "DG304",
-                Severity.ERROR,
-                f"malformed URL '{link.url}': {why}",
-                hint="write the URL as scheme://host/path, percent-encoding special characters",
+            findings.append(
+                (
+                    index,
+                    "report",
+                    "DG304",
+                    f"malformed URL '{url}': {why}",
+                    "write the URL as scheme://host/path, percent-encoding special characters",
+                )
             )
         elif kind in {Kind.MAILTO, Kind.TEL}:
-            problem_text = check_mailto(link.url) if kind is Kind.MAILTO else check_tel(link.url)
+            problem_text = check_mailto(url) if kind is Kind.MAILTO else check_tel(url)
             if problem_text:
-                run.report(
-                    occurrence,
-                    "DG305",
-                    Severity.ERROR,
-                    f"'{link.url}' {problem_text}",
-                    hint="write mailto:name@example.org or tel:+15551234567",
+                findings.append(
+                    (
+                        index,
+                        "report",
+                        "DG305",
+                        f"'{url}' {problem_text}",
+                        "write mailto:name@example.org or tel:+15551234567",
+                    )
                 )
-            else:
-                run.record(occurrence, "ok", "syntax only")
-        else:
-            run.record(occurrence, "ignored")
+            elif locate_all:
+                findings.append((index, "record", "ok", "syntax only", ""))
+        elif locate_all:
+            findings.append((index, "record", "ignored", "", ""))
+    return findings
 
 
 def _check_pages(run: _Run) -> None:
-    counts: Counter[str] = Counter()
-    for page in run.pages.values():
-        _check_page(run, page, counts)
+    site = _Site(run.pages, run.files, run.prefix, run.config.site_url, run.locate_all)
+    checked, counts = _check_links(site, list(run.pages))
+    for path, findings in checked:
+        for index, action, a, b, c in findings:
+            occurrence = run.occurrence(path, index)
+            if action == "report":
+                run.report(occurrence, a, Severity.ERROR, b, hint=c)
+            elif action == "external":
+                run.external.setdefault(a, []).append((occurrence, b))
+            else:
+                run.record(occurrence, a, b)
     run.summary["links"] = sum(counts.values())
     run.summary.update({str(kind): counts[kind] for kind in counts})
 
@@ -378,6 +459,7 @@ def _run(
     sources: Mapping[str, str] | None,
     progress: Progress | None,
     locate_all: bool,
+    processes: int | None = None,
 ) -> tuple[_Run, float]:
     start = time.perf_counter()
     options = config.links or LinksConfig()
@@ -395,7 +477,7 @@ def _run(
         files=files,
         locate_all=locate_all,
     )
-    _read_pages(run)
+    _read_pages(run, processes)
     run.summary["pages"] = len(run.pages)
     _check_pages(run)
     _check_external(run, progress)
@@ -408,12 +490,14 @@ def check_site(
     *,
     sources: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    processes: int | None = None,
 ) -> StageResult:
     """Check every link of the built site at `site_dir`.
 
     `sources` maps generated pages (docs path → source file); by default it is read from
     `cache_dir/sources.json` when the plugin wrote one. `progress(done, total)` is called
-    as external URLs are checked, from worker threads.
+    as external URLs are checked, from worker threads. Pages are read in
+    `processes` forked workers (default: one per core; 1 reads them in this process).
     """
     if not site_dir.is_dir():
         return StageResult(
@@ -429,7 +513,9 @@ def check_site(
                 ),
             ),
         )
-    run, seconds = _run(config, site_dir, sources=sources, progress=progress, locate_all=False)
+    run, seconds = _run(
+        config, site_dir, sources=sources, progress=progress, locate_all=False, processes=processes
+    )
     unique = list(dict.fromkeys(run.diagnostics))
     run.summary["errors"] = sum(d.severity is Severity.ERROR for d in unique)
     return StageResult(

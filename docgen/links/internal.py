@@ -17,12 +17,14 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 __all__ = [
     "Kind",
+    "PlainResolver",
     "Target",
     "check_fragment",
     "check_mailto",
     "check_tel",
     "classify",
     "find_file",
+    "folders",
     "resolve",
     "site_prefix",
 ]
@@ -163,6 +165,44 @@ def resolve(page: str, url: str, prefix: str = "/") -> Target:
     if parsed.directory or not joined:
         return Target(f"{joined}/index.html" if joined else "index.html", parsed.fragment)
     return Target(joined, parsed.fragment)
+
+
+def folders(page: str) -> list[str]:
+    """The folder of a site page and each folder above it, up to the root `""`."""
+    folder = page.rpartition("/")[0]
+    chain = [folder]
+    while folder:
+        folder = folder.rpartition("/")[0]
+        chain.append(folder)
+    return chain
+
+
+class PlainResolver:
+    """`resolve` for the plain links of a whole site, several times faster.
+
+    A plain link has a path and no fragment, and stays in the site: nearly every link of
+    a site (its navigation, repeated on every page). `path()` returns None for any other
+    link, which the caller then hands to `resolve`.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._parsed: dict[str, _Parsed] = {}
+
+    def path(self, chain: list[str], url: str) -> str | None:
+        """The site path of `url` on a page whose `folders()` are `chain`, when plain."""
+        parsed = self._parsed.get(url)
+        if parsed is None:
+            parsed = self._parsed[url] = _parse(url, self._prefix)
+        ups = parsed.ups
+        if parsed.fragment or parsed.problem is not None or ups < 0 or ups >= len(chain):
+            return None
+        base = "" if parsed.root else chain[ups]
+        rest = parsed.rest
+        joined = f"{base}/{rest}" if base and rest else base or rest
+        if parsed.directory or not joined:
+            return f"{joined}/index.html" if joined else "index.html"
+        return joined
 
 
 def find_file(path: str, files: Collection[str]) -> str | None:
