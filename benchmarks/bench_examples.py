@@ -2,13 +2,20 @@
 
 400 Python examples over 40 pages, generated into a temporary folder, run by:
 
-1. docgen with `-j` = number of cores (no cache),
-2. docgen with `-j 1` (no cache),
-3. pytest-markdown-docs (`pip install pytest-markdown-docs`; all pages in one process,
+1. docgen with `-j` = number of cores and with `-j 1`, both without the cache, so both do
+   all the work; after one untimed warm-up run (the first run of a process pays imports
+   and a cold page cache), the two alternate `--repeat` times and each one's median is
+   shown, so a burst of load on the machine hits both alike,
+2. pytest-markdown-docs (`pip install pytest-markdown-docs`; all pages in one process,
    no isolation — docgen isolates each page in its own sandboxed subprocess),
-4. docgen again with a warm cache (nothing changed since the cached run).
+3. docgen with the cache on: cold (an empty cache folder, so every page runs and is
+   remembered), then warm (nothing changed: every page comes from the cache).
 
-Usage: `python benchmarks/bench_examples.py [--pages 40] [--per-page 10]
+The speed-up needs an idle machine: the CPU time other processes used meanwhile (from
+/proc/stat) is printed, with a warning when it is more than 10 % of the cores' time. The
+CPU seconds (docgen's process and the pages' processes) show both runs did the same work.
+
+Usage: `python benchmarks/bench_examples.py [--pages 40] [--per-page 10] [--repeat 3]
 [--pytest-markdown-docs-path DIR]` (the last adds DIR to PYTHONPATH for pytest, for a
 `pip install --target DIR pytest-markdown-docs`). Goals: parallel >= 1.7x faster than
 -j 1 on 2 cores, <= 2x pytest-markdown-docs' time, warm rerun <= 10 % of cold.
@@ -18,6 +25,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,6 +65,26 @@ def generate(folder: Path, pages: int, per_page: int) -> list[Document]:
     return documents
 
 
+CPU: list[float] = []  # CPU seconds of each run_docgen call, in order
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds every process on the machine has used since boot (Linux), or 0."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n")[0].split()[1:]
+    except OSError:  # not Linux: no warning
+        return 0.0
+    ticks = [int(field) for field in fields]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run_docgen(
     folder: Path, documents: list[Document], jobs: int, *, cache: bool
 ) -> tuple[float, dict[str, object]]:
@@ -65,9 +95,11 @@ def run_docgen(
         cache_dir=folder / ".cache",
         examples=ExamplesConfig(jobs=jobs, cache=cache),
     )
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     result = check(config, documents)
     seconds = time.perf_counter() - started
+    CPU.append(_cpu_seconds() - cpu)
     problems = [d for d in result.diagnostics if d.severity != "info"]
     assert not problems, problems
     return seconds, dict(result.summary)
@@ -98,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--per-page", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pytest-markdown-docs-path", default=None)
     args = parser.parse_args(argv)
     cores = len(os.sched_getaffinity(0))
@@ -106,15 +139,34 @@ def main(argv: list[str] | None = None) -> int:
         documents = generate(folder, args.pages, args.per_page)
         total = args.pages * args.per_page
         print(f"{total} Python examples over {args.pages} pages, {cores} cores")
-        parallel, summary = run_docgen(folder, documents, cores, cache=False)
+        _, summary = run_docgen(folder, documents, cores, cache=False)  # warm-up
         assert summary["passed"] == total, summary
-        serial, _ = run_docgen(folder, documents, 1, cache=False)
+        parallels, serials, parallel_cpu, serial_cpu = [], [], [], []
+        busy, own, wall = _machine_busy_seconds(), _cpu_seconds(), time.perf_counter()
+        for _ in range(max(1, args.repeat)):
+            seconds, summary = run_docgen(folder, documents, cores, cache=False)
+            assert summary["pages_run"] == args.pages, summary
+            parallels.append(seconds)
+            parallel_cpu.append(CPU[-1])
+            seconds, summary = run_docgen(folder, documents, 1, cache=False)
+            assert summary["pages_run"] == args.pages, summary
+            serials.append(seconds)
+            serial_cpu.append(CPU[-1])
+        parallel, serial = statistics.median(parallels), statistics.median(serials)
+        others = _machine_busy_seconds() - busy - (_cpu_seconds() - own)
+        others_share = max(0.0, others) / (cores * (time.perf_counter() - wall))
         other = run_pytest_markdown_docs(folder, args.pytest_markdown_docs_path)
-        cold, _ = run_docgen(folder, documents, cores, cache=True)
+        shutil.rmtree(folder / ".cache", ignore_errors=True)
+        cold, cold_summary = run_docgen(folder, documents, cores, cache=True)
+        assert cold_summary["pages_run"] == args.pages, cold_summary
         warm, warm_summary = run_docgen(folder, documents, cores, cache=True)
         assert warm_summary["pages_cached"] == args.pages, warm_summary
-    print(f"docgen -j {cores}:            {parallel:6.2f} s")
-    print(f"docgen -j 1:            {serial:6.2f} s")
+    runs = ", ".join(f"{s:.2f}" for s in parallels)
+    cpu = statistics.median(parallel_cpu)
+    print(f"docgen -j {cores}:            {parallel:6.2f} s  (median of {runs}; {cpu:.2f} s CPU)")
+    runs = ", ".join(f"{s:.2f}" for s in serials)
+    cpu = statistics.median(serial_cpu)
+    print(f"docgen -j 1:            {serial:6.2f} s  (median of {runs}; {cpu:.2f} s CPU)")
     if other is None:
         print("pytest-markdown-docs:     not installed (pip install pytest-markdown-docs)")
     else:
@@ -126,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     if other is not None:
         print(f"docgen / pytest-markdown-docs:        {parallel / other:5.2f}x  (goal <= 2x)")
     print(f"warm / cold:                          {100 * warm / cold:5.1f} %  (goal <= 10 %)")
+    print(f"other processes' share of the cores during the timed runs: {100 * others_share:.0f} %")
+    if others_share > 0.1:
+        print("warning: the machine was busy; the speed-up is only meaningful on an idle one")
     return 0
 
 

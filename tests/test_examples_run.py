@@ -435,3 +435,59 @@ def test_marker_problems_become_warnings(project: Path) -> None:
     )
     assert "unknown marker `skipp`" in warning.message
     assert result.summary["passed"] == 1
+
+
+def test_a_fork_server_that_ran_no_page_is_ended_without_waiting() -> None:
+    import signal
+    import sys
+
+    from docgen.examples.run import ForkServer
+
+    server = ForkServer(sys.executable)
+    assert server.unused
+    server.close(unused=True)
+    assert server.proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_a_server_given_to_run_pages_stays_open_for_its_caller(project: Path) -> None:
+    import sys
+
+    from docgen.examples.collect import collect, iter_runnable
+    from docgen.examples.run import ForkServer, Sandbox, run_pages
+
+    page = collect("docs/p.md", "```python\nprint('hi')\n```\n")
+    pages = [(page.path, list(iter_runnable(page)))]
+    server = ForkServer(sys.executable)
+    try:
+        for _ in range(2):
+            (run,) = run_pages(pages, Sandbox(), server)
+            assert [record["status"] for record in run.records] == ["ok"]
+            assert server.proc.poll() is None
+        assert not server.unused
+    finally:
+        server.close()
+    assert server.proc.returncode == 0
+
+
+def test_the_remover_has_removed_every_folder_when_closed(tmp_path: Path) -> None:
+    from docgen.examples.run import Remover
+
+    folders = [tmp_path / f"page{n}" for n in range(5)]
+    remover = Remover()
+    for folder in folders:
+        (folder / "work" / "deep").mkdir(parents=True)
+        (folder / "work" / "deep" / "file.txt").write_text("x", encoding="utf-8")
+        remover(folder)
+    remover.close()
+    assert not any(folder.exists() for folder in folders)
+    assert not remover.thread.is_alive()
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_pages_with_fences_but_nothing_to_run(project: Path) -> None:
+    pages = {"text.md": "```text\nhello\n```\n", "data.md": "```yaml\na: 1\n```\n"}
+    result = check(_config(project), _write(project, pages))
+    assert _problems(result) == []
+    assert result.summary["pages_run"] == 0
+    assert result.summary["passed"] == 1

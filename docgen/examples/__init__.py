@@ -120,7 +120,7 @@ from docgen.examples.collect import (
     collect,
     iter_runnable,
 )
-from docgen.examples.run import PageRun, Sandbox, run_pages
+from docgen.examples.run import ForkServer, PageRun, Sandbox, run_pages
 from docgen.model import Document, StageResult
 
 __all__ = ["Example", "PageExamples", "check", "collect", "collect_folder", "dump"]
@@ -460,6 +460,7 @@ def _check_pages(
     texts: Mapping[str, str],
     diagnostics: list[Diagnostic],
     started: float,
+    server: ForkServer | None,
 ) -> StageResult:
     settings = config.examples or ExamplesConfig()
     sandbox = _sandbox(settings)
@@ -529,7 +530,7 @@ def _check_pages(
                 tally.passed += sum(e.language in RUN_LANGUAGES for e in examples)
         tally.pages_cached = len(cached)
         to_run = [(path, examples) for path, examples in to_run if path not in cached]
-    runs = run_pages(to_run, sandbox)
+    runs = run_pages(to_run, sandbox, server)
     tally.pages_run = len(runs)
     results: list[_Page] = []
     for run in runs:
@@ -555,19 +556,41 @@ def _check_pages(
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     """Run the examples of every hand-written page; one diagnostic per problem."""
     started = time.perf_counter()
-    diagnostics: list[Diagnostic] = []
-    pages: list[PageExamples] = []
-    texts: dict[str, str] = {}
-    for document in documents:
-        if document.generated:
-            continue
-        bad = _not_utf8(document.source, document.markdown)
-        if bad is not None:
-            diagnostics.append(bad)
-            continue
-        pages.append(collect(document.source, document.markdown))
-        texts[document.source] = document.markdown
-    return _check_pages(config, pages, texts, diagnostics, started)
+    server = _early_server(config, documents)
+    try:
+        diagnostics: list[Diagnostic] = []
+        pages: list[PageExamples] = []
+        texts: dict[str, str] = {}
+        for document in documents:
+            if document.generated:
+                continue
+            bad = _not_utf8(document.source, document.markdown)
+            if bad is not None:
+                diagnostics.append(bad)
+                continue
+            pages.append(collect(document.source, document.markdown))
+            texts[document.source] = document.markdown
+        result = _check_pages(config, pages, texts, diagnostics, started, server)
+    finally:
+        if server is not None:
+            server.close(unused=server.unused)
+    return result
+
+
+def _early_server(config: DocgenConfig, documents: Sequence[Document]) -> ForkServer | None:
+    """The fork server, started before the pages are collected when they will surely run.
+
+    Its start-up then overlaps with the collection. Not when the cache may hold pages (they
+    may not run at all), nor when no page has a code fence.
+    """
+    settings = config.examples or ExamplesConfig()
+    cache_may_hold = settings.cache and (config.cache_dir / "examples").is_dir()
+    fenced = any(
+        not d.generated and ("```" in d.markdown or "~~~" in d.markdown) for d in documents
+    )
+    if cache_may_hold or not fenced:
+        return None
+    return ForkServer(_sandbox(settings).python)
 
 
 def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagnostic]]:

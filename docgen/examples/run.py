@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import os
+import queue
 import select
 import shutil
 import signal
@@ -32,6 +33,7 @@ __all__ = [
     "SECRET_WORDS",
     "ForkServer",
     "PageRun",
+    "Remover",
     "Sandbox",
     "environment",
     "make_job",
@@ -198,6 +200,7 @@ class ForkServer:
             env=environment(os.environ, Path(tempfile.gettempdir()), Path(tempfile.gettempdir())),
             start_new_session=True,
         )
+        self.unused = True
         self.lock = threading.Lock()
         self.ids = itertools.count()
         self.started: dict[int, Future[int]] = {}
@@ -226,6 +229,7 @@ class ForkServer:
     def start(self, request: dict[str, Any]) -> int:
         """Start one page; its process id (also its process group)."""
         assert self.proc.stdin is not None
+        self.unused = False
         with self.lock:
             number = next(self.ids)
             started = self._future(self.started, number)
@@ -245,9 +249,12 @@ class ForkServer:
             del self.ended[pid]
         return status
 
-    def close(self) -> None:
-        """Let the server end once its pages have."""
+    def close(self, *, unused: bool = False) -> None:
+        """Let the server end once its pages have; `unused`: it ran none, end it now."""
         assert self.proc.stdin is not None
+        if unused:
+            # No page to wait for: don't wait for its start-up either.
+            _kill_group(self.proc.pid)
         self.proc.stdin.close()
         self.proc.wait()
         self.reader.join()
@@ -268,6 +275,32 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, onerror=lambda f, n, e: retry(f, n, e[1]))
 
 
+class Remover:
+    """Removes the pages' temporary folders in a thread of its own.
+
+    Removing a folder costs more than creating it (a few ms on ext4, and a lock the pages'
+    threads would contend for): off their path, it overlaps with the next pages' runs.
+    `close` waits until everything handed over is gone.
+    """
+
+    def __init__(self) -> None:
+        self.folders: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (folder := self.folders.get()) is not None:
+            _remove(folder)
+
+    def __call__(self, folder: Path) -> None:
+        self.folders.put(folder)
+
+    def close(self) -> None:
+        """Return once every folder handed over is removed."""
+        self.folders.put(None)
+        self.thread.join()
+
+
 def make_job(
     path: str, examples: Sequence[Example], sandbox: Sandbox, root: Path
 ) -> dict[str, Any]:
@@ -286,11 +319,17 @@ def make_job(
 
 
 def run_page(
-    path: str, examples: Sequence[Example], sandbox: Sandbox, server: ForkServer | None = None
+    path: str,
+    examples: Sequence[Example],
+    sandbox: Sandbox,
+    server: ForkServer | None = None,
+    remove: Callable[[Path], None] = _remove,
 ) -> PageRun:
     """Run one page's runnable examples, in order, in one fresh sandboxed process.
 
-    With a fork server the process is forked from it; otherwise it is a new interpreter.
+    With a fork server the process is forked from it (the job travels with the request);
+    otherwise it is a new interpreter, reading the job from a file. `remove` removes the
+    page's temporary folder once the run is read (a `Remover` does it in the background).
     """
     started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="docgen-examples-"))
@@ -300,18 +339,18 @@ def run_page(
             folder.mkdir()
         job = make_job(path, examples, sandbox, root)
         results, output = Path(job["results"]), Path(job["output"])
-        (root / "job.json").write_text(json.dumps(job), encoding="utf-8")
         timeouts = [example.markers.timeout or sandbox.timeout for example in examples]
         records = _Records(results)
         env = environment(os.environ, folders["home"], folders["tmp"])
         env["PWD"] = str(folders["work"])
         env.pop("OLDPWD", None)
-        job_file = str(root / "job.json")
         try:
             if server is not None:
-                request = {"job": job_file, "cwd": str(folders["work"]), "env": env}
+                request = {"job": job, "cwd": str(folders["work"]), "env": env}
                 pid = server.start({**request, "output": str(output)})
             else:
+                job_file = str(root / "job.json")
+                Path(job_file).write_text(json.dumps(job), encoding="utf-8")
                 with output.open("ab") as out:
                     proc = subprocess.Popen(
                         [sandbox.python, "-P", str(CHILD), job_file],
@@ -347,17 +386,31 @@ def run_page(
             blocks=tuple(examples),
         )
     finally:
-        _remove(root)
+        remove(root)
 
 
-def run_pages(pages: Sequence[tuple[str, Sequence[Example]]], sandbox: Sandbox) -> list[PageRun]:
-    """Run pages in parallel (`sandbox.jobs` at a time); results in the pages' order."""
+def run_pages(
+    pages: Sequence[tuple[str, Sequence[Example]]],
+    sandbox: Sandbox,
+    server: ForkServer | None = None,
+) -> list[PageRun]:
+    """Run pages in parallel (`sandbox.jobs` at a time); results in the pages' order.
+
+    `server`: a fork server started earlier (while the pages were collected), which the
+    caller closes; without one, one is started here if `sandbox.fork_server`.
+    """
     if not pages:
         return []
-    server = ForkServer(sandbox.python) if sandbox.fork_server else None
+    own = server is None and sandbox.fork_server
+    if own:
+        server = ForkServer(sandbox.python)
+    remover = Remover()
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(sandbox.jobs, len(pages)))) as pool:
-            return list(pool.map(lambda page: run_page(page[0], page[1], sandbox, server), pages))
+            return list(
+                pool.map(lambda page: run_page(page[0], page[1], sandbox, server, remover), pages)
+            )
     finally:
-        if server is not None:
+        remover.close()
+        if own and server is not None:
             server.close()

@@ -470,6 +470,11 @@ def main(argv: list[str]) -> int:
         return serve()
     with open(argv[1], encoding="utf-8") as file:
         job = json.load(file)
+    return run_job(job)
+
+
+def run_job(job: dict[str, Any]) -> int:
+    """Run one page's job (what `run.make_job` made), in this process."""
     _limit(job.get("limits", {}))
     Page(job).run()
     return 0
@@ -493,7 +498,7 @@ def _page_process(request: dict[str, Any]) -> None:  # pragma: no cover - a fork
         os.environ.clear()
         os.environ.update(request["env"])
         sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
-        code = main(["", request["job"]])
+        code = run_job(request["job"])
     except BaseException:
         import traceback
 
@@ -512,6 +517,9 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
     """
     import select
 
+    # What every page imports, imported once here: the forked pages inherit it.
+    for name in ("linecache", "resource", "tokenize"):
+        __import__(name)
     children: dict[int, int] = {}  # pidfd -> pid
     buffer = b""
     reading = True
