@@ -59,7 +59,20 @@ STAGE = "links"
 
 @dataclass(frozen=True, slots=True)
 class LinkRecord:
-    """One link of the site as `docgen dump links` shows it."""
+    """One link of the site as `docgen dump links` shows it.
+
+    Attributes:
+        page: the HTML page that holds the link, relative to the site folder.
+        url: the link's target exactly as the HTML has it.
+        tag: the element that carries the link (`a`, `img`, `script`, ...).
+        attr: the attribute that holds the URL (`href`, `src`, `srcset`, ...).
+        kind: `internal`, `external`, `mailto`, `tel`, `ignored` or `malformed`.
+        file: where the user wrote the link, relative to the project root (the Markdown
+            source when known, else the HTML page).
+        line: 1-based line in `file`, or None when only the file is known.
+        result: `ok`, `broken`, `excluded`, `skipped` or `ignored`.
+        message: what was wrong or worth knowing, or empty.
+    """
 
     page: str
     url: str
@@ -494,6 +507,7 @@ def check_site(
 ) -> StageResult:
     """Check every link of the built site at `site_dir`.
 
+    The `config` gives the `links` options, `site_url`, `cache_dir` and `offline`.
     `sources` maps generated pages (docs path → source file); by default it is read from
     `cache_dir/sources.json` when the plugin wrote one. `progress(done, total)` is called
     as external URLs are checked, from worker threads. Pages are read in
@@ -526,7 +540,8 @@ def check_site(
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
     """Every link of the built site with its source location and result.
 
-    `args` may name the site folder, alone or after `--site` (default: `site_dir`).
+    `args` may name the site folder, alone or after `--site` (default: the `config`'s
+    `site_dir`).
     """
     folder = [arg for arg in args if arg != "--site"]
     site_dir = Path(folder[0]) if folder else config.site_dir

@@ -18,6 +18,7 @@ from docgen.links.external import ExternalResult
 __all__ = ["CACHE_VERSION", "load", "save"]
 
 CACHE_VERSION = 1
+"""Format of the cache file; a file with another version is ignored and rewritten."""
 
 
 def _entry(data: object) -> ExternalResult | None:
@@ -42,7 +43,11 @@ def _entry(data: object) -> ExternalResult | None:
 
 
 def load(path: Path, max_age: float, now: float | None = None) -> dict[str, ExternalResult]:
-    """Good results younger than `max_age` seconds; empty when absent, stale or damaged."""
+    """Good results from the cache file at `path`, younger than `max_age` seconds.
+
+    Empty when the file is absent, of another version or damaged. `now` is the current
+    time in seconds since the epoch (default: the clock's), given by tests.
+    """
     now = time.time() if now is None else now
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -60,7 +65,9 @@ def load(path: Path, max_age: float, now: float | None = None) -> dict[str, Exte
 
 
 def save(path: Path, results: Mapping[str, ExternalResult], max_age: float) -> None:
-    """Merge the good `results` into the cache file, dropping what has grown too old.
+    """Merge the good `results` into the cache file at `path`.
+
+    Entries older than `max_age` seconds are dropped.
 
     Written to a temporary file and renamed, so a run stopped halfway leaves the old cache.
     """

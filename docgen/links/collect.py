@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -77,7 +78,8 @@ class HtmlPage:
 
 
 def parse_srcset(value: str) -> list[str]:
-    """The URLs of a `srcset` (`a.png 1x, b.png 2x`), without their size descriptors."""
+    """The URLs of a `srcset` attribute's value (`a.png 1x, b.png 2x`), without their size
+    descriptors."""
     return [parts[0] for candidate in value.split(",") if (parts := candidate.split())]
 
 
@@ -93,7 +95,7 @@ def _root(text: str) -> etree._Element | None:
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """Page bytes as text: UTF-8, else the charset the page declares; else a problem.
+    """A page's bytes (`data`) as text: UTF-8, else the charset the page declares.
 
     Returns the text and, when neither worked, a sentence saying how it was read.
     """
@@ -123,12 +125,21 @@ class PageLinks:
     The URLs, one byte per link naming its (tag, attribute) in `ELEMENTS`, and the HTML
     lines: several times cheaper to make, and to pickle between processes, than one
     `HtmlLink` per link. `page()` gives the `HtmlPage`.
+
+    Attributes:
+        path: the page's path in the site folder, with `/` separators.
+        urls: every link's URL, in the order of the HTML.
+        elements: per link, the index in `ELEMENTS` of its (tag, attribute).
+        lines: per link, its 1-based line in the HTML (0 when unknown).
+        anchors: the ids (and `<a name>`s) the page defines, for `#fragment` checks.
+        encoding_problem: how the page was read when it was neither UTF-8 nor its declared
+            charset, else None.
     """
 
     path: str
     urls: list[str]
     elements: bytes
-    lines: array[int]
+    lines: Sequence[int]  # an array('I') in practice: four bytes a link
     anchors: frozenset[str]
     encoding_problem: str | None = None
 
@@ -148,7 +159,10 @@ class PageLinks:
 
 
 def read_links(path: str, text: str, encoding_problem: str | None = None) -> PageLinks:
-    """Links and anchors of one page's HTML text, in compact form.
+    """Links and anchors of one page's HTML `text`, in compact form.
+
+    `path` is the page's path in the site folder; `encoding_problem` is what `decode`
+    said about its bytes, kept on the result.
 
     Parsed with lxml (libxml2's forgiving HTML parser): fast enough for sites whose every
     page repeats a navigation of hundreds of links, and it keeps each element's line.
@@ -189,5 +203,8 @@ def read_links(path: str, text: str, encoding_problem: str | None = None) -> Pag
 
 
 def parse_page(path: str, text: str, encoding_problem: str | None = None) -> HtmlPage:
-    """Links and anchors of one page's HTML text (see `read_links`)."""
+    """Links and anchors of one page's HTML `text`, one `HtmlLink` per link.
+
+    `path` and `encoding_problem` are as in `read_links`.
+    """
     return read_links(path, text, encoding_problem).page()

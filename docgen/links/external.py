@@ -32,6 +32,7 @@ from docgen.links.collect import decode, parse_page
 __all__ = ["ExternalResult", "Progress", "check_urls", "retry_after"]
 
 Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` after each external URL is checked."""
 USER_AGENT = "docgen-linkcheck/0.1 (+https://pypi.org/project/docgen/)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
@@ -43,6 +44,15 @@ _MAX_PAGE_BYTES = 5_000_000
 @dataclass(frozen=True, slots=True)
 class ExternalResult:
     """The outcome for one URL: good or not, the last status, and why.
+
+    Attributes:
+        url: the URL as checked (without its `#fragment`).
+        ok: True when the last answer's status is one of `links.accept`.
+        status: the last HTTP status, or None when no answer came.
+        message: `ok`, `HTTP 404`, or why the check failed (timeout, connection, loop).
+        final_url: where redirects ended, when not at `url`; else None.
+        checked_at: when it was checked, in seconds since the epoch (for the cache's age).
+        from_cache: True when the result was read from the cache, not fetched in this run.
 
     `permanent_redirect` is the URL to use instead when the URL moved for good; `anchors`
     are the ids of the HTML page when they were fetched for fragment checks; `page_read`
@@ -62,7 +72,11 @@ class ExternalResult:
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (seconds, or an HTTP date)."""
+    """Seconds to wait from a `Retry-After` header's `value` (seconds, or an HTTP date).
+
+    None when the header is absent or unreadable. `now` is the current time in seconds since
+    the epoch (default: the clock's), for dates.
+    """
     if not value:
         return None
     value = value.strip()
@@ -315,8 +329,10 @@ def check_urls(
     fragments: Iterable[str] = (),
     progress: Progress | None = None,
 ) -> dict[str, ExternalResult]:
-    """Check every URL (each once) and return its result; blocks until all are done.
+    """Check every URL of `urls` (each once) and return its result; blocks until all are done.
 
+    The `config` (the `links` section) sets timeouts, retries, politeness and accepted
+    statuses.
     `fragments` are the URLs whose HTML ids are wanted (to check `#fragments` on them).
     `progress(done, total)` is called after each URL, from a worker thread.
     """

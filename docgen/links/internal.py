@@ -37,7 +37,16 @@ _PHONE = re.compile(r"^\+?[0-9][0-9().\-]*[0-9]$")
 
 
 class Kind(StrEnum):
-    """What a URL points at, which decides how it is checked."""
+    """What a URL points at, which decides how it is checked.
+
+    Attributes:
+        INTERNAL: a page or file of this site: checked against the built site.
+        EXTERNAL: an `http(s)://` URL elsewhere: fetched, unless offline.
+        MAILTO: a `mailto:` URL: its addresses' syntax is checked.
+        TEL: a `tel:` URL: its number's syntax is checked.
+        IGNORED: any other scheme (`javascript:`, `data:`, ...): not checked.
+        MALFORMED: a URL that cannot be parsed, or has white space or no valid host.
+    """
 
     INTERNAL = "internal"
     EXTERNAL = "external"
@@ -60,7 +69,10 @@ class Target(NamedTuple):
 
 
 def site_prefix(site_url: str | None) -> str:
-    """The path the site is served under (`/project/` for `https://x.io/project/`)."""
+    """The path the site is served under, from its `site_url`.
+
+    `/project/` for `https://x.io/project/`; `/` when there is no `site_url`.
+    """
     path = urlsplit(site_url).path if site_url else "/"
     return path if path.endswith("/") else path + "/"
 
@@ -77,7 +89,7 @@ def _split(url: str) -> SplitResult | None:
 # A site repeats the same URLs on every page (navigation, assets): cache the pure parts.
 @functools.lru_cache(maxsize=65_536)
 def classify(url: str, site_url: str | None = None) -> tuple[Kind, str | None]:
-    """The kind of a URL, and for a malformed one why.
+    """The kind of a `url`, and for a malformed one why.
 
     An absolute URL under `site_url` is internal: it names a page of this site.
     """
@@ -182,7 +194,8 @@ class PlainResolver:
 
     A plain link has a path and no fragment, and stays in the site: nearly every link of
     a site (its navigation, repeated on every page). `path()` returns None for any other
-    link, which the caller then hands to `resolve`.
+    link, which the caller then hands to `resolve`. `prefix` is the site's path, as
+    `site_prefix` gives it.
     """
 
     def __init__(self, prefix: str) -> None:
@@ -206,7 +219,10 @@ class PlainResolver:
 
 
 def find_file(path: str, files: Collection[str]) -> str | None:
-    """The site file a resolved path is served from: itself, or its folder's index.html."""
+    """The site file a resolved `path` is served from: itself, or its folder's index.html.
+
+    `files` are the site's files, relative to the site folder; None when neither is one.
+    """
     if path in files:
         return path
     index = f"{path}/index.html"
@@ -214,12 +230,15 @@ def find_file(path: str, files: Collection[str]) -> str | None:
 
 
 def check_fragment(fragment: str, anchors: Collection[str]) -> bool:
-    """Whether a page with these ids has the fragment (`#` alone and `#top` always do)."""
+    """Whether a page whose ids are `anchors` has the `fragment`.
+
+    `#` alone and `#top` always do: browsers scroll to the top for them.
+    """
     return fragment in {"", "top"} or fragment in anchors
 
 
 def check_mailto(url: str) -> str | None:
-    """Why a `mailto:` URL is malformed, or None when its addresses are well formed."""
+    """Why a `mailto:` `url` is malformed, or None when its addresses are well formed."""
     parts = urlsplit(url)
     addresses = [unquote(a).strip() for a in parts.path.split(",") if a.strip()]
     if not addresses and "to=" not in parts.query:
@@ -231,6 +250,6 @@ def check_mailto(url: str) -> str | None:
 
 
 def check_tel(url: str) -> str | None:
-    """Why a `tel:` URL is malformed, or None."""
+    """Why a `tel:` `url` is malformed, or None when its number is well formed."""
     number = unquote(urlsplit(url).path).split(";")[0].replace(" ", "")
     return None if _PHONE.match(number) else f"has a malformed number {number!r}"

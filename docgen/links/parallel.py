@@ -21,8 +21,8 @@ __all__ = ["MIN_PAGES", "map_chunks", "workers"]
 Context = TypeVar("Context")
 Result = TypeVar("Result")
 
-# Below this many pages a pool costs more (forking, pickling) than it saves.
 MIN_PAGES = 64
+"""Below this many pages a pool costs more (forking, pickling) than it saves."""
 # Chunks per worker: enough to even out pages of unequal size, few enough to stay cheap.
 _CHUNKS_PER_WORKER = 4
 
@@ -58,7 +58,8 @@ def map_chunks(
 
     Runs in forked workers when there are several cores and at least `MIN_PAGES` items,
     else once in this process over all of `items`. `function` and `context` reach the
-    workers through the fork, never pickled; only chunks and results are.
+    workers through the fork, never pickled; only chunks and results are. `processes` is
+    the number of workers (default: `workers()`; below 2, no pool).
     """
     count = workers() if processes is None else processes
     if count < 2 or len(items) < MIN_PAGES:

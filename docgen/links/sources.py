@@ -28,8 +28,12 @@ from docgen.links.internal import Kind, classify, find_file, resolve
 
 __all__ = ["LinkKey", "Source", "SourceMap", "html_key", "markdown_links", "read_sources_json"]
 
-# (kind, target, fragment): ("site", "guide/index.html", "setup") or ("raw", "x.md", "").
 LinkKey = tuple[str, str, str]
+"""What a link points at, to match HTML links with Markdown ones: (kind, target, fragment).
+
+Either `("site", "guide/index.html", "setup")`, a path in the site, or `("raw", "x.md", "")`,
+the URL as written when it does not resolve inside the site.
+"""
 # Per page: HTML link position → (line, target as written); and target → the same.
 _Written = tuple[dict[int, tuple[int, str]], dict[LinkKey, list[tuple[int, str]]]]
 _HTML_URL = re.compile(
@@ -72,7 +76,12 @@ def page_paths(markdown: str) -> tuple[str, str]:
 
 
 class SourceMap:
-    """Built page → source, and Markdown link → line, for one site."""
+    """Built page → source, and Markdown link → line, for one site.
+
+    Made from the `config` (its `docs_dir` and `root`), the `site_files` (paths relative
+    to the site folder), the `generated` pages (docs path → source file, as in
+    `sources.json`) and the site's path `prefix` (see `site_prefix`).
+    """
 
     def __init__(
         self,
@@ -168,7 +177,9 @@ class SourceMap:
 
 
 def html_key(page: str, url: str, prefix: str = "/") -> LinkKey:
-    """What a link in a built page points at: a site path and fragment, else the URL."""
+    """What a link's `url` in the built `page` points at: a site path and fragment, else
+    the URL. `prefix` is the site's path (see `site_prefix`).
+    """
     kind, _ = classify(url)
     if kind is Kind.INTERNAL and not urlsplit(url).netloc:
         target = resolve(page, url, prefix)
