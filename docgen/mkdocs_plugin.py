@@ -415,7 +415,9 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         `config` and `files` are MkDocs' hook arguments, unused here.
         """
         if page.present_anchor_ids:
-            page.present_anchor_ids = {_unescape(a) for a in page.present_anchor_ids}
+            page.present_anchor_ids = {
+                _unescape(a) if isinstance(a, str) else a for a in page.present_anchor_ids
+            }
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

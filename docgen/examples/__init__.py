@@ -554,7 +554,12 @@ def _check_pages(
 
 
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
-    """Run the examples of every hand-written page; one diagnostic per problem."""
+    """Run the examples of every hand-written page; one diagnostic per problem.
+
+    Args:
+        config: the `examples:` settings (timeout, limits, cache, `--update`) and the paths.
+        documents: every page's Markdown; generated pages are left out.
+    """
     started = time.perf_counter()
     server = _early_server(config, documents)
     try:
@@ -594,7 +599,10 @@ def _early_server(config: DocgenConfig, documents: Sequence[Document]) -> ForkSe
 
 
 def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagnostic]]:
-    """Every `*.md` page under `docs_dir`, collected; undecodable pages are diagnostics."""
+    """Every `*.md` page under `docs_dir`, collected; undecodable pages are diagnostics.
+
+    `config` gives `docs_dir` and the root that the pages' paths are relative to.
+    """
     pages: list[PageExamples] = []
     diagnostics: list[Diagnostic] = []
     for file in sorted(config.docs_dir.rglob("*.md")):
@@ -611,7 +619,8 @@ def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagn
 def dump(config: DocgenConfig, args: Sequence[str]) -> dict[str, object]:
     """`docgen dump examples [FILE...]`: the collected examples, as JSON.
 
-    With arguments, only pages whose path ends with one of them.
+    `config` says where the pages are. With `args`, only pages whose path ends with one
+    of them.
     """
     pages, diagnostics = collect_folder(config)
     if args:

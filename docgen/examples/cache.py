@@ -64,7 +64,12 @@ def _project(root: Path) -> list[str]:
 
 
 def environment_key(root: Path, sandbox: Sandbox) -> str:
-    """What every page's result depends on besides its own examples."""
+    """What every page's result depends on besides its own examples.
+
+    Args:
+        root: the project root, whose Python sources and build files are part of the key.
+        sandbox: the limits and interpreter the examples run with.
+    """
     parts = {
         "version": VERSION,
         "python": [sys.version, sandbox.python],
@@ -76,7 +81,13 @@ def environment_key(root: Path, sandbox: Sandbox) -> str:
 
 
 def page_key(environment: str, path: str, examples: Sequence[Example]) -> str:
-    """The key of one page's run: the environment, the page and its examples' content."""
+    """The key of one page's run: the environment, the page and its examples' content.
+
+    Args:
+        environment: from `environment_key`.
+        path: the page, relative to the project root.
+        examples: the page's runnable examples; their line numbers are left out.
+    """
     parts = [
         environment,
         path,
@@ -86,7 +97,11 @@ def page_key(environment: str, path: str, examples: Sequence[Example]) -> str:
 
 
 class ResultCache:
-    """Clean results on disk, one small file per page key."""
+    """Clean results on disk, one small file per page key.
+
+    Attributes:
+        folder: where the files are kept; created on the first write.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -99,7 +114,13 @@ class ResultCache:
         return self._file(key).is_file()
 
     def remember(self, key: str, path: str, blocks: int) -> None:
-        """Keep a clean result; a cache that cannot be written only costs a re-run."""
+        """Keep a clean result; a cache that cannot be written only costs a re-run.
+
+        Args:
+            key: from `page_key`.
+            path: the page, kept in the file for whoever looks at the cache.
+            blocks: how many blocks ran, also only for the reader.
+        """
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self._file(key).with_suffix(f".{os.getpid()}.tmp")

@@ -51,7 +51,9 @@ _ALIASES = {
     "toml": "toml",
 }
 RUN_LANGUAGES = frozenset({"python", "pycon", "console", "bash"})
+"""Languages (after alias normalization) whose blocks are run in the page's subprocess."""
 DATA_LANGUAGES = frozenset({"yaml", "json", "toml"})
+"""Languages whose blocks are only parsed, to check that the data in them is well-formed."""
 # Blocks of these languages are never silently ignored: run, or skipped with a reason.
 PYTHON_FAMILY = frozenset({"python", "pycon", "pyi"})
 
@@ -70,7 +72,16 @@ _MARKDOWN = MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 @dataclass(frozen=True, slots=True)
 class Markers:
-    """What the HTML-comment markers before a block ask for."""
+    """What the HTML-comment markers before a block ask for.
+
+    Attributes:
+        skip: why the block is not run (`skip`, `reason=` or a skip range), or None.
+        setup: the block came from a hidden `<!-- docgen: setup ... -->` marker.
+        raises: the exception name a python block must end with (`raises=`), or None.
+        timeout: seconds allowed for this block (`timeout=`), or None for the default.
+        exit: the exit status a bash or console block must end with (`exit=`), or None.
+        output_ignore: `output=ignore`: run the block but do not compare its output.
+    """
 
     skip: str | None = None
     setup: bool = False
@@ -104,6 +115,16 @@ class Example:
     `line` is the opening fence (1-based), `code_line` the first line of code, `end_line`
     the closing fence; `indent` is what precedes the code on each line in the file
     (admonition, list or quote indentation), used to write expected output back.
+
+    Attributes:
+        path: the page, relative to the project root, as diagnostics name it.
+        language: normalized from Pygments' aliases (`py` becomes `python`); a python
+            block that starts with `>>>` is read as `pycon`.
+        info: the fence's whole info string, stripped.
+        markers: what the markers before the block ask for.
+        title: the file the block is written to before the page's code runs
+            (`title="app.py"`), or None when there is none or it is not a safe relative path.
+        closed: False when the fence is never closed; such a block is not run.
     """
 
     path: str
@@ -143,7 +164,14 @@ class Example:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something wrong with the page's Markdown itself, found while collecting."""
+    """Something wrong with the page's Markdown itself, found while collecting.
+
+    Attributes:
+        line: 1-based line of the page where the problem is.
+        message: what is wrong, for the diagnostic.
+        hint: how to fix it.
+        error: report it as an error rather than a warning.
+    """
 
     line: int
     message: str
@@ -153,7 +181,12 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class PageExamples:
-    """Every example of one page, in order, and the problems found on the way."""
+    """Every example of one page, in order, and the problems found on the way.
+
+    Attributes:
+        path: the page, relative to the project root.
+        examples: its fenced code blocks, in the order of the page.
+    """
 
     path: str
     examples: tuple[Example, ...]
@@ -425,7 +458,10 @@ class _Collector:
 
 
 def collect(path: str, text: str) -> PageExamples:
-    """Every fenced example of one page; `path` is how diagnostics name the file."""
+    """Every fenced example of one page; `path` is how diagnostics name the file.
+
+    `text` is the page's Markdown source, with any kind of line endings.
+    """
     return _Collector(path, text).run()
 
 

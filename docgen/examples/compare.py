@@ -16,7 +16,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def normalize(text: str | Sequence[str]) -> list[str]:
-    """Lines without colour codes, trailing spaces or trailing blank lines."""
+    """Lines without colour codes, trailing spaces or trailing blank lines.
+
+    `text` is either one string, split on newlines, or its lines already split.
+    """
     lines = text.split("\n") if isinstance(text, str) else list(text)
     cleaned = [_ANSI.sub("", line).rstrip() for line in lines]
     while cleaned and not cleaned[-1]:
@@ -45,12 +48,22 @@ def _ellipsis_match(want: str, got: str) -> bool:
 
 
 def matches(expected: Sequence[str], got: str | Sequence[str]) -> bool:
-    """Does the output printed match the output shown?"""
+    """Does the output printed match the output shown?
+
+    Args:
+        expected: the lines shown in the page; `...` in them stands for any text.
+        got: what the example printed, as one string or as lines.
+    """
     return _ellipsis_match("\n".join(normalize(expected)), "\n".join(normalize(got)))
 
 
 def diff(expected: Sequence[str], got: str | Sequence[str]) -> str:
-    """A unified diff from the shown output to the printed one."""
+    """A unified diff from the shown output to the printed one.
+
+    Args:
+        expected: the lines shown in the page (the diff's `expected` side).
+        got: what the example printed (the `actual` side), as one string or as lines.
+    """
     lines = difflib.unified_diff(
         normalize(expected), normalize(got), "expected", "actual", lineterm="", n=2
     )

@@ -44,13 +44,24 @@ __all__ = [
 CHILD = Path(__file__).with_name("runner_child.py")
 # Any variable whose name holds one of these is not passed to the examples.
 SECRET_WORDS = ("TOKEN", "SECRET", "PASS", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE")
+"""An environment variable whose name holds one of these (in any case) is withheld."""
 # How long past its timeout a block gets before its page is killed.
 GRACE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Sandbox:
-    """How examples are run: limits that apply to every page."""
+    """How examples are run: limits that apply to every page.
+
+    Attributes:
+        timeout: seconds one block may run, unless its `timeout=` marker says otherwise.
+        output_limit: bytes of output (stdout and stderr) one block may print.
+        memory_limit: bytes of address space one page's process may use.
+        jobs: how many pages run at the same time.
+        python: the interpreter that runs the examples.
+        fork_server: fork each page from a server process started once, rather than
+            start a new interpreter per page.
+    """
 
     timeout: float = 10.0
     output_limit: int = 1_000_000
@@ -67,6 +78,14 @@ class PageRun:
     `timed_out` is the index of the block that ran out of time; `returncode` is the
     subprocess's (negative: killed by that signal); `unfinished` is the block that was
     running when the process ended without reporting it (`os._exit`, a crash).
+
+    Attributes:
+        path: the page, relative to the project root.
+        output: the end of what the process printed since its last block started (at
+            most 4000 characters), shown when the process crashed.
+        seconds: wall-clock time of the run, start-up and clean-up included.
+        error: why the process could not be started, or None when it was.
+        blocks: the examples that were handed to the process, in order.
     """
 
     path: str
@@ -81,7 +100,14 @@ class PageRun:
 
 
 def environment(base: Mapping[str, str], home: Path, tmp: Path) -> dict[str, str]:
-    """The examples' environment: no credentials, a temporary HOME, stable output."""
+    """The examples' environment: no credentials, a temporary HOME, stable output.
+
+    Args:
+        base: the environment to start from, usually `os.environ`; variables named after
+            `SECRET_WORDS` are left out.
+        home: the folder HOME points to.
+        tmp: the folder TMPDIR, TEMP and TMP point to.
+    """
     env = {
         name: value
         for name, value in base.items()
@@ -189,6 +215,16 @@ class ForkServer:
 
     It saves every page the interpreter's start-up and site-packages scan; each page
     still runs in a process of its own, in its own session, with its own sandbox.
+    The server is started with `python`, the interpreter that runs the examples.
+
+    Attributes:
+        proc: the server process; requests go to its stdin, replies come from its stdout.
+        unused: True until the first page is started, so `close` need not wait for it.
+        lock: guards the two tables of pending replies and the writes to the server.
+        ids: numbers the requests, to match each with the process id it started.
+        started: request number -> the started page's process id, once the server says.
+        ended: process id -> the page's exit status, once the server says.
+        reader: the thread that reads the server's replies into `started` and `ended`.
     """
 
     def __init__(self, python: str) -> None:
@@ -227,7 +263,11 @@ class ForkServer:
                     future.set_exception(OSError("the examples' fork server ended"))
 
     def start(self, request: dict[str, Any]) -> int:
-        """Start one page; its process id (also its process group)."""
+        """Start one page; its process id (also its process group).
+
+        `request` holds the job (see `make_job`), the working directory, the environment
+        and the output file of the page.
+        """
         assert self.proc.stdin is not None
         self.unused = False
         with self.lock:
@@ -241,7 +281,10 @@ class ForkServer:
         return pid
 
     def wait(self, pid: int) -> int:
-        """The ended page's exit status (negative: the signal that killed it)."""
+        """The ended page's exit status (negative: the signal that killed it).
+
+        `pid` is the process id `start` returned.
+        """
         with self.lock:
             ended = self._future(self.ended, pid)
         status = ended.result(timeout=60)
@@ -304,7 +347,14 @@ class Remover:
 def make_job(
     path: str, examples: Sequence[Example], sandbox: Sandbox, root: Path
 ) -> dict[str, Any]:
-    """The job file's content for runner_child: the page's blocks, files and limits."""
+    """The job file's content for runner_child: the page's blocks, files and limits.
+
+    Args:
+        path: the page, relative to the project root; tracebacks name it.
+        examples: the page's runnable examples, in order.
+        sandbox: the limits to apply.
+        root: the page's temporary folder, where the results and output files go.
+    """
     results = root / "results.jsonl"
     results.touch()
     return {
@@ -330,6 +380,13 @@ def run_page(
     With a fork server the process is forked from it (the job travels with the request);
     otherwise it is a new interpreter, reading the job from a file. `remove` removes the
     page's temporary folder once the run is read (a `Remover` does it in the background).
+
+    Args:
+        path: the page, relative to the project root.
+        examples: its runnable examples, in order.
+        sandbox: the limits and interpreter to run them with.
+        server: a started fork server, or None for a new interpreter.
+        remove: removes the temporary folder.
     """
     started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="docgen-examples-"))

@@ -26,9 +26,12 @@ import types
 from typing import Any
 
 PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast's flag, without importing ast
+"""compile() flag that lets a Python block use `await` at its top level."""
 CO_COROUTINE = 0x80
+"""Code flag set when such a block did use `await`: its result is a coroutine to run."""
 
 Block = dict[str, Any]
+"""One block of the job, as `run.make_job` wrote it (index, language, code, line, ...)."""
 _SCRIPTS = itertools.count(1)
 # Files written from titled blocks (`title="app.py"`): absolute path -> first Markdown line.
 _TITLED: dict[str, int] = {}
@@ -69,7 +72,17 @@ class _Output(io.TextIOBase):
 
 
 class Page:
-    """One page's run: namespace, shell, records."""
+    """One page's run: namespace, shell, records.
+
+    Attributes:
+        job: what `run.make_job` made: the page's blocks, files and limits.
+        path: the page, as tracebacks and diagnostics name it.
+        output_limit: bytes of output one block may print.
+        written: bytes the current block printed so far.
+        pid: this process; a process an example forked must not emit records.
+        results: the results file, one JSON line per `start` and `end` event.
+        module: the `__main__` module whose namespace every Python block shares.
+    """
 
     def __init__(self, job: dict[str, Any]) -> None:
         self.job = job
@@ -209,7 +222,10 @@ class Page:
         return {}
 
     def run_pycon(self, block: Block) -> dict[str, Any]:
-        """Run a `>>>` session doctest-style in the page's namespace."""
+        """Run a `>>>` session doctest-style in the page's namespace.
+
+        Every mismatch of the `block` is reported, so `--update` can fix them all at once.
+        """
         import doctest
 
         first = block["line"]
@@ -339,7 +355,14 @@ def _console_commands(code: str, first: int) -> list[dict[str, Any]]:
 
 
 class Shell:
-    """One bash session for a page; each script is sourced, stdin closed."""
+    """One bash session for a page; each script is sourced, stdin closed.
+
+    Attributes:
+        scratch: the folder the scripts (and the line a strict script failed at) go to.
+        done: read end of the pipe on which bash says `done STATUS` after each script.
+        proc: the bash process.
+        pidfd: a file descriptor that becomes readable when bash exits.
+    """
 
     def __init__(self, scratch: str) -> None:
         import subprocess
@@ -361,7 +384,11 @@ class Shell:
         return self.proc.poll() is None
 
     def run_script(self, code: str, *, strict: bool) -> tuple[int, int | None]:
-        """Source `code` in the session; its exit status and, if it failed, its line."""
+        """Source `code` in the session; its exit status and, if it failed, its line.
+
+        With `strict`, the script runs under `set -eEuo pipefail` and the line of the
+        failing command is recorded; without it (console commands), only the status counts.
+        """
         import select
 
         assert self.proc.stdin is not None
