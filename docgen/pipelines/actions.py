@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.pipelines.extract import _action, _Extractor, flow, leading_comment
+from docgen.pipelines.extract import _action, _Extractor, _walk, flow, leading_comment
 from docgen.pipelines.load import LoadError, Value, YamlList, YamlMap, load
 from docgen.pipelines.model import Action, ActionInput, ActionStep, ActionUse, Output, Workflow
 
@@ -70,24 +70,10 @@ def _text(value: Value) -> str | None:
     return None if value is None else flow(value)
 
 
-def _strings(value: Value, line: int, seen: set[int]) -> Iterator[tuple[str, int]]:
-    """Every string value with its line; `seen` stops at a recursive alias."""
-    if isinstance(value, str):
-        yield value, line
-    elif isinstance(value, YamlMap | YamlList) and id(value) not in seen:
-        seen.add(id(value))
-        if isinstance(value, YamlMap):
-            for key, item in value.items():
-                yield from _strings(item, value.line_of(key), seen)
-        else:
-            for index, item in enumerate(value):
-                yield from _strings(item, value.lines[index], seen)
-
-
 def _inputs_read(step: YamlMap) -> Iterator[tuple[str, int]]:
     """Every `inputs.X` a step reads in an expression (its `if` is one as a whole)."""
     for key, value in step.items():
-        for text, line in _strings(value, step.line_of(key), set()):
+        for text, line in _walk(value, step.line_of(key), set(), keys=False):
             parts = [m[1] for m in _EXPRESSION.finditer(text)]
             if key == "if" and not parts:
                 parts = [text]

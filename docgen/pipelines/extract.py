@@ -112,19 +112,29 @@ def leading_comment(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _walk(value: Value, line: int, seen: set[int]) -> Iterator[tuple[str, int]]:
-    """Every string in a value (keys too) with the line it is on."""
+def _walk(
+    value: Value, line: int, seen: set[int], *, keys: bool = True
+) -> Iterator[tuple[str, int]]:
+    """Every string in a value (keys too, unless `keys` is off) with the line it is on.
+
+    Args:
+        value: the YAML value to walk.
+        line: the line of `value` itself.
+        seen: ids of mappings and lists already walked, so a recursive alias stops.
+        keys: also yield the keys of mappings.
+    """
     if isinstance(value, str):
         yield value, line
     elif isinstance(value, YamlMap | YamlList) and id(value) not in seen:
         seen.add(id(value))
         if isinstance(value, YamlMap):
             for key, item in value.items():
-                yield key, value.line_of(key)
-                yield from _walk(item, value.line_of(key), seen)
+                if keys:
+                    yield key, value.line_of(key)
+                yield from _walk(item, value.line_of(key), seen, keys=keys)
         else:
             for index, item in enumerate(value):
-                yield from _walk(item, value.lines[index], seen)
+                yield from _walk(item, value.lines[index], seen, keys=keys)
 
 
 def _pin(ref: str | None) -> str:
