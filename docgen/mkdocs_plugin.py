@@ -44,8 +44,8 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import nest_paths
 
 from docgen import config as cfg
+from docgen import diagnostics, run, stages
 from docgen import report as reporting
-from docgen import run, stages
 from docgen.diagnostics import Diagnostic, Location, Severity, render_text, strict
 from docgen.model import Document, StageResult
 
@@ -251,6 +251,8 @@ class _Build:
     env: Any = None
     started: float = field(default_factory=time.perf_counter)
     report: dict[str, object] = field(default_factory=dict)
+    final: list[Diagnostic] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
     mkdocs: _Capture | None = None
 
 
@@ -341,9 +343,13 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """
         state = self._state
         for doc_file in list(files.documentation_pages()):
-            problem = _unreadable(state.config, doc_file.abs_src_path)
-            if problem is not None:  # MkDocs would stop with a traceback: leave the page out
-                state.extra.append(problem)
+            if doc_file.abs_src_path is None:
+                continue
+            text = _read_page(state.config, doc_file.abs_src_path)
+            if isinstance(text, str):  # kept: it tells how many lines the front matter took
+                state.texts[doc_file.abs_src_path] = text
+            else:  # MkDocs would stop with a traceback: leave the page out
+                state.extra.append(text)
                 files.remove(doc_file)
         # Every stage generates (cached), so the site is whole; `only` limits the checks.
         state.results = run.generate(state.config, None, self.cache)
@@ -399,7 +405,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         )
         # MkDocs has cut the front matter off: pad it back as blank lines, so that every
         # stage's line numbers are the file's own.
-        pad = 0 if generated else _front_matter_lines(page.file.abs_src_path, markdown)
+        raw = state.texts.get(page.file.abs_src_path or "")
+        pad = 0 if generated else _front_matter_lines(raw, markdown)
         document = Document(path, "\n" * pad + markdown, source, generated)
         state.documents[path] = document
         return run.transform(state.config, document)[pad:]
@@ -447,7 +454,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         found += self._stop_listening()
         if self.options.only:
             found = [d for d in found if d.stage in self.options.only]
-        final = strict(found) if self.options.strict else found
+        final = state.final = strict(found) if self.options.strict else found
         state.report = reporting.build_report(
             state.results,
             diagnostics=final,
@@ -500,10 +507,13 @@ def _merged(user: dict[str, Any] | None, ours: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def _unreadable(config: cfg.DocgenConfig, abs_src_path: str | None) -> Diagnostic | None:
-    """A diagnostic when a page is not UTF-8 text (at the line of the first bad byte)."""
-    if abs_src_path is None:
-        return None
+def _read_page(config: cfg.DocgenConfig, abs_src_path: str) -> str | Diagnostic:
+    """A page's text, or a diagnostic when it is not UTF-8 text (at the first bad byte's line).
+
+    Args:
+        config: docgen's configuration, for the location's path.
+        abs_src_path: the page's file.
+    """
     line = None
     try:
         data = Path(abs_src_path).read_bytes()
@@ -511,12 +521,10 @@ def _unreadable(config: cfg.DocgenConfig, abs_src_path: str | None) -> Diagnosti
         message = f"cannot read this page: {exc.strerror}"
     else:
         try:
-            data.decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}): the page was left out"
-        else:
-            return None
     return Diagnostic(
         "DG102",
         Severity.ERROR,
@@ -527,15 +535,16 @@ def _unreadable(config: cfg.DocgenConfig, abs_src_path: str | None) -> Diagnosti
     )
 
 
-def _front_matter_lines(abs_src_path: str | None, markdown: str) -> int:
-    """How many lines of the file come before `markdown` (front matter MkDocs removed)."""
-    if abs_src_path is None:
+def _front_matter_lines(raw: str | None, markdown: str) -> int:
+    """How many lines of the file come before `markdown` (front matter MkDocs removed).
+
+    Args:
+        raw: the page's file as read, or None for a page with no file.
+        markdown: the page as MkDocs hands it to plugins.
+    """
+    if raw is None:
         return 0
-    try:
-        raw = Path(abs_src_path).read_text(encoding="utf-8-sig").rstrip()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    body = markdown.rstrip()
+    raw, body = raw.rstrip(), markdown.rstrip()
     if raw == body or not body or not raw.endswith(body):
         return 0
     return raw[: len(raw) - len(body)].count("\n")
@@ -790,27 +799,11 @@ def build_site(
     if state is None or not state.report:  # stopped before the report: say what MkDocs said
         found = state.mkdocs.found if state is not None and state.mkdocs is not None else []
         aborted = aborted or "the build did not finish"
-        return BuildOutcome({}, tuple(strict_if(found, strict)), (), Path(config.site_dir), aborted)
+        found = diagnostics.strict(found) if strict else found
+        return BuildOutcome({}, tuple(found), (), Path(config.site_dir), aborted)
     ran = tuple(r.stage for r in reporting.merge(state.results))
-    diagnostics = _report_diagnostics(state.report)
-    return BuildOutcome(state.report, tuple(diagnostics), ran, Path(config.site_dir), aborted)
-
-
-def strict_if(found: list[Diagnostic], on: bool) -> list[Diagnostic]:
-    """`strict(found)` when `on`, else `found` unchanged."""
-    return strict(found) if on else found
-
-
-def _report_diagnostics(report: dict[str, object]) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for d in typing.cast(list[dict[str, Any]], report["diagnostics"]):
-        location = Location(d["file"], d["line"], d["end_line"]) if d["file"] else None
-        out.append(
-            Diagnostic(
-                d["code"], Severity(d["severity"]), d["message"], location, d["hint"], d["stage"]
-            )
-        )
-    return out
+    final = tuple(sorted(state.final, key=diagnostics.sort_key))
+    return BuildOutcome(state.report, final, ran, Path(config.site_dir), aborted)
 
 
 def serve_site(path: Path, *, dev_addr: str | None = None, offline: bool = False) -> None:
