@@ -304,6 +304,10 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         if self.options.adjust is not None:
             docgen = self.options.adjust(docgen)
         self.build = _Build(docgen)
+        if docgen.links is not None and any(s.name == "links" for s in stages.STAGES):
+            # The links stage checks the same links, at their Markdown line: say it once.
+            config.validation.links.not_found = logging.INFO
+            config.validation.links.anchors = logging.INFO
         for name, options in _markdown_extensions(docgen).items():
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)

@@ -345,3 +345,19 @@ def test_a_page_that_is_not_utf8_is_one_error_and_the_rest_builds(
     assert "Traceback" not in out + err
     assert (root / "site" / "index.html").exists()
     assert not (root / "site" / "latin1").exists()
+
+
+def test_a_broken_link_is_reported_once_by_the_links_stage(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(
+        {"docs/bad.md": "# Bad\n\n[gone](missing.md)\n"},
+        mkdocs=(
+            "site_name: x\nplugins:\n  - docgen:\n      diagrams: false\n      examples: false\n"
+            "      lint: false\n      pipelines: false\n      links: {external: false}\n"
+        ),
+    )
+    code, out, _ = run(capsys, "build", "-f", str(root / "mkdocs.yml"))
+    assert code == 1
+    assert "DG100" not in out  # MkDocs' own check of the same link is not repeated
+    assert out.count("docs/bad.md:3: error[DG301]: broken link to 'missing.md'") == 1
