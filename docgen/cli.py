@@ -127,6 +127,8 @@ def _only(value: str | None) -> list[str] | None:
 def _adjust(args: argparse.Namespace) -> Callable[[DocgenConfig], DocgenConfig]:
     def adjust(config: DocgenConfig) -> DocgenConfig:
         config = replace(config, offline=config.offline or args.offline)
+        if args.no_cache:
+            config = replace(config, page_cache=False)
         if config.examples is not None:
             examples = config.examples
             if args.jobs is not None:

@@ -190,6 +190,8 @@ class DocgenConfig:
             is counted and said.
         cache_dir: results kept across runs.
         quality_page: add the "Documentation quality" page.
+        page_cache: reuse a page's last rendering (kept in `cache_dir`) when nothing it
+            reads has changed; `--no-cache` turns it off for one run.
         api: the `api` section.
         pipelines: the `pipelines` section.
         diagrams: the `diagrams` section.
@@ -209,6 +211,7 @@ class DocgenConfig:
     offline: bool = False
     cache_dir: Path = field(default_factory=lambda: Path(".cache") / "docgen")
     quality_page: bool = True
+    page_cache: bool = True
     api: ApiConfig | None = None
     pipelines: PipelinesConfig | None = field(default_factory=PipelinesConfig)
     diagrams: DiagramsConfig | None = field(default_factory=DiagramsConfig)

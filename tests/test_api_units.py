@@ -24,7 +24,7 @@ from docgen.api.cache import Cache
 from docgen.api.coverage import Coverage, coverage
 from docgen.api.discover import default_packages, find_modules, search_path
 from docgen.api.inventory import inventory, read_inventory
-from docgen.api.model import Module
+from docgen.api.model import Member, Module
 from docgen.api.pages import module_page
 from docgen.api.xref import Index, Target
 from docgen.config import ApiConfig, DocgenConfig
@@ -598,3 +598,77 @@ def test_read_inventory_expands_names_and_skips_other_domains() -> None:
         "d": Target("https://x.example/docs/d.html", "", "class"),
     }
     assert Index(found).url("d", "index.md") == "https://x.example/docs/d.html"
+
+
+HTML_DOCSTRING = """For MXML markup. Nested AS3 in <script> tags is highlighted; see `<style>`,
+<https://example.org> and <main>.
+
+.. note:: Mind the <b>
+
+   A body with <textarea>.
+
+Example::
+
+    <html><script>kept as code</script></html>
+"""
+
+MD_EXTENSIONS = ["attr_list", "admonition", "toc", "fenced_code"]
+
+
+@pytest.mark.parametrize("docformat", ["restructuredtext", "google", "numpy"])
+def test_raw_html_in_docstrings_is_text(docformat: str) -> None:
+    import pdoc.docstrings
+    from lxml import html
+
+    converted = pdoc.docstrings.convert(HTML_DOCSTRING, docformat, None)
+    after = Member(
+        "After", "After", "m.After", "class", "class After:", "", False, None, 9, 9, "m.After"
+    )
+    lexer = Member(
+        "Lexer",
+        "Lexer",
+        "m.Lexer",
+        "class",
+        "class Lexer:",
+        converted,
+        True,
+        None,
+        1,
+        8,
+        "m.Lexer",
+    )
+    module = Module("m", None, False, docformat, "", True, (lexer, after))
+    page, _ = module_page(module, Index.of([module]), lambda *_: None)
+    root = html.fromstring(to_html(page.markdown, extensions=MD_EXTENSIONS))
+    # Nothing opened by the docstring swallows what follows: the next class's heading is there.
+    assert root.xpath("//h2/@id") == ["m.Lexer", "m.After"]
+    assert not root.xpath("//script|//main|//textarea|//style|//b")
+    text = root.text_content()
+    assert "Nested AS3 in <script> tags" in text
+    assert "A body with <textarea>." in text
+    # Code spans and reST literal blocks keep their text; autolinks stay links.
+    assert root.xpath("//p/code/text()") == ["<style>"]
+    code = [c.strip() for c in root.xpath("//pre/code/text()")]
+    assert "<html><script>kept as code</script></html>" in code
+    assert root.xpath("//a[@href='https://example.org']")
+    # The reST admonition is a Material admonition, titled; "Example::" ends with one colon.
+    (note,) = root.xpath("//div[contains(@class, 'admonition')]")
+    assert note.get("class") == "admonition note"
+    assert note.xpath("p[@class='admonition-title']/text()") == ["Mind the <b>"]
+    assert "Example:" in text
+    assert "Example::" not in text
+
+
+def test_markdown_docstrings_keep_inline_html_only() -> None:
+    from docgen.api.pages import _prose
+
+    assert _prose("a <b>bold</b> word<br> and <kbd>Ctrl</kbd>", "markdown") == (
+        "a <b>bold</b> word<br> and <kbd>Ctrl</kbd>"
+    )
+    assert _prose("a <script>x</script> and <div>", "markdown") == (
+        "a &lt;script>x&lt;/script> and &lt;div>"
+    )
+    # Indented code after a blank line is code; indented text in a list is prose.
+    assert _prose("text\n\n    <div>\n\n- item\n\n    more <div>", "google") == (
+        "text\n\n    <div>\n\n- item\n\n    more &lt;div>"
+    )

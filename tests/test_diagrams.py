@@ -12,6 +12,7 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write
@@ -470,6 +471,37 @@ def test_a_prewarmed_validator_serves_the_next_parse_or_ends_at_exit(mermaid: Pa
     (process,) = validator._warm.values()
     validator._stop_warm()  # what the interpreter runs at exit
     assert process.returncode == 0
+
+
+def test_verdicts_are_kept_so_unchanged_diagrams_start_no_node(
+    tmp_path: Path, mermaid: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validator._stop_warm()
+    cache = tmp_path / "verdicts"
+    good, bad = "graph TD\n  A-->B", "graph TD\n  A-->>B"
+    first = validator.parse([good, bad], cache=cache)
+    assert [o.ok for o in first] == [True, False]
+    started: list[Path] = []
+    real = validator._start
+
+    def start(folder: Path) -> Any:
+        started.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(validator, "_start", start)
+    assert validator.parse([bad, good], cache=cache) == [first[1], first[0]]
+    assert started == []  # every verdict was known
+    third = "sequenceDiagram\n  A->>B: hi"
+    assert [o.kind for o in validator.parse([good, third], cache=cache)] == [
+        "flowchart-v2",
+        "sequence",
+    ]
+    assert len(started) == 1
+    assert len(list(cache.iterdir())) == 2  # the bad diagram's verdict was dropped
+    for path in cache.iterdir():  # a damaged entry is parsed again
+        path.write_text("{}")
+    assert [o.ok for o in validator.parse([good], cache=cache)] == [True]
+    assert len(started) == 2
 
 
 # --- dump ---------------------------------------------------------------------------------

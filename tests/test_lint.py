@@ -173,3 +173,34 @@ def test_docgen_dump_lint_reads_the_config(capsys: pytest.CaptureFixture[str]) -
     result = json.loads(capsys.readouterr().out)
     assert result["pages"] == 5
     assert [(f["line"], f["code"]) for f in result["findings"]] == [(7, "DG710"), (12, "DG711")]
+
+
+def test_formatting_findings_are_kept_by_page_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.lint import formatting
+
+    root = tmp_path / "defects"
+    shutil.copytree(FIXTURES / "defects", root)
+    config = replace(config_for(root), cache_dir=tmp_path / "cache")
+    scanned: list[list[str]] = []
+    real = formatting._scan
+
+    def counting(work: Path, merged: Any, sources: Any) -> Any:
+        scanned.append(sorted(s.path for s in sources.values()))
+        return real(work, merged, sources)
+
+    monkeypatch.setattr(formatting, "_scan", counting)
+    first = check(config, read_docs(config)).diagnostics
+    assert len(scanned[0]) == 5
+    assert check(config, read_docs(config)).diagnostics == first
+    assert len(scanned) == 1  # nothing changed: pymarkdownlnt did not run
+    page = root / "docs" / "index.md"
+    page.write_text(page.read_text().replace("Trailing space here. \n", "No trailing space.\n"))
+    again = check(config, read_docs(config)).diagnostics
+    assert scanned[1] == ["index.md"]
+    assert [d for d in first if d.code != "DG701"] == [d for d in again if d.code != "DG701"]
+    assert not any(d.code == "DG701" for d in again)
+    # Without the page cache every page is scanned each time.
+    check(replace(config, page_cache=False), read_docs(config))
+    assert len(scanned[2]) == 5

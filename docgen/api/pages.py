@@ -55,23 +55,92 @@ def scopes(fullname: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
-def _prose(markdown: str) -> str:
-    # pdoc writes docstring sections ("Args:") as h6 headings; as bold paragraphs they
-    # stay out of the table of contents, which lists symbols only.
+# Raw HTML in a docstring: "Nested AS3 in <script> tags" must read as text, not open a
+# <script> element that swallows the rest of the page. Only Markdown docstrings may use
+# HTML, and then only tags that format text inline.
+_TAG = re.compile(r"<(?=/?(?P<name>[A-Za-z][A-Za-z0-9-]*)[\s/>])")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+_INLINE_TAGS = frozenset(
+    "a abbr b br code del em i img ins kbd mark q s small span strong sub sup u".split()  # noqa: SIM905
+)
+_ALERT = re.compile(r'^(?P<indent> *)<div class="alert (?P<kind>\w+)" markdown="1">$')
+_LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d+[.)])\s")
+
+
+def _escape_html(text: str, allowed: frozenset[str]) -> str:
+    """`text` with every tag not in `allowed` escaped, code spans left as written."""
+
+    def escape(part: str) -> str:
+        return _TAG.sub(lambda m: m[0] if m["name"].lower() in allowed else "&lt;", part)
+
+    out, start = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out += [escape(text[start : span.start()]), span[0]]
+        start = span.end()
+    return "".join([*out, escape(text[start:])])
+
+
+def _prose(markdown: str, docformat: str = "markdown") -> str:
+    """A converted docstring made fit for a page among others.
+
+    pdoc writes docstring sections ("Args:") as h6 headings: as bold paragraphs they stay
+    out of the table of contents, which lists symbols only. Its reST admonitions become
+    Material admonitions, a reST `::` literal block a code block, and raw HTML is text
+    (see `_escape_html`).
+    """
+    rest = docformat != "markdown"
+    allowed = frozenset() if rest else _INLINE_TAGS
     out: list[str] = []
     fence: str | None = None
-    for line in markdown.split("\n"):
+    alert: str | None = None  # the indent of the admonition being converted
+    code = listed = False  # in an indented code block; in a list
+    previous = ""
+    for raw in markdown.split("\n"):
+        line = raw
+        if alert is not None:
+            if line.strip() == "</div>" and line.startswith(alert):
+                alert = None
+                previous = ""
+                continue
+            line = "    " + line
         opened = _FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0]:
                 fence = None
         elif opened:
             fence = opened.group(1)
-        elif heading := _HEADING.match(line):
-            # A blank line after it, or a list that follows would join the paragraph.
-            out += [f"**{heading['text']}**", ""]
+        elif start := _ALERT.match(raw):
+            alert = start["indent"]
+            out.append(f"{alert}!!! {start['kind']}")
+            previous = "!!!"
             continue
+        elif not line.strip():
+            code = code and bool(previous.strip())
+        elif (heading := _HEADING.match(raw)) and not code:
+            if previous == "!!!":  # the admonition's title
+                title = _escape_html(heading["text"], allowed).replace('"', "'")
+                out[-1] += f' "{title}"'
+                continue
+            # A blank line after it, or a list that follows would join the paragraph.
+            bold = f"**{_escape_html(heading['text'], allowed)}**"
+            out += [bold if alert is None else "    " + bold, ""]
+            previous = ""
+            continue
+        else:
+            own = line[len(alert) + 4 :] if alert is not None else line
+            indent = len(own) - len(own.lstrip(" "))
+            if indent < 4:
+                listed = bool(_LIST_ITEM.match(own))
+            code = (
+                indent >= 4 and not listed and (code or not previous.strip() or previous == "!!!")
+            )
+            if not code:
+                if rest and line.rstrip().endswith("::"):
+                    # reST: "Example::" ends the paragraph with ":", "::" alone vanishes.
+                    line = line.rstrip()[:-1] if line.strip() != "::" else ""
+                line = _escape_html(line, allowed)
         out.append(line)
+        previous = line
     return _BLANKS.sub("\n\n", "\n".join(out)).strip()
 
 
@@ -88,7 +157,7 @@ class _Writer:
         if not text:
             return
         where = scopes(fullname)
-        text, missing = self.index.rewrite(_prose(text), self.page, where)
+        text, missing = self.index.rewrite(_prose(text, self.module.docformat), self.page, where)
         text = self.index.link_code(text, self.page, where)
         self.unresolved += [Reference(fullname, file, line, m.label) for m in missing]
         self.lines += [text, ""]

@@ -333,7 +333,8 @@ def _survey(
         )
     else:
         try:
-            outcomes = validate.parse([diagrams[i].text for i in to_parse])
+            cache = config.cache_dir / "diagrams" if config.page_cache else None
+            outcomes = validate.parse([diagrams[i].text for i in to_parse], cache=cache)
         except validate.ValidatorError as error:
             missing = not setup.installed() or "Node.js is not installed" in str(error)
             diagnostics.append(

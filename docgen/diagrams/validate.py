@@ -13,10 +13,11 @@ import json
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from docgen.diagrams import setup
+from docgen.pagecache import PageCache
 
 __all__ = ["SCRIPT", "Outcome", "ValidatorError", "parse", "prewarm"]
 
@@ -41,6 +42,9 @@ class Outcome:
     error: str | None = None
     message: str = ""
     line: int | None = None
+
+
+_FIELDS = {f.name for f in fields(Outcome)}
 
 
 class ValidatorError(Exception):
@@ -90,14 +94,38 @@ def _stop_warm() -> None:
         process.communicate(timeout=_STARTUP_SECONDS)
 
 
-def parse(texts: Sequence[str], folder: Path | None = None) -> list[Outcome]:
+def parse(
+    texts: Sequence[str], folder: Path | None = None, cache: Path | None = None
+) -> list[Outcome]:
     """Parse every text in one Node process; outcomes are in the order of `texts`.
 
-    `folder` is where Mermaid is installed, by default the install folder.
+    `folder` is where Mermaid is installed, by default the install folder. With a `cache`
+    folder, each verdict is kept there by the diagram's text, Mermaid's install folder and
+    this script, so an unchanged diagram is not parsed again (and when none changed, Node
+    does not start); verdicts no longer asked for are dropped.
     """
+    folder = folder or setup.install_dir()
+    if cache is None:
+        return _parse(texts, folder)
+    store = PageCache(cache)
+    setup_key = PageCache.key(str(folder), SCRIPT.read_text(encoding="utf-8"))
+    keys = [PageCache.key("mermaid", setup_key, text) for text in texts]
+    known: dict[int, Outcome] = {}
+    for i, key in enumerate(keys):
+        saved = store.get(key)
+        if isinstance(saved, dict) and set(saved) == _FIELDS:
+            known[i] = Outcome(**saved)
+    todo = [i for i in range(len(texts)) if i not in known]
+    for i, outcome in zip(todo, _parse([texts[i] for i in todo], folder), strict=True):
+        known[i] = outcome
+        store.put(keys[i], asdict(outcome))
+    store.prune()
+    return [known[i] for i in range(len(texts))]
+
+
+def _parse(texts: Sequence[str], folder: Path) -> list[Outcome]:
     if not texts:
         return []
-    folder = folder or setup.install_dir()
     process = _warm.pop(folder, None) or _start(folder)
     lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
     timeout = _STARTUP_SECONDS + _SECONDS_PER_DIAGRAM * len(texts)

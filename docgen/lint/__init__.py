@@ -102,7 +102,8 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     )
     with tempfile.TemporaryDirectory(prefix="docgen-lint-") as tmp:
         sources = [formatting.Source(d.path, d.source, d.markdown) for d in pages]
-        found += formatting.scan(config.root, sources, rules, Path(tmp))
+        cache = config.cache_dir / "lint" if config.page_cache else None
+        found += formatting.scan(config.root, sources, rules, Path(tmp), cache)
     diagnostics = sorted(_present(found), key=sort_key)
     return StageResult(
         STAGE,
