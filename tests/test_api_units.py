@@ -672,3 +672,67 @@ def test_markdown_docstrings_keep_inline_html_only() -> None:
     assert _prose("text\n\n    <div>\n\n- item\n\n    more <div>", "google") == (
         "text\n\n    <div>\n\n- item\n\n    more &lt;div>"
     )
+
+
+def test_section_titles_are_bold_and_open_no_fence() -> None:
+    from docgen.api.pages import _prose
+
+    docstring = (
+        "Pygments\n~~~~~~~~\n\nText.\n\n=======\nOverall\n=======\n\nSetext\n---\n\n"
+        "```\nA\n---\n```\n\n~~~\ncode\n~~~\n\nAfter.\n"
+    )
+    assert _prose(docstring, "restructuredtext") == (
+        "**Pygments**\n\nText.\n\n**Overall**\n\n**Setext**\n\n```\nA\n---\n```\n\n"
+        "~~~\ncode\n~~~\n\nAfter."
+    )
+    module = Module("m", None, True, "restructuredtext", docstring, True, ())
+    page, _ = module_page(module, Index.of([module]), lambda *_: None)
+    html = to_html(page.markdown, extensions=MD_EXTENSIONS)
+    assert html.count("<h") == 1  # the module's own title, nothing from its docstring
+    assert html.count("<pre>") == 2  # the two real code blocks
+    assert "<p>After.</p>" in html
+
+
+def test_double_backticks_are_literal_not_links() -> None:
+    target = Member(
+        "lexer", "lexer", "m.lexer", "variable", "lexer = 1", "", True, None, 1, 1, "m.lexer"
+    )
+    module = Module("m", None, False, "restructuredtext", "", True, (target,))
+    index = Index.of([module])
+    text = "With ``lexer`` and `lexer`."
+    assert index.link_code(text, "api/m.md", ["m"]) == ("With ``lexer`` and [`lexer`](#m.lexer).")
+
+
+def test_rest_fields_pdoc_leaves_become_a_list() -> None:
+    from docgen.api.pages import _prose
+
+    docstring = (
+        "Intro.\n:copyright: 2006 by\n    the team.\n:license: BSD.\n:meta private:\n\nAfter."
+    )
+    assert _prose(docstring, "restructuredtext") == (
+        "Intro.\n\n- **Copyright:** 2006 by\n    the team.\n- **License:** BSD.\n\nAfter."
+    )
+    assert _prose(docstring, "markdown") == docstring  # Markdown docstrings mean what they say
+
+
+def test_a_parameter_named_like_a_module_is_not_linked() -> None:
+    lex = Member(
+        "lex",
+        "lex",
+        "m.lex",
+        "function",
+        "def lex(lexer):",
+        "Use `lexer` and `m.lexer`.",
+        True,
+        None,
+        1,
+        2,
+        "m.lex",
+        parameters=("lexer",),
+    )
+    lexer = Member(
+        "lexer", "lexer", "m.lexer", "variable", "lexer = 1", "", True, None, 3, 3, "m.lexer"
+    )
+    module = Module("m", None, False, "google", "", True, (lex, lexer))
+    page, _ = module_page(module, Index.of([module]), lambda *_: None)
+    assert "Use `lexer` and [`m.lexer`](#m.lexer)." in page.markdown

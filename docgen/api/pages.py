@@ -65,6 +65,48 @@ _INLINE_TAGS = frozenset(
 )
 _ALERT = re.compile(r'^(?P<indent> *)<div class="alert (?P<kind>\w+)" markdown="1">$')
 _LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d+[.)])\s")
+# A reST field pdoc leaves as written (`:copyright: ...`); `:meta ...:` is for tools only.
+_FIELD = re.compile(r"^:(?P<name>[A-Za-z][\w -]*):(?:\s+(?P<text>.*))?$")
+# A reST section title's underline (or overline): "~~~~" under a title opens no fence.
+_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+_:.])\1{2,}\s*$")
+
+
+def _titles(lines: list[str]) -> list[str]:
+    """reST and setext section titles as bold paragraphs: out of the table of contents,
+    and a `~~~~` underline is not taken for a code fence."""
+
+    def is_title(text: str) -> bool:
+        return bool(text.strip()) and text == text.lstrip() and not _UNDERLINE.match(text)
+
+    out: list[str] = []
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        under = _UNDERLINE.match(line) if fence is None else None
+        title = out[-1] if out else ""
+        # Markdown makes `===`/`---` under any text a heading; reST wants it as long.
+        if (
+            under
+            and is_title(title)
+            and (under.group(1) in "=-" or len(line.strip()) >= len(title.strip()))
+        ):
+            over = len(out) >= 2 and out[-2].strip() == line.strip()
+            out[-2 if over else -1 :] = [f"**{title.strip()}**", ""]
+            continue
+        # An overline, as long as its title, with the underline to follow: not a fence.
+        following = [*lines[number + 1 : number + 3], "", ""][:2]
+        if (
+            under
+            and is_title(following[0])
+            and following[1].strip() == line.strip()
+            and len(line) >= len(following[0])
+        ):
+            out.append(line)
+            continue
+        opened = _FENCE.match(line)
+        if opened and (fence is None or opened.group(1)[0] == fence[0]):
+            fence = opened.group(1) if fence is None else None
+        out.append(line)
+    return out
 
 
 def _escape_html(text: str, allowed: frozenset[str]) -> str:
@@ -84,7 +126,8 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
     """A converted docstring made fit for a page among others.
 
     pdoc writes docstring sections ("Args:") as h6 headings: as bold paragraphs they stay
-    out of the table of contents, which lists symbols only. Its reST admonitions become
+    out of the table of contents, which lists symbols only; so do reST section titles (see
+    `_titles`). Its reST admonitions become
     Material admonitions, a reST `::` literal block a code block, and raw HTML is text
     (see `_escape_html`).
     """
@@ -94,8 +137,9 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
     fence: str | None = None
     alert: str | None = None  # the indent of the admonition being converted
     code = listed = False  # in an indented code block; in a list
+    fields = False  # in a list of reST fields
     previous = ""
-    for raw in markdown.split("\n"):
+    for raw in _titles(markdown.split("\n")):
         line = raw
         if alert is not None:
             if line.strip() == "</div>" and line.startswith(alert):
@@ -134,6 +178,15 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
             code = (
                 indent >= 4 and not listed and (code or not previous.strip() or previous == "!!!")
             )
+            field = _FIELD.match(line) if rest and not code else None
+            if field and field["name"].startswith("meta"):
+                continue
+            if field:
+                if previous.strip() and not fields:
+                    out.append("")  # a list after a paragraph needs a blank line
+                name = field["name"][0].upper() + field["name"][1:]
+                line = f"- **{name}:** {field['text'] or ''}".rstrip()
+            fields = bool(field) or (fields and indent > 0)
             if not code:
                 if rest and line.rstrip().endswith("::"):
                     # reST: "Example::" ends the paragraph with ":", "::" alone vanishes.
@@ -153,12 +206,19 @@ class _Writer:
         self.lines: list[str] = []
         self.unresolved: list[Reference] = []
 
-    def docstring(self, text: str, fullname: str, file: str | None, line: int | None) -> None:
+    def docstring(
+        self,
+        text: str,
+        fullname: str,
+        file: str | None,
+        line: int | None,
+        parameters: Sequence[str] = (),
+    ) -> None:
         if not text:
             return
         where = scopes(fullname)
         text, missing = self.index.rewrite(_prose(text, self.module.docformat), self.page, where)
-        text = self.index.link_code(text, self.page, where)
+        text = self.index.link_code(text, self.page, where, parameters)
         self.unresolved += [Reference(fullname, file, line, m.label) for m in missing]
         self.lines += [text, ""]
 
@@ -181,7 +241,9 @@ class _Writer:
             self.lines += [f"Types: {links}", ""]
         if member.taken_from != member.fullname and member.kind == "class":
             self.lines += [f"*Defined as `{member.taken_from}`.*", ""]
-        self.docstring(member.docstring, member.fullname, member.file, member.line)
+        self.docstring(
+            member.docstring, member.fullname, member.file, member.line, member.parameters
+        )
         self.source(member.file, member.line, member.end_line)
         for group in member.inherited:
             self.inherited(group.base, group.names)

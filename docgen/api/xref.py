@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from docgen.api.model import Module
@@ -21,7 +21,8 @@ _REFERENCE = re.compile(r"\[(?P<text>[^\]\n]+)\]\[(?P<label>[^\]\n]*)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_LINKABLE_SPAN = re.compile(r"(?<!\[)`(?P<name>[A-Za-z_][\w.]*)(?:\(\))?`(?![\]\(])")
+# A single-backtick span (reST's default role names an object); ``literal`` stays text.
+_LINKABLE_SPAN = re.compile(r"(?<![\[`])`(?P<name>[A-Za-z_][\w.]*)(?:\(\))?`(?![\]\(`])")
 _TYPE_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
@@ -167,13 +168,21 @@ class Index:
             out.append(_REFERENCE.sub(replace, line))
         return "\n".join(out), unresolved
 
-    def link_code(self, markdown: str, from_page: str, scopes: Sequence[str]) -> str:
+    def link_code(
+        self,
+        markdown: str,
+        from_page: str,
+        scopes: Sequence[str],
+        local: Collection[str] = (),
+    ) -> str:
         """Docstring code spans that name a documented symbol become links (not in fences).
 
         Args:
             markdown: the docstring's Markdown.
             from_page: the docs-relative page it is on, which links are relative to.
             scopes: dotted paths a short name is also looked up in, innermost first.
+            local: names that mean something else here (a function's parameters: `lexer`
+                is the argument, not the module `pkg.lexer`); never linked.
         """
         out: list[str] = []
         fence: str | None = None
@@ -188,6 +197,8 @@ class Index:
                 continue
 
             def replace(match: re.Match[str]) -> str:
+                if match["name"] in local:
+                    return match.group(0)
                 found = self.resolve(match["name"], scopes)
                 if found is None:
                     return match.group(0)
