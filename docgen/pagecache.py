@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zlib
 from collections.abc import Mapping
@@ -78,7 +79,10 @@ class PageCache:
         try:
             text = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._path(key).write_bytes(zlib.compress(text, 1))
+            # Written aside, then renamed: another build never reads half a file.
+            partial = self.folder / f".{key}.{os.getpid()}"
+            partial.write_bytes(zlib.compress(text, 1))
+            partial.replace(self._path(key))
         except (OSError, TypeError, ValueError):
             pass
 

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -319,6 +320,9 @@ def test_cache_hit_and_invalidation(tmp_path: Path) -> None:
     fourth = api.generate(make_config(root, show_inherited=False))
     assert fourth.summary["cached"] == 0
     assert "Inherited from" not in page(fourth, "sample.core")
+    # `--no-cache` extracts every module again.
+    fifth = api.generate(replace(config, page_cache=False))
+    assert fifth.summary["extracted"] == fifth.summary["modules"] == 5
 
 
 def test_a_missing_package_is_an_error(tmp_path: Path) -> None:

@@ -736,3 +736,18 @@ def test_a_parameter_named_like_a_module_is_not_linked() -> None:
     module = Module("m", None, False, "google", "", True, (lex, lexer))
     page, _ = module_page(module, Index.of([module]), lambda *_: None)
     assert "Use `lexer` and [`m.lexer`](#m.lexer)." in page.markdown
+
+
+def test_sphinx_roles_and_short_references_read_well() -> None:
+    from docgen.api.pages import _prose
+
+    text = "See :doc:`/concepts`, :ref:`the intro <intro>`, :pep:`8` and :envvar:`HOME`."
+    assert _prose(text, "restructuredtext") == "See concepts, the intro, PEP 8 and `HOME`."
+    assert _prose(text, "markdown") == text
+    signer = Member(
+        "Signer", "Signer", "m.Signer", "class", "class Signer:", "", True, None, 1, 1, "m.Signer"
+    )
+    index = Index.of([Module("m", None, False, "restructuredtext", "", True, (signer,))])
+    assert index.link_code("A `~m.Signer`, `~x.Y` and `m.Signer()`.", "api/m.md", ["m"]) == (
+        "A [`Signer`](#m.Signer), `Y` and [`m.Signer()`](#m.Signer)."
+    )

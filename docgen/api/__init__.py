@@ -94,7 +94,7 @@ def _extract(
         _cache_dir(config), {**request, "root": str(config.root), "paths": list(api.paths)}
     )
     events: dict[str, dict[str, Any]] = {}
-    for name in sources:
+    for name in sources if config.page_cache else ():  # `--no-cache` extracts every module
         found = cache.load(name)
         if found is not None:
             events[name] = found

@@ -67,6 +67,9 @@ _ALERT = re.compile(r'^(?P<indent> *)<div class="alert (?P<kind>\w+)" markdown="
 _LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d+[.)])\s")
 # A reST field pdoc leaves as written (`:copyright: ...`); `:meta ...:` is for tools only.
 _FIELD = re.compile(r"^:(?P<name>[A-Za-z][\w -]*):(?:\s+(?P<text>.*))?$")
+# A Sphinx role pdoc leaves as written (it converts only the Python ones).
+_ROLE = re.compile(r"(?<![\w`]):(?:[a-z]+:)?(?P<role>[a-z]+):`(?P<body>[^`]+)`")
+_TEXT_ROLES = {"ref": "", "doc": "", "term": "", "abbr": "", "pep": "PEP ", "rfc": "RFC "}
 # A reST section title's underline (or overline): "~~~~" under a title opens no fence.
 _UNDERLINE = re.compile(r"^([=\-~^\"'`#*+_:.])\1{2,}\s*$")
 
@@ -107,6 +110,20 @@ def _titles(lines: list[str]) -> list[str]:
             fence = opened.group(1) if fence is None else None
         out.append(line)
     return out
+
+
+def _role(match: re.Match[str]) -> str:
+    """`:doc:`/concepts`` as "concepts", `:ref:`Title <label>`` as "Title", `:envvar:`X``
+    as code: their targets are in the project's Sphinx docs, not in this site."""
+    role, body = match["role"], match["body"]
+    titled = re.fullmatch(r"(?P<title>.+?)\s*<[^<>]+>", body)
+    if titled:
+        body = titled["title"]
+    elif role == "doc":
+        body = body.rstrip("/").rsplit("/", 1)[-1]
+    if role in _TEXT_ROLES:
+        return _TEXT_ROLES[role] + body.lstrip("~!")
+    return f"`{body}`"
 
 
 def _escape_html(text: str, allowed: frozenset[str]) -> str:
@@ -188,6 +205,8 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
                 line = f"- **{name}:** {field['text'] or ''}".rstrip()
             fields = bool(field) or (fields and indent > 0)
             if not code:
+                if rest:
+                    line = _ROLE.sub(_role, line)
                 if rest and line.rstrip().endswith("::"):
                     # reST: "Example::" ends the paragraph with ":", "::" alone vanishes.
                     line = line.rstrip()[:-1] if line.strip() != "::" else ""

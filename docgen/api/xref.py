@@ -22,7 +22,10 @@ _DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 # A single-backtick span (reST's default role names an object); ``literal`` stays text.
-_LINKABLE_SPAN = re.compile(r"(?<![\[`])`(?P<name>[A-Za-z_][\w.]*)(?:\(\))?`(?![\]\(`])")
+# Sphinx's `~pkg.mod.Name` shows the last part only.
+_LINKABLE_SPAN = re.compile(
+    r"(?<![\[`])`(?P<short>~)?(?P<name>[A-Za-z_][\w.]*)(?P<call>\(\))?`(?![\]\(`])"
+)
 _TYPE_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
@@ -197,12 +200,11 @@ class Index:
                 continue
 
             def replace(match: re.Match[str]) -> str:
-                if match["name"] in local:
-                    return match.group(0)
-                found = self.resolve(match["name"], scopes)
-                if found is None:
-                    return match.group(0)
-                return f"[{match.group(0)}]({self.url(found, from_page)})"
+                name = match["name"]
+                shown = name.rsplit(".", 1)[-1] if match["short"] else name
+                code = f"`{shown}{match['call'] or ''}`"
+                found = None if name in local else self.resolve(name, scopes)
+                return code if found is None else f"[{code}]({self.url(found, from_page)})"
 
             out.append(_LINKABLE_SPAN.sub(replace, line))
         return "\n".join(out)
