@@ -103,7 +103,11 @@ def main() -> int:
         root = Path(tmp)
         generate(root / "docs", pages)
         config = DocgenConfig(
-            root=root, docs_dir=root / "docs", site_dir=root / "site", lint=LintConfig()
+            root=root,
+            docs_dir=root / "docs",
+            site_dir=root / "site",
+            cache_dir=root / ".cache",  # empty: the figure is a cold run, cache writes included
+            lint=LintConfig(),
         )
         merged, _, _ = settings(root, Rules({}))
         (root / "pymarkdown.json").write_text(json.dumps(merged), encoding="utf-8")
@@ -130,6 +134,9 @@ def main() -> int:
         cpu, wall = time.process_time(), time.perf_counter()
         result = check(config, read_docs(config))
         docgen_cpu, docgen_wall = time.process_time() - cpu, time.perf_counter() - wall
+        wall = time.perf_counter()
+        check(config, read_docs(config))  # nothing changed: every page's findings are kept
+        warm_wall = time.perf_counter() - wall
 
     print(f"pages: {pages}")
     print(
@@ -142,6 +149,7 @@ def main() -> int:
     )
     print(f"lint ratio (CPU): docgen / pymarkdown = {docgen_cpu / anchor_cpu:.2f}x (goal <= 1.2x)")
     print(f"lint ratio (wall): docgen / pymarkdown = {docgen_wall / anchor_wall:.2f}x")
+    print(f"docgen lint again, nothing changed: {warm_wall:.2f} s wall")
     return 0
 
 

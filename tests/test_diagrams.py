@@ -42,6 +42,7 @@ def make_config(root: Path, **diagrams: object) -> DocgenConfig:
         root=root,
         docs_dir=root / "docs",
         site_dir=root / "site",
+        cache_dir=root / ".cache",  # each test its own: a kept verdict would hide a problem
         diagrams=DiagramsConfig(**diagrams),  # type: ignore[arg-type]
     )
 
