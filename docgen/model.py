@@ -27,6 +27,8 @@ class Page:
         nav: the section it belongs in (`("Pipelines",)`), empty for the top level.
         source: the user's file the page was made from, relative to the project root,
             or None when there is none.
+        lines: heading anchors of the page, each with the line of `source` its part was
+            made from (`("pkg.mod.func", 42)`), so a finding inside that part names it.
     """
 
     path: str
@@ -34,6 +36,7 @@ class Page:
     markdown: str
     nav: tuple[str, ...] = ()
     source: str | None = None
+    lines: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

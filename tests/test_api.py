@@ -366,3 +366,29 @@ def test_pages_build_in_mkdocs_strict_with_anchors_in_the_toc(
     assert 'href="#sample.core.Base.run"' in html
     guide_html = (tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
     assert 'href="../api/sample.core/#sample.core.Base"' in guide_html
+
+
+def test_a_broken_link_in_a_docstring_names_the_members_line(tmp_path: Path) -> None:
+    from conftest import write
+
+    from docgen.mkdocs_plugin import build_site
+
+    root = write(
+        tmp_path,
+        {
+            "mkdocs.yml": (
+                "site_name: x\ntheme: {name: material}\n"
+                "plugins:\n  - docgen:\n      api: {packages: [tool]}\n"
+            ),
+            "docs/index.md": "# Home\n\nThe tool.\n",
+            "tool/__init__.py": '"""The tool."""\n',
+            "tool/parts.py": (
+                '"""Parts."""\n\n\ndef first():\n    """Fine."""\n\n\n'
+                'def second():\n    """See `the site <www.example.org/x>`_ for more."""\n'
+            ),
+        },
+    )
+    outcome = build_site(root / "mkdocs.yml")
+    (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
+    assert broken.location is not None
+    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 8)

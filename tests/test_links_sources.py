@@ -13,7 +13,14 @@ import pytest
 from docgen.config import DocgenConfig
 from docgen.diagnostics import render_text
 from docgen.links import check_site, dump
-from docgen.links.sources import SourceMap, markdown_links, page_paths, read_sources_json
+from docgen.links.collect import element_ids
+from docgen.links.sources import (
+    SourceMap,
+    markdown_links,
+    page_paths,
+    read_lines_json,
+    read_sources_json,
+)
 
 MARKDOWN = """\
 # Title
@@ -209,3 +216,17 @@ def test_generated_pages_point_at_their_sources(tmp_path: Path) -> None:
     home = [r for r in records if r["file"] == "docs/index.md" and r["line"] == 3]
     assert [r["url"] for r in home] == ["guide/"]
     json.dumps(records)
+
+
+def test_lines_json_and_element_ids(tmp_path: Path) -> None:
+    file = tmp_path / "lines.json"
+    assert read_lines_json(file) == {}
+    file.write_text("[1]")
+    assert read_lines_json(file) == {}
+    file.write_text("{not json")
+    assert read_lines_json(file) == {}
+    file.write_text(json.dumps({"api/m.md": {"m.f": 3, "m.g": "x"}, "other": [1]}))
+    assert read_lines_json(file) == {"api/m.md": {"m.f": 3}}
+    html = '<html><body>\n<h2 id="a">A</h2>\n<!-- c -->\n<p id="b">x</p>\n</body></html>'
+    assert element_ids(html) == [(2, "a"), (4, "b")]
+    assert element_ids("") == []

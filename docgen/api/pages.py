@@ -311,5 +311,10 @@ def module_page(
         markdown=markdown,
         nav=_nav(module),
         source=module.file,
+        # Members defined in another file (re-exports) keep their own file: not mapped.
+        lines=(
+            (module.name, 1),
+            *((m.fullname, m.line) for m in module.walk() if m.line and m.file == module.file),
+        ),
     )
     return page, writer.unresolved

@@ -34,7 +34,7 @@ from urllib.parse import unquote
 from docgen.config import DocgenConfig, LinksConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links import cache
-from docgen.links.collect import HtmlLink, PageLinks, decode, read_links
+from docgen.links.collect import HtmlLink, PageLinks, decode, element_ids, read_links
 from docgen.links.external import ExternalResult, Progress, check_urls
 from docgen.links.internal import (
     Kind,
@@ -49,7 +49,7 @@ from docgen.links.internal import (
     site_prefix,
 )
 from docgen.links.parallel import map_chunks
-from docgen.links.sources import SourceMap, read_sources_json
+from docgen.links.sources import Source, SourceMap, read_lines_json, read_sources_json
 from docgen.model import StageResult
 
 __all__ = ["LinkRecord", "check_site", "dump"]
@@ -92,6 +92,14 @@ class _Occurrence:
     index: int
 
 
+def _ids(file: Path) -> list[tuple[int, str]]:
+    try:
+        text, _ = decode(file.read_bytes())
+    except OSError:
+        return []
+    return element_ids(text)
+
+
 @dataclass(slots=True)
 class _Run:
     config: DocgenConfig
@@ -106,6 +114,7 @@ class _Run:
     external: dict[str, list[tuple[_Occurrence, str]]] = field(default_factory=dict)
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
+    ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def occurrence(self, path: str, index: int) -> _Occurrence:
         """Link `index` of page `path`."""
@@ -121,8 +130,23 @@ class _Run:
         urls = page.urls
         found = self.sources.locate(page.path, urls, occurrence.index, fallback=broken)
         if found is None:
-            return Location(source.path), link.url
+            return Location(source.path, self._part_line(page.path, source, link.line)), link.url
         return Location(source.path, found[0]), found[1]
+
+    def _part_line(self, path: str, source: Source, html_line: int) -> int | None:
+        """On a generated page, the source line of the part holding HTML line `html_line`:
+        the last heading above it whose anchor the page's `lines` know."""
+        if not source.lines or html_line <= 0:
+            return None
+        ids = self.ids.get(path)
+        if ids is None:  # read again only for a page with a finding
+            ids = self.ids[path] = _ids(self.site_dir / path)
+        line = None
+        for where, anchor in ids:
+            if where > html_line:
+                break
+            line = source.lines.get(anchor, line)
+        return line
 
     def report(
         self,
@@ -478,13 +502,15 @@ def _run(
     options = config.links or LinksConfig()
     files = _site_files(site_dir)
     prefix = site_prefix(config.site_url)
+    lines = None
     if sources is None:
         sources = read_sources_json(_cache_root(config) / "sources.json")
+        lines = read_lines_json(_cache_root(config) / "lines.json")
     run = _Run(
         config=config,
         options=options,
         site_dir=site_dir,
-        sources=SourceMap(config, files, sources, prefix),
+        sources=SourceMap(config, files, sources, prefix, lines),
         prefix=prefix,
         pages={},
         files=files,

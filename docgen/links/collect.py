@@ -202,6 +202,21 @@ def read_links(path: str, text: str, encoding_problem: str | None = None) -> Pag
     return PageLinks(path, urls, bytes(codes), lines, anchors, encoding_problem)
 
 
+def element_ids(text: str) -> list[tuple[int, str]]:
+    """Every element's `id` in the HTML `text`, with its line, in document order."""
+    root = _root(text)
+    if root is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for element in root.iter(etree.Element):
+        value = element.get("id")
+        if value is not None:
+            # lxml-stubs mistype `sourceline`; it is an int, or None for a made-up element.
+            line: int = element.sourceline or 0  # type: ignore[assignment]
+            found.append((line, str(value)))
+    return found
+
+
 def parse_page(path: str, text: str, encoding_problem: str | None = None) -> HtmlPage:
     """Links and anchors of one page's HTML `text`, one `HtmlLink` per link.
 

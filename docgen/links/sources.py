@@ -26,7 +26,15 @@ from docgen.config import DocgenConfig
 from docgen.links.collect import parse_srcset
 from docgen.links.internal import Kind, classify, find_file, resolve
 
-__all__ = ["LinkKey", "Source", "SourceMap", "html_key", "markdown_links", "read_sources_json"]
+__all__ = [
+    "LinkKey",
+    "Source",
+    "SourceMap",
+    "html_key",
+    "markdown_links",
+    "read_lines_json",
+    "read_sources_json",
+]
 
 LinkKey = tuple[str, str, str]
 """What a link points at, to match HTML links with Markdown ones: (kind, target, fragment).
@@ -47,11 +55,13 @@ class Source:
     """Where a built page came from: a file relative to the project root.
 
     `markdown` is the Markdown file in the docs folder when there is one (lines can be
-    found in it); a generated page has only its `path` (a workflow, a module).
+    found in it); a generated page has only its `path` (a workflow, a module), and may
+    have `lines`: its heading anchors with the line of `path` each part was made from.
     """
 
     path: str
     markdown: Path | None = None
+    lines: Mapping[str, int] | None = None
 
 
 def read_sources_json(path: Path) -> dict[str, str]:
@@ -63,6 +73,22 @@ def read_sources_json(path: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
+    """The plugin's docs path → {heading anchor: source line} of generated pages; empty
+    when absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(page): {str(a): n for a, n in anchors.items() if isinstance(n, int)}
+        for page, anchors in data.items()
+        if isinstance(anchors, dict)
+    }
 
 
 def page_paths(markdown: str) -> tuple[str, str]:
@@ -80,7 +106,8 @@ class SourceMap:
 
     Made from the `config` (its `docs_dir` and `root`), the `site_files` (paths relative
     to the site folder), the `generated` pages (docs path → source file, as in
-    `sources.json`) and the site's path `prefix` (see `site_prefix`).
+    `sources.json`), their `lines` (docs path → heading anchor → source line, as in
+    `lines.json`) and the site's path `prefix` (see `site_prefix`).
     """
 
     def __init__(
@@ -89,6 +116,7 @@ class SourceMap:
         site_files: Collection[str],
         generated: Mapping[str, str] | None = None,
         prefix: str = "/",
+        lines: Mapping[str, Mapping[str, int]] | None = None,
     ) -> None:
         self._config = config
         self._prefix = prefix
@@ -105,7 +133,8 @@ class SourceMap:
             source_path = Path(source)
             if not source_path.is_absolute():
                 source_path = config.root / source_path
-            self._add(docs_path, Source(config.relative(source_path)))
+            anchors = (lines or {}).get(docs_path)
+            self._add(docs_path, Source(config.relative(source_path), lines=anchors))
 
     def _add(self, docs_path: str, source: Source) -> None:
         for page in page_paths(docs_path):
