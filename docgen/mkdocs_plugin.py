@@ -13,11 +13,15 @@ the stages. The CLI reaches MkDocs only through the functions at the bottom.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import logging
+import multiprocessing
 import os
 import re
+import signal
+import threading
 import time
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -275,6 +279,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         options: what the CLI asks of the next build; the defaults for plain MkDocs.
         cache: each stage's last generated result, kept across `serve` rebuilds.
         build: the current build's state, None before `on_config`.
+        command: the MkDocs command running (`build`, `serve`).
         config_scheme: the plugin section's options, as MkDocs validates them.
     """
 
@@ -282,6 +287,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         self.options = RunOptions()
         self.cache = run.StageCache()
         self.build: _Build | None = None
+        self.command = "build"
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -301,6 +307,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
         `command` is `build`, `gh-deploy` or `serve`; `dirty` is MkDocs' `--dirty`.
         """
+        self.command = command
 
     def on_shutdown(self) -> None:
         """MkDocs keeps plugin objects for the process: the CLI's options end with its build."""
@@ -411,6 +418,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         if renders is not None and type(page) is MkPage and page.file.src_uri != QUALITY_PAGE:
             page.__class__ = _CachedPage
             typing.cast(_CachedPage, page).renders = renders
+        if renders is not None and renders.helpers is not None:
+            renders.helpers.reached(page)
         return page
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -418,7 +427,13 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
         `config` and `files` are MkDocs' hook arguments, unused here.
         """
-        self._state.nav = nav
+        state = self._state
+        state.nav = nav
+        if state.renders is not None and self.command != "serve":
+            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            state.renders.helpers = _Helpers.start(
+                pages, lambda page: mkdocs_build._populate_page(page, config, files)
+            )
         return nav
 
     def on_page_markdown(
@@ -470,13 +485,22 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """
         state = self._state
         state.env = env
+        if state.renders is not None and state.renders.helpers is not None:
+            state.renders.helpers.stop()
         state.results += run.check(state.config, list(state.documents.values()), self.options.only)
         if state.renders is not None and isinstance(env, jinja2.Environment):
-            nav = state.nav.items if state.nav is not None else []
+            nav_ = state.nav
+            nav = nav_.items if nav_ is not None else []
             state.renders.template = PageCache.key(
                 _versions(), _nav_signature(nav), _config_signature(config), _theme_files(config)
             )
             env.template_class = _template_class(state.renders)
+            if self.command != "serve" and nav_ is not None:
+                docs = files.documentation_pages()
+                state.renders.helpers = _Helpers.start(
+                    [f.page for f in docs if f.page is not None and f.src_uri != QUALITY_PAGE],
+                    lambda page: mkdocs_build._build_page(page, config, docs, nav_, env),
+                )
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -508,6 +532,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             disabled=[n for n in stages.names() if getattr(state.config, n, None) is None],
         )
         if state.renders is not None:
+            if state.renders.helpers is not None:
+                state.renders.helpers.stop()
             state.renders.cache.prune()
             state.report["pages"] = {
                 "reused": state.renders.reused,
@@ -715,6 +741,7 @@ class _Renders:
     template: str | None = None
     reused: int = 0
     rendered: int = 0
+    helpers: _Helpers | None = None
 
 
 def _renders(config: MkDocsConfig, docgen: cfg.DocgenConfig) -> _Renders | None:
@@ -796,6 +823,8 @@ def _template_class(renders: _Renders) -> type[jinja2.Template]:
                 or page.file.src_uri == QUALITY_PAGE
             ):
                 return super().render(*args, **kwargs)
+            if renders.helpers is not None:
+                renders.helpers.reached(page)
             key = renders.cache.key("page", renders.template, self.name, _page_signature(page))
             saved = renders.cache.get(key)
             if isinstance(saved, str):
@@ -827,6 +856,81 @@ class _Recorder(logging.Handler):
     def __exit__(self, *exc: object) -> None:
         for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
             logger.removeHandler(self)
+
+
+class _Helpers:
+    """Processes that render pages ahead of MkDocs, into the page cache, on the other cores.
+
+    MkDocs renders one page after another on one core. Each helper is a fork of the build
+    that renders every n-th page from the end (n = the helpers), as MkDocs would, while
+    MkDocs walks from the start; MkDocs then finds those pages in the page cache. A helper
+    stops where it meets MkDocs (shared memory holds how far MkDocs got). It is silent: what
+    its renderings log is kept with them and said by the build that reuses them.
+    """
+
+    def __init__(self, index: dict[int, int], progress: Any, pids: list[int]) -> None:
+        self.index = index
+        self.progress = progress
+        self.pids = pids
+
+    @classmethod
+    def start(cls, pages: Sequence[MkPage], render: Callable[[MkPage], object]) -> _Helpers | None:
+        """Fork helpers for `pages`, each page made with `render`; None when forking is
+        not safe or not worth it (one core, few pages, threads running)."""
+        count = min((os.cpu_count() or 1) - 1, 3)
+        if count < 1 or len(pages) < 20 or not hasattr(os, "fork"):
+            return None
+        if threading.active_count() > 1:  # a fork copies only this thread: no locks held
+            return None
+        progress = multiprocessing.RawValue("i", -1)
+        pids: list[int] = []
+        for helper in range(count):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                _helper_run(pages, render, progress, helper, count)
+            pids.append(pid)
+        return cls({id(p): n for n, p in enumerate(pages)}, progress, pids)
+
+    def reached(self, page: MkPage) -> None:
+        """MkDocs is at `page`: helpers stop before it."""
+        number = self.index.get(id(page))
+        if number is not None and number > self.progress.value:
+            self.progress.value = number
+
+    def stop(self) -> None:
+        """End every helper (they are done, or about to meet MkDocs)."""
+        for pid in self.pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.pids = []
+
+
+def _helper_run(  # pragma: no cover - runs in a forked child
+    pages: Sequence[MkPage],
+    render: Callable[[MkPage], object],
+    progress: Any,
+    helper: int,
+    count: int,
+) -> None:
+    try:
+        # Not a file of the parent's: a pipe left open here would keep a process the
+        # parent talks to (the Mermaid validator) from ever seeing the end of its input.
+        os.closerange(3, 65536)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        for logger in (logging.getLogger(), *logging.Logger.manager.loggerDict.values()):
+            if isinstance(logger, logging.Logger):
+                logger.handlers = []
+                logger.propagate = logger.name != "mkdocs" and logger.propagate
+        for number in range(len(pages) - 1 - helper, -1, -count):
+            if number <= progress.value + 1:
+                break
+            render(pages[number])
+    finally:
+        os._exit(0)
 
 
 class _CachedPage(MkPage):

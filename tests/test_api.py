@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 import sphobjinv
+from conftest import write
 
 from docgen import api
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic
+from docgen.mkdocs_plugin import build_site
 from docgen.model import Document, StageResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "api" / "sample"
@@ -369,10 +371,6 @@ def test_pages_build_in_mkdocs_strict_with_anchors_in_the_toc(
 
 
 def test_a_broken_link_in_a_docstring_names_the_members_line(tmp_path: Path) -> None:
-    from conftest import write
-
-    from docgen.mkdocs_plugin import build_site
-
     root = write(
         tmp_path,
         {
@@ -392,3 +390,22 @@ def test_a_broken_link_in_a_docstring_names_the_members_line(tmp_path: Path) -> 
     (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
     assert broken.location is not None
     assert (broken.location.path, broken.location.line) == ("tool/parts.py", 8)
+
+
+def test_extraction_is_the_same_in_every_build(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "steady/__init__.py": (
+                '"""Values that once changed with each build."""\n\nimport sys\n\n'
+                'WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"}\n'
+                '"""A set: its order follows string hashes."""\n\n\n'
+                'def main(args=sys.argv):\n    """Run with `args`."""\n'
+            ),
+        },
+    )
+    config = replace(make_config(tmp_path, packages=("steady",)), page_cache=False)
+    first, second = api.generate(config), api.generate(config)
+    assert first.summary["extracted"] == second.summary["extracted"] == 1
+    assert first.pages == second.pages
+    assert "def main(args=['']):" in first.pages[0].markdown

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,3 +154,38 @@ def test_keys_are_the_same_in_every_process() -> None:
     assert stable((1, 2)) == [1, 2]
     assert PageCache.key(value) == PageCache.key(dict(value, obj=Thing()))
     assert PageCache.key(value) != PageCache.key(dict(value, tuple=(2, 1)))
+
+
+def test_helpers_render_ahead_and_the_site_is_the_same(project: Project) -> None:
+    pages = {
+        f"docs/part-{n:02}.md": f"# Part {n}\n\nText of part {n}, [home](index.md).\n"
+        for n in range(60)
+    }
+    pages["docs/part-59.md"] += "\nA link to [nothing](missing.md).\n"
+    root = project(pages)
+
+    def build(*options: str) -> tuple[str, dict[str, int] | None]:
+        # A process of its own, as users run it: helpers fork only a single-threaded build.
+        done = subprocess.run(
+            [sys.executable, "-m", "docgen", "build", "--offline", *options],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        report = json.loads((root / "site" / "report.json").read_text())
+        return done.stdout + done.stderr, report.get("pages")
+
+    output, counts = build()
+    assert counts is not None
+    assert counts["reused"] + counts["rendered"] == 61  # the quality page aside
+    if (os.cpu_count() or 1) > 1:
+        assert counts["reused"] > 0  # pages the helpers rendered while MkDocs walked on
+    # The broken link is said once, whoever rendered its page.
+    assert output.count("DG301") == 1
+    with_helpers = site(root)
+    output, counts = build("--no-cache")
+    assert counts is None
+    assert output.count("DG301") == 1
+    assert site(root) == with_helpers

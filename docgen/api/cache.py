@@ -18,7 +18,11 @@ from typing import Any
 
 import docgen
 
-__all__ = ["Cache"]
+__all__ = ["FORMAT", "Cache"]
+
+FORMAT = 2
+"""What an entry holds: raised when the worker's output changes for the same source
+(2: set values in a stable order, and `sys.argv` the interactive interpreter's)."""
 
 
 def _digest(path: Path) -> str | None:
@@ -47,7 +51,7 @@ class Cache:
         """Entries live in `folder`; `options` (JSON-able) are part of every key."""
         self.folder = folder
         self._salt = json.dumps(
-            [sys.version, sys.executable, docgen.__version__, dict(options), _installed()],
+            [FORMAT, sys.version, sys.executable, docgen.__version__, dict(options), _installed()],
             sort_keys=True,
             default=str,
         )

@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     """Serve the request in `argv[0]` (a JSON file); events go to the original stdout."""
     args = sys.argv[1:] if argv is None else argv
     request = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    # Code that keeps `sys.argv` (`def main(args=sys.argv)`) sees an interactive
+    # interpreter's, not this worker's temporary file: the same in every build.
+    sys.argv[:] = [""]
     from docgen.api import sourcemap  # noqa: PLC0415
 
     sourcemap.install()
