@@ -195,10 +195,16 @@ def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
     if outcome.aborted:
         print(f"docgen: {outcome.aborted}", file=sys.stderr)
         code = 1
+    pages = outcome.report.get("pages")
+    reused = (
+        f", {pages['reused']} of {pages['reused'] + pages['rendered']} pages reused"
+        if isinstance(pages, dict) and pages.get("reused")
+        else ""
+    )
     print(
         f"docgen: {args.command}{where}: "
         f"{counts['error']} errors, {counts['warning']} warnings "
-        f"({time.perf_counter() - start:.1f} s)",
+        f"({time.perf_counter() - start:.1f} s{reused})",
         file=sys.stderr,
     )
     return code

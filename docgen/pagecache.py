@@ -4,7 +4,7 @@ Rendering a page twice (its Markdown to HTML, then the HTML into the theme) cost
 a warm build of a large site: pygments' 307 API pages take 12 s to render and under 1 s to
 reuse. Each rendering is stored under a key made from everything it reads (see
 `PageCache.key`); a build reuses what matches and prunes what it did not use. The engine
-adapter decides what goes into the keys; this module only stores and counts.
+adapter decides what goes into the keys; this module only stores them.
 """
 
 from __future__ import annotations

@@ -156,6 +156,12 @@ def quality_page(report: Mapping[str, object]) -> str:
             f"| {name} | {result} | {stage_counts['error']} | {stage_counts['warning']} "
             f"| {float(stage['seconds']):.2f} s | {_md(details)} |"
         )
+    pages = report.get("pages")
+    if isinstance(pages, Mapping):
+        lines += [
+            "",
+            f"Pages: {pages['reused']} reused from the last build, {pages['rendered']} rendered.",
+        ]
     for label, key in (("Turned off", "disabled"), ("Not in this docgen version", "not_available")):
         names = report.get(key)
         if isinstance(names, list) and names:

@@ -50,6 +50,8 @@ def test_a_rebuild_reuses_every_page_and_writes_the_same_site(
     first = site(root)
     assert pages(root) == {"reused": 5, "rendered": 0}
     assert site(root) == first
+    quality = (root / "site" / "quality" / "index.html").read_text()
+    assert "Pages: 5 reused from the last build, 0 rendered." in quality
     # Without the cache the same site comes out, rendered in full.
     text = (root / "mkdocs.yml").read_text()
     (root / "mkdocs.yml").write_text(text.replace("- docgen", "- docgen:\n      page_cache: false"))
