@@ -64,29 +64,26 @@ class Source:
     lines: Mapping[str, int] | None = None
 
 
-def read_sources_json(path: Path) -> dict[str, str]:
-    """The plugin's docs path → source file mapping; empty when absent or unreadable."""
+def _json_object(path: Path) -> dict[str, object]:
+    """The JSON object in the file at `path`; empty when absent, unreadable or not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def read_sources_json(path: Path) -> dict[str, str]:
+    """The plugin's docs path → source file mapping; empty when absent or unreadable."""
+    return {k: v for k, v in _json_object(path).items() if isinstance(v, str)}
 
 
 def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
     """The plugin's docs path → {heading anchor: source line} of generated pages; empty
     when absent or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
     return {
-        str(page): {str(a): n for a, n in anchors.items() if isinstance(n, int)}
-        for page, anchors in data.items()
+        page: {str(a): n for a, n in anchors.items() if isinstance(n, int)}
+        for page, anchors in _json_object(path).items()
         if isinstance(anchors, dict)
     }
 
