@@ -25,7 +25,7 @@ from docgen.api.coverage import Coverage, coverage
 from docgen.api.discover import default_packages, find_modules, search_path
 from docgen.api.inventory import inventory, read_inventory
 from docgen.api.model import Member, Module
-from docgen.api.pages import module_page
+from docgen.api.pages import _prose, module_page
 from docgen.api.xref import Index, Target
 from docgen.config import ApiConfig, DocgenConfig
 
@@ -751,3 +751,24 @@ def test_sphinx_roles_and_short_references_read_well() -> None:
     assert index.link_code("A `~m.Signer`, `~x.Y` and `m.Signer()`.", "api/m.md", ["m"]) == (
         "A [`Signer`](#m.Signer), `Y` and [`m.Signer()`](#m.Signer)."
     )
+
+
+@pytest.mark.parametrize("docformat", ["google", "numpy", "restructuredtext", "markdown"])
+def test_doctest_sessions_are_code_not_quotes(docformat: str) -> None:
+    import pdoc.docstrings
+    from lxml import html
+
+    docstring = (
+        "Add.\n\n>>> add(1, 2)\n3\n>>> add(\n...     2, 3)\n5\n\nMore, with >>> inline.\n\n"
+        ".. note::\n\n   >>> x = 1\n"
+    )
+    converted = pdoc.docstrings.convert(docstring, docformat, None)
+    root = html.fromstring(
+        to_html(_prose(converted, docformat), extensions=["pymdownx.superfences", "admonition"])
+    )
+    assert not root.xpath("//blockquote")
+    sessions = [c.text_content() for c in root.xpath("//pre/code")]
+    assert sessions[0] == ">>> add(1, 2)\n3\n>>> add(\n...     2, 3)\n5\n"
+    assert "More, with >>> inline." in root.text_content()
+    if docformat != "markdown":  # reST's note: the session inside it is code too
+        assert sessions[1] == ">>> x = 1\n"

@@ -65,6 +65,7 @@ _INLINE_TAGS = frozenset(
 )
 _ALERT = re.compile(r'^(?P<indent> *)<div class="alert (?P<kind>\w+)" markdown="1">$')
 _LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d+[.)])\s")
+_DOCTEST = re.compile(r"^(?P<indent> *)>>>(?: |$)")
 # A reST field pdoc leaves as written (`:copyright: ...`); `:meta ...:` is for tools only.
 _FIELD = re.compile(r"^:(?P<name>[A-Za-z][\w -]*):(?:\s+(?P<text>.*))?$")
 # A Sphinx role pdoc leaves as written (it converts only the Python ones).
@@ -155,15 +156,35 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
     alert: str | None = None  # the indent of the admonition being converted
     code = listed = False  # in an indented code block; in a list
     fields = False  # in a list of reST fields
+    doctest: str | None = None  # the indent of the doctest session being fenced
     previous = ""
     for raw in _titles(markdown.split("\n")):
         line = raw
         if alert is not None:
             if line.strip() == "</div>" and line.startswith(alert):
+                if doctest is not None:
+                    out.append(f"{doctest}```")
+                    doctest = None
                 alert = None
                 previous = ""
                 continue
             line = "    " + line
+        if doctest is not None:
+            if line.strip():  # a doctest session runs to the next blank line
+                out.append(line)
+                continue
+            out.append(f"{doctest}```")
+            doctest = None
+        elif fence is None and not code and (session := _DOCTEST.match(line)):
+            # `>>>` would be three nested quotes in Markdown: a session is code (pycon).
+            doctest = session["indent"]
+            out += (
+                ["", f"{doctest}```pycon", line]
+                if previous.strip()
+                else [f"{doctest}```pycon", line]
+            )
+            previous = line
+            continue
         opened = _FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0]:
@@ -213,6 +234,8 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
                 line = _escape_html(line, allowed)
         out.append(line)
         previous = line
+    if doctest is not None:
+        out.append(f"{doctest}```")
     return _BLANKS.sub("\n\n", "\n".join(out)).strip()
 
 
