@@ -340,8 +340,11 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         logging.getLogger("mkdocs").addHandler(state.mkdocs)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop listening when MkDocs gives up with `error`."""
+        """Stop listening, and any helper, when MkDocs gives up with `error`."""
         self._stop_listening()
+        renders = self.build.renders if self.build is not None else None
+        if renders is not None and renders.helpers is not None:
+            renders.helpers.stop()
 
     def _stop_listening(self) -> list[Diagnostic]:
         state = self._state
