@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import threading
 import time
@@ -431,3 +432,29 @@ def test_cache_file_rules(tmp_path: Path) -> None:
     assert cache.load(file, 100) == {}
     file.write_text("{broken")
     assert cache.load(file, 100) == {}
+
+
+def test_a_broken_url_of_the_theme_is_one_finding(server: Server, tmp_path: Path) -> None:
+    config = write_site(tmp_path, "home")
+    font = f"{server.base}/404"
+    for n in range(4):
+        written = f"See [the font]({font}).\n" if n == 0 else "Nothing.\n"
+        (tmp_path / "docs" / f"p{n}.md").write_text(f"# P{n}\n\n{written}", encoding="utf-8")
+        body = f'<p>See <a href="{font}">the font</a>.</p>' if n == 0 else "<p>Nothing.</p>"
+        page = tmp_path / "site" / f"p{n}" / "index.html"
+        page.parent.mkdir()
+        page.write_text(
+            f'<html><head><link rel="stylesheet" href="{font}"></head>\n<body>\n{body}\n'
+            "</body></html>",
+            encoding="utf-8",
+        )
+    result = check_site(config, config.site_dir)
+    found = sorted((str(d.location), d.message) for d in result.diagnostics)
+    assert [where for where, _ in found] == ["docs/p0.md:3", "mkdocs.yml"]
+    # p0 writes it too: its own link is said at its line, the theme's three pages once.
+    assert "on 3 pages, from the theme or mkdocs.yml" in found[1][1]
+    # Fewer pages than that: each is said where it is.
+    for n in (2, 3):
+        shutil.rmtree(tmp_path / "site" / f"p{n}")
+    result = check_site(config, config.site_dir)
+    assert sorted(str(d.location) for d in result.diagnostics) == ["docs/p0.md:3", "docs/p1.md"]

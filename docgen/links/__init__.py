@@ -450,8 +450,40 @@ def _check_external(run: _Run, progress: Progress | None) -> None:
     results = {**cached, **fresh}
     for url, occurrences in urls.items():
         result = results.get(url) or ExternalResult(url, False, None, "not checked")
-        for occurrence, fragment in occurrences:
+        each = occurrences if result.ok else _theme_links(run, url, result, occurrences)
+        for occurrence, fragment in each:
             _report_external(run, occurrence, result, fragment)
+
+
+_THEME_PAGES = 3  # a broken URL on this many pages, in no page's Markdown: the theme's
+
+
+def _theme_links(
+    run: _Run, url: str, result: ExternalResult, occurrences: list[tuple[_Occurrence, str]]
+) -> list[tuple[_Occurrence, str]]:
+    """Report once a broken URL that the theme or mkdocs.yml puts on many pages (Material's
+    Google Fonts, offline); return the occurrences written in pages, to report each."""
+    written: list[tuple[_Occurrence, str]] = []
+    theirs: list[tuple[_Occurrence, str]] = []
+    for occurrence, fragment in occurrences:
+        location, _ = run.location(occurrence, broken=True)
+        (written if location.line is not None else theirs).append((occurrence, fragment))
+    pages = {o.page.path for o, _ in theirs}
+    if len(pages) < _THEME_PAGES:
+        return occurrences
+    location = Location(run.config.relative(run.config.root / "mkdocs.yml"))
+    message = (
+        f"broken external link to '{url}': {result.message}; on {len(pages)} pages, from the "
+        "theme or mkdocs.yml, not from any page's Markdown"
+    )
+    hint = (
+        "fix it where the theme or mkdocs.yml adds it (Material loads Google Fonts unless "
+        "`theme: {font: false}`), or add a pattern to links.exclude"
+    )
+    run.diagnostics.append(Diagnostic("DG310", Severity.ERROR, message, location, hint, STAGE))
+    for occurrence, _ in theirs:
+        run.record(occurrence, "broken", message, location)
+    return written
 
 
 def _report_external(
