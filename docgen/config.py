@@ -192,6 +192,8 @@ class DocgenConfig:
         quality_page: add the "Documentation quality" page.
         page_cache: reuse a page's last rendering (kept in `cache_dir`) when nothing it
             reads has changed; `--no-cache` turns it off for one run.
+        serving: set under `mkdocs serve`: external links wait for `build` and `check`, so
+            a reload never waits on the network.
         api: the `api` section.
         pipelines: the `pipelines` section.
         diagrams: the `diagrams` section.
@@ -212,6 +214,7 @@ class DocgenConfig:
     cache_dir: Path = field(default_factory=lambda: Path(".cache") / "docgen")
     quality_page: bool = True
     page_cache: bool = True
+    serving: bool = False
     api: ApiConfig | None = None
     pipelines: PipelinesConfig | None = field(default_factory=PipelinesConfig)
     diagrams: DiagramsConfig | None = field(default_factory=DiagramsConfig)

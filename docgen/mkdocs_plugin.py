@@ -316,6 +316,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Turn the plugin section of `config` into a `DocgenConfig`; add the Markdown we need."""
         docgen = to_docgen_config(config, self.config)
+        if self.command == "serve":
+            docgen = replace(docgen, serving=True)
         if self.options.adjust is not None:
             docgen = self.options.adjust(docgen)
         self.build = _Build(docgen)

@@ -403,6 +403,10 @@ def test_external_links_counted_when_offline_or_disabled(tmp_path: Path) -> None
     assert isinstance(records, list)
     assert sorted(r["result"] for r in records) == ["excluded", "skipped", "skipped", "skipped"]
     json.dumps(records)
+    # `mkdocs serve` never waits on the network: build and check do it.
+    (serving,) = check_site(config_for(tmp_path, serving=True), site).diagnostics
+    assert serving.message == "3 external links not checked (while serving)"
+    assert serving.hint == "`docgen build` and `docgen check` check them"
 
 
 def test_only_excluded_external_links_need_no_network(tmp_path: Path) -> None:

@@ -157,3 +157,18 @@ def test_user_superfences_keep_their_options_and_gain_mermaid(project: Project) 
         "custom_fences": [{"name": "m"}]
     }
     assert mkdocs_plugin._merged({"a": 1}, {}) == {"a": 1}
+
+
+def test_serving_waits_for_build_to_touch_the_network(project: Project) -> None:
+    root = project()
+    for command, serving in (("serve", True), ("build", False)):
+        config = load_config(str(root / "mkdocs.yml"))
+        config.plugins.on_startup(command=command, dirty=False)
+        try:
+            config = config.plugins.on_config(config)
+            plugin = config.plugins["docgen"]
+            assert isinstance(plugin, DocgenPlugin)
+            assert plugin.build is not None
+            assert plugin.build.config.serving is serving
+        finally:
+            config.plugins.on_shutdown()

@@ -409,8 +409,17 @@ def _check_external(run: _Run, progress: Progress | None) -> None:
     run.summary["external_urls"] = len(urls)
     if not urls:
         return
-    if run.config.offline or not run.options.external:
-        why = "--offline" if run.config.offline else "links.external is false"
+    if run.config.offline or run.config.serving or not run.options.external:
+        why, hint = (
+            ("--offline", "run without --offline to check them")
+            if run.config.offline
+            else ("while serving", "`docgen build` and `docgen check` check them")
+            if run.config.serving
+            else (
+                "links.external is false",
+                "set `links: {external: true}` in mkdocs.yml to check them",
+            )
+        )
         run.summary["external_skipped"] = len(urls)
         run.diagnostics.append(
             Diagnostic(
@@ -418,9 +427,7 @@ def _check_external(run: _Run, progress: Progress | None) -> None:
                 Severity.INFO,
                 f"{len(urls)} external links not checked ({why})",
                 None,
-                "run without --offline to check them"
-                if run.config.offline
-                else "set `links: {external: true}` in mkdocs.yml to check them",
+                hint,
                 STAGE,
             )
         )
