@@ -514,6 +514,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         `config` says where the site was written and whether MkDocs ran strict.
         """
         state = self._state
+        if state.renders is not None and state.renders.helpers is not None:
+            state.renders.helpers.stop()  # MkDocs wrote every page: nothing left for them
         site_dir = Path(config.site_dir)
         state.config.cache_dir.mkdir(parents=True, exist_ok=True)
         # Site checks map a generated page back to what it was made from (a workflow file).
@@ -537,8 +539,6 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             disabled=[n for n in stages.names() if getattr(state.config, n, None) is None],
         )
         if state.renders is not None:
-            if state.renders.helpers is not None:
-                state.renders.helpers.stop()
             state.renders.cache.prune()
             state.report["pages"] = {
                 "reused": state.renders.reused,
