@@ -409,3 +409,46 @@ def test_extraction_is_the_same_in_every_build(tmp_path: Path) -> None:
     assert first.summary["extracted"] == second.summary["extracted"] == 1
     assert first.pages == second.pages
     assert "def main(args=['']):" in first.pages[0].markdown
+
+
+def test_a_package_without_all_lists_what_it_re_exports(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "shop/__init__.py": (
+                '"""A shop."""\n\nfrom pathlib import Path as Path\n\n'
+                "from . import basket as basket\n"
+                "from .basket import Basket as Basket\nfrom .basket import total as total\n"
+                "from .basket import _secret\n"
+            ),
+            "shop/basket.py": (
+                '"""Baskets."""\n\nfrom shop.prices import Price\n\n\n'
+                'class Basket:\n    """Holds things."""\n\n\n'
+                'def total(basket: Basket) -> int:\n    """Sum it."""\n    return 0\n\n\n'
+                'def _secret() -> None:\n    """Hidden."""\n'
+            ),
+            "shop/prices.py": '"""Prices."""\n\n\nclass Price:\n    """A price."""\n',
+            "docs/guide.md": "# Guide\n\nSee [the basket][shop.Basket].\n",
+        },
+    )
+    config = make_config(tmp_path, packages=("shop",))
+    result = api.generate(config)
+    shop = page(result, "shop")
+    assert "**Importable from `shop`**, documented where each is defined:" in shop
+    assert "| `Basket` | [`shop.basket.Basket`](shop.basket.md#shop.basket.Basket) |" in shop
+    assert "| `total` | [`shop.basket.total`](shop.basket.md#shop.basket.total) |" in shop
+    # Not from the package, a module, private, or a module's own imports: not listed.
+    assert "Path" not in shop
+    assert "_secret" not in shop
+    assert "| `basket` |" not in shop
+    assert "Price" not in page(result, "shop.basket")
+    # `shop.Basket` is a name references resolve, in pages and in the dump.
+    document = Document("guide.md", "# Guide\n\nSee [the basket][shop.Basket].\n", "docs/guide.md")
+    assert "(api/shop.basket.md#shop.basket.Basket)" in api.transform(config, document)
+    dumped = api.dump(config, ["shop"])
+    modules = {m["name"]: m for m in dumped["modules"]}  # type: ignore[attr-defined]
+    assert modules["shop.basket"]["reexports"] == []
+    assert modules["shop"]["reexports"] == [
+        {"name": "Basket", "defined_as": "shop.basket.Basket"},
+        {"name": "total", "defined_as": "shop.basket.total"},
+    ]

@@ -441,6 +441,7 @@ def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
                     {"name": x.qualname, "kind": x.kind, "documented": x.documented, "line": x.line}
                     for x in m.walk()
                 ],
+                "reexports": [{"name": n, "defined_as": d} for n, d in m.reexports],
             }
             for m in chosen
         ],

@@ -20,9 +20,10 @@ import docgen
 
 __all__ = ["FORMAT", "Cache"]
 
-FORMAT = 2
+FORMAT = 3
 """What an entry holds: raised when the worker's output changes for the same source
-(2: set values in a stable order, and `sys.argv` the interactive interpreter's)."""
+(2: set values in a stable order, and `sys.argv` the interactive interpreter's;
+3: a package's re-exported names)."""
 
 
 def _digest(path: Path) -> str | None:

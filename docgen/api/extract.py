@@ -6,6 +6,7 @@ Markdown instead, so the same rules are applied here, before anything leaves the
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -230,5 +231,26 @@ def module_model(module: pdoc.doc.Module, opts: Options) -> dict[str, Any]:
         "docstring": pdoc.docstrings.convert(raw, docformat, module.source_file) if raw else "",
         "documented": bool(raw),
         "members": members,
+        "reexports": _reexports(module, {m["name"] for m in members}, opts.show_private),
         "files": sorted(files),
     }
+
+
+def _reexports(
+    module: pdoc.doc.Module, members: set[str], show_private: bool
+) -> list[dict[str, str]]:
+    """The classes and functions a package without `__all__` imports from its own
+    submodules (`from .signer import Signer as Signer`): its public surface, which pdoc
+    leaves out since they are defined elsewhere. Each with where it is defined."""
+    if not module.is_package or getattr(module.obj, "__all__", None) is not None:
+        return []
+    found: list[dict[str, str]] = []
+    for name, obj in vars(module.obj).items():
+        if name in members or (name.startswith("_") and not show_private):
+            continue
+        home = getattr(obj, "__module__", None)
+        if not (inspect.isclass(obj) or inspect.isfunction(obj)) or not isinstance(home, str):
+            continue
+        if home.startswith(f"{module.modulename}."):
+            found.append({"name": name, "target": f"{home}.{obj.__qualname__}"})
+    return sorted(found, key=lambda r: r["name"])

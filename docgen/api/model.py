@@ -85,7 +85,9 @@ class Module:
     """A documented module: its dotted `name`, source `file`, docstring and members.
 
     `is_package` is true for a package's `__init__`; `docformat` is the docstring format
-    its docstrings were read in (its `__docformat__`, else the configured one).
+    its docstrings were read in (its `__docformat__`, else the configured one);
+    `reexports` are the names a package without `__all__` imports from its submodules,
+    each with the dotted path where it is defined.
     """
 
     name: str
@@ -95,6 +97,7 @@ class Module:
     docstring: str
     documented: bool
     members: tuple[Member, ...]
+    reexports: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Module:
@@ -107,6 +110,7 @@ class Module:
             docstring=data["docstring"],
             documented=data["documented"],
             members=tuple(Member.from_json(m) for m in data["members"]),
+            reexports=tuple((r["name"], r["target"]) for r in data.get("reexports", ())),
         )
 
     def walk(self) -> Iterator[Member]:

@@ -292,6 +292,21 @@ class _Writer:
         for child in member.members:
             self.member(child, depth + 1)
 
+    def reexports(self, names: Sequence[tuple[str, str]]) -> None:
+        if not names:
+            return
+        intro = f"**Importable from `{self.module.name}`**, documented where each is defined:"
+        self.lines += [intro, ""]
+        self.lines += ["| name | defined as |", "|---|---|"]
+        for name, defined in names:
+            where = (
+                f"[`{defined}`]({self.index.url(defined, self.page)})"
+                if defined in self.index.targets
+                else f"`{defined}`"
+            )
+            self.lines.append(f"| `{name}` | {where} |")
+        self.lines.append("")
+
     def inherited(self, base: str, names: Sequence[str]) -> None:
         # One link, to the base class: a link per name made pages of many small classes
         # (pygments' lexers) much slower to render, for little gain to the reader.
@@ -324,6 +339,7 @@ def module_page(
     writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
     writer.docstring(module.docstring, module.name, module.file, 1)
     writer.source(module.file, None, None)
+    writer.reexports(module.reexports)
     order = {"class": 0, "function": 1, "variable": 2}
     for member in sorted(module.members, key=lambda m: order.get(m.kind, 3)):
         writer.member(member, 2)

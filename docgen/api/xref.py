@@ -88,6 +88,11 @@ class Index:
         # A re-exported symbol is also found by the path where it is defined.
         for name, target in aliases.items():
             targets.setdefault(name, target)
+        # And a package's re-export (`pkg.Signer`) by the path it is imported as.
+        for module in modules:
+            for name, defined in module.reexports:
+                if defined in targets:
+                    targets.setdefault(f"{module.name}.{name}", targets[defined])
         return cls(targets)
 
     def with_external(self, targets: Mapping[str, Target]) -> Index:
