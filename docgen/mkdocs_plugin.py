@@ -415,7 +415,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         return files
 
     def on_pre_page(self, page: MkPage, *, config: MkDocsConfig, files: Files) -> MkPage:
-        """Let `page` reuse its last Markdown rendering when nothing it reads changed.
+        """Let `page` reuse its last Markdown rendering when nothing it reads changed, and
+        tell the helpers MkDocs has reached it.
 
         `config` and `files` are MkDocs' hook arguments, unused here.
         """
@@ -430,7 +431,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Remember the navigation (`nav`): the quality page is rendered again after the checks.
 
-        `config` and `files` are MkDocs' hook arguments, unused here.
+        Then start helpers that render the Markdown of `files`' pages ahead of MkDocs
+        (see `_Helpers`); `config` is what they render with.
         """
         state = self._state
         state.nav = nav
@@ -486,7 +488,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """Every page's Markdown is known now: run the page checks.
 
         `env` is the theme's Jinja environment, kept for rendering the quality page again;
-        `config` and `files` are MkDocs' hook arguments, unused here.
+        its templates now reuse a page's last output when nothing they read changed, and
+        helpers render `files`' pages ahead of MkDocs. `config` is the site's.
         """
         state = self._state
         state.env = env
@@ -494,17 +497,17 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             state.renders.helpers.stop()
         state.results += run.check(state.config, list(state.documents.values()), self.options.only)
         if state.renders is not None and isinstance(env, jinja2.Environment):
-            nav_ = state.nav
-            nav = nav_.items if nav_ is not None else []
+            navigation = state.nav
+            items = navigation.items if navigation is not None else []
             state.renders.template = PageCache.key(
-                _versions(), _nav_signature(nav), _config_signature(config), _theme_files(config)
+                _versions(), _nav_signature(items), _config_signature(config), _theme_files(config)
             )
             env.template_class = _template_class(state.renders)
-            if self.command != "serve" and nav_ is not None:
+            if self.command != "serve" and navigation is not None:
                 docs = files.documentation_pages()
                 state.renders.helpers = _Helpers.start(
                     [f.page for f in docs if f.page is not None and f.src_uri != QUALITY_PAGE],
-                    lambda page: mkdocs_build._build_page(page, config, docs, nav_, env),
+                    lambda page: mkdocs_build._build_page(page, config, docs, navigation, env),
                 )
         return env
 
