@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from docgen.api.model import Member, Module
-from docgen.api.xref import Index, page_path
+from docgen.api.xref import CODE_SPAN, FENCE, Index, page_path
 from docgen.model import Page
 
 __all__ = ["SECTION", "Reference", "module_page", "scopes"]
@@ -21,7 +21,6 @@ SECTION = "API reference"
 """The nav section the API pages are listed under."""
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLANKS = re.compile(r"\n{3,}")
 
 SourceLink = Callable[[str | None, int | None, int | None], str | None]
@@ -59,7 +58,6 @@ def scopes(fullname: str) -> list[str]:
 # <script> element that swallows the rest of the page. Only Markdown docstrings may use
 # HTML, and then only tags that format text inline.
 _TAG = re.compile(r"<(?=/?(?P<name>[A-Za-z][A-Za-z0-9-]*)[\s/>])")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 _INLINE_TAGS = frozenset(
     "a abbr b br code del em i img ins kbd mark q s small span strong sub sup u".split()  # noqa: SIM905
 )
@@ -106,7 +104,7 @@ def _titles(lines: list[str]) -> list[str]:
         ):
             out.append(line)
             continue
-        opened = _FENCE.match(line)
+        opened = FENCE.match(line)
         if opened and (fence is None or opened.group(1)[0] == fence[0]):
             fence = opened.group(1) if fence is None else None
         out.append(line)
@@ -134,7 +132,7 @@ def _escape_html(text: str, allowed: frozenset[str]) -> str:
         return _TAG.sub(lambda m: m[0] if m["name"].lower() in allowed else "&lt;", part)
 
     out, start = [], 0
-    for span in _CODE_SPAN.finditer(text):
+    for span in CODE_SPAN.finditer(text):
         out += [escape(text[start : span.start()]), span[0]]
         start = span.end()
     return "".join([*out, escape(text[start:])])
@@ -185,7 +183,7 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
             )
             previous = line
             continue
-        opened = _FENCE.match(line)
+        opened = FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0]:
                 fence = None

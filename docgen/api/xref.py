@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 from docgen.api.model import Module
 
-__all__ = ["Index", "Target", "Unresolved", "page_path"]
+__all__ = ["CODE_SPAN", "FENCE", "Index", "Target", "Unresolved", "page_path"]
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _REFERENCE = re.compile(r"\[(?P<text>[^\]\n]+)\]\[(?P<label>[^\]\n]*)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:", re.MULTILINE)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+"""A line that opens or closes a Markdown code fence; group 1 is the fence."""
+CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+"""A Markdown code span, whatever its number of backticks."""
 # A single-backtick span (reST's default role names an object); ``literal`` stays text.
 # Sphinx's `~pkg.mod.Name` shows the last part only.
 _LINKABLE_SPAN = re.compile(
@@ -141,7 +143,7 @@ class Index:
         out: list[str] = []
         fence: str | None = None
         for number, line in enumerate(markdown.split("\n"), start=1):
-            opened = _FENCE.match(line)
+            opened = FENCE.match(line)
             if fence is not None:
                 if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                     fence = None
@@ -154,7 +156,7 @@ class Index:
             if "][" not in line:
                 out.append(line)
                 continue
-            spans = [m.span() for m in _CODE_SPAN.finditer(line)]
+            spans = [m.span() for m in CODE_SPAN.finditer(line)]
 
             def replace(
                 match: re.Match[str], number: int = number, spans: list[tuple[int, int]] = spans
@@ -195,7 +197,7 @@ class Index:
         out: list[str] = []
         fence: str | None = None
         for line in markdown.split("\n"):
-            opened = _FENCE.match(line)
+            opened = FENCE.match(line)
             if fence is not None or opened:
                 if fence is None:
                     fence = opened.group(1) if opened else None
