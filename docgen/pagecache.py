@@ -14,12 +14,12 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PageCache", "stable"]
+__all__ = ["PageCache", "reuse", "stable"]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -94,3 +94,33 @@ class PageCache:
             return
         for path in stale:
             path.unlink(missing_ok=True)
+
+
+def reuse(
+    folder: Path | None,
+    keys: Sequence[str],
+    make: Callable[[list[int]], tuple[Sequence[Any], bool]],
+    valid: Callable[[Any], bool],
+) -> list[Any]:
+    """One JSON value per key, in order: those kept in `folder` that are `valid` are
+    reused; the others come from one call of `make` with their positions, which returns
+    them and whether they may be kept. What this call did not use is pruned. Without a
+    folder, everything is made.
+    """
+    store = PageCache(folder) if folder is not None else None
+    found: dict[int, Any] = {}
+    if store is not None:
+        for number, key in enumerate(keys):
+            saved = store.get(key)
+            if valid(saved):
+                found[number] = saved
+    todo = [number for number in range(len(keys)) if number not in found]
+    if todo:
+        made, keep = make(todo)
+        for number, value in zip(todo, made, strict=True):
+            found[number] = value
+            if store is not None and keep:
+                store.put(keys[number], value)
+    if store is not None:
+        store.prune()
+    return [found[number] for number in range(len(keys))]

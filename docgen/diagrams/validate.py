@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from docgen.diagrams import setup
-from docgen.pagecache import PageCache
+from docgen.pagecache import PageCache, reuse
 
 __all__ = ["SCRIPT", "Outcome", "ValidatorError", "parse", "prewarm"]
 
@@ -105,22 +105,18 @@ def parse(
     does not start); verdicts no longer asked for are dropped.
     """
     folder = folder or setup.install_dir()
-    if cache is None:
-        return _parse(texts, folder)
-    store = PageCache(cache)
     setup_key = PageCache.key(str(folder), SCRIPT.read_text(encoding="utf-8"))
-    keys = [PageCache.key("mermaid", setup_key, text) for text in texts]
-    known: dict[int, Outcome] = {}
-    for i, key in enumerate(keys):
-        saved = store.get(key)
-        if isinstance(saved, dict) and set(saved) == _FIELDS:
-            known[i] = Outcome(**saved)
-    todo = [i for i in range(len(texts)) if i not in known]
-    for i, outcome in zip(todo, _parse([texts[i] for i in todo], folder), strict=True):
-        known[i] = outcome
-        store.put(keys[i], asdict(outcome))
-    store.prune()
-    return [known[i] for i in range(len(texts))]
+
+    def make(todo: list[int]) -> tuple[list[dict[str, object]], bool]:
+        return [asdict(o) for o in _parse([texts[i] for i in todo], folder)], True
+
+    verdicts = reuse(
+        cache,
+        [PageCache.key("mermaid", setup_key, text) for text in texts],
+        make,
+        lambda saved: isinstance(saved, dict) and set(saved) == _FIELDS,
+    )
+    return [Outcome(**verdict) for verdict in verdicts]
 
 
 def _parse(texts: Sequence[str], folder: Path) -> list[Outcome]:

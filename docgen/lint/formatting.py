@@ -30,7 +30,7 @@ from pymarkdown.api import PyMarkdownApi
 
 from docgen.diagnostics import Diagnostic
 from docgen.lint.rules import Rules
-from docgen.pagecache import PageCache
+from docgen.pagecache import PageCache, reuse
 
 __all__ = ["DEFAULTS", "Source", "fix", "scan", "settings"]
 
@@ -161,25 +161,19 @@ def scan(
     found += [rules.finding("tool-error", message, file, None) for file, message in problems]
     if not sources or rules.severity("format") is None:
         return found
-    store = PageCache(cache) if cache is not None else None
     setup = PageCache.key(merged, importlib.metadata.version("pymarkdownlnt"))
-    keys = [PageCache.key("lint", setup, source.markdown) for source in sources]
-    records: dict[int, list[list[Any]]] = {}
-    if store is not None:
-        for number, key in enumerate(keys):
-            saved = store.get(key)
-            if isinstance(saved, list):
-                records[number] = saved
-    todo = [n for n in range(len(sources)) if n not in records]
     critical: list[str] = []
-    if todo:
-        fresh, critical = _scan(work, merged, {n: sources[n] for n in todo})
-        records.update(fresh)
-        if store is not None and not critical:
-            for number in todo:
-                store.put(keys[number], fresh[number])
-    if store is not None:
-        store.prune()
+
+    def make(todo: list[int]) -> tuple[list[list[list[Any]]], bool]:
+        fresh, critical[:] = _scan(work, merged, {n: sources[n] for n in todo})
+        return [fresh[n] for n in todo], not critical  # a broken run's findings are not kept
+
+    records = reuse(
+        cache,
+        [PageCache.key("lint", setup, source.markdown) for source in sources],
+        make,
+        lambda saved: isinstance(saved, list),
+    )
     seen: set[tuple[str, int, str]] = set()
     for number, source in enumerate(sources):
         for kind, line, *rest in records[number]:
