@@ -405,7 +405,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         config.nav = _with_generated(config.nav, files, generated)
         if state.renders is not None:
             state.renders.markdown = PageCache.key(
-                _versions(),
+                state.renders.versions,
                 config.markdown_extensions,
                 config.mdx_configs,
                 config.validation,
@@ -500,7 +500,10 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             navigation = state.nav
             items = navigation.items if navigation is not None else []
             state.renders.template = PageCache.key(
-                _versions(), _nav_signature(items), _config_signature(config), _theme_files(config)
+                state.renders.versions,
+                _nav_signature(items),
+                _config_signature(config),
+                _theme_files(config),
             )
             env.template_class = _template_class(state.renders)
             if self.command != "serve" and navigation is not None:
@@ -737,6 +740,7 @@ _VERSIONED = (
 class _Renders:
     """One build's page cache and the parts of its keys that every page shares.
 
+    `versions` are those of the packages that render (part of both keys);
     `markdown` digests what every Markdown rendering reads besides the page (extensions,
     the site's files); `template` what every theme rendering reads besides the page (nav,
     config, theme files); None until known. `markdown_too` is false when an extension
@@ -745,6 +749,7 @@ class _Renders:
 
     cache: PageCache
     markdown_too: bool
+    versions: dict[str, str]
     markdown: str | None = None
     template: str | None = None
     reused: int = 0
@@ -756,7 +761,9 @@ def _renders(config: MkDocsConfig, docgen: cfg.DocgenConfig) -> _Renders | None:
     if not docgen.page_cache or not set(config.plugins) <= _CACHE_SAFE_PLUGINS:
         return None
     reads_files = _READS_FILES.intersection(map(str, config.markdown_extensions))
-    return _Renders(PageCache(docgen.cache_dir / "pages"), markdown_too=not reads_files)
+    return _Renders(
+        PageCache(docgen.cache_dir / "pages"), markdown_too=not reads_files, versions=_versions()
+    )
 
 
 def _versions() -> dict[str, str]:
