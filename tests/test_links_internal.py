@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,19 @@ def test_only_excluded_external_links_need_no_network(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"index.html": '<a href="https://skip.example/">4</a>'})
     config = config_for(tmp_path, links=LinksConfig(exclude=("skip",)))
     assert check_site(config, site).diagnostics == ()
+
+
+def test_a_broken_link_of_the_theme_is_one_finding(project: Callable[..., Path]) -> None:
+    from docgen.mkdocs_plugin import build_site
+
+    pages = {f"docs/part-{n}.md": f"# Part {n}\n\nText {n}.\n" for n in range(4)}
+    root = project(
+        pages,
+        mkdocs="site_name: x\ntheme: {name: material}\nplugins: [docgen]\n"
+        "extra_css: [styles/missing.css]\n",
+    )
+    outcome = build_site(root / "mkdocs.yml", only=["links"])
+    (found,) = [d for d in outcome.diagnostics if d.code == "DG301"]
+    assert str(found.location) == "mkdocs.yml"
+    # Every page links it: index, the four parts, the quality page and the 404 page.
+    assert "(no such page or file: styles/missing.css); on 7 pages" in found.message

@@ -100,6 +100,9 @@ def _ids(file: Path) -> list[tuple[int, str]]:
     return element_ids(text)
 
 
+_THEME_PAGES = 3  # a problem on this many pages, in no page's Markdown: the theme's
+
+
 @dataclass(slots=True)
 class _Run:
     config: DocgenConfig
@@ -115,6 +118,10 @@ class _Run:
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # Reports of links in no page's Markdown, by problem: (occurrence, location, as written).
+    unplaced: dict[tuple[str, Severity, str, str, str], list[tuple[_Occurrence, Location, str]]] = (
+        field(default_factory=dict)
+    )
 
     def occurrence(self, path: str, index: int) -> _Occurrence:
         """Link `index` of page `path`."""
@@ -158,11 +165,59 @@ class _Run:
         hint: str,
         result: str = "broken",
     ) -> None:
-        """One diagnostic for a link; `{url}` in the message becomes the link as written."""
+        """One diagnostic for a link; `{url}` in the message becomes the link as written.
+
+        A link no page's Markdown holds (the theme's, or mkdocs.yml's) waits for `flush`,
+        which says it once when it is on many pages.
+        """
         location, written = self.location(occurrence, broken=result == "broken")
-        message = message.replace("{url}", written)
+        if location.line is None:
+            key = (code, severity, message, hint, result)
+            self.unplaced.setdefault(key, []).append((occurrence, location, written))
+            return
+        self.say(
+            occurrence, code, severity, message.replace("{url}", written), location, hint, result
+        )
+
+    def say(
+        self,
+        occurrence: _Occurrence,
+        code: str,
+        severity: Severity,
+        message: str,
+        location: Location,
+        hint: str,
+        result: str,
+    ) -> None:
         self.diagnostics.append(Diagnostic(code, severity, message, location, hint, STAGE))
         self.record(occurrence, result, message, location)
+
+    def flush(self) -> None:
+        """Say the links `report` kept back: once at mkdocs.yml for a problem on many pages
+        (a theme's Google Fonts, offline; a missing `extra_css` file), else each where it is.
+        """
+        config_file = Location(self.config.relative(self.config.root / "mkdocs.yml"))
+        for (code, severity, message, hint, result), found in self.unplaced.items():
+            pages = {occurrence.page.path for occurrence, _, _ in found}
+            if len(pages) < _THEME_PAGES:
+                for occurrence, location, written in found:
+                    text = message.replace("{url}", written)
+                    self.say(occurrence, code, severity, text, location, hint, result)
+                continue
+            text = message.replace("{url}", found[0][2]) + (
+                f"; on {len(pages)} pages, from the theme or mkdocs.yml, not from any page's "
+                "Markdown"
+            )
+            theirs = (
+                "fix it where the theme or mkdocs.yml adds it (Material loads Google Fonts "
+                "unless `theme: {font: false}`)"
+            )
+            self.diagnostics.append(
+                Diagnostic(code, severity, text, config_file, f"{theirs}; {hint}", STAGE)
+            )
+            for occurrence, _, _ in found:
+                self.record(occurrence, result, text, config_file)
+        self.unplaced.clear()
 
     def record(
         self,
@@ -457,40 +512,8 @@ def _check_external(run: _Run, progress: Progress | None) -> None:
     results = {**cached, **fresh}
     for url, occurrences in urls.items():
         result = results.get(url) or ExternalResult(url, False, None, "not checked")
-        each = occurrences if result.ok else _theme_links(run, url, result, occurrences)
-        for occurrence, fragment in each:
+        for occurrence, fragment in occurrences:
             _report_external(run, occurrence, result, fragment)
-
-
-_THEME_PAGES = 3  # a broken URL on this many pages, in no page's Markdown: the theme's
-
-
-def _theme_links(
-    run: _Run, url: str, result: ExternalResult, occurrences: list[tuple[_Occurrence, str]]
-) -> list[tuple[_Occurrence, str]]:
-    """Report once a broken URL that the theme or mkdocs.yml puts on many pages (Material's
-    Google Fonts, offline); return the occurrences written in pages, to report each."""
-    written: list[tuple[_Occurrence, str]] = []
-    theirs: list[tuple[_Occurrence, str]] = []
-    for occurrence, fragment in occurrences:
-        location, _ = run.location(occurrence, broken=True)
-        (written if location.line is not None else theirs).append((occurrence, fragment))
-    pages = {o.page.path for o, _ in theirs}
-    if len(pages) < _THEME_PAGES:
-        return occurrences
-    location = Location(run.config.relative(run.config.root / "mkdocs.yml"))
-    message = (
-        f"broken external link to '{url}': {result.message}; on {len(pages)} pages, from the "
-        "theme or mkdocs.yml, not from any page's Markdown"
-    )
-    hint = (
-        "fix it where the theme or mkdocs.yml adds it (Material loads Google Fonts unless "
-        "`theme: {font: false}`), or add a pattern to links.exclude"
-    )
-    run.diagnostics.append(Diagnostic("DG310", Severity.ERROR, message, location, hint, STAGE))
-    for occurrence, _ in theirs:
-        run.record(occurrence, "broken", message, location)
-    return written
 
 
 def _report_external(
@@ -559,6 +582,7 @@ def _run(
     run.summary["pages"] = len(run.pages)
     _check_pages(run)
     _check_external(run, progress)
+    run.flush()
     return run, time.perf_counter() - start
 
 
