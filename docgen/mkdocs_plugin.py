@@ -295,12 +295,17 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """Validate the section; unknown keys are errors that name the key, not warnings.
 
         `options` is the plugin's section of `mkdocs.yml`, found at `config_file_path`.
+        A `cache_dir` that is a file is an error here, before any stage writes into it.
         """
         errors, warnings = super().load_config(options, config_file_path)
         unknown = [(k, m) for k, m in warnings if "Unrecognised configuration name" in m]
-        return [*errors, *((k, ValidationError(m)) for k, m in unknown)], [
-            w for w in warnings if w not in unknown
-        ]
+        errors = [*errors, *((k, ValidationError(m)) for k, m in unknown)]
+        cache_dir = self.config.get("cache_dir")
+        folder = Path(config_file_path or "mkdocs.yml").resolve().parent / str(cache_dir)
+        if isinstance(cache_dir, str) and folder.exists() and not folder.is_dir():
+            problem = f"'{cache_dir}' is a file; docgen keeps its results in a folder there"
+            errors.append(("cache_dir", ValidationError(problem)))
+        return errors, [w for w in warnings if w not in unknown]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Present so MkDocs keeps this plugin (and its stage cache) across `serve` rebuilds.

@@ -132,6 +132,19 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
             "expected a mapping of options, true or false, got list",
         ),
         ({"mkdocs.yml": "site_name: x\ndocs_dir: nope\nplugins: [docgen]\n"}, ["build"], "nope"),
+        (
+            {
+                "mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      cache_dir: blocked\n",
+                "blocked": "a file where the cache folder goes\n",
+            },
+            ["build"],
+            "option 'cache_dir': 'blocked' is a file; docgen keeps its results in a folder there",
+        ),
+        (
+            {"mkdocs.yml": "site_name: x\nplugins:\n  - docgen:\n      page_cache: maybe\n"},
+            ["build"],
+            "option 'page_cache': Expected type: <class 'bool'>",
+        ),
         ({"mkdocs.yml": "site_name: x\nplugins: [search]\n"}, ["build"], "plugin is not enabled"),
         ({"mkdocs.yml": "site_name: x\nplugins: [search]\n"}, ["dump", "pipelines"], "not enabled"),
         ({"mkdocs.yml": "site_name: [unclosed\n"}, ["build"], "mkdocs.yml"),
