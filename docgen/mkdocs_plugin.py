@@ -23,6 +23,7 @@ import re
 import signal
 import threading
 import time
+import traceback
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
@@ -1013,6 +1014,22 @@ def _toc_tokens(items: Sequence[AnchorLink]) -> list[dict[str, object]]:
 # --- what the CLI calls: MkDocs stays behind these functions ---
 
 
+def _template_line(error: jinja2.TemplateError, root: Path) -> str:
+    """` at FILE:LINE` of the template `error` is from, relative to `root` when inside."""
+    where: list[tuple[str, int | None]]
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        where = [(error.filename, error.lineno)]
+    else:  # Jinja names the template and its line in the traceback's frames
+        frames = traceback.extract_tb(error.__traceback__)
+        where = [(f.filename, f.lineno) for f in frames if not f.filename.endswith(".py")]
+    if not where:
+        return ""
+    file, line = where[-1]
+    path = Path(file).resolve()
+    shown = path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path
+    return f" at {shown.as_posix()}:{line}"
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOutcome:
     """A finished build.
@@ -1171,6 +1188,8 @@ def build_site(
             mkdocs_build.build(config)
         except Abort as exc:
             aborted = str(exc)
+        except jinja2.TemplateError as exc:  # the theme's templates, or the user's overrides
+            aborted = f"a theme template failed{_template_line(exc, path.parent)}: {exc}"
         finally:
             config.plugins.on_shutdown()
     state = plugin.build

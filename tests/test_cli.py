@@ -374,3 +374,29 @@ def test_a_broken_link_is_reported_once_by_the_links_stage(
     assert code == 1
     assert "DG100" not in out  # MkDocs' own check of the same link is not repeated
     assert out.count("docs/bad.md:3: error[DG301]: broken link to 'missing.md'") == 1
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            '{% extends "base.html" %}\n{% block content %}{{ nope() }}{% endblock %}\n',
+            "a theme template failed at overrides/main.html:2: 'nope' is undefined",
+        ),
+        (
+            '{% extends "base.html" %}\n{% block content %}\n{% if %}{% endblock %}\n',
+            "a theme template failed at overrides/main.html:3: Expected an expression",
+        ),
+    ],
+)
+def test_a_broken_theme_template_is_one_message(
+    project: Project, capsys: pytest.CaptureFixture[str], template: str, message: str
+) -> None:
+    root = project(
+        {"overrides/main.html": template},
+        mkdocs="site_name: x\ntheme: {name: material, custom_dir: overrides}\nplugins: [docgen]\n",
+    )
+    code, out, err = run(capsys, "build", "-f", str(root / "mkdocs.yml"), "--offline")
+    assert code == 1
+    assert f"docgen: {message}" in err
+    assert "Traceback" not in out + err
