@@ -74,7 +74,8 @@ def docgen_build(folder: Path) -> tuple[float, dict[str, object]]:
         f"  {seconds:.2f} s: API stage {api['seconds']:.2f} s "
         f"({api['summary']['cached']} of {api['summary']['modules']} modules cached), "
         f"other checks {sum(s['seconds'] for n, s in stages.items() if n != 'api'):.2f} s, "
-        f"pages rendered {pages.get('rendered', '?')}, reused {pages.get('reused', '?')}"
+        f"pages rendered {pages.get('rendered', '?')} ({pages.get('ahead', 0)} by helpers), "
+        f"reused {pages.get('reused', '?')}"
     )
     return seconds, report
 

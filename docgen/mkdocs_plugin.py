@@ -518,6 +518,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
                     [f.page for f in docs if f.page is not None and f.src_uri != QUALITY_PAGE],
                     lambda page: mkdocs_build._build_page(page, config, docs, navigation, env),
                 )
+                if state.renders.helpers is not None:
+                    state.renders.ahead = 0
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -552,10 +554,10 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         )
         if state.renders is not None:
             state.renders.cache.prune()
-            state.report["pages"] = {
-                "reused": state.renders.reused,
-                "rendered": state.renders.rendered,
-            }
+            pages = {"reused": state.renders.reused, "rendered": state.renders.rendered}
+            if state.renders.ahead is not None:
+                pages["ahead"] = state.renders.ahead
+            state.report["pages"] = pages
         reporting.write_report(site_dir / "report.json", state.report)
         _rerender(config, state, QUALITY_PAGE, reporting.quality_page(state.report))
         if self.options.log_diagnostics:  # MkDocs has logged its own findings (DG100) already
@@ -750,7 +752,9 @@ class _Renders:
     `markdown` digests what every Markdown rendering reads besides the page (extensions,
     the site's files); `template` what every theme rendering reads besides the page (nav,
     config, theme files); None until known. `markdown_too` is false when an extension
-    reads other files.
+    reads other files. `reused` counts pages kept from earlier builds, `rendered` pages
+    rendered by this one, `ahead` those of them its helpers rendered (None without
+    helpers); `started` is when the build began.
     """
 
     cache: PageCache
@@ -761,6 +765,8 @@ class _Renders:
     reused: int = 0
     rendered: int = 0
     helpers: _Helpers | None = None
+    ahead: int | None = None
+    started: float = field(default_factory=time.time)
 
 
 def _renders(config: MkDocsConfig, docgen: cfg.DocgenConfig) -> _Renders | None:
@@ -849,7 +855,11 @@ def _template_class(renders: _Renders) -> type[jinja2.Template]:
             key = renders.cache.key("page", renders.template, self.name, _page_signature(page))
             saved = renders.cache.get(key)
             if isinstance(saved, str):
-                renders.reused += 1
+                if renders.ahead is not None and renders.cache.made_since(key, renders.started):
+                    renders.ahead += 1  # a helper rendered it in this build
+                    renders.rendered += 1
+                else:
+                    renders.reused += 1
                 return saved
             output = super().render(*args, **kwargs)
             renders.cache.put(key, output)

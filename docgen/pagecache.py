@@ -74,6 +74,13 @@ class PageCache:
             return None
         return value
 
+    def made_since(self, key: str, when: float) -> bool:
+        """Whether the value under `key` was stored at `when` (a `time.time()`) or later."""
+        try:
+            return (self.folder / key).stat().st_mtime >= when
+        except OSError:
+            return False
+
     def put(self, key: str, value: object) -> None:
         """Store the JSON `value` under `key`; a cache that can't be written is no cache."""
         try:
@@ -102,10 +109,10 @@ def reuse(
     make: Callable[[list[int]], tuple[Sequence[Any], bool]],
     valid: Callable[[Any], bool],
 ) -> list[Any]:
-    """One JSON value per key, in order: those kept in `folder` that are `valid` are
-    reused; the others come from one call of `make` with their positions, which returns
-    them and whether they may be kept. What this call did not use is pruned. Without a
-    folder, everything is made.
+    """One JSON value for each of `keys`, in order: those kept in `folder` that are `valid`
+    are reused; the others come from one call of `make` with their positions, which
+    returns them and whether they may be kept. What this call did not use is pruned.
+    Without a folder, everything is made.
     """
     store = PageCache(folder) if folder is not None else None
     found: dict[int, Any] = {}

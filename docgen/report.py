@@ -158,9 +158,11 @@ def quality_page(report: Mapping[str, object]) -> str:
         )
     pages = report.get("pages")
     if isinstance(pages, Mapping):
+        ahead = f" ({pages['ahead']} by helpers ahead of MkDocs)" if pages.get("ahead") else ""
         lines += [
             "",
-            f"Pages: {pages['reused']} reused from the last build, {pages['rendered']} rendered.",
+            f"Pages: {pages['reused']} reused from the last build, "
+            f"{pages['rendered']} rendered{ahead}.",
         ]
     for label, key in (("Turned off", "disabled"), ("Not in this docgen version", "not_available")):
         names = report.get(key)
