@@ -187,7 +187,9 @@ def test_without_zizmor_docgen_checks_stand_in_and_say_so_once(tmp_path: Path) -
     page = pages["pipelines/risky.md"]
     assert "### Security findings" in page
     assert "5 found by docgen's own checks" in page
-    assert "| job <code>call</code> (line 13) | 🟠 medium | <code>secrets-inherit</code>" in page
+    assert "| job <code>call</code> (line 13) | medium | <code>secrets-inherit</code>" in page
+    assert "| job <code>call</code> (line 13) | **high** | <code>unpinned-uses</code>" in page
+    assert "(high): " not in page  # a count per kind only above 10 findings
     assert "⚠️ [2 security findings](#security-findings)" in page
     assert "· ⚠️ <code>dangerous-triggers</code>, <code>unpinned-uses</code>" in page
     assert "| [Risky](risky.md) |" in pages["pipelines/index.md"]
@@ -419,6 +421,9 @@ def test_a_47_job_workflow_draws_jobs_that_run_alike_as_one_box(tmp_path: Path) 
     assert len(uv["jobs"]) == 47
     assert len(uv["findings"]) > 40
     assert uv["findings"][0]["kind"] == "excessive-permissions"
+    # drawn closer, so the boxes fit the page's width with labels at body-text size
+    assert graph.splitlines()[1].startswith('%%{init: {"flowchart": {"rankSpacing"')
+    assert "- <code>unpinned-uses</code> (high): " in page
 
 
 def test_a_box_of_jobs_after_many_names_two_and_counts_the_rest(tmp_path: Path) -> None:

@@ -393,6 +393,8 @@ def _when(workflow: Workflow, sources: Sources) -> list[str]:
 
 _GROUP_FROM = 30  # jobs in a workflow from which jobs that run alike share a box
 _GROUP_MIN = 3  # jobs that make a shared box
+# Closer ranks and boxes, so a big graph fits a page's width without shrinking its labels.
+_COMPACT = '%%{init: {"flowchart": {"rankSpacing": 30, "nodeSpacing": 20, "wrappingWidth": 140}}}%%'
 
 
 def _boxes(workflow: Workflow) -> list[tuple[Job, ...]]:
@@ -429,6 +431,8 @@ def _job_graph(workflow: Workflow) -> list[str]:
     titles = {job.id: _job_title(job) for job in workflow.jobs}
     ids = {job.id: f"j{i}" for i, box in enumerate(boxes) for job in box}
     lines = ["```mermaid", "flowchart LR"]
+    if len(boxes) < len(workflow.jobs):
+        lines.insert(1, _COMPACT)
     shared: list[str] = []
     for box in boxes:
         job = box[0]
@@ -535,7 +539,9 @@ def _access(workflow: Workflow, sources: Sources) -> list[str]:
     return [*out, "", *_findings(workflow, sources)]
 
 
-_SEVERITY_MARK = {"high": "🔴 high", "medium": "🟠 medium", "low": "🟡 low"}
+_SEVERITY_MARK = {"high": "**high**"}
+_GRADES = {grade: rank for rank, grade in enumerate(("high", "medium", "low", "informational"))}
+_SUMMARY_FROM = 10  # findings from which the table is preceded by a count per kind
 
 
 def _where(finding: Finding) -> str:
@@ -554,12 +560,15 @@ def _findings(workflow: Workflow, sources: Sources) -> list[str]:
     out = ["### Security findings", ""]
     if not findings:
         return [*out, "The security audit found nothing to report.", ""]
-    out += [
-        f"{len(findings)} found by {' and '.join(tools)}, in file order:",
-        "",
-        "| Where | Severity | Finding |",
-        "|---|---|---|",
-    ]
+    out += [f"{len(findings)} found by {' and '.join(tools)}.", ""]
+    if len(findings) > _SUMMARY_FROM:
+        kinds: dict[tuple[str, str], int] = {}
+        for f in findings:
+            kinds[f.kind, f.severity] = kinds.get((f.kind, f.severity), 0) + 1
+        ranked = sorted(kinds.items(), key=lambda k: (_GRADES.get(k[0][1], 9), -k[1], k[0][0]))
+        out += [f"- {code(kind)} ({grade}): {n}" for (kind, grade), n in ranked]
+        out.append("")
+    out += ["| Where | Severity | Finding |", "|---|---|---|"]
     for f in findings:
         kind = f"[{code(f.kind)}]({f.url})" if f.url else code(f.kind)
         url = sources.url(workflow.file, f.line)
