@@ -198,6 +198,8 @@ def test_without_zizmor_docgen_checks_stand_in_and_say_so_once(tmp_path: Path) -
 
 def test_asking_for_zizmor_by_name_warns_when_it_is_missing(tmp_path: Path) -> None:
     write(tmp_path, "risky.yml", RISKY)
+    on = generate(config_for(tmp_path, audit=True, zizmor=str(tmp_path / "nope")))
+    assert (on.diagnostics[0].code, on.diagnostics[0].severity) == ("DG215", Severity.INFO)
     result = generate(config_for(tmp_path, audit="zizmor", zizmor=str(tmp_path / "nope")))
     assert (result.diagnostics[0].code, result.diagnostics[0].severity) == (
         "DG215",
