@@ -253,13 +253,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dump_config(args: argparse.Namespace) -> DocgenConfig:
+    """mkdocs.yml's config; docgen's defaults in a folder without one, or whose mkdocs.yml
+    does not enable docgen: a dump works in any repository."""
+    from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+
+    path: Path = args.config_file
+    if path.is_file():
+        try:
+            return engine.load_docgen_config(path, offline=args.offline)
+        except engine.PluginMissing:
+            pass
+        except engine.ConfigProblem as exc:
+            raise UsageError(str(exc)) from None
+    root = (path.parent if path.is_file() else Path.cwd()).resolve()
+    return DocgenConfig(root, root / "docs", root / "site", offline=args.offline)
+
+
 def cmd_dump(args: argparse.Namespace) -> int:
     """`docgen dump STAGE [ARGS]`: the stage's JSON model on stdout."""
     stage = next((s for s in stage_registry.STAGES if s.name == args.stage), None)
     if stage is None or stage.dump is None:
         can = [s.name for s in stage_registry.STAGES if s.dump is not None]
         raise UsageError(f"no dump for stage {args.stage!r}; stages with one: {', '.join(can)}")
-    config = _config(args)
+    config = _dump_config(args)
     if getattr(config, stage.name, None) is None:  # turned off in mkdocs.yml: dump defaults
         from docgen import mkdocs_plugin as engine  # noqa: PLC0415
 

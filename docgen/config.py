@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 __all__ = [
     "ApiConfig",
@@ -63,9 +64,19 @@ class PipelinesConfig:
 
     Attributes:
         workflows: the folder of workflow files, relative to the root.
+        audit: the security audit of the workflows: `auto` runs zizmor when its command is
+            found and docgen's own checks otherwise (saying so once); `zizmor` insists on
+            zizmor (a warning when it cannot run); `docgen` runs docgen's own checks only;
+            `false` none.
+        audit_severity: the severity of the most severe findings (zizmor's `high`);
+            `medium` findings are at most warnings, `low` and `informational` ones notes.
+        zizmor: the zizmor command: a name on PATH or a path.
     """
 
     workflows: str = ".github/workflows"
+    audit: Literal["auto", "zizmor", "docgen", True, False] = "auto"
+    audit_severity: Literal["error", "warning", "info"] = "warning"
+    zizmor: str = "zizmor"
 
 
 @dataclass(frozen=True, slots=True)

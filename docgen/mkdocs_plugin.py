@@ -1063,6 +1063,10 @@ class ConfigProblem(Exception):
     """mkdocs.yml cannot be used: missing, unreadable, invalid, or without the plugin."""
 
 
+class PluginMissing(ConfigProblem):
+    """mkdocs.yml is valid but does not enable docgen (`docgen dump` then uses defaults)."""
+
+
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 
 
@@ -1147,7 +1151,7 @@ class _quiet:
 def _plugin(config: MkDocsConfig, path: Path) -> DocgenPlugin:
     plugin = config.plugins.get("docgen")
     if not isinstance(plugin, DocgenPlugin):
-        raise ConfigProblem(
+        raise PluginMissing(
             f"{path}: the docgen plugin is not enabled; add `- docgen` under `plugins:`"
         )
     return plugin

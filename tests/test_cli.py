@@ -146,7 +146,6 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
             "option 'page_cache': Expected type: <class 'bool'>",
         ),
         ({"mkdocs.yml": "site_name: x\nplugins: [search]\n"}, ["build"], "plugin is not enabled"),
-        ({"mkdocs.yml": "site_name: x\nplugins: [search]\n"}, ["dump", "pipelines"], "not enabled"),
         ({"mkdocs.yml": "site_name: [unclosed\n"}, ["build"], "mkdocs.yml"),
         ({}, ["check", "--only", "pipelines,nope"], "unknown stage 'nope' in --only"),
         ({}, ["dump", "nope"], "no dump for stage 'nope'"),

@@ -37,6 +37,7 @@ def codes(diagnostics: list[Diagnostic]) -> list[str]:
 
 
 def config_for(root: Path, **kwargs: object) -> DocgenConfig:
+    kwargs.setdefault("pipelines", PipelinesConfig(audit=False))  # see test_pipelines_audit.py
     return DocgenConfig(root=root, docs_dir=root / "docs", site_dir=root / "site", **kwargs)  # type: ignore[arg-type]
 
 

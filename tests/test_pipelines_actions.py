@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.config import DocgenConfig
+from docgen.config import DocgenConfig, PipelinesConfig
 from docgen.diagnostics import Diagnostic, Severity
 from docgen.pipelines import dump, generate, load_actions
 from docgen.pipelines.actions import action_files, extract_action, local_action_dir
@@ -23,7 +23,12 @@ GITHUB = Sources("https://github.com/o/r", "main")
 
 
 def config_for(root: Path) -> DocgenConfig:
-    return DocgenConfig(root=root, docs_dir=root / "docs", site_dir=root / "site")
+    return DocgenConfig(
+        root=root,
+        docs_dir=root / "docs",
+        site_dir=root / "site",
+        pipelines=PipelinesConfig(audit=False),  # see test_pipelines_audit.py
+    )
 
 
 def action(text: str, path: str = "action.yml") -> tuple[Action, list[Diagnostic]]:

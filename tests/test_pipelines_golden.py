@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.config import DocgenConfig
+from docgen.config import DocgenConfig, PipelinesConfig
 from docgen.diagnostics import render_text
 from docgen.pipelines import generate
 
@@ -60,6 +60,7 @@ def _render(source: Path, root: Path, actions: dict[str, Path]) -> dict[str, str
         docs_dir=root / "docs",
         site_dir=root / "site",
         repo_url="https://github.com/example/project",
+        pipelines=PipelinesConfig(audit="docgen"),  # docgen's own checks: no tool's version
     )
     result = generate(config)
     files = {page.path: page.markdown for page in result.pages}

@@ -9,10 +9,12 @@ and an overview, under the "Pipelines" nav section; `dump(config, args)` returns
 JSON model (`workflows`, `actions`, `diagnostics`) for `docgen dump pipelines [PATH ...]`.
 
 The steps: `load` (YAML → values with lines, text kept as written) → `extract` and
-`actions` (values → `model` + diagnostics) → `pages` (model → Markdown; `words` says
-triggers and crons in plain English).
+`actions` (values → `model` + diagnostics) → `audit` (zizmor's security findings, or
+docgen's own checks, on each workflow, job and step) → `pages` (model → Markdown; `words`
+says triggers and crons in plain English).
 
-Diagnostics (stage `pipelines`, locations relative to the project root):
+Diagnostics (stage `pipelines`, locations relative to the project root; for a workflows
+folder outside it, to that folder's repository, never absolute):
 
 | Code  | Severity | Meaning |
 |-------|----------|---------|
@@ -30,6 +32,13 @@ Diagnostics (stage `pipelines`, locations relative to the project root):
 | DG211 | warning  | a composite action's step reads `inputs.X`, which is not declared |
 | DG212 | error    | a composite action's step has `run` but no `shell` (GitHub requires it) |
 | DG213 | warning  | a workflow step `uses: ./folder`, and the folder holds no action.yml |
+| DG214 | set by `audit_severity` | a security finding in a workflow (zizmor's, or docgen's own) |
+| DG215 | warning  | zizmor could not audit: not found, failed, timed out or said no JSON |
+
+DG214's severity follows the finding's: `high` → `audit_severity` (default `warning`),
+`medium` → at most a warning, `low` and `informational` → info. DG215 is info when
+`audit: auto` (the default) finds no zizmor command; docgen's own checks then stand in
+(see `docgen.pipelines.audit`).
 
 DG210 means: the file is not a mapping, has no `runs:` or no `runs.using`, a composite
 action has no `steps` list, or `inputs`/`outputs` are not mappings. DG211 looks in
@@ -40,15 +49,17 @@ mapping).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
 
 from docgen.config import DocgenConfig, PipelinesConfig
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
 from docgen.model import Page, StageResult
 from docgen.pipelines.actions import action_files, check_local_uses, read_action
+from docgen.pipelines.audit import audit
 from docgen.pipelines.extract import check_links, extract
 from docgen.pipelines.model import Action, Workflow, to_json
 from docgen.pipelines.pages import (
@@ -70,13 +81,37 @@ def _info(message: str, path: str, hint: str) -> Diagnostic:
     return Diagnostic("DG200", Severity.INFO, message, Location(path), hint, STAGE)
 
 
+def _shown_from(root: Path, folder: Path) -> Callable[[Path], str]:
+    """How paths under `folder` are shown: relative to the project `root` when `folder` is
+    in it; else to the repository it is in (`<repository>/.github/workflows`, or the
+    nearest folder above holding `.git`); else to `folder` itself. Never absolute: pages,
+    dumps and annotations must not carry the machine's paths."""
+    real, project = folder.resolve(), root.resolve()
+    base = real
+    if real.is_relative_to(project):
+        base = project
+    elif real.parts[-2:] == (".github", "workflows"):
+        base = real.parent.parent
+    else:
+        base = next((p for p in real.parents if (p / ".git").exists()), real)
+
+    def shown(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:  # pragma: no cover - every path shown is under the folder
+            return path.name
+
+    return shown
+
+
 def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], list[Diagnostic]]:
     """Every workflow in `folder` (not its subfolders: GitHub reads none), and diagnostics.
 
-    `config` is the project's docgen configuration; paths are shown relative to its root.
+    `config` is the project's docgen configuration; paths are shown relative to its root,
+    or, for a folder outside it, to the folder's own repository.
     """
-    shown = config.relative(folder)
     if not folder.is_dir():
+        shown = Path(os.path.relpath(folder.resolve(), config.root.resolve())).as_posix()
         return [], [
             _info(
                 f"no workflows folder at {shown}: no pipeline pages",
@@ -84,10 +119,11 @@ def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], lis
                 "set `pipelines: {workflows: PATH}` in mkdocs.yml, or `pipelines: false`",
             )
         ]
+    relative_to = _shown_from(config.root, folder)
     workflows: list[Workflow] = []
     diagnostics: list[Diagnostic] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        relative = config.relative(path)
+        relative = relative_to(path)
         if path.suffix not in _SUFFIXES:
             diagnostics.append(
                 _info(
@@ -122,16 +158,34 @@ def load_folder(config: DocgenConfig, folder: Path) -> tuple[list[Workflow], lis
 def load_actions(config: DocgenConfig, root: Path) -> tuple[list[Action], list[Diagnostic]]:
     """The action metadata files at `root` and in `root/.github/actions/*/`, and diagnostics.
 
-    `config` is the project's docgen configuration; paths are shown relative to its root.
+    `config` is the project's docgen configuration; paths are shown relative to its root,
+    or to `root` when that is another repository.
     """
     actions: list[Action] = []
     diagnostics: list[Diagnostic] = []
+    relative_to = _shown_from(config.root, root)
     for path in action_files(root):
-        action, found = read_action(config.relative(path), path)
+        action, found = read_action(relative_to(path), path)
         diagnostics += found
         if action is not None:
             actions.append(action)
     return actions, diagnostics
+
+
+def _audit(
+    config: DocgenConfig, folders: Sequence[tuple[Path, list[Workflow]]]
+) -> tuple[list[Workflow], list[Diagnostic]]:
+    """The workflows of each folder with their security findings (one zizmor run for all)."""
+    files = {
+        (folder / PurePosixPath(w.file).name).resolve(): w.file
+        for folder, workflows in folders
+        for w in workflows
+    }
+    workflows = [w for _, found in folders for w in found]
+    if not workflows:
+        return workflows, []
+    where = _shown_from(config.root, folders[0][0])(folders[0][0]) or "."
+    return audit(_settings(config), workflows, files, where)
 
 
 def source_ref(root: Path) -> str:
@@ -174,8 +228,9 @@ def generate(config: DocgenConfig) -> StageResult:
     started = time.perf_counter()
     folder = config.root / _settings(config).workflows
     workflows, diagnostics = load_folder(config, folder)
+    workflows, findings = _audit(config, [(folder, workflows)])
     actions, problems = load_actions(config, config.root)
-    diagnostics += problems + check_local_uses(workflows, actions, config.root)
+    diagnostics += findings + problems + check_local_uses(workflows, actions, config.root)
     pages: list[Page] = []
     if workflows or actions:
         sources = Sources(config.repo_url, source_ref(config.root) if config.repo_url else "main")
@@ -187,7 +242,7 @@ def generate(config: DocgenConfig) -> StageResult:
                 "Pipelines",
                 index_page(workflows, paths, sources, actions, action_paths),
                 ("Pipelines",),
-                config.relative(folder),
+                _shown_from(config.root, folder)(folder) or ".",
             )
         )
         pages += [
@@ -229,10 +284,13 @@ def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
     repository root, which means `<root>/.github/workflows` and the root's actions); the
     folder `config` names and the project's actions by default."""
     if not args:
-        workflows, diagnostics = load_folder(config, config.root / _settings(config).workflows)
+        folder = config.root / _settings(config).workflows
+        found, diagnostics = load_folder(config, folder)
+        workflows, findings = _audit(config, [(folder, found)])
         actions, problems = load_actions(config, config.root)
-        return _model(workflows, actions, diagnostics + problems)
-    workflows, actions, diagnostics = [], [], []
+        return _model(workflows, actions, diagnostics + findings + problems)
+    folders: list[tuple[Path, list[Workflow]]] = []
+    actions, diagnostics = [], []
     for path in map(Path, args):
         nested = path / ".github" / "workflows"
         if nested.is_dir() or action_files(path):  # a repository root
@@ -241,7 +299,9 @@ def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
             diagnostics += problems
             if not nested.is_dir():
                 continue
-        found, problems = load_folder(config, nested if nested.is_dir() else path)
-        workflows += found
+        folder = nested if nested.is_dir() else path
+        found, problems = load_folder(config, folder)
+        folders.append((folder, found))
         diagnostics += problems
-    return _model(workflows, actions, diagnostics)
+    workflows, findings = _audit(config, folders)
+    return _model(workflows, actions, diagnostics + findings)

@@ -19,6 +19,7 @@ __all__ = [
     "Concurrency",
     "Dimension",
     "Filter",
+    "Finding",
     "Input",
     "Job",
     "Matrix",
@@ -359,6 +360,32 @@ class Cache:
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """A security finding in a workflow: what, how bad, where, and which tool said it.
+
+    Attributes:
+        kind: the audit's id, zizmor's names (`unpinned-uses`, `secrets-inherit`, …);
+            docgen's own checks use the same names where zizmor has one.
+        severity: `high`, `medium`, `low`, `informational` or `unknown`, as zizmor grades.
+        message: what is wrong, in a sentence.
+        line: where, in the workflow file.
+        job: the id of the job it is in, or None for the whole workflow.
+        step: the 1-based number of the step it is in, or None.
+        tool: `zizmor` or `docgen`.
+        url: the audit's documentation, or None.
+    """
+
+    kind: str
+    severity: str
+    message: str
+    line: int
+    job: str | None = None
+    step: int | None = None
+    tool: str = "docgen"
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     """One workflow file, everything docgen knows about it.
 
@@ -378,6 +405,7 @@ class Workflow:
         vars: the configuration variables it reads.
         actions: the actions and reusable workflows it uses.
         caches: the caches its jobs keep.
+        findings: its security findings, or None when it was not audited.
     """
 
     file: str
@@ -395,6 +423,7 @@ class Workflow:
     vars: tuple[Reference, ...] = ()
     actions: tuple[ActionUse, ...] = ()
     caches: tuple[Cache, ...] = ()
+    findings: tuple[Finding, ...] | None = None
 
 
 _FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}

@@ -22,6 +22,7 @@ from docgen.pipelines.extract import local_call
 from docgen.pipelines.model import (
     Action,
     ActionUse,
+    Finding,
     Input,
     Job,
     Matrix,
@@ -248,12 +249,14 @@ def index_page(
         out += ["## How they connect", "", legend, "", *graph, "```", ""]
     elif workflows:
         out += ["None of these workflows calls another or waits for one to finish.", ""]
+    audited = any(w.findings is not None for w in workflows)
     if workflows:
         out += [
             "## Workflows",
             "",
-            "| Workflow | Runs | Jobs | Calls or waits for |",
-            "|---|---|---|---|",
+            "| Workflow | Runs | Jobs | Calls or waits for |"
+            + (" Security findings |" if audited else ""),
+            "|---|---|---|---|" + ("---|" if audited else ""),
         ]
     for workflow in workflows:
         page = PurePosixPath(paths[workflow.file]).name
@@ -280,12 +283,26 @@ def index_page(
         out.append(
             f"| [{escape(workflow.name)}]({page}) | {_runs(workflow)} | {len(workflow.jobs)}"
             f" | {'; '.join(related) or '—'} |"
+            + (f" {_count(workflow.findings, page)} |" if audited else "")
         )
     if workflows:
         out.append("")
     if actions:
         out += _actions_overview(actions, action_paths, links, names, all_paths)
     return "\n".join(out)
+
+
+def _count(findings: Sequence[Finding] | None, page: str) -> str:
+    """A workflow's findings in the overview: how many, the worst first, linked."""
+    if not findings:
+        return "—" if findings is None else "none"
+    worst = [
+        f"{n} {grade}"
+        for grade in ("high", "medium", "low")
+        if (n := sum(f.severity == grade for f in findings))
+    ]
+    shown = f"{len(findings)}" + (f" ({', '.join(worst)})" if worst else "")
+    return f"[{shown}]({page}#security-findings)"
 
 
 def _actions_overview(
@@ -374,11 +391,58 @@ def _when(workflow: Workflow, sources: Sources) -> list[str]:
     return out
 
 
-def _job_graph(workflow: Workflow) -> list[str]:
-    ids = {job.id: f"j{i}" for i, job in enumerate(workflow.jobs)}
-    lines = ["```mermaid", "flowchart LR"]
+_GROUP_FROM = 30  # jobs in a workflow from which jobs that run alike share a box
+_GROUP_MIN = 3  # jobs that make a shared box
+# Closer ranks and boxes, so a big graph fits a page's width without shrinking its labels.
+_COMPACT = '%%{init: {"flowchart": {"rankSpacing": 30, "nodeSpacing": 20, "wrappingWidth": 140}}}%%'
+
+
+def _boxes(workflow: Workflow) -> list[tuple[Job, ...]]:
+    """The job graph's boxes, in file order: one per job; in a workflow of 30 or more
+    jobs, one for all the jobs (3 or more) that need the same jobs and are needed by the
+    same jobs, so the graph stays exact and its labels stay readable."""
+    followers: dict[str, set[str]] = {job.id: set() for job in workflow.jobs}
     for job in workflow.jobs:
-        text = _job_title(job)
+        for need in job.needs:
+            followers.get(need, set()).add(job.id)
+    alike: dict[tuple[frozenset[str], frozenset[str]], list[Job]] = {}
+    for job in workflow.jobs:
+        alike.setdefault((frozenset(job.needs), frozenset(followers[job.id])), []).append(job)
+    boxes: list[tuple[Job, ...]] = []
+    for job in workflow.jobs:
+        same = alike[(frozenset(job.needs), frozenset(followers[job.id]))]
+        if len(workflow.jobs) < _GROUP_FROM or len(same) < _GROUP_MIN:
+            boxes.append((job,))
+        elif same[0] is job:
+            boxes.append(tuple(same))
+    return boxes
+
+
+def _box_title(jobs: Sequence[Job], titles: Mapping[str, str]) -> str:
+    needs = [titles.get(n, n) for n in jobs[0].needs]
+    if not needs:
+        return f"{len(jobs)} jobs that need none"
+    after = ", ".join(needs[:2]) + (f" and {len(needs) - 2} more" if len(needs) > 2 else "")
+    return f"{len(jobs)} jobs after {after}"
+
+
+def _job_graph(workflow: Workflow) -> list[str]:
+    boxes = _boxes(workflow)
+    titles = {job.id: _job_title(job) for job in workflow.jobs}
+    ids = {job.id: f"j{i}" for i, box in enumerate(boxes) for job in box}
+    lines = ["```mermaid", "flowchart LR"]
+    if len(boxes) < len(workflow.jobs):
+        lines.insert(1, _COMPACT)
+    shared: list[str] = []
+    for box in boxes:
+        job = box[0]
+        if len(box) > 1:
+            text = _box_title(box, titles)
+            lines.append(f"  {ids[job.id]}[{label(text)}]")
+            names = ", ".join(escape(titles[j.id]) for j in box)
+            shared.append(f"- **{escape(text)}**: {names}.")
+            continue
+        text = titles[job.id]
         if job.matrix is not None:
             count = job.matrix.combinations
             text += f" ×{count}" if count is not None else " ×matrix"
@@ -386,13 +450,22 @@ def _job_graph(workflow: Workflow) -> list[str]:
             lines.append(f"  {ids[job.id]}[[{label(text + ' → ' + job.uses)}]]")
         else:
             lines.append(f"  {ids[job.id]}[{label(text)}]")
-    lines += [
+    edges = [
         f"  {ids[need]} --> {ids[job.id]}"
         for job in workflow.jobs
         for need in job.needs
         if need in ids
     ]
-    return [*lines, "```", ""]
+    lines += dict.fromkeys(edges)
+    if shared:
+        shared = [
+            "Boxes that hold several jobs stand for jobs that need the same jobs and"
+            " are needed by the same jobs:",
+            "",
+            *shared,
+            "",
+        ]
+    return [*lines, "```", "", *shared]
 
 
 def _jobs(workflow: Workflow, sources: Sources) -> list[str]:
@@ -463,6 +536,46 @@ def _access(workflow: Workflow, sources: Sources) -> list[str]:
         if cancel not in (None, "true", "false"):
             extra = f"; cancels the run in progress if {code(cancel)}"
         out.append(f"- One run at a time per {code(workflow.concurrency.group)}{extra}.")
+    return [*out, "", *_findings(workflow, sources)]
+
+
+_SEVERITY_MARK = {"high": "**high**"}
+_GRADES = {grade: rank for rank, grade in enumerate(("high", "medium", "low", "informational"))}
+_SUMMARY_FROM = 10  # findings from which the table is preceded by a count per kind
+
+
+def _where(finding: Finding) -> str:
+    if finding.job is None:
+        return "the workflow"
+    step = f", step {finding.step}" if finding.step is not None else ""
+    return f"job {code(finding.job)}{step}"
+
+
+def _findings(workflow: Workflow, sources: Sources) -> list[str]:
+    """The security findings of the audit, where they are; nothing when not audited."""
+    findings = workflow.findings
+    if findings is None:
+        return []
+    tools = sorted({"docgen's own checks" if f.tool == "docgen" else f.tool for f in findings})
+    out = ["### Security findings", ""]
+    if not findings:
+        return [*out, "The security audit found nothing to report.", ""]
+    out += [f"{len(findings)} found by {' and '.join(tools)}.", ""]
+    if len(findings) > _SUMMARY_FROM:
+        kinds: dict[tuple[str, str], int] = {}
+        for f in findings:
+            kinds[f.kind, f.severity] = kinds.get((f.kind, f.severity), 0) + 1
+        ranked = sorted(kinds.items(), key=lambda k: (_GRADES.get(k[0][1], 9), -k[1], k[0][0]))
+        out += [f"- {code(kind)} ({grade}): {n}" for (kind, grade), n in ranked]
+        out.append("")
+    out += ["| Where | Severity | Finding |", "|---|---|---|"]
+    for f in findings:
+        kind = f"[{code(f.kind)}]({f.url})" if f.url else code(f.kind)
+        url = sources.url(workflow.file, f.line)
+        where = _where(f) + (f" ([line {f.line}]({url}))" if url else f" (line {f.line})")
+        severity = _SEVERITY_MARK.get(f.severity, f.severity)
+        message = escape(_short(f.message.replace("`", ""), 200))
+        out.append(f"| {where} | {severity} | {kind}: {message} |")
     return [*out, ""]
 
 
@@ -575,7 +688,9 @@ def _job_facts(job: Job) -> list[str]:
     return facts
 
 
-def _step(index: int, step: Step, workflow: Workflow, sources: Sources) -> str:
+def _step(
+    index: int, step: Step, workflow: Workflow, sources: Sources, kinds: Sequence[str] = ()
+) -> str:
     title = escape(step.name) if step.name else ""
     if step.uses:
         what = f"uses {code(step.uses)}"
@@ -586,6 +701,8 @@ def _step(index: int, step: Step, workflow: Workflow, sources: Sources) -> str:
     text = " — ".join(p for p in (f"**{title}**" if title else "", what) if p) or "(empty step)"
     if step.if_:
         text += f" · only if {code(_short(step.if_))}"
+    if kinds:
+        text += " · ⚠️ " + ", ".join(code(k) for k in dict.fromkeys(kinds))
     return f"{index}. {text}{_line_link(sources, workflow.file, step.line)}"
 
 
@@ -599,6 +716,10 @@ def _job_details(workflow: Workflow, sources: Sources) -> list[str]:
             heading += f" ({escape(job.id)})"
         out += [f"### {heading}", ""]
         facts = _job_facts(job)
+        mine = [f for f in workflow.findings or () if f.job == job.id]
+        if mine:
+            many = "s" if len(mine) > 1 else ""
+            facts.append(f"⚠️ [{len(mine)} security finding{many}](#security-findings)")
         source = sources.url(workflow.file, job.line)
         if source:
             facts.append(f"[source]({source})")
@@ -616,7 +737,10 @@ def _job_details(workflow: Workflow, sources: Sources) -> list[str]:
         if job.env:
             out += ["Environment:", "", *_settings_table(job.env, "Variable")]
         if job.steps:
-            out += [_step(i, s, workflow, sources) for i, s in enumerate(job.steps, 1)]
+            out += [
+                _step(i, s, workflow, sources, [f.kind for f in mine if f.step == i])
+                for i, s in enumerate(job.steps, 1)
+            ]
             out.append("")
     return out
 
