@@ -11,7 +11,7 @@ from docgen.config import DocgenConfig, LintConfig
 from docgen.diagnostics import Severity
 from docgen.lint import check
 from docgen.lint.completeness import NavEntry, read_site_config
-from docgen.lint.formatting import settings
+from docgen.lint.formatting import settings, style_in_force
 from docgen.lint.page import parse, slugify
 from docgen.lint.rules import Rules
 from docgen.lint.spelling import dictionary, read_wordlist
@@ -62,10 +62,55 @@ def test_unknown_rule_and_bad_severity_are_reported(tmp_path: Path) -> None:
 
 def test_formatting_rules_by_id_and_all_at_once(tmp_path: Path) -> None:
     page = {"a.md": "# A\n\nTrailing. \n\n\n\nText.\n"}
-    assert codes(lint(tmp_path, page)) == [(3, "DG701"), (6, "DG701")]
-    assert codes(lint(tmp_path, page, rules={"md012": "off"})) == [(3, "DG701")]
-    assert lint(tmp_path, page, rules={"md009": "info"})[0][3] == "info"
-    assert lint(tmp_path, page, rules={"format": "off"}) == []
+    assert codes(lint(tmp_path, page, style=True)) == [(3, "DG701"), (6, "DG701")]
+    assert codes(lint(tmp_path, page, style=True, rules={"md012": "off"})) == [(3, "DG701")]
+    assert lint(tmp_path, page, style=True, rules={"md009": "info"})[0][3] == "info"
+    assert lint(tmp_path, page, style=True, rules={"format": "off"}) == []
+
+
+# A page whose every formatting defect is style: it renders the same either way.
+STYLE_ONLY = (
+    "# A\n"
+    "Text under a heading with no blank line, trailing spaces.   \n\n\n"
+    "## Lists\n\n* star\n- dash\n\n1. one\n1. one again\n\n"
+    "```\n$ docgen build\n```\n"
+    "Text right after a fence, with `` code `` and **bold**.\n\n"
+    "## Heading ending in a colon:\n\n- after a heading\n## Next\n\nEnd.\n"
+)
+
+
+def test_style_rules_are_off_by_default_and_on_with_style(tmp_path: Path) -> None:
+    page = {"a.md": STYLE_ONLY}
+    assert lint(tmp_path, page) == []
+    found = lint(tmp_path, page, style=True)
+    assert len(found) >= 8
+    assert {code for _, _, code, _ in found} == {"DG701"}
+    assert lint(tmp_path, page, style=False) == []
+    # One style rule, asked for by its id, runs on its own.
+    assert codes(lint(tmp_path, page, rules={"md012": "warning"})) == [(4, "DG701")]
+
+
+def test_reader_facing_rules_are_on_by_default(tmp_path: Path) -> None:
+    page = {
+        "a.md": "# A\n\n#Not a heading on GitHub\n\n#Closed#\n\n  # Indented\n\n"
+        "See https://example.org now.\n\nA * b * c.\n\n[text]()\n\n(text)[b.md]\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 | 3 |\n\nThe steps:\n- one\n- two\n"
+    }
+    found = [(line, code) for line, code in codes(lint(tmp_path, page)) if code == "DG701"]
+    assert [line for line, _ in found] == [3, 5, 7, 9, 11, 13, 15, 19, 22]
+
+
+def test_a_list_after_a_heading_is_fine_after_a_paragraph_line_it_is_text(
+    tmp_path: Path,
+) -> None:
+    page = {"a.md": "# A\n\n## B\n- one\n\nText:\n- two\n\n> Quote\n- three\n"}
+    assert codes(lint(tmp_path, page)) == [(7, "DG701")]
+    # Named in lint.rules, md032 is pymarkdownlnt's whole rule again.
+    assert codes(lint(tmp_path, page, rules={"md032": "warning"})) == [
+        (4, "DG701"),
+        (7, "DG701"),
+        (10, "DG701"),
+    ]
 
 
 def test_rules_severity_defaults() -> None:
@@ -243,6 +288,26 @@ def test_project_pymarkdown_files_override_defaults(tmp_path: Path) -> None:
     assert lint(tmp_path, page, {".pymarkdown.yml": yml}) == []
 
 
+def test_a_project_pymarkdown_configuration_is_its_choice_of_style(tmp_path: Path) -> None:
+    page = {"a.md": STYLE_ONLY}
+    no_table = {"pyproject.toml": "[project]\nname = 'x'\n"}
+    assert lint(tmp_path, page, no_table) == []  # a pyproject.toml says nothing about style
+    assert not style_in_force(tmp_path, None)
+    off_one = '{"plugins": {"md012": {"enabled": false}}}'
+    found = lint(tmp_path, page, {".pymarkdown.json": off_one})
+    assert style_in_force(tmp_path, None)
+    assert len(found) >= 7
+    assert (4, "DG701") not in codes(found)  # the project's own setting holds
+    # style: false keeps the style rules off, the project's settings still apply.
+    assert lint(tmp_path, page, style=False) == []
+    on_one = '{"plugins": {"md012": {"enabled": true}}}'
+    found = lint(tmp_path, page, {".pymarkdown.json": on_one}, style=False)
+    assert codes(found) == [(4, "DG701")]
+    toml = "[tool.pymarkdown]\nplugins.md012.enabled = false\n"
+    (tmp_path / ".pymarkdown.json").unlink()
+    assert len(lint(tmp_path, page, {"pyproject.toml": toml})) >= 7
+
+
 def test_broken_project_configuration(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -267,7 +332,8 @@ def test_bad_configuration_value_is_one_finding(tmp_path: Path) -> None:
 
 
 def test_one_finding_per_rule_and_line(tmp_path: Path) -> None:
-    found = lint(tmp_path, {"a.md": "# A\n\n| a | b |\n|---|---|\n| ` x` | ` y` |\n"})
+    page = {"a.md": "# A\n\n| a | b |\n|---|---|\n| ` x` | ` y` |\n"}
+    found = lint(tmp_path, page, style=True)
     assert codes(found) == [(5, "DG701")]
 
 
@@ -290,7 +356,7 @@ def test_fix_rewrites_the_files(tmp_path: Path) -> None:
         root=tmp_path,
         docs_dir=tmp_path / "docs",
         site_dir=tmp_path / "s",
-        lint=LintConfig(fix=True),
+        lint=LintConfig(fix=True, style=True),
     )
     documents = [
         Document("a.md", text, "docs/a.md"),

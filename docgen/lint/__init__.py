@@ -82,7 +82,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     pages = [_as_written(config, d) for d in documents if not d.generated]
     fixed = 0
     if lint.fix:
-        pages, fixed_found = _fix(config, pages, rules)
+        pages, fixed_found = _fix(config, pages, rules, lint.style)
         found += fixed_found
         fixed = len(fixed_found)
     words = spelling.read_wordlist(config.root / lint.wordlist)
@@ -103,7 +103,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     with tempfile.TemporaryDirectory(prefix="docgen-lint-") as tmp:
         sources = [formatting.Source(d.path, d.source, d.markdown) for d in pages]
         cache = config.cache_dir / "lint" if config.page_cache else None
-        found += formatting.scan(config.root, sources, rules, Path(tmp), cache)
+        found += formatting.scan(config.root, sources, rules, Path(tmp), cache, lint.style)
     diagnostics = sorted(_present(found), key=sort_key)
     return StageResult(
         STAGE,
@@ -133,14 +133,14 @@ def _as_written(config: DocgenConfig, document: Document) -> Document:
 
 
 def _fix(
-    config: DocgenConfig, pages: list[Document], rules: Rules
+    config: DocgenConfig, pages: list[Document], rules: Rules, style: bool | None
 ) -> tuple[list[Document], list[Diagnostic | None]]:
     """Apply pymarkdownlnt's fixes to each page's file, in place."""
     result: list[Document] = []
     found: list[Diagnostic | None] = []
     for document in pages:
         file = config.root / document.source
-        fixed = formatting.fix(config.root, document.markdown, rules)
+        fixed = formatting.fix(config.root, document.markdown, rules, style)
         if fixed == document.markdown or not file.is_file():
             result.append(document)
             continue
