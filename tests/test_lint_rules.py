@@ -158,6 +158,36 @@ def test_duplicate_anchor_from_explicit_id(tmp_path: Path) -> None:
     assert codes(found) == [(5, "DG705")]
 
 
+RELEASE_NOTES = (
+    "# Release notes\n\n## 1.2.0\n\n### Added\n\n- a\n\n### Fixed\n\n- b\n\n"
+    "## 1.1.0\n\n### Fixed\n\n- c\n\n#### Details\n\nText.\n\n"
+    "## 1.0.0\n\n### Fixed\n\n#### Details\n\nText.\n"
+)
+
+
+def test_the_same_heading_under_different_parents_is_no_clash(tmp_path: Path) -> None:
+    assert lint(tmp_path, {"a.md": RELEASE_NOTES}) == []
+
+
+def test_the_same_heading_under_one_parent_is_a_clash(tmp_path: Path) -> None:
+    page = RELEASE_NOTES.replace("### Added", "### Fixed")  # twice under 1.2.0
+    assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
+    # At the top: two level-2 headings under the page title.
+    page = "# A\n\n## Setup\n\nText.\n\n## Usage\n\n### Setup\n\nText.\n\n## Setup\n\nText.\n"
+    assert codes(lint(tmp_path, {"a.md": page})) == [(13, "DG705")]
+    # Without a title, headings of the top level share the page as their parent.
+    page = "---\ntitle: A\n---\n\n## X\n\nText.\n\n## X\n\nText.\n"
+    assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
+
+
+def test_an_explicit_id_twice_is_a_clash_under_any_parents(tmp_path: Path) -> None:
+    page = "# A\n\n## One\n\n### Fixed { #fixed }\n\n## Two\n\n### Fixed { #fixed }\n\nText.\n"
+    assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
+    # An explicit id and a heading's own anchor: toc renames the second, the id is kept.
+    page = page.replace("### Fixed { #fixed }\n\nText.", "### Fixed\n\nText.")
+    assert lint(tmp_path, {"a.md": page}) == []
+
+
 def test_heading_skip_after_front_matter_title(tmp_path: Path) -> None:
     found = lint(tmp_path, {"a.md": "---\ntitle: A\n---\n\n### Deep\n\nText.\n"})
     assert codes(found) == [(5, "DG704")]

@@ -37,12 +37,16 @@ _ID = re.compile(r"(?:^|\s)#([\w:.-]+)")
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A heading: level, text as rendered, its anchor, and its 1-based line."""
+    """A heading: level, text as rendered, its anchor, and its 1-based line.
+
+    `explicit` is whether the anchor was set with `{ #id }` rather than made from the text.
+    """
 
     level: int
     text: str
     anchor: str
     line: int
+    explicit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,4 +225,4 @@ def _heading(level: int, text: str, line: int) -> Heading:
         found = _ID.search(attrs.group(1))
         anchor = found.group(1) if found else None
     text = text.strip()
-    return Heading(level, text, anchor or slugify(text), line)
+    return Heading(level, text, anchor or slugify(text), line, anchor is not None)

@@ -1,8 +1,17 @@
 """Structure: one title, no skipped heading level, no clashing anchors, alt text, HTML.
 
 Anchors are compared the way Python-Markdown's `toc` makes them (an explicit
-`{ #id }` wins), since two headings with one anchor make links to the second one land
-on the first.
+`{ #id }` wins). `toc` makes repeated anchors unique (`#fixed`, `#fixed_1`, …), so a
+repeated heading is only a problem where a reader or a link cannot tell the two apart:
+
+- the same anchor under the same parent heading (the nearest heading above it of a
+  higher level): two sections of one part with one name, and a link to the second one
+  lands on the first;
+- one explicit id on two headings: `toc` never renames an explicit id, so the page holds
+  that id twice.
+
+The same heading under different parents is fine: release notes' `### Fixed` under each
+`## 1.2.0` is the usual case.
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 
 from docgen.diagnostics import Diagnostic
-from docgen.lint.page import ParsedPage
+from docgen.lint.page import Heading, ParsedPage
 from docgen.lint.rules import Rules
 
 __all__ = ["check_page"]
@@ -47,9 +56,28 @@ def check_page(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic
             extra.line,
         )
     yield from _skips(rules, path, page)
-    seen: dict[str, int] = {}
+    yield from _clashes(rules, path, page)
+    for image in page.images:
+        if not image.alt.strip():
+            yield rules.finding(
+                "missing-alt", f"image '{image.src}' has no alt text", path, image.line
+            )
+    yield from _html(rules, path, page)
+
+
+def _clashes(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
+    """Headings that share an anchor with one of the same parent, or an explicit id."""
+    seen: dict[tuple[str, int | None], int] = {}  # (anchor, parent's line) → first line
+    explicit: dict[str, int] = {}
+    parents: list[Heading] = []  # the open headings, outermost first
     for heading in page.headings:
-        first = seen.setdefault(heading.anchor, heading.line)
+        while parents and parents[-1].level >= heading.level:
+            parents.pop()
+        parent = parents[-1].line if parents else None
+        parents.append(heading)
+        first = seen.setdefault((heading.anchor, parent), heading.line)
+        if heading.explicit:
+            first = min(first, explicit.setdefault(heading.anchor, heading.line))
         if first != heading.line:
             yield rules.finding(
                 "duplicate-heading",
@@ -58,12 +86,6 @@ def check_page(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic
                 path,
                 heading.line,
             )
-    for image in page.images:
-        if not image.alt.strip():
-            yield rules.finding(
-                "missing-alt", f"image '{image.src}' has no alt text", path, image.line
-            )
-    yield from _html(rules, path, page)
 
 
 def _first_line(page: ParsedPage) -> int:
