@@ -12,9 +12,9 @@ from docgen.diagnostics import Severity
 from docgen.lint import check
 from docgen.lint.completeness import NavEntry, read_site_config
 from docgen.lint.formatting import settings, style_in_force
-from docgen.lint.page import parse, slugify
+from docgen.lint.page import Prose, parse, slugify
 from docgen.lint.rules import Rules
-from docgen.lint.spelling import dictionary, read_wordlist
+from docgen.lint.spelling import find_typos, read_wordlist
 from docgen.model import Document
 
 
@@ -245,10 +245,75 @@ def test_wordlist_missing_is_empty(tmp_path: Path) -> None:
     assert read_wordlist(tmp_path / "none.txt") == frozenset()
 
 
-def test_dictionary_keeps_every_fix() -> None:
-    words = dictionary()
-    assert words["teh"] == ("the",)
-    assert words["abot"] == ("about", "abort", "a bot")
+def test_spelling_finds_a_planted_typo_at_its_line_in_prose_only(tmp_path: Path) -> None:
+    page = (
+        "# A\n\nFirst line.\n\n```python\nrecieve = 1\n```\n\n"
+        "Inline `recieve`, <https://recieve.example.org/recieve>, "
+        '<span title="recieve">x</span>.\n\n'
+        "Line eleven, then the plant:\nwe recieve it.\n"
+    )
+    write(tmp_path, {"docs/a.md": page})
+    config = DocgenConfig(root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "s")
+    result = check(config, [Document("a.md", page, "docs/a.md")])
+    assert [(str(d.location), d.message) for d in result.diagnostics] == [
+        ("docs/a.md:12", "'recieve' may be misspelled; did you mean 'receive'?")
+    ]
+
+
+def test_spelling_across_pages_keeps_each_pages_lines(tmp_path: Path) -> None:
+    pages = {f"p{n}.md": "# P\n\n" + "Fine.\n\n" * n + "teh end.\n" for n in range(3)}
+    found = lint(tmp_path, pages)
+    assert found == [(f"docs/p{n}.md", 3 + 2 * n, "DG714", "warning") for n in range(3)]
+
+
+def test_spelling_honours_the_projects_typos_configuration(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nteh wrold.\n"}
+    ours = '[default.extend-words]\nteh = "teh"\n'
+    assert codes(lint(tmp_path, page, {"_typos.toml": ours})) == [(3, "DG714")]
+    (tmp_path / "_typos.toml").unlink()
+    toml = '[tool.typos.default.extend-words]\nwrold = "wrold"\n'
+    assert codes(lint(tmp_path, page, {"pyproject.toml": toml})) == [(3, "DG714")]
+    found = lint(tmp_path, page, {"pyproject.toml": "[project]\nname = 'x'\n"})
+    assert codes(found) == [(3, "DG714"), (3, "DG714")]
+
+
+def test_a_broken_typos_configuration_is_one_finding(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\nteh.\n"}, {"typos.toml": "broken ["})
+    assert found == [("typos.toml", None, "DG716", "warning")]
+
+
+def test_typos_missing_is_one_finding_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.lint import spelling
+
+    rules = Rules({})
+    pages = [("docs/a.md", (Prose(3, "teh"),))]
+    missing = list(spelling.check(rules, tmp_path, pages, frozenset(), str(tmp_path / "none")))
+    assert [(d.code, d.message[:22], d.hint) for d in missing if d] == [
+        ("DG716", "typos could not run: [", spelling._INSTALL)
+    ]
+    monkeypatch.setattr(spelling.sysconfig, "get_path", lambda _: str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_typos() is None
+    found = lint(tmp_path, {"a.md": "# A\n\nteh.\n"})
+    assert found == [("mkdocs.yml", None, "DG716", "warning")]
+    # Off, the check never looks for typos; no prose, nothing to run it on.
+    assert lint(tmp_path, {"a.md": "# A\n\nteh.\n"}, rules={"spelling": "off"}) == []
+    assert list(spelling.check(rules, tmp_path, [("docs/a.md", ())], frozenset())) == []
+
+
+def test_typos_failing_says_so(tmp_path: Path) -> None:
+    from docgen.lint import spelling
+
+    fake = write(tmp_path, {"fake": "#!/bin/sh\necho 'out of cheese' >&2\nexit 3\n"}) / "fake"
+    fake.chmod(0o755)
+    pages = [("docs/a.md", (Prose(3, "teh"),))]
+    found = list(spelling.check(Rules({}), tmp_path, pages, frozenset(), str(fake)))
+    assert [d.message for d in found if d] == ["typos failed: out of cheese"]
+    fake.write_text("#!/bin/sh\nexit 5\n")
+    found = list(spelling.check(Rules({}), tmp_path, pages, frozenset(), str(fake)))
+    assert [d.message for d in found if d] == ["typos failed: exit status 5"]
 
 
 def test_markers_configurable(tmp_path: Path) -> None:
