@@ -383,6 +383,20 @@ def test_project_pymarkdown_files_override_defaults(tmp_path: Path) -> None:
     assert lint(tmp_path, page, {".pymarkdown.yml": yml}) == []
 
 
+def test_autorefs_anchors_and_magiclink_urls_are_not_findings(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\n[](){#here}\n\n[](){ #there }\n\nSee https://example.org.\n"}
+    assert codes(lint(tmp_path, page)) == [(7, "DG701")]  # a bare URL, not linked
+    site = {
+        "mkdocs.yml": "markdown_extensions:\n  - toc: {permalink: true}\n  - pymdownx.magiclink\n"
+    }
+    assert lint(tmp_path, page, site) == []
+    assert read_site_config(tmp_path).extensions == ("toc", "pymdownx.magiclink")
+    # An empty link beside an anchor is still one.
+    assert codes(lint(tmp_path, {"a.md": "# A\n\n[](){#a} [text]()\n"}, site)) == [(3, "DG701")]
+    write(tmp_path, {"mkdocs.yml": "markdown_extensions: {toc: {}}\n"})
+    assert read_site_config(tmp_path).extensions == ()
+
+
 def test_a_project_pymarkdown_configuration_is_its_choice_of_style(tmp_path: Path) -> None:
     page = {"a.md": STYLE_ONLY}
     no_table = {"pyproject.toml": "[project]\nname = 'x'\n"}

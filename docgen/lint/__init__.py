@@ -92,6 +92,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         found += fixed_found
         fixed = len(fixed_found)
     words = spelling.read_wordlist(config.root / lint.wordlist)
+    site = completeness.read_site_config(config.root)
     titles = {d.path: t for d in documents if d.generated and (t := _first_title(d.markdown))}
     prose: list[spelling.PageProse] = []
     for document in pages:
@@ -103,7 +104,6 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         found += completeness.check_page(rules, document.source, page, lint.markers)
         prose.append((document.source, page.prose))
     found += spelling.check(rules, config.root, prose, words)
-    site = completeness.read_site_config(config.root)
     configured = [s for s in _GENERATING_STAGES if getattr(config, s, None) is not None]
     found += completeness.check_site(
         rules, site, documents, titles, lint.required_pages, configured
@@ -111,7 +111,10 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     with tempfile.TemporaryDirectory(prefix="docgen-lint-") as tmp:
         sources = [formatting.Source(d.path, d.source, d.markdown) for d in pages]
         cache = config.cache_dir / "lint" if config.page_cache else None
-        found += formatting.scan(config.root, sources, rules, Path(tmp), cache, lint.style)
+        autolinks = "pymdownx.magiclink" in site.extensions
+        found += formatting.scan(
+            config.root, sources, rules, Path(tmp), cache, lint.style, autolinks
+        )
     diagnostics = sorted(_present(found), key=sort_key)
     return StageResult(
         STAGE,

@@ -93,6 +93,8 @@ configuration guide has the whole classification, rule by rule.
 # md032 is reported wherever a list has no blank line around it; only a paragraph line
 # right above matters to readers (Python-Markdown then reads the list as that paragraph).
 _BREAKS_AFTER_PARAGRAPH = frozenset({"md032"})
+_ANCHOR = re.compile(r"\[\]\(\)\{:?[^{}]*#[^{}]*\}")
+_EMPTY_LINK = re.compile(r"\[[^\]]*\]\([ \t]*\)")
 _NOT_PARAGRAPH = re.compile(
     r"^\s*(?:$|#|[-*+]\s|\d+[.)]\s|\||>|<|```|~~~|!!!|\?\?\?|===|[-=_*]{3,}\s*$)"
 )
@@ -169,7 +171,7 @@ def style_in_force(root: Path, style: bool | None) -> bool:
 
 
 def settings(
-    root: Path, rules: Rules, style: bool | None = None
+    root: Path, rules: Rules, style: bool | None = None, autolinks: bool = False
 ) -> tuple[dict[str, Any], list[tuple[str, str]], str]:
     """The pymarkdownlnt configuration in force, problems reading the project's files (file,
     message), and the file a configuration error should name (the last one read).
@@ -180,11 +182,17 @@ def settings(
             set to a severity are enabled.
         style: `lint.style`: run the style rules too (True), only the reader-facing ones
             (False), or decide by whether the project configures pymarkdownlnt (None).
+        autolinks: the site links bare URLs (`pymdownx.magiclink`): md034 shows readers
+            nothing wrong, and is left to the style rules.
     """
     layers, problems = _project_layers(root)
     merged: dict[str, Any] = _merge({}, DEFAULTS)
     if not (style if style is not None else bool(layers)):
-        only = {rule_id: {"enabled": True} for rule_id in READER_FACING}
+        only = {
+            rule_id: {"enabled": True}
+            for rule_id in READER_FACING
+            if not (autolinks and rule_id == "md034")
+        }
         merged = _merge(merged, {"plugins": {"selectively_enable_rules": True, **only}})
     origin = "mkdocs.yml"
     for name, layer in layers:
@@ -208,6 +216,7 @@ def scan(
     work: Path,
     cache: Path | None = None,
     style: bool | None = None,
+    autolinks: bool = False,
 ) -> list[Diagnostic | None]:
     """pymarkdownlnt's findings on every page, in one run over copies in `work`.
 
@@ -220,9 +229,10 @@ def scan(
             that only changed pages are scanned again (pymarkdownlnt takes about 0.25 s a
             page); None scans every page.
         style: `lint.style`, as for `settings`.
+        autolinks: whether the site links bare URLs, as for `settings`.
     """
     found: list[Diagnostic | None] = []
-    merged, problems, origin = settings(root, rules, style)
+    merged, problems, origin = settings(root, rules, style, autolinks)
     # Reader-facing md032 keeps only what breaks; named in lint.rules, all of it.
     only_breaks = set() if style_in_force(root, style) else _BREAKS_AFTER_PARAGRAPH
     only_breaks -= set(rules.configured)
@@ -250,7 +260,7 @@ def scan(
                 found.append(rules.finding("format", message, source.source, line))
                 continue
             rule_id, name, description, detail = rest
-            if _marked_fence(rule_id, source.markdown, line):
+            if _marked_fence(rule_id, source.markdown, line) or _anchor(rule_id, source, line):
                 continue
             if rule_id.lower() in only_breaks and not _after_paragraph(source.markdown, line):
                 continue
@@ -317,6 +327,16 @@ def _marked_fence(rule_id: str, markdown: str, line: int) -> bool:
     lines = markdown.splitlines()
     above = lines[line - 2].strip() if line - 2 < len(lines) else ""
     return above.startswith("<!--") and above.endswith("-->")
+
+
+def _anchor(rule_id: str, source: Source, line: int) -> bool:
+    """MD042 on `[](){#id}`: not an empty link but an anchor (mkdocs-autorefs' syntax)."""
+    if rule_id.lower() != "md042":
+        return False
+    lines = source.markdown.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    rest = _ANCHOR.sub("", text)
+    return rest != text and not _EMPTY_LINK.search(rest)  # anchors, and no empty link
 
 
 def _after_paragraph(markdown: str, line: int) -> bool:
