@@ -397,6 +397,13 @@ def test_autorefs_anchors_and_magiclink_urls_are_not_findings(tmp_path: Path) ->
     assert read_site_config(tmp_path).extensions == ()
 
 
+def test_a_reversed_link_in_inline_code_is_no_finding(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nWrite `(text)[url]`, never ``(a)[b]``.\n\n| a |\n|---|\n| `(t)[u]` |\n"}
+    assert lint(tmp_path, page) == []
+    page = {"a.md": "# A\n\nWrite `(text)[url]`, never (a)[b].\n"}
+    assert codes(lint(tmp_path, page)) == [(3, "DG701")]
+
+
 def test_a_project_pymarkdown_configuration_is_its_choice_of_style(tmp_path: Path) -> None:
     page = {"a.md": STYLE_ONLY}
     no_table = {"pyproject.toml": "[project]\nname = 'x'\n"}

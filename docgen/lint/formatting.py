@@ -95,6 +95,8 @@ configuration guide has the whole classification, rule by rule.
 _BREAKS_AFTER_PARAGRAPH = frozenset({"md032"})
 _ANCHOR = re.compile(r"\[\]\(\)\{:?[^{}]*#[^{}]*\}")
 _EMPTY_LINK = re.compile(r"\[[^\]]*\]\([ \t]*\)")
+_REVERSED_LINK = re.compile(r"\([^()]*\)\[[^\]]*\]")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
 _NOT_PARAGRAPH = re.compile(
     r"^\s*(?:$|#|[-*+]\s|\d+[.)]\s|\||>|<|```|~~~|!!!|\?\?\?|===|[-=_*]{3,}\s*$)"
 )
@@ -260,7 +262,7 @@ def scan(
                 found.append(rules.finding("format", message, source.source, line))
                 continue
             rule_id, name, description, detail = rest
-            if _marked_fence(rule_id, source.markdown, line) or _anchor(rule_id, source, line):
+            if _marked_fence(rule_id, source.markdown, line) or _false_alarm(rule_id, source, line):
                 continue
             if rule_id.lower() in only_breaks and not _after_paragraph(source.markdown, line):
                 continue
@@ -329,14 +331,18 @@ def _marked_fence(rule_id: str, markdown: str, line: int) -> bool:
     return above.startswith("<!--") and above.endswith("-->")
 
 
-def _anchor(rule_id: str, source: Source, line: int) -> bool:
-    """MD042 on `[](){#id}`: not an empty link but an anchor (mkdocs-autorefs' syntax)."""
-    if rule_id.lower() != "md042":
-        return False
+def _false_alarm(rule_id: str, source: Source, line: int) -> bool:
+    """pymarkdownlnt's findings that are not what they say: MD042 on `[](){#id}`, an
+    anchor (mkdocs-autorefs' syntax), not an empty link; MD011 on `(text)[url]` inside
+    inline code, which shows as written."""
     lines = source.markdown.splitlines()
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    rest = _ANCHOR.sub("", text)
-    return rest != text and not _EMPTY_LINK.search(rest)  # anchors, and no empty link
+    if rule_id.lower() == "md042":
+        rest = _ANCHOR.sub("", text)
+        return rest != text and not _EMPTY_LINK.search(rest)  # anchors, and no empty link
+    if rule_id.lower() == "md011":
+        return not _REVERSED_LINK.search(_CODE_SPAN.sub("", text))
+    return False
 
 
 def _after_paragraph(markdown: str, line: int) -> bool:
