@@ -105,6 +105,7 @@ def test_a_list_after_a_heading_is_fine_after_a_paragraph_line_it_is_text(
 ) -> None:
     page = {"a.md": "# A\n\n## B\n- one\n\nText:\n- two\n\n> Quote\n- three\n"}
     assert codes(lint(tmp_path, page)) == [(7, "DG701")]
+    assert lint(tmp_path, {"a.md": "- first line\n# A\n\nText.\n"}) == []
     # Named in lint.rules, md032 is pymarkdownlnt's whole rule again.
     assert codes(lint(tmp_path, page, rules={"md032": "warning"})) == [
         (4, "DG701"),
@@ -395,6 +396,8 @@ def test_autorefs_anchors_and_magiclink_urls_are_not_findings(tmp_path: Path) ->
     assert codes(lint(tmp_path, {"a.md": "# A\n\n[](){#a} [text]()\n"}, site)) == [(3, "DG701")]
     write(tmp_path, {"mkdocs.yml": "markdown_extensions: {toc: {}}\n"})
     assert read_site_config(tmp_path).extensions == ()
+    write(tmp_path, {"mkdocs.yml": "markdown_extensions: [[odd], {}, toc]\n"})
+    assert read_site_config(tmp_path).extensions == ("toc",)
 
 
 def test_a_reversed_link_in_inline_code_is_no_finding(tmp_path: Path) -> None:
@@ -419,6 +422,7 @@ def test_a_project_pymarkdown_configuration_is_its_choice_of_style(tmp_path: Pat
     on_one = '{"plugins": {"md012": {"enabled": true}}}'
     found = lint(tmp_path, page, {".pymarkdown.json": on_one}, style=False)
     assert codes(found) == [(4, "DG701")]
+    assert len(lint(tmp_path, page, {".pymarkdown.json": "{}"})) >= 8  # an empty one too
     toml = "[tool.pymarkdown]\nplugins.md012.enabled = false\n"
     (tmp_path / ".pymarkdown.json").unlink()
     assert len(lint(tmp_path, page, {"pyproject.toml": toml})) >= 7
