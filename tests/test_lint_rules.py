@@ -181,6 +181,41 @@ def test_the_same_heading_under_one_parent_is_a_clash(tmp_path: Path) -> None:
     assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
 
 
+def test_a_link_to_a_repeated_heading_is_ambiguous(tmp_path: Path) -> None:
+    pages = {
+        "notes/release.md": RELEASE_NOTES + "\nSee [the fix](#fixed), [added](#added).\n",
+        "guide/a.md": "# A\n\n[Fixed](../notes/release.md#fixed), "
+        "[the second](../notes/release.md#fixed_1), [notes](../notes/release.md),\n"
+        "[other](b.md#fixed), [away](https://example.org/release.md#fixed),\n"
+        "[page](../notes/release.html#fixed), [ref][r].\n\n"
+        "[r]: ../notes/./release.md#details\n",
+        "guide/b.md": "# B\n\n## Fixed\n\nText.\n",
+    }
+    found = lint(tmp_path, pages)
+    assert found == [
+        ("docs/guide/a.md", 3, "DG705", "warning"),
+        ("docs/guide/a.md", 5, "DG705", "warning"),
+        ("docs/notes/release.md", 31, "DG705", "warning"),
+    ]
+    write(tmp_path, {"docs/guide/a.md": pages["guide/a.md"]})
+    config = DocgenConfig(root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "s")
+    result = check(config, [Document("guide/a.md", pages["guide/a.md"], "docs/guide/a.md")])
+    assert result.diagnostics == ()  # the notes are not in this site
+    documents = [Document(p, m, f"docs/{p}") for p, m in pages.items()]
+    first = check(config, documents).diagnostics[0]
+    assert first.message == (
+        "the link to '../notes/release.md#fixed' is ambiguous: the headings on lines 9, 15, 25 "
+        "of docs/notes/release.md all have the anchor #fixed; it lands on line 9"
+    )
+    assert first.hint is not None
+    assert "#fixed_1" in first.hint
+
+
+def test_a_link_to_an_explicit_id_is_not_ambiguous(tmp_path: Path) -> None:
+    page = "# A\n\n## One\n\n### Fixed { #fixed }\n\n## Two\n\n### Fixed\n\nSee [it](#fixed).\n"
+    assert lint(tmp_path, {"a.md": page}) == []
+
+
 def test_an_explicit_id_twice_is_a_clash_under_any_parents(tmp_path: Path) -> None:
     page = "# A\n\n## One\n\n### Fixed { #fixed }\n\n## Two\n\n### Fixed { #fixed }\n\nText.\n"
     assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]

@@ -14,7 +14,7 @@ Each rule is configured by name in `lint.rules` (`error`, `warning`, `info` or `
 | DG702 | `multiple-titles` | warning | more than one `# ` title |
 | DG703 | `missing-title` | warning | no `# ` title and no front matter `title:` |
 | DG704 | `heading-skip` | warning | a heading level skipped (`#` then `###`) |
-| DG705 | `duplicate-heading` | warning | an anchor twice under one parent; a `{ #id }` twice |
+| DG705 | `duplicate-heading` | warning | an anchor twice under one parent, or linked to |
 | DG706 | `missing-alt` | warning | an image without alt text (Markdown or `<img>`) |
 | DG707 | `empty-page` | warning | a page with nothing in it |
 | DG708 | `unclosed-html` | error | an HTML element never closed, or an end tag closing nothing |
@@ -95,8 +95,10 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     site = completeness.read_site_config(config.root)
     titles = {d.path: t for d in documents if d.generated and (t := _first_title(d.markdown))}
     prose: list[spelling.PageProse] = []
+    parsed = []
     for document in pages:
         page = parse(document.markdown)
+        parsed.append((document.path, document.source, page))
         title = page.title or next((h.text for h in page.headings if h.level == 1), None)
         if title is not None:
             titles[document.path] = title
@@ -104,6 +106,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         found += completeness.check_page(rules, document.source, page, lint.markers)
         prose.append((document.source, page.prose))
     found += spelling.check(rules, config.root, prose, words)
+    found += structure.check_links(rules, parsed)
     configured = [s for s in _GENERATING_STAGES if getattr(config, s, None) is not None]
     found += completeness.check_site(
         rules, site, documents, titles, lint.required_pages, configured

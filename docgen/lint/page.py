@@ -19,7 +19,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["Heading", "Image", "ParsedPage", "Prose", "parse"]
+__all__ = ["Heading", "Image", "Link", "ParsedPage", "Prose", "parse"]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # `!!! note "Title"`, `???+ tip`, `=== "Tab"`, `===! "Tab"`: a title in quotes is prose.
@@ -62,6 +62,14 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link in Markdown syntax: its `href` as written, on its 1-based `line`."""
+
+    href: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Prose:
     """A run of prose text on one line: what spelling and marker rules read."""
 
@@ -81,6 +89,7 @@ class ParsedPage:
         html: (first line, HTML source) of each HTML block or inline tag, in page order.
         content: whether the page has anything besides headings and comments.
         blank: whether the page has nothing at all besides front matter and comments.
+        links: every Markdown link (inline or by reference), in page order.
     """
 
     title: str | None
@@ -90,6 +99,7 @@ class ParsedPage:
     html: tuple[tuple[int, str], ...]
     content: bool
     blank: bool
+    links: tuple[Link, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -169,6 +179,7 @@ def parse(markdown: str) -> ParsedPage:
     tokens = _parser().parse("\n".join(unwrapped))
     headings: list[Heading] = []
     images: list[Image] = []
+    links: list[Link] = []
     html: list[tuple[int, str]] = []
     content = seen = False
     level = 0
@@ -194,6 +205,8 @@ def parse(markdown: str) -> ParsedPage:
                 text_parts.append(child.content)
             elif child.type == "code_inline":
                 text_parts.append(child.content)
+            elif child.type == "link_open":
+                links.append(Link(str(child.attrs.get("href", "")), line))
             elif child.type == "html_inline":
                 html.append((line, child.content))
             elif child.type == "image":
@@ -214,6 +227,7 @@ def parse(markdown: str) -> ParsedPage:
         html=tuple(html),
         content=content,
         blank=not seen and title is None,
+        links=tuple(links),
     )
 
 

@@ -11,19 +11,22 @@ repeated heading is only a problem where a reader or a link cannot tell the two 
   that id twice.
 
 The same heading under different parents is fine: release notes' `### Fixed` under each
-`## 1.2.0` is the usual case.
+`## 1.2.0` is the usual case. Until a link in the site points at it: `changelog.md#fixed`
+lands on the first one, whichever the author meant, and that link is the finding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 from docgen.diagnostics import Diagnostic
 from docgen.lint.page import Heading, ParsedPage
 from docgen.lint.rules import Rules
 
-__all__ = ["check_page"]
+__all__ = ["check_links", "check_page"]
 
 # Elements that never have an end tag, and those whose end tag HTML lets you omit.
 _VOID = frozenset(
@@ -85,6 +88,52 @@ def _clashes(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic |
                 f"like the heading on line {first}",
                 path,
                 heading.line,
+            )
+
+
+def _repeated(page: ParsedPage) -> dict[str, list[int]]:
+    """Anchors more than one heading asks for, with their lines; one explicit id among
+    them is no repeat: `toc` keeps the id and renames the others."""
+    headings: dict[str, list[Heading]] = {}
+    for heading in page.headings:
+        headings.setdefault(heading.anchor, []).append(heading)
+    return {
+        anchor: [h.line for h in same]
+        for anchor, same in headings.items()
+        if len(same) > 1 and sum(h.explicit for h in same) != 1
+    }
+
+
+def check_links(
+    rules: Rules, pages: Sequence[tuple[str, str, ParsedPage]]
+) -> Iterator[Diagnostic | None]:
+    """A finding for each link to an anchor that several headings of its page have.
+
+    Args:
+        rules: the severities in force.
+        pages: each hand-written page's path under the docs folder, its file relative to
+            the project root, and the page as parsed.
+    """
+    repeated = {path: (source, r) for path, source, page in pages if (r := _repeated(page))}
+    for path, source, page in pages:
+        for link in page.links:
+            target, _, fragment = link.href.partition("#")
+            if not fragment or (target and not target.endswith(".md")) or "://" in target:
+                continue
+            where = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(target)))
+            file, anchors = repeated.get(where if target else path, ("", {}))
+            lines = anchors.get(fragment)
+            if lines is None:
+                continue
+            yield rules.finding(
+                "duplicate-heading",
+                f"the link to {link.href!r} is ambiguous: the headings on lines "
+                f"{', '.join(map(str, lines))} of {file} all have the anchor #{fragment}; "
+                f"it lands on line {lines[0]}",
+                source,
+                link.line,
+                hint=f"link to the one you mean (`#{fragment}_1` is the second), or give it "
+                f"an id of its own: `### Heading {{ #{fragment}-2 }}`",
             )
 
 
