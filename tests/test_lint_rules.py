@@ -224,6 +224,21 @@ def test_an_explicit_id_twice_is_a_clash_under_any_parents(tmp_path: Path) -> No
     assert lint(tmp_path, {"a.md": page}) == []
 
 
+def test_materials_nav_title_is_the_pages_title(tmp_path: Path) -> None:
+    pages = {"a.md": "Intro.\n\n## Part\n\nText.\n", "b.md": "Intro.\n\n### Deep\n\nText.\n"}
+    nav = "nav:\n  - Alpha: a.md\n  - Beta: b.md\n"
+    material = {"mkdocs.yml": "theme: {name: material, features: []}\n" + nav}
+    assert lint(tmp_path, pages, material) == [("docs/b.md", 3, "DG704", "warning")]
+    assert read_site_config(tmp_path).theme == "material"
+    # Other themes show no title the page does not have; nor does a page nav leaves untitled.
+    found = lint(tmp_path, pages, {"mkdocs.yml": "theme: readthedocs\n" + nav})
+    assert codes(found) == [(3, "DG703"), (3, "DG703")]
+    found = lint(tmp_path, pages, {"mkdocs.yml": "theme: material\nnav: [a.md, Beta: b.md]\n"})
+    assert found == [("docs/a.md", 3, "DG703", "warning"), ("docs/b.md", 3, "DG704", "warning")]
+    write(tmp_path, {"mkdocs.yml": "theme: [material]\n"})
+    assert read_site_config(tmp_path).theme is None
+
+
 def test_heading_skip_after_front_matter_title(tmp_path: Path) -> None:
     found = lint(tmp_path, {"a.md": "---\ntitle: A\n---\n\n### Deep\n\nText.\n"})
     assert codes(found) == [(5, "DG704")]

@@ -12,7 +12,7 @@ Each rule is configured by name in `lint.rules` (`error`, `warning`, `info` or `
 |---|---|---|---|
 | DG701 | `format` | warning | a pymarkdownlnt finding (`md011`, … set one rule by its id) |
 | DG702 | `multiple-titles` | warning | more than one `# ` title |
-| DG703 | `missing-title` | warning | no `# ` title and no front matter `title:` |
+| DG703 | `missing-title` | warning | no `# ` title, front matter `title:` or Material nav title |
 | DG704 | `heading-skip` | warning | a heading level skipped (`#` then `###`) |
 | DG705 | `duplicate-heading` | warning | an anchor twice under one parent, or linked to |
 | DG706 | `missing-alt` | warning | an image without alt text (Markdown or `<img>`) |
@@ -93,6 +93,8 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         fixed = len(fixed_found)
     words = spelling.read_wordlist(config.root / lint.wordlist)
     site = completeness.read_site_config(config.root)
+    # Material shows a page's nav title as its heading when the page has no `# ` title.
+    nav_titled = {e.path for e in site.nav or () if e.title} if site.theme == "material" else set()
     titles = {d.path: t for d in documents if d.generated and (t := _first_title(d.markdown))}
     prose: list[spelling.PageProse] = []
     parsed = []
@@ -102,7 +104,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         title = page.title or next((h.text for h in page.headings if h.level == 1), None)
         if title is not None:
             titles[document.path] = title
-        found += structure.check_page(rules, document.source, page)
+        found += structure.check_page(rules, document.source, page, document.path in nav_titled)
         found += completeness.check_page(rules, document.source, page, lint.markers)
         prose.append((document.source, page.prose))
     found += spelling.check(rules, config.root, prose, words)

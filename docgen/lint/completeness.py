@@ -58,6 +58,7 @@ class SiteConfig:
         required_line: the line where `required_pages` is set, or None.
         problem: why the file could not be read, or None.
         extensions: the names in `markdown_extensions`.
+        theme: the theme's name (`theme: material` or `theme: {name: material}`), or None.
     """
 
     file: str
@@ -67,6 +68,7 @@ class SiteConfig:
     required_line: int | None = None
     problem: str | None = None
     extensions: tuple[str, ...] = ()
+    theme: str | None = None
 
 
 def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
@@ -105,7 +107,14 @@ def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
         ),
         required_line=_find_key(node, "required_pages"),
         extensions=_extensions(top.get("markdown_extensions")),
+        theme=_theme(top.get("theme")),
     )
+
+
+def _theme(node: yaml.Node | None) -> str | None:
+    if isinstance(node, yaml.MappingNode):
+        node = next((value for key, value in node.value if key.value == "name"), None)
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
 
 
 def _extensions(node: yaml.Node | None) -> tuple[str, ...]:

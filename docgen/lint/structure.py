@@ -39,17 +39,21 @@ _OPTIONAL_END = frozenset(
 )
 
 
-def check_page(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
+def check_page(
+    rules: Rules, path: str, page: ParsedPage, titled: bool = False
+) -> Iterator[Diagnostic | None]:
     """Every structure finding on one page (None for a rule that is off).
 
     The `page` is parsed already; findings follow the `rules` and name `path`, the
-    page's file relative to the project root.
+    page's file relative to the project root. `titled` says that the theme shows the
+    page's title as its level-1 heading when the page has none (Material, with the title
+    `nav:` gives the page).
     """
     if page.blank:
         yield rules.finding("empty-page", "the page is empty", path, 1)
         return
     titles = [h for h in page.headings if h.level == 1]
-    if not titles and page.title is None:
+    if not titles and page.title is None and not titled:
         yield rules.finding("missing-title", "the page has no `# ` title", path, _first_line(page))
     for extra in titles[1:]:
         yield rules.finding(
@@ -58,7 +62,7 @@ def check_page(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic
             path,
             extra.line,
         )
-    yield from _skips(rules, path, page)
+    yield from _skips(rules, path, page, titled)
     yield from _clashes(rules, path, page)
     for image in page.images:
         if not image.alt.strip():
@@ -141,8 +145,8 @@ def _first_line(page: ParsedPage) -> int:
     return page.headings[0].line if page.headings else 1
 
 
-def _skips(rules: Rules, path: str, page: ParsedPage) -> Iterator[Diagnostic | None]:
-    previous = 1 if page.title is not None else None
+def _skips(rules: Rules, path: str, page: ParsedPage, titled: bool) -> Iterator[Diagnostic | None]:
+    previous = 1 if page.title is not None or titled else None
     for heading in page.headings:
         if previous is not None and heading.level > previous + 1:
             yield rules.finding(
