@@ -132,6 +132,7 @@ def test_front_matter_title_counts_and_broken_front_matter_does_not(tmp_path: Pa
 
 def test_title_only_with_front_matter(tmp_path: Path) -> None:
     assert codes(lint(tmp_path, {"a.md": "---\ntitle: A\n---\n"})) == [(1, "DG713")]
+    assert lint(tmp_path, {"a.md": "# ::: package.Name\n"}) == []  # mkdocstrings fills it
     assert codes(lint(tmp_path, {"a.md": "<!-- nothing -->\n"})) == [(1, "DG707")]
 
 

@@ -22,7 +22,7 @@ Each rule is configured by name in `lint.rules` (`error`, `warning`, `info` or `
 | DG710 | `missing-nav-page` | error | a `nav:` entry with no page |
 | DG711 | `missing-required-page` | error | a page of `lint.required_pages` is missing |
 | DG712 | `todo-marker` | warning | `TODO`, `FIXME`, `TBD` (`lint.markers`) in prose |
-| DG713 | `title-only` | warning | a page with a title and nothing else |
+| DG713 | `title-only` | warning | a page with a title and nothing else (`# ::: name` is content) |
 | DG714 | `spelling` | warning | a word typos knows as a misspelling, in prose |
 | DG715 | `fixed` | info | `--fix` rewrote the page |
 | DG716 | `tool-error` | warning | pymarkdownlnt or typos could not run or read its configuration |

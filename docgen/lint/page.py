@@ -217,6 +217,8 @@ def parse(markdown: str) -> ParsedPage:
         if tokens[index - 1].type == "heading_open":
             headings.append(_heading(level, "".join(text_parts), first))
             seen = True
+            # `# ::: package.Name`: mkdocstrings renders the object's documentation there.
+            content = content or headings[-1].text.startswith(":::")
         else:
             content = seen = True
     return ParsedPage(
