@@ -161,6 +161,9 @@ class LintConfig:
         required_pages: pages the docs promise, by title or path, case-insensitive.
         wordlist: the project's word list for spelling, relative to the root.
         markers: words that mark unfinished work in prose.
+        style: run pymarkdownlnt's style rules too (blank lines, list markers, trailing
+            spaces, …); unset, they run when the project has its own pymarkdownlnt
+            configuration, and only the rules whose violation readers see run otherwise.
     """
 
     rules: Mapping[str, str] = field(default_factory=dict)
@@ -168,6 +171,7 @@ class LintConfig:
     required_pages: tuple[str, ...] = ()
     wordlist: str = ".docgen-words.txt"
     markers: tuple[str, ...] = ("TODO", "FIXME", "TBD")
+    style: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,7 @@ def test_each_defect_is_found_once_at_its_line() -> None:
         ("docs/index.md", 21, "DG712"),  # TODO in prose (not the one in code)
         ("docs/index.md", 23, "DG714"),  # "teh" in prose (not in code, inline code or a URL)
         ("docs/index.md", 25, "DG702"),  # a second # title
-        ("docs/index.md", 27, "DG701"),  # MD009 trailing space, from pymarkdownlnt
+        ("docs/index.md", 27, "DG701"),  # MD011 reversed link, from pymarkdownlnt
         ("docs/orphan.md", 1, "DG709"),
         ("docs/title-only.md", 1, "DG713"),
         ("docs/untitled.md", 1, "DG703"),
@@ -78,7 +78,7 @@ def test_findings_carry_severity_message_and_hint() -> None:
     by_code = {d.code: d for d in result.diagnostics}
     assert by_code["DG708"].severity is Severity.ERROR
     assert by_code["DG714"].message == "'teh' may be misspelled; did you mean 'the'?"
-    assert "MD009" in by_code["DG701"].message
+    assert "MD011" in by_code["DG701"].message
     assert all(d.hint and d.stage == "lint" for d in result.diagnostics)
     assert result.summary == {"pages": 5, "findings": len(result.diagnostics), "fixed": 0}
 
@@ -153,7 +153,7 @@ def test_check_only_lint_on_this_repository(capsys: pytest.CaptureFixture[str]) 
 def test_check_fix_rewrites_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree(FIXTURES / "material", tmp_path, dirs_exist_ok=True)
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Fix\ntheme: {name: material}\nplugins: [docgen]\n"
+        "site_name: Fix\ntheme: {name: material}\nplugins: [{docgen: {lint: {style: true}}}]\n"
         "markdown_extensions: [attr_list, md_in_html, admonition]\n",
         encoding="utf-8",
     )
@@ -196,7 +196,7 @@ def test_formatting_findings_are_kept_by_page_text(
     assert check(config, read_docs(config)).diagnostics == first
     assert len(scanned) == 1  # nothing changed: pymarkdownlnt did not run
     page = root / "docs" / "index.md"
-    page.write_text(page.read_text().replace("Trailing space here. \n", "No trailing space.\n"))
+    page.write_text(page.read_text().replace("(the guide)[guide.md]", "[the guide](guide.md)"))
     again = check(config, read_docs(config)).diagnostics
     assert scanned[1] == ["index.md"]
     assert [d for d in first if d.code != "DG701"] == [d for d in again if d.code != "DG701"]

@@ -11,10 +11,10 @@ from docgen.config import DocgenConfig, LintConfig
 from docgen.diagnostics import Severity
 from docgen.lint import check
 from docgen.lint.completeness import NavEntry, read_site_config
-from docgen.lint.formatting import settings
-from docgen.lint.page import parse, slugify
+from docgen.lint.formatting import settings, style_in_force
+from docgen.lint.page import Prose, parse, slugify
 from docgen.lint.rules import Rules
-from docgen.lint.spelling import dictionary, read_wordlist
+from docgen.lint.spelling import find_typos, read_wordlist
 from docgen.model import Document
 
 
@@ -62,10 +62,56 @@ def test_unknown_rule_and_bad_severity_are_reported(tmp_path: Path) -> None:
 
 def test_formatting_rules_by_id_and_all_at_once(tmp_path: Path) -> None:
     page = {"a.md": "# A\n\nTrailing. \n\n\n\nText.\n"}
-    assert codes(lint(tmp_path, page)) == [(3, "DG701"), (6, "DG701")]
-    assert codes(lint(tmp_path, page, rules={"md012": "off"})) == [(3, "DG701")]
-    assert lint(tmp_path, page, rules={"md009": "info"})[0][3] == "info"
-    assert lint(tmp_path, page, rules={"format": "off"}) == []
+    assert codes(lint(tmp_path, page, style=True)) == [(3, "DG701"), (6, "DG701")]
+    assert codes(lint(tmp_path, page, style=True, rules={"md012": "off"})) == [(3, "DG701")]
+    assert lint(tmp_path, page, style=True, rules={"md009": "info"})[0][3] == "info"
+    assert lint(tmp_path, page, style=True, rules={"format": "off"}) == []
+
+
+# A page whose every formatting defect is style: it renders the same either way.
+STYLE_ONLY = (
+    "# A\n"
+    "Text under a heading with no blank line, trailing spaces.   \n\n\n"
+    "## Lists\n\n* star\n- dash\n\n1. one\n1. one again\n\n"
+    "```\n$ docgen build\n```\n"
+    "Text right after a fence, with `` code `` and **bold**.\n\n"
+    "## Heading ending in a colon:\n\n- after a heading\n## Next\n\nEnd.\n"
+)
+
+
+def test_style_rules_are_off_by_default_and_on_with_style(tmp_path: Path) -> None:
+    page = {"a.md": STYLE_ONLY}
+    assert lint(tmp_path, page) == []
+    found = lint(tmp_path, page, style=True)
+    assert len(found) >= 8
+    assert {code for _, _, code, _ in found} == {"DG701"}
+    assert lint(tmp_path, page, style=False) == []
+    # One style rule, asked for by its id, runs on its own.
+    assert codes(lint(tmp_path, page, rules={"md012": "warning"})) == [(4, "DG701")]
+
+
+def test_reader_facing_rules_are_on_by_default(tmp_path: Path) -> None:
+    page = {
+        "a.md": "# A\n\n#Not a heading on GitHub\n\n#Closed#\n\n  # Indented\n\n"
+        "See https://example.org now.\n\nA * b * c.\n\n[text]()\n\n(text)[b.md]\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 | 3 |\n\nThe steps:\n- one\n- two\n"
+    }
+    found = [(line, code) for line, code in codes(lint(tmp_path, page)) if code == "DG701"]
+    assert [line for line, _ in found] == [3, 5, 7, 9, 11, 13, 15, 19, 22]
+
+
+def test_a_list_after_a_heading_is_fine_after_a_paragraph_line_it_is_text(
+    tmp_path: Path,
+) -> None:
+    page = {"a.md": "# A\n\n## B\n- one\n\nText:\n- two\n\n> Quote\n- three\n"}
+    assert codes(lint(tmp_path, page)) == [(7, "DG701")]
+    assert lint(tmp_path, {"a.md": "- first line\n# A\n\nText.\n"}) == []
+    # Named in lint.rules, md032 is pymarkdownlnt's whole rule again.
+    assert codes(lint(tmp_path, page, rules={"md032": "warning"})) == [
+        (4, "DG701"),
+        (7, "DG701"),
+        (10, "DG701"),
+    ]
 
 
 def test_rules_severity_defaults() -> None:
@@ -86,6 +132,7 @@ def test_front_matter_title_counts_and_broken_front_matter_does_not(tmp_path: Pa
 
 def test_title_only_with_front_matter(tmp_path: Path) -> None:
     assert codes(lint(tmp_path, {"a.md": "---\ntitle: A\n---\n"})) == [(1, "DG713")]
+    assert lint(tmp_path, {"a.md": "# ::: package.Name\n"}) == []  # mkdocstrings fills it
     assert codes(lint(tmp_path, {"a.md": "<!-- nothing -->\n"})) == [(1, "DG707")]
 
 
@@ -111,6 +158,86 @@ def test_anchors_follow_toc() -> None:
 def test_duplicate_anchor_from_explicit_id(tmp_path: Path) -> None:
     found = lint(tmp_path, {"a.md": "# A\n\n## One { #x }\n\n## X\n\nText.\n"})
     assert codes(found) == [(5, "DG705")]
+
+
+RELEASE_NOTES = (
+    "# Release notes\n\n## 1.2.0\n\n### Added\n\n- a\n\n### Fixed\n\n- b\n\n"
+    "## 1.1.0\n\n### Fixed\n\n- c\n\n#### Details\n\nText.\n\n"
+    "## 1.0.0\n\n### Fixed\n\n#### Details\n\nText.\n"
+)
+
+
+def test_the_same_heading_under_different_parents_is_no_clash(tmp_path: Path) -> None:
+    assert lint(tmp_path, {"a.md": RELEASE_NOTES}) == []
+
+
+def test_the_same_heading_under_one_parent_is_a_clash(tmp_path: Path) -> None:
+    page = RELEASE_NOTES.replace("### Added", "### Fixed")  # twice under 1.2.0
+    assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
+    # At the top: two level-2 headings under the page title.
+    page = "# A\n\n## Setup\n\nText.\n\n## Usage\n\n### Setup\n\nText.\n\n## Setup\n\nText.\n"
+    assert codes(lint(tmp_path, {"a.md": page})) == [(13, "DG705")]
+    # Without a title, headings of the top level share the page as their parent.
+    page = "---\ntitle: A\n---\n\n## X\n\nText.\n\n## X\n\nText.\n"
+    assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
+
+
+def test_a_link_to_a_repeated_heading_is_ambiguous(tmp_path: Path) -> None:
+    pages = {
+        "notes/release.md": RELEASE_NOTES + "\nSee [the fix](#fixed), [added](#added).\n",
+        "guide/a.md": "# A\n\n[Fixed](../notes/release.md#fixed), "
+        "[the second](../notes/release.md#fixed_1), [notes](../notes/release.md),\n"
+        "[other](b.md#fixed), [away](https://example.org/release.md#fixed),\n"
+        "[page](../notes/release.html#fixed), [ref][r].\n\n"
+        "[r]: ../notes/./release.md#details\n",
+        "guide/b.md": "# B\n\n## Fixed\n\nText.\n",
+    }
+    found = lint(tmp_path, pages)
+    assert found == [
+        ("docs/guide/a.md", 3, "DG705", "warning"),
+        ("docs/guide/a.md", 5, "DG705", "warning"),
+        ("docs/notes/release.md", 31, "DG705", "warning"),
+    ]
+    write(tmp_path, {"docs/guide/a.md": pages["guide/a.md"]})
+    config = DocgenConfig(root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "s")
+    result = check(config, [Document("guide/a.md", pages["guide/a.md"], "docs/guide/a.md")])
+    assert result.diagnostics == ()  # the notes are not in this site
+    documents = [Document(p, m, f"docs/{p}") for p, m in pages.items()]
+    first = check(config, documents).diagnostics[0]
+    assert first.message == (
+        "the link to '../notes/release.md#fixed' is ambiguous: the headings on lines 9, 15, 25 "
+        "of docs/notes/release.md all have the anchor #fixed; it lands on line 9"
+    )
+    assert first.hint is not None
+    assert "#fixed_1" in first.hint
+
+
+def test_a_link_to_an_explicit_id_is_not_ambiguous(tmp_path: Path) -> None:
+    page = "# A\n\n## One\n\n### Fixed { #fixed }\n\n## Two\n\n### Fixed\n\nSee [it](#fixed).\n"
+    assert lint(tmp_path, {"a.md": page}) == []
+
+
+def test_an_explicit_id_twice_is_a_clash_under_any_parents(tmp_path: Path) -> None:
+    page = "# A\n\n## One\n\n### Fixed { #fixed }\n\n## Two\n\n### Fixed { #fixed }\n\nText.\n"
+    assert codes(lint(tmp_path, {"a.md": page})) == [(9, "DG705")]
+    # An explicit id and a heading's own anchor: toc renames the second, the id is kept.
+    page = page.replace("### Fixed { #fixed }\n\nText.", "### Fixed\n\nText.")
+    assert lint(tmp_path, {"a.md": page}) == []
+
+
+def test_materials_nav_title_is_the_pages_title(tmp_path: Path) -> None:
+    pages = {"a.md": "Intro.\n\n## Part\n\nText.\n", "b.md": "Intro.\n\n### Deep\n\nText.\n"}
+    nav = "nav:\n  - Alpha: a.md\n  - Beta: b.md\n"
+    material = {"mkdocs.yml": "theme: {name: material, features: []}\n" + nav}
+    assert lint(tmp_path, pages, material) == [("docs/b.md", 3, "DG704", "warning")]
+    assert read_site_config(tmp_path).theme == "material"
+    # Other themes show no title the page does not have; nor does a page nav leaves untitled.
+    found = lint(tmp_path, pages, {"mkdocs.yml": "theme: readthedocs\n" + nav})
+    assert codes(found) == [(3, "DG703"), (3, "DG703")]
+    found = lint(tmp_path, pages, {"mkdocs.yml": "theme: material\nnav: [a.md, Beta: b.md]\n"})
+    assert found == [("docs/a.md", 3, "DG703", "warning"), ("docs/b.md", 3, "DG704", "warning")]
+    write(tmp_path, {"mkdocs.yml": "theme: [material]\n"})
+    assert read_site_config(tmp_path).theme is None
 
 
 def test_heading_skip_after_front_matter_title(tmp_path: Path) -> None:
@@ -170,10 +297,75 @@ def test_wordlist_missing_is_empty(tmp_path: Path) -> None:
     assert read_wordlist(tmp_path / "none.txt") == frozenset()
 
 
-def test_dictionary_keeps_every_fix() -> None:
-    words = dictionary()
-    assert words["teh"] == ("the",)
-    assert words["abot"] == ("about", "abort", "a bot")
+def test_spelling_finds_a_planted_typo_at_its_line_in_prose_only(tmp_path: Path) -> None:
+    page = (
+        "# A\n\nFirst line.\n\n```python\nrecieve = 1\n```\n\n"
+        "Inline `recieve`, <https://recieve.example.org/recieve>, "
+        '<span title="recieve">x</span>.\n\n'
+        "Line eleven, then the plant:\nwe recieve it.\n"
+    )
+    write(tmp_path, {"docs/a.md": page})
+    config = DocgenConfig(root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "s")
+    result = check(config, [Document("a.md", page, "docs/a.md")])
+    assert [(str(d.location), d.message) for d in result.diagnostics] == [
+        ("docs/a.md:12", "'recieve' may be misspelled; did you mean 'receive'?")
+    ]
+
+
+def test_spelling_across_pages_keeps_each_pages_lines(tmp_path: Path) -> None:
+    pages = {f"p{n}.md": "# P\n\n" + "Fine.\n\n" * n + "teh end.\n" for n in range(3)}
+    found = lint(tmp_path, pages)
+    assert found == [(f"docs/p{n}.md", 3 + 2 * n, "DG714", "warning") for n in range(3)]
+
+
+def test_spelling_honours_the_projects_typos_configuration(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nteh wrold.\n"}
+    ours = '[default.extend-words]\nteh = "teh"\n'
+    assert codes(lint(tmp_path, page, {"_typos.toml": ours})) == [(3, "DG714")]
+    (tmp_path / "_typos.toml").unlink()
+    toml = '[tool.typos.default.extend-words]\nwrold = "wrold"\n'
+    assert codes(lint(tmp_path, page, {"pyproject.toml": toml})) == [(3, "DG714")]
+    found = lint(tmp_path, page, {"pyproject.toml": "[project]\nname = 'x'\n"})
+    assert codes(found) == [(3, "DG714"), (3, "DG714")]
+
+
+def test_a_broken_typos_configuration_is_one_finding(tmp_path: Path) -> None:
+    found = lint(tmp_path, {"a.md": "# A\n\nteh.\n"}, {"typos.toml": "broken ["})
+    assert found == [("typos.toml", None, "DG716", "warning")]
+
+
+def test_typos_missing_is_one_finding_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.lint import spelling
+
+    rules = Rules({})
+    pages = [("docs/a.md", (Prose(3, "teh"),))]
+    missing = list(spelling.check(rules, tmp_path, pages, frozenset(), str(tmp_path / "none")))
+    assert [(d.code, d.message[:22], d.hint) for d in missing if d] == [
+        ("DG716", "typos could not run: [", spelling._INSTALL)
+    ]
+    monkeypatch.setattr(spelling.sysconfig, "get_path", lambda _: str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_typos() is None
+    found = lint(tmp_path, {"a.md": "# A\n\nteh.\n"})
+    assert found == [("mkdocs.yml", None, "DG716", "warning")]
+    # Off, the check never looks for typos; no prose, nothing to run it on.
+    assert lint(tmp_path, {"a.md": "# A\n\nteh.\n"}, rules={"spelling": "off"}) == []
+    assert list(spelling.check(rules, tmp_path, [("docs/a.md", ())], frozenset())) == []
+
+
+def test_typos_failing_says_so(tmp_path: Path) -> None:
+    from docgen.lint import spelling
+
+    fake = write(tmp_path, {"fake": "#!/bin/sh\necho 'out of cheese' >&2\nexit 3\n"}) / "fake"
+    fake.chmod(0o755)
+    pages = [("docs/a.md", (Prose(3, "teh"),))]
+    found = list(spelling.check(Rules({}), tmp_path, pages, frozenset(), str(fake)))
+    assert [d.message for d in found if d] == ["typos failed: out of cheese"]
+    fake.write_text("#!/bin/sh\nexit 5\n")
+    found = list(spelling.check(Rules({}), tmp_path, pages, frozenset(), str(fake)))
+    assert [d.message for d in found if d] == ["typos failed: exit status 5"]
 
 
 def test_markers_configurable(tmp_path: Path) -> None:
@@ -243,6 +435,50 @@ def test_project_pymarkdown_files_override_defaults(tmp_path: Path) -> None:
     assert lint(tmp_path, page, {".pymarkdown.yml": yml}) == []
 
 
+def test_autorefs_anchors_and_magiclink_urls_are_not_findings(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\n[](){#here}\n\n[](){ #there }\n\nSee https://example.org.\n"}
+    assert codes(lint(tmp_path, page)) == [(7, "DG701")]  # a bare URL, not linked
+    site = {
+        "mkdocs.yml": "markdown_extensions:\n  - toc: {permalink: true}\n  - pymdownx.magiclink\n"
+    }
+    assert lint(tmp_path, page, site) == []
+    assert read_site_config(tmp_path).extensions == ("toc", "pymdownx.magiclink")
+    # An empty link beside an anchor is still one.
+    assert codes(lint(tmp_path, {"a.md": "# A\n\n[](){#a} [text]()\n"}, site)) == [(3, "DG701")]
+    write(tmp_path, {"mkdocs.yml": "markdown_extensions: {toc: {}}\n"})
+    assert read_site_config(tmp_path).extensions == ()
+    write(tmp_path, {"mkdocs.yml": "markdown_extensions: [[odd], {}, toc]\n"})
+    assert read_site_config(tmp_path).extensions == ("toc",)
+
+
+def test_a_reversed_link_in_inline_code_is_no_finding(tmp_path: Path) -> None:
+    page = {"a.md": "# A\n\nWrite `(text)[url]`, never ``(a)[b]``.\n\n| a |\n|---|\n| `(t)[u]` |\n"}
+    assert lint(tmp_path, page) == []
+    page = {"a.md": "# A\n\nWrite `(text)[url]`, never (a)[b].\n"}
+    assert codes(lint(tmp_path, page)) == [(3, "DG701")]
+
+
+def test_a_project_pymarkdown_configuration_is_its_choice_of_style(tmp_path: Path) -> None:
+    page = {"a.md": STYLE_ONLY}
+    no_table = {"pyproject.toml": "[project]\nname = 'x'\n"}
+    assert lint(tmp_path, page, no_table) == []  # a pyproject.toml says nothing about style
+    assert not style_in_force(tmp_path, None)
+    off_one = '{"plugins": {"md012": {"enabled": false}}}'
+    found = lint(tmp_path, page, {".pymarkdown.json": off_one})
+    assert style_in_force(tmp_path, None)
+    assert len(found) >= 7
+    assert (4, "DG701") not in codes(found)  # the project's own setting holds
+    # style: false keeps the style rules off, the project's settings still apply.
+    assert lint(tmp_path, page, style=False) == []
+    on_one = '{"plugins": {"md012": {"enabled": true}}}'
+    found = lint(tmp_path, page, {".pymarkdown.json": on_one}, style=False)
+    assert codes(found) == [(4, "DG701")]
+    assert len(lint(tmp_path, page, {".pymarkdown.json": "{}"})) >= 8  # an empty one too
+    toml = "[tool.pymarkdown]\nplugins.md012.enabled = false\n"
+    (tmp_path / ".pymarkdown.json").unlink()
+    assert len(lint(tmp_path, page, {"pyproject.toml": toml})) >= 7
+
+
 def test_broken_project_configuration(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -267,7 +503,8 @@ def test_bad_configuration_value_is_one_finding(tmp_path: Path) -> None:
 
 
 def test_one_finding_per_rule_and_line(tmp_path: Path) -> None:
-    found = lint(tmp_path, {"a.md": "# A\n\n| a | b |\n|---|---|\n| ` x` | ` y` |\n"})
+    page = {"a.md": "# A\n\n| a | b |\n|---|---|\n| ` x` | ` y` |\n"}
+    found = lint(tmp_path, page, style=True)
     assert codes(found) == [(5, "DG701")]
 
 
@@ -290,7 +527,7 @@ def test_fix_rewrites_the_files(tmp_path: Path) -> None:
         root=tmp_path,
         docs_dir=tmp_path / "docs",
         site_dir=tmp_path / "s",
-        lint=LintConfig(fix=True),
+        lint=LintConfig(fix=True, style=True),
     )
     documents = [
         Document("a.md", text, "docs/a.md"),

@@ -10,11 +10,11 @@ Each rule is configured by name in `lint.rules` (`error`, `warning`, `info` or `
 
 | Code | Rule | Default | Finds |
 |---|---|---|---|
-| DG701 | `format` | warning | a pymarkdownlnt finding (`md009`, … set one rule by its id) |
+| DG701 | `format` | warning | a pymarkdownlnt finding (`md011`, … set one rule by its id) |
 | DG702 | `multiple-titles` | warning | more than one `# ` title |
-| DG703 | `missing-title` | warning | no `# ` title and no front matter `title:` |
+| DG703 | `missing-title` | warning | no `# ` title, front matter `title:` or Material nav title |
 | DG704 | `heading-skip` | warning | a heading level skipped (`#` then `###`) |
-| DG705 | `duplicate-heading` | warning | two headings with one anchor |
+| DG705 | `duplicate-heading` | warning | an anchor twice under one parent, or linked to |
 | DG706 | `missing-alt` | warning | an image without alt text (Markdown or `<img>`) |
 | DG707 | `empty-page` | warning | a page with nothing in it |
 | DG708 | `unclosed-html` | error | an HTML element never closed, or an end tag closing nothing |
@@ -22,21 +22,27 @@ Each rule is configured by name in `lint.rules` (`error`, `warning`, `info` or `
 | DG710 | `missing-nav-page` | error | a `nav:` entry with no page |
 | DG711 | `missing-required-page` | error | a page of `lint.required_pages` is missing |
 | DG712 | `todo-marker` | warning | `TODO`, `FIXME`, `TBD` (`lint.markers`) in prose |
-| DG713 | `title-only` | warning | a page with a title and nothing else |
-| DG714 | `spelling` | warning | a word codespell knows as a misspelling, in prose |
+| DG713 | `title-only` | warning | a page with a title and nothing else (`# ::: name` is content) |
+| DG714 | `spelling` | warning | a word typos knows as a misspelling, in prose |
 | DG715 | `fixed` | info | `--fix` rewrote the page |
-| DG716 | `tool-error` | warning | pymarkdownlnt could not run or read its configuration |
+| DG716 | `tool-error` | warning | pymarkdownlnt or typos could not run or read its configuration |
 | DG717 | `config` | warning | an unknown rule or severity in `lint.rules`; a broken mkdocs.yml |
 
 Prose is what readers read: never code blocks, inline code, URLs or HTML. Material's
 admonitions and content tabs are read as their content, not as indented code.
+
+Formatting runs only pymarkdownlnt's reader-facing rules by default (a violation changes
+what readers see, or breaks the page: `formatting.READER_FACING`); its style rules run
+with `style: true`, or when the project configures pymarkdownlnt itself.
 
 ## Options
 
 `required_pages` (titles or paths, case-insensitive: `quick start` matches
 `user-guide/quick-start.md` or a page titled "Quick start"); `wordlist` (default
 `.docgen-words.txt` at the project root, one word a line); `markers`; `fix` (set by
-`docgen check --fix`: apply pymarkdownlnt's fixes to the files, in place).
+`docgen check --fix`: apply pymarkdownlnt's fixes to the files, in place); `style`
+(true: pymarkdownlnt's style rules too; false: never; unset: when the project has its own
+pymarkdownlnt configuration).
 """
 
 from __future__ import annotations
@@ -82,20 +88,27 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     pages = [_as_written(config, d) for d in documents if not d.generated]
     fixed = 0
     if lint.fix:
-        pages, fixed_found = _fix(config, pages, rules)
+        pages, fixed_found = _fix(config, pages, rules, lint.style)
         found += fixed_found
         fixed = len(fixed_found)
     words = spelling.read_wordlist(config.root / lint.wordlist)
+    site = completeness.read_site_config(config.root)
+    # Material shows a page's nav title as its heading when the page has no `# ` title.
+    nav_titled = {e.path for e in site.nav or () if e.title} if site.theme == "material" else set()
     titles = {d.path: t for d in documents if d.generated and (t := _first_title(d.markdown))}
+    prose: list[spelling.PageProse] = []
+    parsed = []
     for document in pages:
         page = parse(document.markdown)
+        parsed.append((document.path, document.source, page))
         title = page.title or next((h.text for h in page.headings if h.level == 1), None)
         if title is not None:
             titles[document.path] = title
-        found += structure.check_page(rules, document.source, page)
+        found += structure.check_page(rules, document.source, page, document.path in nav_titled)
         found += completeness.check_page(rules, document.source, page, lint.markers)
-        found += spelling.check_prose(rules, document.source, page.prose, words)
-    site = completeness.read_site_config(config.root)
+        prose.append((document.source, page.prose))
+    found += spelling.check(rules, config.root, prose, words)
+    found += structure.check_links(rules, parsed)
     configured = [s for s in _GENERATING_STAGES if getattr(config, s, None) is not None]
     found += completeness.check_site(
         rules, site, documents, titles, lint.required_pages, configured
@@ -103,7 +116,10 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
     with tempfile.TemporaryDirectory(prefix="docgen-lint-") as tmp:
         sources = [formatting.Source(d.path, d.source, d.markdown) for d in pages]
         cache = config.cache_dir / "lint" if config.page_cache else None
-        found += formatting.scan(config.root, sources, rules, Path(tmp), cache)
+        autolinks = "pymdownx.magiclink" in site.extensions
+        found += formatting.scan(
+            config.root, sources, rules, Path(tmp), cache, lint.style, autolinks
+        )
     diagnostics = sorted(_present(found), key=sort_key)
     return StageResult(
         STAGE,
@@ -133,14 +149,14 @@ def _as_written(config: DocgenConfig, document: Document) -> Document:
 
 
 def _fix(
-    config: DocgenConfig, pages: list[Document], rules: Rules
+    config: DocgenConfig, pages: list[Document], rules: Rules, style: bool | None
 ) -> tuple[list[Document], list[Diagnostic | None]]:
     """Apply pymarkdownlnt's fixes to each page's file, in place."""
     result: list[Document] = []
     found: list[Diagnostic | None] = []
     for document in pages:
         file = config.root / document.source
-        fixed = formatting.fix(config.root, document.markdown, rules)
+        fixed = formatting.fix(config.root, document.markdown, rules, style)
         if fixed == document.markdown or not file.is_file():
             result.append(document)
             continue

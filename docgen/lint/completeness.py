@@ -57,6 +57,8 @@ class SiteConfig:
         not_in_nav: the `not_in_nav` patterns.
         required_line: the line where `required_pages` is set, or None.
         problem: why the file could not be read, or None.
+        extensions: the names in `markdown_extensions`.
+        theme: the theme's name (`theme: material` or `theme: {name: material}`), or None.
     """
 
     file: str
@@ -65,6 +67,8 @@ class SiteConfig:
     not_in_nav: tuple[str, ...] = ()
     required_line: int | None = None
     problem: str | None = None
+    extensions: tuple[str, ...] = ()
+    theme: str | None = None
 
 
 def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
@@ -102,7 +106,27 @@ def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
             if line.strip() and not line.strip().startswith("#")
         ),
         required_line=_find_key(node, "required_pages"),
+        extensions=_extensions(top.get("markdown_extensions")),
+        theme=_theme(top.get("theme")),
     )
+
+
+def _theme(node: yaml.Node | None) -> str | None:
+    if isinstance(node, yaml.MappingNode):
+        node = next((value for key, value in node.value if key.value == "name"), None)
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _extensions(node: yaml.Node | None) -> tuple[str, ...]:
+    """The extension names of `markdown_extensions` (`- toc` or `- toc: {permalink: true}`)."""
+    if not isinstance(node, yaml.SequenceNode):
+        return ()
+    names = []
+    for item in node.value:
+        name = item.value[0][0] if isinstance(item, yaml.MappingNode) and item.value else item
+        if isinstance(name, yaml.ScalarNode):
+            names.append(str(name.value))
+    return tuple(names)
 
 
 def _walk_nav(node: yaml.Node, title: str | None, nav: list[NavEntry], sections: list[str]) -> None:

@@ -7,10 +7,17 @@ mangled front matter and footnotes without two more plugins). pymarkdownlnt is
 CommonMark-exact, well kept, and reads `.pymarkdown.json`/`.yml` and
 `[tool.pymarkdown]` in pyproject.toml.
 
+Which rules run: by default only the *reader-facing* ones (`READER_FACING`): a violation
+changes what readers see in MkDocs (Python-Markdown) or on GitHub, or breaks the page.
+The *style* rules (blank lines around headings, list markers, trailing spaces, …) run
+with `lint.style: true`, or when the project has its own pymarkdownlnt configuration
+(that file is the project's choice of style); `lint.style: false` keeps them off even
+then. A style rule named in `lint.rules` (`md022: warning`) runs on its own.
+
 Configuration, lowest first: docgen's defaults (below) ← `[tool.pymarkdown]` in the
 root's pyproject.toml ← the root's `.pymarkdown` / `.pymarkdown.json` / `.pymarkdown.yml`
-← rules turned `off` in `lint.rules` (`md013: off`). Pragmas in a page work as usual:
-`<!-- pyml disable-next-line md034 -->`.
+← rules named in `lint.rules` (`md013: off`, `md022: warning`). Pragmas in a page work as
+usual: `<!-- pyml disable-next-line md034 -->`.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
+import re
 import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -32,7 +40,7 @@ from docgen.diagnostics import Diagnostic
 from docgen.lint.rules import Rules
 from docgen.pagecache import PageCache, reuse
 
-__all__ = ["DEFAULTS", "Source", "fix", "scan", "settings"]
+__all__ = ["DEFAULTS", "READER_FACING", "Source", "fix", "scan", "settings", "style_in_force"]
 
 DEFAULTS: Mapping[str, Any] = {
     "extensions": {
@@ -64,6 +72,34 @@ DEFAULTS: Mapping[str, Any] = {
 Each default turns off a false alarm on Material for MkDocs pages, or a rule that
 docgen's own structure rules check with MkDocs' meaning.
 """
+
+READER_FACING: Mapping[str, str] = {
+    "md011": "`(text)[url]` renders as literal brackets, not a link",
+    "md018": "`#Heading` is a heading in MkDocs but text on GitHub",
+    "md020": "`#Heading#` is a heading in MkDocs but text on GitHub",
+    "md023": "an indented `# Heading` renders as text in Python-Markdown",
+    "md032": "a list right after a paragraph line renders as text in Python-Markdown",
+    "md034": "a bare URL is not a link in Python-Markdown (without magiclink)",
+    "md037": "`* text *` renders literal asterisks, not emphasis",
+    "md042": "an empty link `[text]()` goes nowhere",
+    "md056": "a table row with extra cells loses them; missing cells render empty",
+}
+"""The pymarkdownlnt rules on by default, each with why a reader would notice.
+
+Every other rule is style: the page renders the same whichever way it is written. The
+configuration guide has the whole classification, rule by rule.
+"""
+
+# md032 is reported wherever a list has no blank line around it; only a paragraph line
+# right above matters to readers (Python-Markdown then reads the list as that paragraph).
+_BREAKS_AFTER_PARAGRAPH = frozenset({"md032"})
+_ANCHOR = re.compile(r"\[\]\(\)\{:?[^{}]*#[^{}]*\}")
+_EMPTY_LINK = re.compile(r"\[[^\]]*\]\([ \t]*\)")
+_REVERSED_LINK = re.compile(r"\([^()]*\)\[[^\]]*\]")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_NOT_PARAGRAPH = re.compile(
+    r"^\s*(?:$|#|[-*+]\s|\d+[.)]\s|\||>|<|```|~~~|!!!|\?\?\?|===|[-=_*]{3,}\s*$)"
+)
 
 # The stage reports pymarkdownlnt's errors as diagnostics; its log would print them again,
 # with a traceback, on the user's terminal.
@@ -98,23 +134,20 @@ def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read(file: Path) -> object:
+    """The pymarkdownlnt configuration `file` holds; None for a pyproject.toml without one."""
     text = file.read_text(encoding="utf-8")
     if file.name == "pyproject.toml":
-        return tomllib.loads(text).get("tool", {}).get("pymarkdown", {})
+        return tomllib.loads(text).get("tool", {}).get("pymarkdown")
     return json.loads(text) if file.suffix in ("", ".json") else yaml.safe_load(text)
 
 
-def settings(root: Path, rules: Rules) -> tuple[dict[str, Any], list[tuple[str, str]], str]:
-    """The pymarkdownlnt configuration in force, problems reading the project's files (file,
-    message), and the file a configuration error should name (the last one read).
-
-    Args:
-        root: the project root, where pyproject.toml and `.pymarkdown*` files are read.
-        rules: the severities in force; formatting rules set to `off` are disabled.
-    """
-    merged: dict[str, Any] = _merge({}, DEFAULTS)
+def _project_layers(
+    root: Path,
+) -> tuple[list[tuple[str, Mapping[str, Any]]], list[tuple[str, str]]]:
+    """The project's pymarkdownlnt configuration files (name, settings), lowest first, and
+    problems reading them (file, message)."""
+    layers: list[tuple[str, Mapping[str, Any]]] = []
     problems: list[tuple[str, str]] = []
-    origin = "mkdocs.yml"
     for name in ("pyproject.toml", *_PROJECT_FILES):
         file = root / name
         if not file.is_file():
@@ -124,11 +157,51 @@ def settings(root: Path, rules: Rules) -> tuple[dict[str, Any], list[tuple[str, 
         except (ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append((name, f"{name} could not be read: {exc}"))
             continue
+        if layer is None and name == "pyproject.toml":
+            continue
         if not isinstance(layer, Mapping):
             problems.append((name, f"{name}: the pymarkdownlnt configuration is not a mapping"))
             continue
+        layers.append((name, layer))
+    return layers, problems
+
+
+def style_in_force(root: Path, style: bool | None) -> bool:
+    """Whether the style rules run: `style` as set in `lint.style`, or, when it is not set
+    (None), whether the project at `root` has a pymarkdownlnt configuration of its own."""
+    return style if style is not None else bool(_project_layers(root)[0])
+
+
+def settings(
+    root: Path, rules: Rules, style: bool | None = None, autolinks: bool = False
+) -> tuple[dict[str, Any], list[tuple[str, str]], str]:
+    """The pymarkdownlnt configuration in force, problems reading the project's files (file,
+    message), and the file a configuration error should name (the last one read).
+
+    Args:
+        root: the project root, where pyproject.toml and `.pymarkdown*` files are read.
+        rules: the severities in force; formatting rules set to `off` are disabled, those
+            set to a severity are enabled.
+        style: `lint.style`: run the style rules too (True), only the reader-facing ones
+            (False), or decide by whether the project configures pymarkdownlnt (None).
+        autolinks: the site links bare URLs (`pymdownx.magiclink`): md034 shows readers
+            nothing wrong, and is left to the style rules.
+    """
+    layers, problems = _project_layers(root)
+    merged: dict[str, Any] = _merge({}, DEFAULTS)
+    if not (style if style is not None else bool(layers)):
+        only = {
+            rule_id: {"enabled": True}
+            for rule_id in READER_FACING
+            if not (autolinks and rule_id == "md034")
+        }
+        merged = _merge(merged, {"plugins": {"selectively_enable_rules": True, **only}})
+    origin = "mkdocs.yml"
+    for name, layer in layers:
         if layer:
             merged, origin = _merge(merged, layer), name
+    for rule_id in rules.on_tool_ids():
+        merged = _merge(merged, {"plugins": {rule_id: {"enabled": True}}})
     for rule_id in rules.off_tool_ids():
         merged = _merge(merged, {"plugins": {rule_id: {"enabled": False}}})
     return merged, problems, origin
@@ -144,6 +217,8 @@ def scan(
     rules: Rules,
     work: Path,
     cache: Path | None = None,
+    style: bool | None = None,
+    autolinks: bool = False,
 ) -> list[Diagnostic | None]:
     """pymarkdownlnt's findings on every page, in one run over copies in `work`.
 
@@ -155,9 +230,14 @@ def scan(
         cache: where each page's findings are kept, by its text and the configuration, so
             that only changed pages are scanned again (pymarkdownlnt takes about 0.25 s a
             page); None scans every page.
+        style: `lint.style`, as for `settings`.
+        autolinks: whether the site links bare URLs, as for `settings`.
     """
     found: list[Diagnostic | None] = []
-    merged, problems, origin = settings(root, rules)
+    merged, problems, origin = settings(root, rules, style, autolinks)
+    # Reader-facing md032 keeps only what breaks; named in lint.rules, all of it.
+    only_breaks = set() if style_in_force(root, style) else _BREAKS_AFTER_PARAGRAPH
+    only_breaks -= set(rules.configured)
     found += [rules.finding("tool-error", message, file, None) for file, message in problems]
     if not sources or rules.severity("format") is None:
         return found
@@ -182,7 +262,9 @@ def scan(
                 found.append(rules.finding("format", message, source.source, line))
                 continue
             rule_id, name, description, detail = rest
-            if _marked_fence(rule_id, source.markdown, line):
+            if _marked_fence(rule_id, source.markdown, line) or _false_alarm(rule_id, source, line):
+                continue
+            if rule_id.lower() in only_breaks and not _after_paragraph(source.markdown, line):
                 continue
             if (source.source, line, rule_id) in seen:
                 continue  # one finding a rule and line: a table row is not ten findings
@@ -249,12 +331,36 @@ def _marked_fence(rule_id: str, markdown: str, line: int) -> bool:
     return above.startswith("<!--") and above.endswith("-->")
 
 
-def fix(root: Path, markdown: str, rules: Rules) -> str:
+def _false_alarm(rule_id: str, source: Source, line: int) -> bool:
+    """pymarkdownlnt's findings that are not what they say: MD042 on `[](){#id}`, an
+    anchor (mkdocs-autorefs' syntax), not an empty link; MD011 on `(text)[url]` inside
+    inline code, which shows as written."""
+    lines = source.markdown.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if rule_id.lower() == "md042":
+        rest = _ANCHOR.sub("", text)
+        return rest != text and not _EMPTY_LINK.search(rest)  # anchors, and no empty link
+    if rule_id.lower() == "md011":
+        return not _REVERSED_LINK.search(_CODE_SPAN.sub("", text))
+    return False
+
+
+def _after_paragraph(markdown: str, line: int) -> bool:
+    """Whether the line above `line` (1-based) is a paragraph's: a block there without a
+    blank line between is read by Python-Markdown as more of that paragraph."""
+    lines = markdown.splitlines()
+    if line < 2 or line - 2 >= len(lines):
+        return False
+    return not _NOT_PARAGRAPH.match(lines[line - 2])
+
+
+def fix(root: Path, markdown: str, rules: Rules, style: bool | None = None) -> str:
     """The page with pymarkdownlnt's fixes applied (the same configuration as `scan`).
 
-    `markdown` is the page as its file holds it; `root` and `rules` are as for `settings`.
+    `markdown` is the page as its file holds it; `root`, `rules` and `style` are as for
+    `settings`.
     """
-    merged, _, _ = settings(root, rules)
+    merged, _, _ = settings(root, rules, style)
     # A blank line between a docgen marker comment and its fence would detach the marker.
     merged = _merge(merged, {"plugins": {"md031": {"enabled": False}}})
     with tempfile.TemporaryDirectory(prefix="docgen-lint-") as tmp:

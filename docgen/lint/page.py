@@ -19,7 +19,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["Heading", "Image", "ParsedPage", "Prose", "parse"]
+__all__ = ["Heading", "Image", "Link", "ParsedPage", "Prose", "parse"]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # `!!! note "Title"`, `???+ tip`, `=== "Tab"`, `===! "Tab"`: a title in quotes is prose.
@@ -37,12 +37,16 @@ _ID = re.compile(r"(?:^|\s)#([\w:.-]+)")
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A heading: level, text as rendered, its anchor, and its 1-based line."""
+    """A heading: level, text as rendered, its anchor, and its 1-based line.
+
+    `explicit` is whether the anchor was set with `{ #id }` rather than made from the text.
+    """
 
     level: int
     text: str
     anchor: str
     line: int
+    explicit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,14 @@ class Image:
 
     src: str
     alt: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link in Markdown syntax: its `href` as written, on its 1-based `line`."""
+
+    href: str
     line: int
 
 
@@ -77,6 +89,7 @@ class ParsedPage:
         html: (first line, HTML source) of each HTML block or inline tag, in page order.
         content: whether the page has anything besides headings and comments.
         blank: whether the page has nothing at all besides front matter and comments.
+        links: every Markdown link (inline or by reference), in page order.
     """
 
     title: str | None
@@ -86,6 +99,7 @@ class ParsedPage:
     html: tuple[tuple[int, str], ...]
     content: bool
     blank: bool
+    links: tuple[Link, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +179,7 @@ def parse(markdown: str) -> ParsedPage:
     tokens = _parser().parse("\n".join(unwrapped))
     headings: list[Heading] = []
     images: list[Image] = []
+    links: list[Link] = []
     html: list[tuple[int, str]] = []
     content = seen = False
     level = 0
@@ -190,6 +205,8 @@ def parse(markdown: str) -> ParsedPage:
                 text_parts.append(child.content)
             elif child.type == "code_inline":
                 text_parts.append(child.content)
+            elif child.type == "link_open":
+                links.append(Link(str(child.attrs.get("href", "")), line))
             elif child.type == "html_inline":
                 html.append((line, child.content))
             elif child.type == "image":
@@ -200,6 +217,8 @@ def parse(markdown: str) -> ParsedPage:
         if tokens[index - 1].type == "heading_open":
             headings.append(_heading(level, "".join(text_parts), first))
             seen = True
+            # `# ::: package.Name`: mkdocstrings renders the object's documentation there.
+            content = content or headings[-1].text.startswith(":::")
         else:
             content = seen = True
     return ParsedPage(
@@ -210,6 +229,7 @@ def parse(markdown: str) -> ParsedPage:
         html=tuple(html),
         content=content,
         blank=not seen and title is None,
+        links=tuple(links),
     )
 
 
@@ -221,4 +241,4 @@ def _heading(level: int, text: str, line: int) -> Heading:
         found = _ID.search(attrs.group(1))
         anchor = found.group(1) if found else None
     text = text.strip()
-    return Heading(level, text, anchor or slugify(text), line)
+    return Heading(level, text, anchor or slugify(text), line, anchor is not None)

@@ -118,6 +118,11 @@ class Rules:
             return None
         return _SEVERITIES.get(value or "", RULES[name].severity)
 
+    def on_tool_ids(self) -> list[str]:
+        """The formatting rules given a severity one by one (`md022: warning`): they run
+        even when docgen's defaults or the project's configuration leave them off."""
+        return sorted(k for k, v in self.configured.items() if _FORMAT_ID.match(k) and v != "off")
+
     def off_tool_ids(self) -> list[str]:
         """The formatting rules switched off one by one (`md013: off`)."""
         return sorted(k for k, v in self.configured.items() if _FORMAT_ID.match(k) and v == "off")
