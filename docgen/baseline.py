@@ -293,7 +293,7 @@ def _problem(data: object) -> str | None:
     if not isinstance(data, dict):
         return "expected an object with `version` and `findings`"
     version = data.get("version")
-    if version != FORMAT:
+    if type(version) is not int or version != FORMAT:  # `true` is not 1 here
         newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT
         return (
             f"format version {version} is newer than this docgen's ({FORMAT}); upgrade docgen"
