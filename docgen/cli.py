@@ -11,17 +11,34 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen import __version__
 from docgen import run as runner
 from docgen import stages as stage_registry
+from docgen.baseline import BASELINE_FILE, Baseline, load_baseline
+from docgen.baseline import apply as apply_baseline
+from docgen.baseline import record as record_baseline
+from docgen.baseline import summary as baseline_summary
+from docgen.baseline import write as write_baseline
 from docgen.config import DocgenConfig
 from docgen.deploy import cli as deploy_cli
-from docgen.diagnostics import Diagnostic, Severity, count, render, render_summary, strict
+from docgen.diagnostics import (
+    Diagnostic,
+    Severity,
+    count,
+    render,
+    render_summary,
+    render_text,
+    strict,
+)
 from docgen.init import cli as init_cli
+
+if TYPE_CHECKING:
+    from docgen.mkdocs_plugin import BuildOutcome
 
 __all__ = ["main"]
 
@@ -34,6 +51,7 @@ examples:
   docgen serve                      live preview; generated pages follow their sources
   docgen dump pipelines             the pipelines model as JSON
   docgen setup                      install the pinned Mermaid into the user cache (once)
+  docgen baseline                   accept today's findings; then only new ones fail
 """
 
 
@@ -58,8 +76,18 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--offline", action="store_true", help="never contact the network")
 
-    def checks(sub: argparse.ArgumentParser) -> None:
+    def runs(sub: argparse.ArgumentParser) -> None:
         common(sub)
+        sub.add_argument("-j", "--jobs", type=int, help="examples: pages run in parallel")
+        sub.add_argument("--no-cache", action="store_true", help="ignore cached results")
+        sub.add_argument(
+            "--no-diagram-validation",
+            action="store_true",
+            help="do not validate Mermaid diagrams (the report says so)",
+        )
+
+    def checks(sub: argparse.ArgumentParser) -> None:
+        runs(sub)
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
         sub.add_argument(
             "--format",
@@ -68,12 +96,10 @@ def _parser() -> argparse.ArgumentParser:
             help="how to print the findings (default: text)",
         )
         sub.add_argument("-o", "--output", type=Path, help="write the findings to a file")
-        sub.add_argument("-j", "--jobs", type=int, help="examples: pages run in parallel")
-        sub.add_argument("--no-cache", action="store_true", help="ignore cached results")
         sub.add_argument(
-            "--no-diagram-validation",
+            "--no-baseline",
             action="store_true",
-            help="do not validate Mermaid diagrams (the report says so)",
+            help=f"ignore {BASELINE_FILE}: every finding counts",
         )
 
     build = commands.add_parser("build", help="build the site and run every check")
@@ -93,6 +119,20 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("args", nargs="*", help="stage arguments (paths, modules)")
     setup = commands.add_parser("setup", help="install what docgen needs (pinned Mermaid)")
     setup.add_argument("--offline", action="store_true", help="only check, never install")
+    baseline = commands.add_parser(
+        "baseline",
+        help=f"accept today's findings in {BASELINE_FILE}; then only new ones fail",
+        description=f"Run every check (as `docgen check`) and record its errors and "
+        f"warnings in {BASELINE_FILE}, to commit. `build` and `check` then show them as "
+        "known and fail only on new findings.",
+    )
+    runs(baseline)
+    baseline.add_argument(
+        "--update",
+        dest="update_baseline",
+        action="store_true",
+        help="rewrite an existing baseline: fixed findings are dropped, new ones accepted",
+    )
     deploy_cli.add_parsers(commands)
     init_cli.add_parsers(commands)
     return parser
@@ -166,29 +206,61 @@ def _emit(args: argparse.Namespace, diagnostics: list[Diagnostic], stages: Seque
 
 
 def _visible(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Text and annotations show errors and warnings; notes only when nothing else is said."""
-    loud = [d for d in diagnostics if d.severity is not Severity.INFO]
-    return loud if loud else diagnostics
+    """Text and annotations show errors and warnings; notes only when nothing else is said.
+
+    Known findings (the baseline's) are not shown; that some of them are fixed always is.
+    """
+    new = [d for d in diagnostics if not d.baseline]
+    loud = [d for d in new if d.severity is not Severity.INFO or d.code == "DG111"]
+    return loud if any(d.severity is not Severity.INFO for d in loud) else new
 
 
-def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
+def _run(args: argparse.Namespace, site_dir: Path | None, *, baseline: bool) -> BuildOutcome:
+    """Build the site with the command line's options; the findings are the caller's to say."""
     from docgen import mkdocs_plugin as engine  # noqa: PLC0415 - MkDocs loads only when needed
 
-    start = time.perf_counter()
     if args.offline:
         os.environ["DOCGEN_OFFLINE"] = "1"
     try:
-        outcome = engine.build_site(
+        return engine.build_site(
             args.config_file,
-            strict=args.strict,
+            strict=getattr(args, "strict", False),
             site_dir=site_dir,
             only=_only(getattr(args, "only", None)),
             adjust=_adjust(args),
+            baseline=baseline,
         )
     except engine.ConfigProblem as exc:
         raise UsageError(str(exc)) from None
     finally:
         os.environ.pop("DOCGEN_OFFLINE", None)
+
+
+def _unusable_baseline(args: argparse.Namespace) -> bool:
+    """Say so when the project's baseline cannot be used (exit 2, before any build)."""
+    if args.no_baseline:
+        return False
+    found = load_baseline(args.config_file.resolve().parent)
+    if not isinstance(found, Diagnostic):
+        return False
+    sys.stderr.write(render_text([found]))
+    return True
+
+
+def _known(report: Mapping[str, object]) -> str:
+    """`, 12 known, 3 fixed` for the summary line: what the baseline did, if anything."""
+    applied = report.get("baseline")
+    if not isinstance(applied, Mapping) or applied.get("file") is None:
+        return ""
+    fixed = f", {applied['fixed']} fixed" if applied.get("fixed") else ""
+    return f", {applied['known']} known{fixed}"
+
+
+def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
+    start = time.perf_counter()
+    if _unusable_baseline(args):
+        return 2
+    outcome = _run(args, site_dir, baseline=not args.no_baseline)
     code = _emit(args, list(outcome.diagnostics), outcome.stages)
     counts = count(strict(outcome.diagnostics) if args.strict else outcome.diagnostics)
     where = f" into {outcome.site_dir}" if args.command == "build" else ""
@@ -203,7 +275,7 @@ def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
     )
     print(
         f"docgen: {args.command}{where}: "
-        f"{counts['error']} errors, {counts['warning']} warnings "
+        f"{counts['error']} errors, {counts['warning']} warnings{_known(outcome.report)} "
         f"({time.perf_counter() - start:.1f} s{reused})",
         file=sys.stderr,
     )
@@ -228,8 +300,17 @@ def _check_site(args: argparse.Namespace) -> int:
         raise UsageError(f"--site {args.site}: no such folder")
     config = _adjust(args)(_config(args))
     only = _only(args.only)
+    if _unusable_baseline(args):
+        return 2
     results = runner.check_site(config, args.site.resolve(), only)
     diagnostics = [d for r in results for d in r.diagnostics]
+    accepted = None if args.no_baseline else load_baseline(config.root)
+    if isinstance(accepted, Baseline):
+        checked = only or [r.stage for r in results]
+        applied = apply_baseline(
+            diagnostics, accepted, config.root, checked=checked, offline=config.offline
+        )
+        diagnostics = list(applied.diagnostics)
     return _emit(args, diagnostics, [r.stage for r in results])
 
 
@@ -286,6 +367,61 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_baseline(args: argparse.Namespace) -> int:
+    """`docgen baseline [--update]`: record today's findings as accepted (see `docgen.baseline`).
+
+    A baseline that exists is rewritten only with `--update`: plain `docgen baseline` must
+    not accept new findings by accident.
+    """
+    root = args.config_file.resolve().parent
+    before = load_baseline(root)
+    if before is not None and not args.update_baseline:
+        raise UsageError(
+            f"{_shown(root / BASELINE_FILE)} exists; `docgen baseline --update` rewrites it "
+            "(drops the fixed findings, accepts the new ones)"
+        )
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="docgen-baseline-") as tmp:
+        outcome = _run(args, Path(tmp), baseline=False)
+    crashed = [d for d in outcome.diagnostics if d.code == "DG001"]
+    if outcome.aborted or crashed:
+        sys.stderr.write(render_text(crashed))
+        why = outcome.aborted or "a stage crashed, its findings are unknown"
+        print(f"docgen: baseline not written: {why}", file=sys.stderr)
+        return 1
+    recorded = record_baseline(outcome.diagnostics, root)
+    if before is None and not recorded.findings:
+        print("docgen: no errors nor warnings: no baseline needed", file=sys.stderr)
+        return 0
+    path = write_baseline(root, recorded)
+    for line in baseline_summary(outcome.diagnostics):
+        print(f"  {line}")
+    change = ""
+    if isinstance(before, Baseline):
+        old = {k.key: k.count for k in before.findings}
+        new = {k.key: k.count for k in recorded.findings}
+        added = sum(max(n - old.get(key, 0), 0) for key, n in new.items())
+        dropped = sum(max(n - new.get(key, 0), 0) for key, n in old.items())
+        change = f" ({added} new, {dropped} fixed and dropped)"
+    elif before is not None:
+        change = " (the unreadable baseline was replaced)"
+    print(
+        f"docgen: {recorded.total} findings accepted in {_shown(path)}{change} "
+        f"({time.perf_counter() - start:.1f} s); commit it: `build` and `check` now fail "
+        "only on new findings",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the current folder when inside it, as the user would type it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     """`docgen setup`: install the pinned Mermaid (and anything else docgen needs) once."""
     if "diagrams" not in stage_registry.names():
@@ -304,6 +440,7 @@ _COMMANDS = {
     "serve": cmd_serve,
     "dump": cmd_dump,
     "setup": cmd_setup,
+    "baseline": cmd_baseline,
     **deploy_cli.COMMANDS,
     **init_cli.COMMANDS,
 }

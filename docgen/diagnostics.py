@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
@@ -70,6 +70,8 @@ class Diagnostic:
         location: where, in the user's file; None when it is about no file.
         hint: how to fix or silence it, or None.
         stage: the stage that found it; empty for docgen itself.
+        baseline: accepted in the project's baseline (`docgen baseline`): shown as known,
+            never counted, never failing a check.
     """
 
     code: str
@@ -78,11 +80,15 @@ class Diagnostic:
     location: Location | None = None
     hint: str | None = None
     stage: str = ""
+    baseline: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape used by `report.json`, `docgen check --format json` and dumps."""
+        """The JSON shape used by `report.json`, `docgen check --format json` and dumps.
+
+        `"baseline": true` is added to a finding the baseline accepts (absent otherwise).
+        """
         loc = self.location
-        return {
+        shape: dict[str, object] = {
             "code": self.code,
             "severity": str(self.severity),
             "message": self.message,
@@ -92,6 +98,9 @@ class Diagnostic:
             "hint": self.hint,
             "stage": self.stage,
         }
+        if self.baseline:
+            shape["baseline"] = True
+        return shape
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
@@ -103,16 +112,17 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
 def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """`--strict`: every warning in `diagnostics` becomes an error; infos stay infos."""
     return [
-        Diagnostic(d.code, Severity.ERROR, d.message, d.location, d.hint, d.stage)
-        if d.severity is Severity.WARNING
-        else d
+        replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
         for d in diagnostics
     ]
 
 
 def count(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
-    """The `diagnostics` counted by severity, every severity present (zero when none)."""
-    counts = Counter(str(d.severity) for d in diagnostics)
+    """The `diagnostics` counted by severity, every severity present (zero when none).
+
+    Findings accepted in the baseline are not counted: they never fail a check.
+    """
+    counts = Counter(str(d.severity) for d in diagnostics if not d.baseline)
     return {str(s): counts.get(str(s), 0) for s in Severity}
 
 
@@ -141,11 +151,14 @@ def _escape_property(text: str) -> str:
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     """The `diagnostics` as GitHub Actions workflow commands.
 
-    One per line: `::error file=…,line=…,title=DG201::message`.
+    One per line: `::error file=…,line=…,title=DG201::message`. Findings accepted in the
+    baseline get none: a pull request is annotated with its new problems only.
     """
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     out: list[str] = []
     for d in diagnostics:
+        if d.baseline:
+            continue
         props: list[str] = []
         if d.location:
             props.append(f"file={_escape_property(d.location.path)}")
@@ -168,6 +181,9 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
 def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) -> str:
     """JUnit XML: one test suite per stage, one failing test case per error or warning.
 
+    A finding accepted in the baseline is a skipped test case, so dashboards show it as
+    known without failing.
+
     Args:
         diagnostics: the findings; infos are left out.
         stages: stage names that get a suite even without findings. Such a stage shows
@@ -181,7 +197,7 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
             for d in diagnostics
             if (d.stage or "docgen") == name and d.severity is not Severity.INFO
         ]
-        failures = sum(d.severity is Severity.ERROR for d in found)
+        failures = sum(d.severity is Severity.ERROR and not d.baseline for d in found)
         suite = ET.SubElement(
             root,
             "testsuite",
@@ -190,6 +206,9 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
             failures=str(failures),
             errors="0",
         )
+        known = sum(d.baseline for d in found)
+        if known:
+            suite.set("skipped", str(known))
         if not found:
             ET.SubElement(suite, "testcase", classname=name, name=f"{name}: no problems")
         for d in found:
@@ -197,6 +216,9 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
                 suite, "testcase", classname=name, name=f"{d.code} {d.location or ''}".strip()
             )
             tag = "failure" if d.severity is Severity.ERROR else "system-out"
+            if d.baseline:
+                ET.SubElement(case, "skipped", message="known: accepted in the baseline")
+                tag = "system-out"
             element = ET.SubElement(case, tag)
             if tag == "failure":
                 element.set("message", d.message)
@@ -214,18 +236,20 @@ def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> 
     """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of findings.
 
     Args:
-        diagnostics: the findings; infos are counted but not listed.
+        diagnostics: the findings; infos are counted but not listed, nor are the ones
+            accepted in the baseline.
         title: the summary's heading.
     """
     counts = count(diagnostics)
+    known = sum(d.baseline for d in diagnostics)
     lines = [
         f"## {title}",
         "",
         f"**{counts['error']}** errors, **{counts['warning']}** warnings, "
-        f"**{counts['info']}** notes.",
+        f"**{counts['info']}** notes" + (f", {known} known (baseline)." if known else "."),
         "",
     ]
-    shown = [d for d in diagnostics if d.severity is not Severity.INFO]
+    shown = [d for d in diagnostics if d.severity is not Severity.INFO and not d.baseline]
     if shown:
         lines += ["| Severity | Where | Code | Message |", "|---|---|---|---|"]
         lines += [

@@ -54,6 +54,8 @@ from mkdocs.utils import nest_paths
 from docgen import config as cfg
 from docgen import diagnostics, run, stages
 from docgen import report as reporting
+from docgen.baseline import BASELINE_FILE, load_baseline
+from docgen.baseline import apply as apply_baseline
 from docgen.diagnostics import Diagnostic, Location, Severity, render_text, strict
 from docgen.model import Document, StageResult
 from docgen.pagecache import PageCache
@@ -247,6 +249,7 @@ class RunOptions:
     adjust: Callable[[cfg.DocgenConfig], cfg.DocgenConfig] | None = None
     log_diagnostics: bool = True
     strict: bool = False
+    baseline: bool = True
 
 
 @dataclass(slots=True)
@@ -542,6 +545,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         found += self._stop_listening()
         if self.options.only:
             found = [d for d in found if d.stage in self.options.only]
+        found, accepted = _with_baseline(state.config, found, self.options)
         final = state.final = strict(found) if self.options.strict else found
         state.report = reporting.build_report(
             state.results,
@@ -551,6 +555,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             strict=self.options.strict or bool(config.strict),
             available=stages.names(),
             disabled=[n for n in stages.names() if getattr(state.config, n, None) is None],
+            baseline=accepted,
         )
         if state.renders is not None:
             state.renders.cache.prune()
@@ -561,8 +566,12 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         reporting.write_report(site_dir / "report.json", state.report)
         _rerender(config, state, QUALITY_PAGE, reporting.quality_page(state.report))
         if self.options.log_diagnostics:  # MkDocs has logged its own findings (DG100) already
-            for diagnostic in (d for d in final if d.code != "DG100"):
-                log.log(_LEVEL[diagnostic.severity], render_text([diagnostic]).rstrip())
+            # Known findings are not logged: `mkdocs build --strict` fails on new ones only.
+            for diagnostic in (d for d in final if d.code != "DG100" and not d.baseline):
+                level = logging.INFO if diagnostic.code == "DG111" else _LEVEL[diagnostic.severity]
+                log.log(level, render_text([diagnostic]).rstrip())
+            if accepted and accepted["known"]:
+                log.info(f"{accepted['known']} known findings in {accepted['file']} not shown")
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
@@ -576,6 +585,30 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _with_baseline(
+    config: cfg.DocgenConfig, found: list[Diagnostic], options: RunOptions
+) -> tuple[list[Diagnostic], dict[str, object] | None]:
+    """The findings with the project's baseline applied, and what it did for the report.
+
+    Args:
+        config: the project's config: its root holds the baseline.
+        found: the build's findings.
+        options: the CLI's `--no-baseline` and `--only`.
+    """
+    if not options.baseline:
+        return found, None
+    accepted = load_baseline(config.root)
+    if accepted is None:
+        return found, None
+    if isinstance(accepted, Diagnostic):  # one error at the file; the build goes on
+        return [*found, accepted], None
+    applied = apply_baseline(
+        found, accepted, config.root, checked=options.only, offline=config.offline
+    )
+    counts = {"file": BASELINE_FILE, "known": applied.known, "fixed": applied.fixed}
+    return list(applied.diagnostics), counts
 
 
 _LEVEL = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: 10}
@@ -1179,6 +1212,7 @@ def build_site(
     site_dir: Path | None = None,
     only: Sequence[str] | None = None,
     adjust: Callable[[cfg.DocgenConfig], cfg.DocgenConfig] | None = None,
+    baseline: bool = True,
 ) -> BuildOutcome:
     """Build the site of mkdocs.yml at `path` with docgen's stages, collecting every finding.
 
@@ -1190,11 +1224,14 @@ def build_site(
         site_dir: where to write the site, instead of the configured folder.
         only: the stages to check and report on; every stage still generates its pages.
         adjust: changes docgen's config before the build (the CLI's `--offline`, say).
+        baseline: apply the project's baseline (`.docgen/baseline.json`) when it has one.
     """
     overrides: dict[str, Any] = {"site_dir": str(site_dir)} if site_dir else {}
     config = _load(path, **overrides)
     plugin = _plugin(config, path)
-    plugin.options = RunOptions(only=only, adjust=adjust, log_diagnostics=False, strict=strict)
+    plugin.options = RunOptions(
+        only=only, adjust=adjust, log_diagnostics=False, strict=strict, baseline=baseline
+    )
     aborted = None
     with _quiet():
         try:

@@ -50,6 +50,7 @@ def build_report(
     strict: bool,
     available: Sequence[str],
     disabled: Sequence[str] = (),
+    baseline: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
     """The JSON report: stages (seconds, summary, counts, diagnostics), totals, run options.
 
@@ -62,6 +63,8 @@ def build_report(
         available: every stage this docgen has; those that did not run and are not
             `disabled` are listed as not available.
         disabled: stages the user turned off in the config.
+        baseline: the baseline applied: its `file`, how many findings it marked `known`
+            and how many of its findings are `fixed`; None when none was.
     """
     stages: dict[str, object] = {}
     for result in merge(results):
@@ -71,6 +74,7 @@ def build_report(
             "pages": len(result.pages),
             "summary": dict(result.summary),
             "counts": count(own),
+            "known": sum(d.baseline for d in own),
             "diagnostics": [d.to_dict() for d in sorted(own, key=sort_key)],
         }
     return {
@@ -85,6 +89,7 @@ def build_report(
             name for name in available if name not in stages and name not in disabled
         ],
         "counts": count(diagnostics),
+        "baseline": dict(baseline or {"file": None, "known": 0, "fixed": 0}),
         "diagnostics": [d.to_dict() for d in sorted(diagnostics, key=sort_key)],
     }
 
@@ -121,6 +126,19 @@ _CELL = 60
 _ICON = {"error": "✗", "warning": "!", "info": "i"}
 
 
+def _findings(diagnostics: Sequence[Mapping[str, object]]) -> list[str]:
+    """A table of findings (as in report.json) for the quality page."""
+    lines = ["| | Where | Code | Message |", "|---|---|---|---|"]
+    for d in diagnostics:
+        where = f"{d['file']}" + (f":{d['line']}" if d["line"] else "") if d["file"] else "—"
+        message = f"{d['message']}" + (f" — {d['hint']}" if d["hint"] else "")
+        severity = str(d["severity"])
+        lines.append(
+            f"| {_ICON[severity]} {severity} | `{_md(where)}` | {d['code']} | {_md(message)} |"
+        )
+    return lines
+
+
 def quality_page(report: Mapping[str, object]) -> str:
     """The "Documentation quality" page, in Markdown, from a report made by `build_report`."""
     counts = report["counts"]
@@ -132,11 +150,14 @@ def quality_page(report: Mapping[str, object]) -> str:
         if counts["error"]
         else ("Passed with warnings" if counts["warning"] else "All checks passed")
     )
+    baseline = report.get("baseline")
+    known = baseline.get("known", 0) if isinstance(baseline, Mapping) else 0
     lines = [
         "# Documentation quality",
         "",
         f"**{verdict}** — {counts['error']} errors, {counts['warning']} warnings, "
-        f"{counts['info']} notes, from docgen {report['docgen']} "
+        f"{counts['info']} notes{f', {known} known' if known else ''}, "
+        f"from docgen {report['docgen']} "
         f"({'offline' if report['offline'] else 'online'}"
         f"{', strict' if report['strict'] else ''}).",
         "",
@@ -171,15 +192,21 @@ def quality_page(report: Mapping[str, object]) -> str:
     diagnostics = report["diagnostics"]
     assert isinstance(diagnostics, list)
     shown = [d for d in diagnostics if d["severity"] != str(Severity.INFO)]
-    if shown:
-        lines += ["", "## Findings", "", "| | Where | Code | Message |", "|---|---|---|---|"]
-        for d in shown:
-            where = d["file"] + (f":{d['line']}" if d["line"] else "") if d["file"] else "—"
-            message = d["message"] + (f" — {d['hint']}" if d["hint"] else "")
-            lines.append(
-                f"| {_ICON[d['severity']]} {d['severity']} | `{_md(where)}` | {d['code']} "
-                f"| {_md(message)} |"
-            )
+    new = [d for d in shown if not d.get("baseline")]
+    if new:
+        lines += ["", "## Findings", "", *_findings(new)]
+    old = [d for d in shown if d.get("baseline")]
+    if old:
+        assert isinstance(baseline, Mapping)
+        lines += [
+            "",
+            "## Known findings",
+            "",
+            f"Accepted in `{baseline['file']}` (`docgen baseline`): they do not fail the "
+            "checks. Fix them, then `docgen baseline --update` drops them.",
+            "",
+            *_findings(old),
+        ]
     lines += [
         "",
         'The same data is in <a href="../report.json"><code>report.json</code></a>; '

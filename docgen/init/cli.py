@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from docgen.diagnostics import Severity, render_text, sort_key
+from docgen.diagnostics import Severity, count, render_text, sort_key
 
 if TYPE_CHECKING:
     from docgen.init import InitPlan
@@ -47,6 +50,11 @@ def add_parsers(subparsers: Commands) -> None:
     init.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
     init.add_argument(
         "--format", choices=("text", "json"), default="text", help="how to show the plan"
+    )
+    init.add_argument(
+        "--no-check",
+        action="store_true",
+        help="skip the first offline check that says what the docs need (text format only)",
     )
 
 
@@ -102,13 +110,69 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.format == "text":
         done = ", ".join(result.written) or "nothing"
         print(f"docgen init: wrote {done}", file=sys.stderr)
-        if not manual:
+        # The first check needs the plugin in mkdocs.yml: not when it is left to the user.
+        if not manual and (args.no_check or first_check(init.root, init.project.mkdocs_file)):
             print(
                 "next: `docgen setup` (once), then `docgen build --strict` or `docgen serve`",
                 file=sys.stderr,
             )
     # A change left to the user is a problem found: scripts must not take init as done.
     return 1 if manual or any(d.severity is Severity.ERROR for d in diagnostics) else 0
+
+
+def first_check(root: Path, mkdocs_file: str | None) -> bool:
+    """Run `docgen check --offline` once and say what it found, by stage and code.
+
+    Then the next step: fix them, or accept them with `docgen baseline`. A check that
+    cannot run (a plugin of the project's that is not installed, say) is one line; init's
+    own exit status never depends on it. Returns whether the usual next step (`docgen
+    setup`, then build) is still to be said: not when findings were listed.
+
+    Args:
+        root: the repository.
+        mkdocs_file: its MkDocs configuration's name, if it had one before init.
+    """
+    from docgen.baseline import summary  # noqa: PLC0415 - MkDocs loads only for the check
+    from docgen.mkdocs_plugin import build_site  # noqa: PLC0415
+
+    config = root / (mkdocs_file or "mkdocs.yml")
+    os.environ["DOCGEN_OFFLINE"] = "1"
+    try:
+        with tempfile.TemporaryDirectory(prefix="docgen-init-") as site:
+            outcome = build_site(
+                config,
+                site_dir=Path(site),
+                adjust=lambda docgen: replace(docgen, offline=True),
+            )
+    except Exception as exc:  # whatever stops it, init itself is done
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"docgen init: the first check could not run: {reason}", file=sys.stderr)
+        return True
+    finally:
+        os.environ.pop("DOCGEN_OFFLINE", None)
+    if outcome.aborted:
+        print(f"docgen init: the first check could not finish: {outcome.aborted}", file=sys.stderr)
+        return True
+    counts = count(outcome.diagnostics)
+    known = sum(d.baseline for d in outcome.diagnostics)
+    known_text = f", {known} known (baseline)" if known else ""
+    print(
+        f"docgen init: first check (offline): {counts['error']} errors, "
+        f"{counts['warning']} warnings{known_text}",
+        file=sys.stderr,
+    )
+    lines = summary(outcome.diagnostics)
+    if not lines:
+        return True
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
+    print(
+        "next: fix them (`docgen check --offline` lists each with a hint), or accept today's "
+        "state with `docgen baseline` and commit .docgen/baseline.json: then only new "
+        "findings fail",
+        file=sys.stderr,
+    )
+    return False
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"init": cmd_init}
