@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docgen import __version__
+from docgen import __version__, escape
 from docgen.diagnostics import Diagnostic, Severity, count, sort_key
 from docgen.model import StageResult
 
@@ -97,14 +97,7 @@ def write_report(path: Path, report: Mapping[str, object]) -> None:
 
 def _md(text: object) -> str:
     """Escape a value for a Markdown table cell."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace("\n", " ")
-        .replace("[", "\\[")
-    )
+    return escape.markdown(str(text))
 
 
 def _fmt(value: object) -> str:
@@ -177,7 +170,7 @@ def quality_page(report: Mapping[str, object]) -> str:
             where = d["file"] + (f":{d['line']}" if d["line"] else "") if d["file"] else "—"
             message = d["message"] + (f" — {d['hint']}" if d["hint"] else "")
             lines.append(
-                f"| {_ICON[d['severity']]} {d['severity']} | `{_md(where)}` | {d['code']} "
+                f"| {_ICON[d['severity']]} {d['severity']} | {escape.code(where)} | {d['code']} "
                 f"| {_md(message)} |"
             )
     lines += [
