@@ -45,12 +45,25 @@ def markdown(text: str) -> str:
     return out
 
 
+# A link's destination, inline (`](dest`) or in a reference definition (`[id]: dest`).
+_DESTINATION = re.compile(r"(\]\(\s*|^ {0,3}\[[^\]]+\]:\s*)([A-Za-z][A-Za-z0-9+.-]*):", re.M)
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def _link(match: re.Match[str]) -> str:
+    before, scheme = match.groups()
+    if scheme.lower() in _SAFE_SCHEMES:
+        return match[0]
+    return f"{before}{scheme}%3A"  # a relative path now: `javascript%3Aalert(1)` runs nothing
+
+
 def markdown_prose(text: str) -> str:
     """Markdown written by the user (a comment block) kept as Markdown, its raw HTML as text.
 
-    Emphasis, lists and links still work; `<script>` and entities show as written.
+    Emphasis, lists and links still work; `<script>` and entities show as written, and a
+    link to anything but `http:`, `https:` or `mailto:` (`javascript:`) goes nowhere.
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    return _DESTINATION.sub(_link, text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 # HTML and tables (&<>|), Markdown inline syntax (*_`[]\\), and what common Material

@@ -75,6 +75,38 @@ def test_markdown_prose_keeps_formatting_and_shows_html_as_text() -> None:
     assert page.text_content() == "keep <script>x</script> &amp;"
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[x](javascript:alert(1))",
+        "[x]( JavaScript:alert(1) 'title')",
+        "![x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "[x](<javascript:alert(1)>)",
+        "[x](java&#9;script:alert(1))",
+        "[x](java\tscript:alert(1))",
+        "[x](\njavascript:alert(1))",
+    ],
+)
+def test_markdown_prose_links_run_nothing(link: str) -> None:
+    page = lxml_html.fromstring(f"<div>{_rendered(escape.markdown_prose(link))}</div>")
+    urls = [u.strip() for e in page.iter("a", "img") for u in (e.get("href"), e.get("src")) if u]
+    assert urls
+    assert not [u for u in urls if re.match(r"[a-z][a-z0-9+.-]*:", u, re.I)]  # relative, all
+
+
+def test_markdown_prose_keeps_web_and_mail_links() -> None:
+    page = lxml_html.fromstring(
+        _rendered(escape.markdown_prose("[a](https://x.org/a:b) [m](mailto:a@b.c) [r](../r.md)"))
+    )
+    assert [a.get("href") for a in page.iter("a")] == [
+        "https://x.org/a:b",
+        "mailto:a@b.c",
+        "../r.md",
+    ]
+
+
 def test_mermaid_label_is_one_quoted_label() -> None:
     out = escape.mermaid_label('a"]-->b\n#c <d> `e` &f')
     assert out == '"a#quot;]--#gt;b #35;c #lt;d#gt; #96;e#96; #amp;f"'
