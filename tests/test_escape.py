@@ -215,6 +215,7 @@ SOURCES = {
     "docs/examples.md": f"# Examples\n\n```python\nraise ValueError({planted(15)!r})\n```\n",
     ".github/workflows/hostile.yml": f"""\
         # {planted(7)}
+        # [a link](javascript:alert(19))
         name: {_yaml(planted(1) + chr(10) + "second line")}
         on:
           workflow_dispatch:
@@ -288,7 +289,8 @@ def test_nothing_planted_in_a_repository_becomes_markup(tmp_path: Path) -> None:
             for e in page.iter()
             if isinstance(e.tag, str)
             for a, v in e.attrib.items()
-            if a.lower().startswith("on") and "alert(" in v
+            if (a.lower().startswith("on") and "alert(" in v)
+            or (a in ("href", "src") and re.match(r"\s*(javascript|data|vbscript):", v, re.I))
         ]
         assert (name, scripts, handlers) == (name, [], [])
 
