@@ -299,6 +299,8 @@ def main() -> None:
         "--anchor-check", action="store_true", help="also run linkchecker's AnchorCheck (slow)"
     )
     args = parser.parse_args()
+    if shutil.which("linkchecker") is None:
+        sys.exit("linkchecker is missing: pip install -e '.[bench]'")
     pages = args.pages or (500 if args.full else 100)
     urls = args.urls or (500 if args.full else 100)
     with tempfile.TemporaryDirectory(prefix="bench-links-") as tmp:

@@ -22,7 +22,7 @@ from docgen.pipelines import generate
 from docgen.pipelines.extract import extract
 from docgen.pipelines.load import load
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "workflows" / "ruff"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "workflows" / "ruff"
 
 
 def best(run: Callable[[], object], repeat: int) -> float:
@@ -43,7 +43,7 @@ def main() -> None:
         root = Path(tmp)
         folder = root / ".github" / "workflows"
         folder.mkdir(parents=True)
-        for path in CORPUS.iterdir():  # without modes: CI's shared/ is read-only
+        for path in CORPUS.iterdir():
             shutil.copyfile(path, folder / path.name)
         config = DocgenConfig(root=root, docs_dir=root / "docs", site_dir=root / "site")
 

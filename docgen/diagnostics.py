@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
+from docgen import escape
+
 __all__ = [
     "Diagnostic",
     "Location",
@@ -140,14 +142,6 @@ def render_text(diagnostics: Sequence[Diagnostic]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     """The `diagnostics` as GitHub Actions workflow commands.
 
@@ -161,14 +155,14 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
             continue
         props: list[str] = []
         if d.location:
-            props.append(f"file={_escape_property(d.location.path)}")
+            props.append(f"file={escape.github_property(d.location.path)}")
             if d.location.line is not None:
                 props.append(f"line={d.location.line}")
             if d.location.end_line is not None:
                 props.append(f"endLine={d.location.end_line}")
-        props.append(f"title={_escape_property(d.code)}")
+        props.append(f"title={escape.github_property(d.code)}")
         message = d.message + (f"\n{d.hint}" if d.hint else "")
-        out.append(f"::{level[d.severity]} {','.join(props)}::{_escape_data(message)}")
+        out.append(f"::{level[d.severity]} {','.join(props)}::{escape.github_data(message)}")
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -213,7 +207,10 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
             ET.SubElement(suite, "testcase", classname=name, name=f"{name}: no problems")
         for d in found:
             case = ET.SubElement(
-                suite, "testcase", classname=name, name=f"{d.code} {d.location or ''}".strip()
+                suite,
+                "testcase",
+                classname=name,
+                name=escape.xml(f"{d.code} {d.location or ''}".strip()),
             )
             tag = "failure" if d.severity is Severity.ERROR else "system-out"
             if d.baseline:
@@ -221,15 +218,11 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
                 tag = "system-out"
             element = ET.SubElement(case, tag)
             if tag == "failure":
-                element.set("message", d.message)
+                element.set("message", escape.xml(d.message))
                 element.set("type", d.code)
-            element.text = render_text([d])
+            element.text = escape.xml(render_text([d]))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> str:
@@ -253,7 +246,8 @@ def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> 
     if shown:
         lines += ["| Severity | Where | Code | Message |", "|---|---|---|---|"]
         lines += [
-            f"| {d.severity} | `{d.location or '-'}` | {d.code} | {_cell(d.message)} |"
+            f"| {d.severity} | {escape.code(str(d.location or '-'))} | {d.code} "
+            f"| {escape.markdown(d.message)} |"
             for d in shown
         ]
         lines.append("")

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import markupsafe
+from jinja2.filters import do_striptags
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config.base import (
@@ -52,7 +54,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import nest_paths
 
 from docgen import config as cfg
-from docgen import diagnostics, run, stages
+from docgen import diagnostics, escape, run, stages
 from docgen import report as reporting
 from docgen.baseline import BASELINE_FILE, load_baseline
 from docgen.baseline import apply as apply_baseline
@@ -461,6 +463,9 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """
         state = self._state
         path = page.file.src_uri
+        for key in ("title", "description", "author"):  # Material writes these as they are
+            if isinstance(value := page.meta.get(key), str):
+                page.meta[key] = escape.html(value)
         if path == QUALITY_PAGE and path in state.page_sources:
             return markdown
         generated = path in state.page_sources
@@ -502,6 +507,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """
         state = self._state
         state.env = env
+        if isinstance(env, jinja2.Environment):
+            env.filters["striptags"] = _striptags
         if state.renders is not None and state.renders.helpers is not None:
             state.renders.helpers.stop()
         state.results += run.check(state.config, list(state.documents.values()), self.options.only)
@@ -741,8 +748,20 @@ def _with_generated(
                 found = {name: []}
                 level.append(found)
             level = found[name]
-        level.append({title: path})
+        # A nav title is HTML to MkDocs' themes; a stage's title is text (a workflow's name).
+        level.append({escape.html(title): path})
     return nav
+
+
+def _striptags(value: object) -> markupsafe.Markup:
+    """Jinja's `striptags`, but what it returns stays escaped.
+
+    Jinja's unescapes the text after stripping the tags, and themes write the result into
+    `<title>` as it is: a page titled `&lt;/title&gt;&lt;script&gt;` would close the title
+    and run the script. Escaped (as Markup, so `| e` after it changes nothing) it shows as
+    written.
+    """
+    return markupsafe.escape(do_striptags(value))  # type: ignore[arg-type]
 
 
 def _rerender(config: MkDocsConfig, state: _Build, path: str, markdown: str) -> None:

@@ -22,7 +22,8 @@ class Page:
 
     Attributes:
         path: relative to the docs folder (`pipelines/index.md`).
-        title: the page's title, as the nav shows it.
+        title: the page's title, as the nav shows it: plain text, which the MkDocs
+            adapter escapes for the theme (`docgen.escape.html`).
         markdown: the page's whole Markdown source.
         nav: the section it belongs in (`("Pipelines",)`), empty for the top level.
         source: the user's file the page was made from, relative to the project root,

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docgen import __version__
+from docgen import __version__, escape
 from docgen.diagnostics import Diagnostic, Severity, count, sort_key
 from docgen.model import StageResult
 
@@ -102,14 +102,7 @@ def write_report(path: Path, report: Mapping[str, object]) -> None:
 
 def _md(text: object) -> str:
     """Escape a value for a Markdown table cell."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace("\n", " ")
-        .replace("[", "\\[")
-    )
+    return escape.markdown(str(text))
 
 
 def _fmt(value: object) -> str:
@@ -134,7 +127,7 @@ def _findings(diagnostics: Sequence[Mapping[str, object]]) -> list[str]:
         message = f"{d['message']}" + (f" — {d['hint']}" if d["hint"] else "")
         severity = str(d["severity"])
         lines.append(
-            f"| {_ICON[severity]} {severity} | `{_md(where)}` | {d['code']} | {_md(message)} |"
+            f"| {_ICON[severity]} {severity} | {escape.code(where)} | {d['code']} | {_md(message)} |"
         )
     return lines
 
@@ -202,7 +195,7 @@ def quality_page(report: Mapping[str, object]) -> str:
             "",
             "## Known findings",
             "",
-            f"Accepted in `{baseline['file']}` (`docgen baseline`): they do not fail the "
+            f"Accepted in {escape.code(str(baseline['file']))} (`docgen baseline`): they do not fail the "
             "checks. Fix them, then `docgen baseline --update` drops them.",
             "",
             *_findings(old),

@@ -16,7 +16,6 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Asset, Document, Page, StageResult
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 # As root, with this workplace's closed network: no sandbox, no background connections.

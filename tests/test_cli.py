@@ -78,7 +78,7 @@ def test_findings_exit_1_in_every_format(
     code, out, _ = run(capsys, "check", "-f", config, "--strict", "--format", "github")
     assert code == 1  # ...unless --strict
     assert out.startswith("::error file=docs/todo.md,line=4,title=DG999::page mentions FIXME")
-    assert "| error | `docs/todo.md:4` | DG999 |" in summary.read_text()
+    assert "| error | <code>docs/todo.md&#58;4</code> | DG999 |" in summary.read_text()
     code, out, _ = run(capsys, "check", "-f", config, "--format", "json")
     assert json.loads(out)["diagnostics"][0]["line"] == 4
     junit = tmp_path / "out" / "junit.xml"

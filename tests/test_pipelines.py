@@ -23,7 +23,7 @@ from docgen.pipelines.model import Matrix, Schedule, Trigger, Workflow, to_json
 from docgen.pipelines.pages import Sources, index_page, label, page_paths, workflow_page
 from docgen.pipelines.words import code, cron, escape, trigger
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "workflows"
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "workflows"
 
 
 def one(text: str, path: str = ".github/workflows/ci.yml") -> tuple[Workflow, list[Diagnostic]]:

@@ -27,7 +27,7 @@ from docgen.pipelines.pages import (
     workflow_page,
 )
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "workflows"
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "workflows"
 SEEDS = [(Path(__file__).resolve().parents[1] / "action.yml").read_text(encoding="utf-8")] + [
     (CORPUS / "actionlint-ok" / name).read_text(encoding="utf-8")
     for name in ("anchors.yaml", "filters_for_specific_events.yaml", "workflow_call_event.yaml",

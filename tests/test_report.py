@@ -61,8 +61,10 @@ def test_quality_page_says_what_failed_and_escapes_messages() -> None:
     assert "| links | passed | 0 | 0 | 1.50 s | ratio: 0.5; hosts: a, b; by: x: 1 |" in page
     assert "Turned off: `examples`." in page
     assert "Not in this docgen version: `api`." in page
-    assert "| ✗ error | `ci.yml:3` | DG201 | bad \\| pipe &lt;x> — fix it |" in page
-    assert "| ! warning | `—` | DG100 | MkDocs said so |" in page
+    assert (
+        "| ✗ error | <code>ci.yml&#58;3</code> | DG201 | bad \\| pipe &lt;x&gt; — fix it |" in page
+    )
+    assert "| ! warning | <code>—</code> | DG100 | MkDocs said so |" in page
     assert "9 links not checked" not in page  # notes stay in report.json
 
 

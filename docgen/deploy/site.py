@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Collection, Sequence
 
+from docgen import escape
+
 __all__ = [
     "NOJEKYLL",
     "canonical",
@@ -109,7 +111,7 @@ _NOT_FOUND = """\
 def index_html(default: str) -> bytes:
     """The root page: a redirect to the default version, keeping query and fragment."""
     return _INDEX.format(
-        attr=html.escape(default, quote=True), js=_js(default), text=html.escape(default)
+        attr=escape.html(default), js=_js(default), text=escape.html(default)
     ).encode()
 
 

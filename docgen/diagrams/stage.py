@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
+from docgen import escape
 from docgen.config import DiagramsConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.diagrams import collect, setup, validate
@@ -63,17 +64,17 @@ def _architecture_page(config: DocgenConfig, diagrams: Sequence[Diagram]) -> Pag
     parts = [
         f"# {title}",
         "",
-        f"The project's diagrams, drawn from the Mermaid files in `{folder}/`.",
+        f"The project's diagrams, drawn from the Mermaid files in {escape.code(folder + '/')}.",
         "",
     ]
     for diagram in diagrams:
         heading, description = collect.describe(diagram.text, Path(diagram.source).stem)
         fence = _fence_for(diagram.text)
-        parts += [f"## {heading}", ""]
-        if description:
-            parts += [description, ""]
+        parts += [f"## {escape.markdown(heading)}", ""]
+        # Comment lines are text, not Markdown: a `<script>` in one shows as written.
+        parts += [f"{escape.markdown(p)}\n" for p in description.split("\n\n") if p]
         parts += [f"{fence}mermaid", diagram.text.rstrip("\n"), fence, ""]
-        parts += [f"Source: `{diagram.source}`", ""]
+        parts += [f"Source: {escape.code(diagram.source)}", ""]
     nav = () if path == "architecture.md" else ("Architecture",)
     return Page(path, title, "\n".join(parts), nav, folder)
 

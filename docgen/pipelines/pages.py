@@ -2,8 +2,8 @@
 
 Pages lead with what a reader asks first — what the pipeline is for, when it runs, what
 it runs in which order — and leave the details (steps, actions, caches) for later
-sections. Every user string is escaped for where it goes: `words.escape` for prose and
-table cells, `words.code` for names and values, `label` for Mermaid; Mermaid node ids
+sections. Every user string is escaped for where it goes (`docgen.escape`): `escape` for
+prose and table cells, `code` for names and values, `label` for Mermaid; Mermaid node ids
 are generated (`j0`, `w1`), never taken from the user.
 """
 
@@ -17,6 +17,9 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from docgen.escape import code, markdown_prose
+from docgen.escape import markdown as escape
+from docgen.escape import mermaid_label as label
 from docgen.pipelines.actions import local_action_dir
 from docgen.pipelines.extract import local_call
 from docgen.pipelines.model import (
@@ -31,7 +34,7 @@ from docgen.pipelines.model import (
     Step,
     Workflow,
 )
-from docgen.pipelines.words import code, escape, trigger
+from docgen.pipelines.words import trigger
 
 __all__ = [
     "Sources",
@@ -44,16 +47,6 @@ __all__ = [
 ]
 
 SECTION = "pipelines"
-_MERMAID_ENTITIES = {
-    "#": "#35;",
-    '"': "#quot;",
-    "&": "#amp;",
-    "<": "#lt;",
-    ">": "#gt;",
-    "`": "#96;",
-    "\n": " ",
-    "\r": " ",
-}
 _CELL_LIMIT = 80
 
 
@@ -82,11 +75,6 @@ class Sources:
         return f"[{text}]({url})" if url else text
 
 
-def label(text: str) -> str:
-    """A quoted Mermaid label that shows `text` as written and cannot break the diagram."""
-    return '"' + "".join(_MERMAID_ENTITIES.get(c, c) for c in text) + '"'
-
-
 def _short(text: str, limit: int = _CELL_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -102,7 +90,7 @@ def _prose(text: str) -> str:
     """
     lines: list[str] = []
     in_list = False
-    for raw in text.replace("&", "&amp;").replace("<", "&lt;").splitlines():
+    for raw in markdown_prose(text).splitlines():
         if raw.lstrip().startswith("#"):
             lines.append("\\" + raw.lstrip())
         elif re.fullmatch(r"\s*(=+|-{3,})\s*", raw):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from docgen.escape import code
+from docgen.escape import markdown as escape
 from docgen.pipelines.model import Filter, Schedule, Trigger
 
 __all__ = ["cron", "trigger"]
@@ -107,30 +109,6 @@ def cron(schedule: Schedule) -> str:
         months = "every month" if month == "*" else _field(month, _month)
         return f"on day {int(day)} of {months} at {at}" if months else fallback
     return fallback
-
-
-def escape(text: str) -> str:
-    """Text for Markdown prose or a table cell: no markup, no HTML, one line."""
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
-    for char in "\\`*_[]{}()#+!|":
-        out = out.replace(char, "\\" + char)
-    return out
-
-
-# HTML and tables (&<>|), Markdown inline syntax (*_`[]\\), and what common Material
-# extensions read inline: ~ (tilde), : (emoji), $ (arithmatex), = ^ + (mark, caret, keys).
-_CODE_ENTITIES = str.maketrans(
-    {c: f"&#{ord(c)};" for c in "&<>|*_`[]\\~:$=^+"} | {"\n": " ", "\r": " "}
-)
-
-
-def code(text: str) -> str:
-    """Text as inline code, safe anywhere (table cells too).
-
-    Markdown still parses emphasis and links inside inline HTML, so every character
-    that could start one is written as an entity: the reader sees exactly `text`.
-    """
-    return f"<code>{text.translate(_CODE_ENTITIES)}</code>"
 
 
 def _patterns(patterns: Sequence[str], limit: int | None) -> str:
