@@ -127,7 +127,8 @@ def _findings(diagnostics: Sequence[Mapping[str, object]]) -> list[str]:
         message = f"{d['message']}" + (f" — {d['hint']}" if d["hint"] else "")
         severity = str(d["severity"])
         lines.append(
-            f"| {_ICON[severity]} {severity} | {escape.code(where)} | {d['code']} | {_md(message)} |"
+            f"| {_ICON[severity]} {severity} | {escape.code(where)} | {d['code']} "
+            f"| {_md(message)} |"
         )
     return lines
 
@@ -195,8 +196,8 @@ def quality_page(report: Mapping[str, object]) -> str:
             "",
             "## Known findings",
             "",
-            f"Accepted in {escape.code(str(baseline['file']))} (`docgen baseline`): they do not fail the "
-            "checks. Fix them, then `docgen baseline --update` drops them.",
+            f"Accepted in {escape.code(str(baseline['file']))} (`docgen baseline`): they do not "
+            "fail the checks. Fix them, then `docgen baseline --update` drops them.",
             "",
             *_findings(old),
         ]
