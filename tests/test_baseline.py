@@ -286,7 +286,7 @@ def test_the_report_counts_known_findings_and_the_page_lists_them() -> None:
     assert "DG302" in findings
     assert "DG301" not in findings
     assert "DG301" in known
-    assert f"`{BASELINE_FILE}`" in known
+    assert f"<code>{BASELINE_FILE}</code>" in known
     plain = build_report([], diagnostics=[], seconds=1.0, offline=True, strict=False, available=[])
     assert plain["baseline"] == {"file": None, "known": 0, "fixed": 0}
     assert "Known findings" not in quality_page(plain)
