@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,17 @@ def borrowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     monkeypatch.setattr(sys, "stdout", sys.stdout)
     monkeypatch.setattr(sys, "stderr", sys.stderr)
+    # The driver turns the network off by patching socket: given back after the test.
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+        monkeypatch.setattr(socket, name, getattr(socket, name))
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, getattr(socket.socket, name))
     return tmp_path
 
 
 def _drive(root: Path, markdown: str, **sandbox: Any) -> list[dict[str, Any]]:
     page = collect("docs/p.md", markdown)
+    (root / "results.jsonl").unlink(missing_ok=True)
     job = make_job(page.path, list(iter_runnable(page)), Sandbox(**sandbox), root)
     job["limits"] = {"core": 0}  # this is the test process: only a harmless limit
     (root / "job.json").write_text(json.dumps(job), encoding="utf-8")
@@ -73,23 +80,13 @@ int("x")
 ```python
 value += 1
 ```
-<!-- docgen: raises=KeyError -->
-```python
-[][0]
-```
 ```python
 import sys
 sys.exit()
 ```
-```python
-sys.exit("bad")
-```
 <!-- docgen: raises=SystemExit -->
 ```python
 sys.exit(1)
-```
-```python
-if True
 ```
 <!-- docgen: raises=SyntaxError -->
 ```python
@@ -100,15 +97,6 @@ import asyncio
 await asyncio.sleep(0)
 print(value)
 ```
-```python
-def boom():
-    raise RuntimeError("deep")
-boom()
-```
-```python
-while True:
-    print("spam " * 100)
-```
 ```text title="data/notes.txt"
 saved
 ```
@@ -117,6 +105,15 @@ with open("data/notes.txt") as file:
     print(file.read())
 ```
 """
+# Each of these fails, and so ends its page's Python session: one page each.
+FAILING = {
+    "wrong": "<!-- docgen: raises=KeyError -->\n```python\n[][0]\n```\n",
+    "exit": '```python\nimport sys\nsys.exit("bad")\n```\n',
+    "syntax": "```python\nif True\n```\n",
+    "deep": '```python\ndef boom():\n    raise RuntimeError("deep")\nboom()\n```\n',
+    "spam": '```python\nwhile True:\n    print("spam " * 100)\n```\n',
+    "multi": '```python\nraise ValueError("\\nfirst\\nsecond")\n```\n',
+}
 
 
 def test_python_blocks(borrowed: Path) -> None:
@@ -126,25 +123,40 @@ def test_python_blocks(borrowed: Path) -> None:
         ("ok", 6),
         ("ok", 10),
         ("not_raised", 14),
-        ("not_raised", 18),
-        ("ok", 21),
-        ("error", 25),
+        ("ok", 17),
+        ("ok", 22),
+        ("ok", 26),
         ("ok", 29),
-        ("error", 32),
-        ("ok", 36),
-        ("ok", 39),
-        ("error", 45),
-        ("output_limit", 50),
-        ("ok", 56),
+        ("ok", 37),
     ]
     assert records[3]["message"] == "expected KeyError, nothing was raised"
-    assert records[4]["message"] == "expected KeyError, got IndexError: list index out of range"
-    assert records[6]["message"] == "the example exited with status bad"
-    assert "SyntaxError" in records[8]["message"]
-    assert records[10]["output"] == "42\n"
-    assert 'File "docs/p.md", line 45, in boom' in records[11]["detail"]
-    assert records[13]["output"] == "saved\n\n"
+    assert records[7]["output"] == "42\n"
+    assert records[8]["output"] == "saved\n\n"
     assert (borrowed / "work" / "data" / "notes.txt").read_text(encoding="utf-8") == "saved\n"
+
+
+def test_failing_python_blocks(borrowed: Path) -> None:
+    found = {}
+    for name, markdown in FAILING.items():
+        (record,) = _drive(borrowed, markdown, output_limit=2000)
+        found[name] = record
+    assert {name: (r["status"], r["line"]) for name, r in found.items()} == {
+        "wrong": ("not_raised", 3),
+        "exit": ("error", 3),
+        "syntax": ("error", 2),
+        "deep": ("error", 3),
+        "spam": ("output_limit", 3),
+        "multi": ("error", 2),
+    }
+    assert found["wrong"]["message"] == "expected KeyError, got IndexError: list index out of range"
+    assert found["exit"]["message"] == "the example exited with status bad"
+    assert found["syntax"]["message"] == "SyntaxError: expected ':'"
+    assert 'File "docs/p.md", line 3, in boom' in found["deep"]["detail"]
+    # The headline is the first line of the message; the traceback has the user's frames only.
+    assert found["multi"]["message"] == "ValueError: first"
+    assert found["multi"]["detail"].startswith("Traceback (most recent call last):\n")
+    assert "runner_child" not in found["multi"]["detail"]
+    assert found["multi"]["detail"].endswith("ValueError: \nfirst\nsecond\n")
 
 
 SESSIONS = """\
@@ -161,16 +173,18 @@ ZeroDivisionError: division by zero
 ```
 ```pycon
 >>> undefined_name
+>>> print("not run: the session ended at its first exception")
+no
 ```
 ```pycon
->>>bad
+>>> print("not run: the page's session ended")
 ```
 """
 
 
 def test_pycon_blocks(borrowed: Path) -> None:
     records = _drive(borrowed, SESSIONS)
-    assert _brief(records) == [("mismatch", 5), ("error", 13), ("error", 16)]
+    assert _brief(records) == [("mismatch", 5), ("error", 13), ("blocked", 18)]
     first = records[0]["mismatches"]
     assert [(m["line"], m["start"], m["count"], m["got"]) for m in first] == [
         (5, 6, 1, ["2"]),
@@ -178,7 +192,9 @@ def test_pycon_blocks(borrowed: Path) -> None:
     ]
     assert records[1]["message"] == "NameError: name 'undefined_name' is not defined"
     assert records[1]["mismatches"] == []
-    assert "cannot read the session" in records[2]["message"]
+    assert (records[2]["cause"], records[2]["why"]) == (13, "failed")
+    (unreadable,) = _drive(borrowed, "```pycon\n>>>bad\n```\n")
+    assert "cannot read the session" in unreadable["message"]
 
 
 SHELL = """\
@@ -193,6 +209,7 @@ $ printf 'a\\nb\\n'
 a
 b
 $ false
+1
 $ cat <<EOF
 > multi
 > EOF
@@ -212,17 +229,19 @@ echo "${GREETING:-gone}"
 false
 ```
 ```bash
-echo $NOT_SET_ANYWHERE
-```
-```console
-$ yes | head -c 5000
-```
-```console
-$ exit 7
-$ echo after
-after
+echo "not run: the session failed"
 ```
 """
+SHELL_FAILING = {
+    "unset": "```bash\necho $NOT_SET_ANYWHERE\n```\n",
+    "flood": "```console\n$ yes | head -c 5000\n```\n",
+    "status": "```console\n$ exit 7\n$ echo after\nafter\n```\n```bash\necho not run\n```\n",
+    "ignored": (
+        "<!-- docgen: output=ignore -->\n```console\n$ exit 7\nshown\n```\n"
+        "```console\n$ echo not run\n```\n"
+    ),
+    "compared": "```console\n$ false\nshown\n```\n```console\n$ echo runs\n```\n",
+}
 
 
 def test_shell_blocks(borrowed: Path) -> None:
@@ -230,27 +249,35 @@ def test_shell_blocks(borrowed: Path) -> None:
     assert _brief(records) == [
         ("ok", 2),
         ("ok", 6),
-        ("ok", 23),
-        ("error", 28),
-        ("error", 31),
-        ("output_limit", 34),
-        ("ok", 37),
+        ("ok", 24),
+        ("error", 29),
+        ("blocked", 32),
     ]
     commands = records[1]["commands"]
     assert [(c["line"], c["status"], c["got"]) for c in commands] == [
         (6, 0, "hi\n"),
         (8, 0, "a\nb\n"),
         (11, 1, ""),
-        (12, 0, "multi\n"),
-        (16, 0, "one two\n"),
-        (19, 0, ""),
+        (13, 0, "multi\n"),
+        (17, 0, "one two\n"),
+        (20, 0, ""),
     ]
     assert commands[3]["command"] == "cat <<EOF\nmulti\nEOF"
     assert commands[1]["expected"] == ["a", "b"]
     assert records[3]["message"] == "the script exited with status 1"
     assert records[3]["detail"] == "gone\n"  # the session restarted after `exit 4`
-    assert "docs/p.md:31: NOT_SET_ANYWHERE: unbound variable" in records[4]["detail"]
-    assert [(c["status"], c["got"]) for c in records[6]["commands"]] == [
+    found = {
+        name: _drive(borrowed, page, output_limit=1000) for name, page in SHELL_FAILING.items()
+    }
+    assert {name: _brief(r) for name, r in found.items()} == {
+        "unset": [("error", 2)],
+        "flood": [("output_limit", 2)],
+        "status": [("ok", 2), ("blocked", 7)],
+        "ignored": [("ok", 3), ("blocked", 7)],
+        "compared": [("ok", 2), ("ok", 6)],
+    }
+    assert "docs/p.md:2: NOT_SET_ANYWHERE: unbound variable" in found["unset"][0]["detail"]
+    assert [(c["status"], c["got"]) for c in found["status"][0]["commands"]] == [
         (7, ""),
         (0, "after\n"),
     ]

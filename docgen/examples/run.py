@@ -61,6 +61,9 @@ class Sandbox:
         python: the interpreter that runs the examples.
         fork_server: fork each page from a server process started once, rather than
             start a new interpreter per page.
+        network: let the examples' Python code reach the network (off: every attempt is
+            refused, and reported as needing the network).
+        setup: Python code run in every page's namespace before its first block.
     """
 
     timeout: float = 10.0
@@ -69,6 +72,8 @@ class Sandbox:
     jobs: int = 1
     python: str = sys.executable
     fork_server: bool = True
+    network: bool = False
+    setup: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,9 @@ class PageRun:
 
     `timed_out` is the index of the block that ran out of time; `returncode` is the
     subprocess's (negative: killed by that signal); `unfinished` is the block that was
-    running when the process ended without reporting it (`os._exit`, a crash).
+    running when the process ended without reporting it (`os._exit`, a crash); `setup` is
+    the failure of `examples.setup` on this page, if it failed (then the page's Python
+    blocks were not run).
 
     Attributes:
         path: the page, relative to the project root.
@@ -97,6 +104,7 @@ class PageRun:
     seconds: float = 0.0
     error: str | None = None
     blocks: tuple[Example, ...] = field(default=(), repr=False)
+    setup: Mapping[str, Any] | None = None
 
 
 def environment(base: Mapping[str, str], home: Path, tmp: Path) -> dict[str, str]:
@@ -135,6 +143,7 @@ def _block(index: int, example: Example) -> dict[str, Any]:
         "line": example.code_line,
         "raises": example.markers.raises,
         "exit": example.markers.exit,
+        "output_ignore": example.markers.output_ignore,
         "title": example.title,
     }
 
@@ -158,6 +167,7 @@ class _Records:
         self.partial = ""
         self.running: tuple[int, float] | None = None
         self.ended: list[dict[str, Any]] = []
+        self.setup: dict[str, Any] | None = None
         self.last = time.monotonic()
 
     def read(self) -> None:
@@ -170,6 +180,8 @@ class _Records:
             self.last = time.monotonic()
             if record["event"] == "start":
                 self.running = (record["block"], record["time"])
+            elif record["event"] == "setup":
+                self.setup = record
             else:
                 self.running = None
                 self.ended.append(record)
@@ -363,6 +375,8 @@ def make_job(
         "output": str(root / "output"),
         "scratch": str(root / "scratch"),
         "output_limit": sandbox.output_limit,
+        "network": sandbox.network,
+        "setup": sandbox.setup,
         "limits": _limits(sandbox, examples),
         "blocks": [_block(index, example) for index, example in enumerate(examples)],
     }
@@ -441,6 +455,7 @@ def run_page(
             output=tail[-4000:],
             seconds=time.monotonic() - started,
             blocks=tuple(examples),
+            setup=records.setup,
         )
     finally:
         remove(root)

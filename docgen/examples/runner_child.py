@@ -30,15 +30,24 @@ PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast's flag, without importing ast
 CO_COROUTINE = 0x80
 """Code flag set when such a block did use `await`: its result is a coroutine to run."""
 
+SETUP = "examples.setup"
+"""The file name tracebacks give the code of `examples.setup`."""
+_SESSIONS = {"python": "python", "pycon": "python", "bash": "shell", "console": "shell"}
 Block = dict[str, Any]
 """One block of the job, as `run.make_job` wrote it (index, language, code, line, ...)."""
 _SCRIPTS = itertools.count(1)
-# Files written from titled blocks (`title="app.py"`): absolute path -> first Markdown line.
-_TITLED: dict[str, int] = {}
+# Code the page's frames come from, other than the page itself: files written from titled
+# blocks (`title="app.py"`, by absolute path) and `>>>` examples (by doctest's file name),
+# each mapped to the Markdown line of its first line.
+_SOURCES: dict[str, int] = {}
 
 
 class OutputLimitExceeded(BaseException):
     """Raised from print() once a block wrote more than the output limit."""
+
+
+class _SessionFailed(Exception):
+    """Ends a `>>>` session at its first unexpected exception."""
 
 
 class _Output(io.TextIOBase):
@@ -94,6 +103,7 @@ class Page:
         self.module = types.ModuleType("__main__")
         self.namespace: dict[str, Any] = self.module.__dict__
         self.shell: Shell | None = None
+        self.network: str | None = None
 
     # -- records ---------------------------------------------------------------------
 
@@ -125,13 +135,58 @@ class Page:
         sys.stdout = _Output(1, self)
         sys.stderr = _Output(2, self)
         self.register_lines()
+        # session -> the line of the example that failed in it, and why
+        failed: dict[str, tuple[int, str]] = {}
         try:
+            setup = self.run_setup()
+            if setup is not None:
+                failed["python"] = (0, "examples.setup failed")
             for block in self.job["blocks"]:
-                self.run_block(block)
+                session = _SESSIONS.get(block["language"])
+                if session in failed:
+                    line, why = failed[session]
+                    self.emit(
+                        {
+                            "event": "end",
+                            "block": block["index"],
+                            "status": "blocked",
+                            "line": block["line"],
+                            "cause": line,
+                            "why": why,
+                        }
+                    )
+                    continue
+                record = self.run_block(block)
+                if session is not None and record is not None and _stops(record, block):
+                    why = "needs the network" if record["status"] == "network" else "failed"
+                    failed[session] = (record["line"], why)
         finally:
             if self.shell is not None:
                 self.shell.close()
             self.results.close()
+
+    def run_setup(self) -> dict[str, Any] | None:
+        """Run `examples.setup` in the page's namespace; its failure, if it failed."""
+        code: str = self.job.get("setup") or ""
+        if not code.strip():
+            return None
+        import linecache
+
+        lines = [line + "\n" for line in code.split("\n")]
+        linecache.cache[SETUP] = (len(code), None, lines, SETUP)
+        self.network = None
+        failure: dict[str, Any] | None = None
+        try:
+            eval(compile(code, SETUP, "exec"), self.namespace)  # noqa: S307 - the user's setup
+        except BaseException as exc:
+            failure = _failure(exc, self.path, 0)
+            failure["line"] = _failing_line(exc, SETUP)
+            if self.network is not None:
+                failure["status"] = "network"
+        if failure is not None:
+            text, _ = self.output()
+            self.emit({"event": "setup", **failure, "output": text[-4000:]})
+        return failure
 
     def register_lines(self) -> None:
         """Tracebacks and inspect.getsource show the Markdown lines of the examples."""
@@ -147,19 +202,20 @@ class Page:
         text = [line + "\n" for line in lines]
         linecache.cache[self.path] = (sum(map(len, text)), None, text, self.path)
 
-    def run_block(self, block: Block) -> None:
-        """Run one block of any language and emit its result."""
+    def run_block(self, block: Block) -> dict[str, Any] | None:
+        """Run one block of any language, emit its result and return it (None: not run)."""
         os.ftruncate(1, 0)
         self.written = 0
+        self.network = None
         title = block.get("title")
         if title:
             os.makedirs(os.path.dirname(title) or ".", exist_ok=True)
             with open(title, "w", encoding="utf-8") as file:
                 file.write(block["code"])
-            _TITLED[os.path.abspath(title)] = block["line"]
+            _SOURCES[os.path.abspath(title)] = block["line"]
         language = block["language"]
-        if language not in {"python", "pycon", "bash", "console"}:
-            return
+        if language not in _SESSIONS:
+            return None
         self.emit({"event": "start", "block": block["index"], "time": time.monotonic()})
         record: dict[str, Any] = {"status": "ok", "line": block["line"]}
         try:
@@ -178,8 +234,12 @@ class Page:
         text, over = self.output()
         if over:
             record["status"] = "output_limit"
+        elif self.network is not None and record["status"] in {"error", "not_raised"}:
+            record["status"] = "network"
+            record["message"] = f"needs the network: it tried to reach {self.network}"
         record["output"] = text[-4000:]
         self.emit({"event": "end", "block": block["index"], **record})
+        return record
 
     def run_python(self, block: Block) -> dict[str, Any]:
         """Execute a Python block, with tracebacks at the Markdown file's lines."""
@@ -216,6 +276,7 @@ class Page:
             if raises:
                 failure["status"] = "not_raised"
                 failure["message"] = f"expected {raises}, got {failure['message']}"
+                failure["raised"] = True
             return failure
         if raises:
             return {"status": "not_raised", "message": f"expected {raises}, nothing was raised"}
@@ -230,12 +291,13 @@ class Page:
 
         first = block["line"]
         path = self.path
+        name = f"{path}:{first}"  # doctest names each example's code `<doctest NAME[i]>`
         try:
-            test = doctest.DocTestParser().get_doctest(
-                block["code"], {}, self.path, self.path, first - 1
-            )
+            test = doctest.DocTestParser().get_doctest(block["code"], {}, name, path, first - 1)
         except ValueError as exc:
             return {"status": "error", "message": f"cannot read the session: {exc}"}
+        for number, example in enumerate(test.examples):
+            _SOURCES[f"<doctest {name}[{number}]>"] = first + example.lineno
         test.globs = self.namespace
         failures: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
@@ -268,9 +330,11 @@ class Page:
                 failure = _failure(exc, path, first + example.lineno)
                 failure["line"] = first + example.lineno
                 errors.append(failure)
+                raise _SessionFailed  # what follows in the session depends on it
 
         runner = Runner(optionflags=doctest.ELLIPSIS)
-        runner.run(test, out=lambda _text: None, clear_globs=False)
+        with contextlib.suppress(_SessionFailed):
+            runner.run(test, out=lambda _text: None, clear_globs=False)
         if errors:
             return errors[0] | {"mismatches": failures}
         if failures:
@@ -307,7 +371,7 @@ class Page:
     def run_console(self, block: Block) -> dict[str, Any]:
         """Run a console block's `$ ` commands and compare what they print."""
         commands: list[dict[str, Any]] = []
-        for command in _console_commands(block["code"], block["line"]):
+        for command in console_commands(block["code"], block["line"]):
             shell = self.get_shell()
             os.ftruncate(1, 0)
             status, _ = shell.run_script(command["command"], strict=False)
@@ -318,7 +382,27 @@ class Page:
         return {"commands": commands}
 
 
-def _console_commands(code: str, first: int) -> list[dict[str, Any]]:
+def _stops(record: dict[str, Any], block: Block) -> bool:
+    """Whether what follows in the block's session cannot be trusted after this result.
+
+    An exception, a failed command, too much output or a network attempt do; output that
+    differs from the expected output does not (the state is intact, and `--update` fixes
+    every mismatch at once).
+    """
+    status = record["status"]
+    if status in {"error", "output_limit", "network"}:
+        return True
+    if status == "not_raised":
+        return bool(record.get("raised"))
+    expected_exit = block.get("exit") or 0
+    return any(
+        command["status"] != expected_exit
+        and not (command["expected"] and not block.get("output_ignore"))
+        for command in record.get("commands", ())
+    )
+
+
+def console_commands(code: str, first: int) -> list[dict[str, Any]]:
     """`$ ` lines (with `> ` and backslash continuations) and the output shown after them."""
     commands: list[dict[str, Any]] = []
     lines = code.split("\n")
@@ -443,33 +527,82 @@ def _matches(exc: BaseException, expected: str) -> bool:
     return expected in names
 
 
+def _markdown_line(filename: str, lineno: int, path: str) -> int | None:
+    """The page's line for a frame's line, when the frame runs the page's code."""
+    if filename == path:
+        return lineno
+    first = _SOURCES.get(filename)
+    if first is None and not filename.startswith("<"):
+        first = _SOURCES.get(os.path.abspath(filename))
+    return None if first is None else first + lineno - 1
+
+
 def _failing_line(exc: BaseException, path: str) -> int | None:
     import traceback
 
     line = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        filename = frame.f_code.co_filename
-        if filename == path:
-            line = lineno
-        elif (first := _TITLED.get(os.path.abspath(filename))) is not None:
-            line = first + lineno - 1  # in a module written from a titled block
+        line = _markdown_line(frame.f_code.co_filename, lineno, path) or line
     return line
 
 
-def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
+def _user_frames(stack: Any, path: str) -> Any:
+    """The frames of the page's code and what it called: not the driver's, not doctest's.
+
+    Frames of titled modules and of `>>>` sessions are shown at the page's lines.
+    """
+    import doctest
     import traceback
 
+    runner = {__file__, doctest.__file__}
+    frames: list[traceback.FrameSummary] = []
+    for frame in stack:
+        line = _markdown_line(frame.filename, frame.lineno or 0, path)
+        if frame.filename == SETUP:
+            line = frame.lineno
+        if line is None and (not frames or frame.filename in runner):
+            continue  # the driver's frames above the page's code, and doctest's own
+        if line is not None and frame.filename not in {path, SETUP}:
+            frame = traceback.FrameSummary(path, line, frame.name)  # noqa: PLW2901
+        frames.append(frame)
+    return traceback.StackSummary.from_list(frames)
+
+
+def _traceback(exc: BaseException, path: str) -> str:
+    """The traceback of `exc` and of the exceptions chained to it, the page's frames only."""
+    import traceback
+
+    shown = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+    todo, seen = [shown], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.stack = _user_frames(current.stack, path)
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+        todo += getattr(current, "exceptions", None) or []
+    return "".join(shown.format())
+
+
+def _headline(exc: BaseException) -> str:
+    """The exception's type and the first line of its message: `ValueError: bad value`."""
+    kind = type(exc)
+    name = kind.__qualname__
+    if kind.__module__ not in {"builtins", "__main__"}:
+        name = f"{kind.__module__}.{name}"
+    text = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    first = next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+    return f"{name}: {first}" if first else name
+
+
+def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
     if isinstance(exc, SyntaxError) and exc.filename == path:
         line = exc.lineno or default
     else:
         line = _failing_line(exc, path) or default
-    tb = exc.__traceback__
-    # Leave out the driver's own frame: the user's code starts below it.
-    if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-        tb = tb.tb_next
-    detail = "".join(traceback.format_exception(type(exc), exc, tb))
-    message = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
-    return {"status": "error", "line": line, "message": message, "detail": detail[-4000:]}
+    detail = _traceback(exc, path)
+    return {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
 
 
 def _bash_line(text: str, script: str) -> int | None:
@@ -503,8 +636,102 @@ def main(argv: list[str]) -> int:
 def run_job(job: dict[str, Any]) -> int:
     """Run one page's job (what `run.make_job` made), in this process."""
     _limit(job.get("limits", {}))
-    Page(job).run()
+    page = Page(job)
+    guard_network(page, allowed=job.get("network", False))
+    page.run()
     return 0
+
+
+class NetworkOff(ConnectionRefusedError):
+    """What a connection attempt raises in an example while the network is off."""
+
+
+def guard_network(page: Page, *, allowed: bool) -> None:
+    """Note every attempt to reach the network in `page.network`; refuse it unless `allowed`.
+
+    Python's own sockets are patched, so the examples' code (and any library it calls)
+    gets a `NetworkOff` (a `ConnectionRefusedError`) on connect and a `socket.gaierror` on
+    a name look-up, before a packet is sent. Unix sockets are not the network, and
+    neither is resolving a numeric address. Allowed, only failed name look-ups are noted:
+    they mean there is no network, not that the example is wrong.
+    """
+    import errno
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def note(what: str) -> None:
+        if page.network is None:
+            page.network = what
+
+    if allowed:
+
+        def getaddrinfo_noted(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return real_getaddrinfo(host, port, *args, **kwargs)
+            except socket.gaierror:
+                note(f"{host}:{port}" if port is not None else str(host))
+                raise
+
+        socket.getaddrinfo = getaddrinfo_noted
+        return
+
+    def refuse(what: str) -> NetworkOff:
+        note(what)
+        return NetworkOff(errno.ECONNREFUSED, f"docgen: the examples' network is off ({what})")
+
+    def numeric(host: Any) -> bool:
+        try:
+            real_getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+        except (OSError, UnicodeError, TypeError):
+            return False
+        return True
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is None or numeric(host):
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        note(f"{host}:{port}" if port is not None else str(host))
+        raise socket.gaierror(socket.EAI_NONAME, f"docgen: the examples' network is off ({host})")
+
+    def gethostbyname(host: Any, *args: Any) -> Any:
+        if numeric(host):
+            return real_gethostbyname(host, *args)
+        note(str(host))
+        raise socket.gaierror(socket.EAI_NONAME, f"docgen: the examples' network is off ({host})")
+
+    def where(sock: socket.socket, address: Any) -> str | None:
+        if sock.family not in {socket.AF_INET, socket.AF_INET6}:
+            return None
+        return f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
+
+    def connect(self: socket.socket, address: Any) -> None:
+        what = where(self, address)
+        if what is not None:
+            raise refuse(what)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        what = where(self, address)
+        if what is not None:
+            refuse(what)
+            return errno.ECONNREFUSED
+        return real_connect_ex(self, address)
+
+    def sendto(self: socket.socket, data: Any, *args: Any) -> int:
+        what = where(self, args[-1])
+        if what is not None:
+            raise refuse(what)
+        return real_sendto(self, data, *args)
+
+    real_gethostbyname = socket.gethostbyname
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_sendto = socket.socket.sendto
+    socket.getaddrinfo = getaddrinfo
+    socket.gethostbyname = gethostbyname
+    socket.gethostbyname_ex = gethostbyname
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
+    socket.socket.sendto = sendto  # type: ignore[assignment]
 
 
 def _send(message: dict[str, Any]) -> None:
@@ -545,7 +772,7 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
     import select
 
     # What every page imports, imported once here: the forked pages inherit it.
-    for name in ("linecache", "resource", "tokenize"):
+    for name in ("linecache", "resource", "socket", "tokenize"):
         __import__(name)
     children: dict[int, int] = {}  # pidfd -> pid
     buffer = b""
