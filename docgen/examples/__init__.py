@@ -253,6 +253,11 @@ _YamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def _hint_for(message: str) -> str:
+    if message.startswith("MemoryError"):
+        return (
+            "the examples' memory is limited (`examples.memory_limit` in mkdocs.yml): "
+            f"use less, or raise the limit, {_SKIP_HINT}"
+        )
     if "EOFError" in message:
         return f"stdin is closed while examples run; don't read input, {_SKIP_HINT}"
     if any(word in message for word in ("TOKEN", "SECRET", "KEY", "PASS")):
@@ -317,8 +322,12 @@ class _Page:
                 f"{count} later example{'s' if count > 1 else ''} not run: "
                 f"the example at line {cause} {why}",
                 lines[0],
-                "they share its state (a page's Python blocks, or its shell session); "
-                "fix that example first",
+                "they share its state (the page's Python namespace, or its shell session): "
+                + (
+                    "they run once it does"
+                    if why == "needs the network"
+                    else "fix that example, and they run again"
+                ),
             )
         unreported = [i for i in range(len(blocks)) if i not in reported]
         if self.run.error is not None:
