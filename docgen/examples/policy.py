@@ -23,32 +23,39 @@ __all__ = ["SHELL_LANGUAGES", "Risk", "page_skip", "risk", "runs_shell"]
 SHELL_LANGUAGES = frozenset({"bash", "console"})
 """Languages (after alias normalization) that run only when asked to."""
 
-_WORD = r"(?:^|(?<=[\s;&|(`]))"  # a command word starts a line or follows a separator
+# Where a command starts: a line, or after `;`, `&&`, `||`, `|`, `(`, `$(`, a backquote; then
+# variable assignments, `sudo`, `python -m` may come before the program's name.
+_AT = (
+    r"(?:^|[;&|(`])\s*(?:\w+=\S*\s+)*"
+    r"(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:python[\d.]*\s+-m\s+)?"
+)
 _KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "pipe-to-shell",
         "pipes a download into a shell",
         re.compile(
-            rf"{_WORD}(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+)?(?:\w*sh|python3?)\b"
-            rf"|{_WORD}(?:\w*sh|python3?)\s+(?:-\S+\s+)*<\(\s*(?:curl|wget)\b"
+            rf"{_AT}(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+)?(?:\w*sh|python[\d.]*)\b"
+            rf"|{_AT}(?:\w*sh|python[\d.]*)\s+(?:-\S+\s+)*<\(\s*(?:curl|wget)\b",
+            re.MULTILINE,
         ),
     ),
-    ("sudo", "runs as root", re.compile(rf"{_WORD}(?:sudo|doas|su\s+-c)\b")),
+    ("sudo", "runs as root", re.compile(r"(?:^|[;&|(`])\s*(?:sudo|doas|su\s+-c)\b", re.M)),
     (
         "clone",
         "clones a repository",
         re.compile(
-            rf"{_WORD}(?:git|hg|gh\s+repo)\s+(?:-\S+\s+)*clone\b|{_WORD}svn\s+(?:checkout|co)\b"
+            rf"{_AT}(?:(?:git|hg|gh\s+repo)\s+(?:-\S+\s+)*clone|svn\s+(?:checkout|co))\b", re.M
         ),
     ),
     (
         "install",
         "installs packages",
         re.compile(
-            rf"{_WORD}(?:pip3?(?:\.\d+)?|pipx|uv\s+pip|uv\s+tool|conda|mamba|micromamba|gem|cargo"
-            r"|brew|apt|apt-get|dnf|yum|zypper|apk|npm|pnpm|go)\s+(?:-\S+\s+)*(?:install|i|ci)\b"
-            rf"|{_WORD}(?:uv|poetry|yarn|pnpm|npm|pdm|hatch|rye)\s+add\b"
-            rf"|{_WORD}(?:poetry|pdm|pipenv)\s+install\b|{_WORD}uv\s+sync\b"
+            rf"{_AT}(?:(?:pip[\d.]*|pipx|uv\s+pip|uv\s+tool|conda|mamba|micromamba|gem|cargo|brew"
+            r"|apt|apt-get|dnf|yum|zypper|apk|npm|pnpm|go)\s+(?:-\S+\s+)*(?:install|i|ci)"
+            r"|(?:uv|poetry|yarn|pnpm|npm|pdm|hatch|rye)\s+add"
+            r"|(?:poetry|pdm|pipenv)\s+install|uv\s+sync)\b",
+            re.MULTILINE,
         ),
     ),
 )

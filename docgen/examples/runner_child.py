@@ -183,6 +183,7 @@ class Page:
             failure["line"] = _failing_line(exc, SETUP)
             if self.network is not None:
                 failure["status"] = "network"
+                failure["message"] = f"needs the network: it tried to reach {self.network}"
         if failure is not None:
             text, _ = self.output()
             self.emit({"event": "setup", **failure, "output": text[-4000:]})
