@@ -6,6 +6,7 @@ stderr, sys.modules['__main__'] and cwd are borrowed for one call and given back
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -113,6 +114,15 @@ FAILING = {
     "deep": '```python\ndef boom():\n    raise RuntimeError("deep")\nboom()\n```\n',
     "spam": '```python\nwhile True:\n    print("spam " * 100)\n```\n',
     "multi": '```python\nraise ValueError("\\nfirst\\nsecond")\n```\n',
+    "chained": (
+        '```python\ntry:\n    {}["k"]\nexcept KeyError as exc:\n'
+        '    raise ValueError("v") from exc\n```\n'
+    ),
+    "group": '```python\nraise ExceptionGroup("two", [KeyError(1), ValueError(2)])\n```\n',
+    "titled": (
+        '```python title="docgen_titled_example.py"\ndef f():\n    raise KeyError(1)\n```\n'
+        "```python\nimport docgen_titled_example\ndocgen_titled_example.f()\n```\n"
+    ),
 }
 
 
@@ -138,8 +148,9 @@ def test_python_blocks(borrowed: Path) -> None:
 def test_failing_python_blocks(borrowed: Path) -> None:
     found = {}
     for name, markdown in FAILING.items():
-        (record,) = _drive(borrowed, markdown, output_limit=2000)
+        *_, record = _drive(borrowed, markdown, output_limit=2000)
         found[name] = record
+    sys.modules.pop("docgen_titled_example", None)
     assert {name: (r["status"], r["line"]) for name, r in found.items()} == {
         "wrong": ("not_raised", 3),
         "exit": ("error", 3),
@@ -147,7 +158,15 @@ def test_failing_python_blocks(borrowed: Path) -> None:
         "deep": ("error", 3),
         "spam": ("output_limit", 3),
         "multi": ("error", 2),
+        "chained": ("error", 5),
+        "group": ("error", 2),
+        "titled": ("error", 3),
     }
+    assert "The above exception was the direct cause" in found["chained"]["detail"]
+    assert found["chained"]["detail"].count('File "docs/p.md"') == 2
+    assert found["group"]["message"] == "ExceptionGroup: two (2 sub-exceptions)"
+    assert 'File "docs/p.md", line 3, in f' in found["titled"]["detail"]
+    assert "docgen_titled_example.py" not in found["titled"]["detail"]
     assert found["wrong"]["message"] == "expected KeyError, got IndexError: list index out of range"
     assert found["exit"]["message"] == "the example exited with status bad"
     assert found["syntax"]["message"] == "SyntaxError: expected ':'"
@@ -281,3 +300,87 @@ def test_shell_blocks(borrowed: Path) -> None:
         (7, ""),
         (0, "after\n"),
     ]
+
+
+def test_setup_runs_first_and_its_failure_ends_the_python_session(borrowed: Path) -> None:
+    page = "```python\nprint(json.dumps(1))\n```\n```console\n$ echo shell\nshell\n```\n"
+    assert _brief(_drive(borrowed, page, setup="import json")) == [("ok", 2), ("ok", 5)]
+    assert _brief(_drive(borrowed, page, setup="  ")) == [("error", 2), ("ok", 5)]
+    records = _drive(borrowed, page, setup="import json\nraise OSError('no')")
+    assert _brief(records) == [("blocked", 2), ("ok", 5)]
+    assert (records[0]["cause"], records[0]["why"]) == (0, "examples.setup failed")
+    setup = [
+        json.loads(line)
+        for line in (borrowed / "results.jsonl").read_text(encoding="utf-8").splitlines()
+        if '"setup"' in line
+    ]
+    assert [(r["message"], r["line"]) for r in setup] == [("OSError: no", 2)]
+    assert 'File "examples.setup", line 2, in <module>' in setup[0]["detail"]
+
+
+def test_a_wrong_exception_ends_the_session_and_a_missing_one_does_not(borrowed: Path) -> None:
+    page = (
+        "<!-- docgen: raises=KeyError -->\n```python\nx = 1\n```\n"
+        "<!-- docgen: raises=KeyError -->\n```python\n[][0]\n```\n"
+        "```python\nprint(x)\n```\n"
+    )
+    assert _brief(_drive(borrowed, page)) == [("not_raised", 3), ("not_raised", 7), ("blocked", 10)]
+
+
+class _Page:
+    network: str | None = None
+
+
+def test_the_network_guard_refuses_and_notes(borrowed: Path) -> None:
+    page = _Page()
+    runner_child.guard_network(page, allowed=False)  # type: ignore[arg-type]
+    assert socket.getaddrinfo("127.0.0.1", 80)
+    assert socket.getaddrinfo(None, 80)
+    assert socket.gethostbyname("127.0.0.1") == "127.0.0.1"
+    assert page.network is None
+    with pytest.raises(socket.gaierror, match="network is off"):
+        socket.gethostbyname("example.org")
+    assert page.network == "example.org"
+    page.network = None
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("example.org", None)
+    assert page.network == "example.org"
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        page.network = None
+        with pytest.raises(ConnectionRefusedError, match="network is off"):
+            socket.create_connection(("127.0.0.1", port))
+        assert page.network == f"127.0.0.1:{port}"
+        with socket.socket() as client:
+            assert client.connect_ex(("127.0.0.1", port)) == errno.ECONNREFUSED
+        with (
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp,
+            pytest.raises(OSError, match="network is off"),
+        ):
+            udp.sendto(b"x", ("127.0.0.1", port))
+    # Unix sockets are not the network.
+    path = str(borrowed / "unix.sock")
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(path)
+        listener.listen()
+        for method in ("connect", "connect_ex"):
+            with socket.socket(socket.AF_UNIX) as client:
+                assert getattr(client, method)(path) in (None, 0)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as datagram:
+            datagram.bind(path + "2")
+            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+                assert sender.sendto(b"x", path + "2") == 1
+
+
+def test_the_network_guard_when_allowed_notes_failed_lookups(borrowed: Path) -> None:
+    page = _Page()
+    runner_child.guard_network(page, allowed=True)  # type: ignore[arg-type]
+    assert socket.getaddrinfo("127.0.0.1", 80)
+    assert page.network is None
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("127.0.0.1", "no-such-service")
+    assert page.network == "127.0.0.1:no-such-service"
+    page.network = None
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("127.0.0.1", None, type=-1)
+    assert page.network == "127.0.0.1"

@@ -48,10 +48,13 @@ def _one(result: StageResult, code: str) -> Diagnostic:
 
 
 @pytest.fixture(autouse=True)
-def nothing_left_behind() -> Iterator[None]:
-    before = set(Path(tempfile.gettempdir()).glob("docgen-examples-*"))
+def nothing_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # A temporary folder of the test's own: other test runs on the machine use /tmp too.
+    own = tmp_path / "tmp"
+    own.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
     yield
-    assert set(Path(tempfile.gettempdir()).glob("docgen-examples-*")) == before
+    assert list(own.iterdir()) == []
 
 
 def test_environment_credentials_are_not_visible(
@@ -115,7 +118,7 @@ def test_every_process_an_example_starts_dies_with_its_page(tmp_path: Path) -> N
     assert [(d.code, d.location.line if d.location else None) for d in result.diagnostics] == [
         ("DG503", 12)
     ]
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # a shared machine: far less when idle
     assert _running(marker) == []
 
 
@@ -138,14 +141,14 @@ def test_output_is_capped_and_said_truncated(tmp_path: Path, code: str) -> None:
     result = _check(tmp_path, f"```python\n{code}\n```\n", output_limit=100_000)
     assert _codes(result) == [("DG504", Severity.ERROR, 2)]
     assert "truncated" in result.diagnostics[0].message
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # a shared machine: far less when idle
 
 
 def test_time_is_limited(tmp_path: Path) -> None:
     started = time.monotonic()
     result = _check(tmp_path, "```python\nimport time\ntime.sleep(60)\n```\n", timeout=0.5)
     assert _codes(result) == [("DG503", Severity.ERROR, 2)]
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # a shared machine: far less when idle
 
 
 @pytest.fixture
