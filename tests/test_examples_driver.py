@@ -118,6 +118,8 @@ FAILING = {
         '```python\ntry:\n    {}["k"]\nexcept KeyError as exc:\n'
         '    raise ValueError("v") from exc\n```\n'
     ),
+    "json": '```python\nimport json\njson.loads("{")\n```\n',
+    "network": "```python\nimport socket\nsocket.create_connection(('example.org', 80))\n```\n",
     "group": '```python\nraise ExceptionGroup("two", [KeyError(1), ValueError(2)])\n```\n',
     "titled": (
         '```python title="docgen_titled_example.py"\ndef f():\n    raise KeyError(1)\n```\n'
@@ -159,11 +161,15 @@ def test_failing_python_blocks(borrowed: Path) -> None:
         "spam": ("output_limit", 3),
         "multi": ("error", 2),
         "chained": ("error", 5),
+        "json": ("error", 3),
+        "network": ("network", 3),
         "group": ("error", 2),
         "titled": ("error", 3),
     }
     assert "The above exception was the direct cause" in found["chained"]["detail"]
     assert found["chained"]["detail"].count('File "docs/p.md"') == 2
+    assert found["json"]["message"].startswith("json.decoder.JSONDecodeError: Expecting")
+    assert found["network"]["message"] == "needs the network: it tried to reach example.org:80"
     assert found["group"]["message"] == "ExceptionGroup: two (2 sub-exceptions)"
     assert 'File "docs/p.md", line 3, in f' in found["titled"]["detail"]
     assert "docgen_titled_example.py" not in found["titled"]["detail"]
@@ -316,6 +322,13 @@ def test_setup_runs_first_and_its_failure_ends_the_python_session(borrowed: Path
     ]
     assert [(r["message"], r["line"]) for r in setup] == [("OSError: no", 2)]
     assert 'File "examples.setup", line 2, in <module>' in setup[0]["detail"]
+    offline = "import urllib.request\nurllib.request.urlopen('http://example.org')"
+    records = _drive(borrowed, page, setup=offline)
+    assert records[0]["why"] == "examples.setup failed"
+    lines = (borrowed / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    (setup_record,) = [json.loads(line) for line in lines if '"setup"' in line]
+    assert setup_record["status"] == "network"
+    assert setup_record["message"] == "needs the network: it tried to reach example.org:80"
 
 
 def test_a_wrong_exception_ends_the_session_and_a_missing_one_does_not(borrowed: Path) -> None:

@@ -574,12 +574,9 @@ def _traceback(exc: BaseException, path: str) -> str:
     import traceback
 
     shown = traceback.TracebackException(type(exc), exc, exc.__traceback__)
-    todo, seen = [shown], set()
+    todo = [shown]  # a tree: TracebackException stops at exceptions it has seen
     while todo:
         current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
         current.stack = _user_frames(current.stack, path)
         todo += [e for e in (current.__cause__, current.__context__) if e is not None]
         todo += getattr(current, "exceptions", None) or []
