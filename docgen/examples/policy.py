@@ -93,7 +93,7 @@ def _commands(example: Example) -> list[tuple[str, int]]:
 
 
 def risk(example: Example, allowed: tuple[str, ...]) -> Risk | None:
-    """The first command of a shell block that must not run, or None when all may.
+    """The first command of a shell block (`example`) that must not run, or None when all may.
 
     `allowed`: the kinds `examples.allow` lets run; the block's `allow=` marker adds to them.
     """
@@ -106,12 +106,13 @@ def risk(example: Example, allowed: tuple[str, ...]) -> Risk | None:
 
 
 def runs_shell(example: Example, settings: ExamplesConfig) -> bool:
-    """Whether a shell block is asked to run: `examples.shell`, or its `run` marker."""
+    """Whether the shell block `example` is asked to run: its `run` marker, or the
+    `settings`' `shell` (`examples.shell` in mkdocs.yml)."""
     return settings.shell or example.markers.run
 
 
 def page_skip(page: str, docs_dir: str, settings: ExamplesConfig) -> str | None:
-    """The `examples.skip` pattern that leaves `page` out, or None.
+    """The `examples.skip` pattern (of `settings`) that leaves `page` out, or None.
 
     `page` is relative to the project root and `docs_dir` too (`docs`); patterns are
     relative to `docs_dir`, and their `*` also matches `/`.

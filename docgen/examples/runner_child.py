@@ -91,6 +91,8 @@ class Page:
         pid: this process; a process an example forked must not emit records.
         results: the results file, one JSON line per `start` and `end` event.
         module: the `__main__` module whose namespace every Python block shares.
+        network: where the current block tried to reach the network (`host:port`), if it
+            did (see `guard_network`).
     """
 
     def __init__(self, job: dict[str, Any]) -> None:
@@ -404,7 +406,10 @@ def _stops(record: dict[str, Any], block: Block) -> bool:
 
 
 def console_commands(code: str, first: int) -> list[dict[str, Any]]:
-    """`$ ` lines (with `> ` and backslash continuations) and the output shown after them."""
+    """`$ ` lines (with `> ` and backslash continuations) and the output shown after them.
+
+    `code` is a console block's text, `first` the page's line of its first line.
+    """
     commands: list[dict[str, Any]] = []
     lines = code.split("\n")
     if lines and lines[-1] == "":
