@@ -6,8 +6,8 @@
 |---|---|
 | `python`, `py`, `python3`, `py3` | run; a page's blocks share one namespace, in order |
 | `pycon` (or `python` starting with `>>>`) | a doctest session: output is compared |
-| `console`, `shell-session` | `$ ` lines run in bash; the lines after are the output |
-| `bash`, `sh`, `shell` | run with `set -euo pipefail`; a page shares one bash session |
+| `console`, `shell-session` | when asked: `$ ` lines run in bash; the lines after are the output |
+| `bash`, `sh`, `shell` | when asked: run with `set -euo pipefail`; a page shares one bash session |
 | `yaml`, `json`, `toml` | parsed, so a syntax error is reported |
 | anything else | counted as not run |
 
@@ -31,6 +31,8 @@ before the fence it is about; several can share a comment.
 | `<!-- docgen: timeout=30 -->` | the next block may run 30 s (default: `examples.timeout`) |
 | `<!-- docgen: exit=2 -->` | the next bash block (or console command) must exit with 2 |
 | `<!-- docgen: output=ignore -->` | the next console block's output is not compared |
+| `<!-- docgen: run -->` | the next shell block runs although `examples.shell` is off |
+| `<!-- docgen: allow=install,clone -->` | the next shell block may do these (see `policy`) |
 
 A hidden setup block runs, in order, but readers never see it:
 
@@ -43,12 +45,23 @@ data = {"name": "docgen"}
 -->
 ````
 
+## What runs, and what is said
+
+Shell blocks run only when asked (`examples.shell`, or the `run` marker), and even then not
+when they install, clone, use `sudo` or pipe a download into a shell, unless allowed
+(`policy`). Pages matching `examples.skip` are left out, one info each. `examples.setup`
+runs before every page; if it fails, that is one error at mkdocs.yml and the pages' Python
+blocks are not run. After the first failure in a page's Python namespace (or its shell
+session), the later blocks of that state are not run: one DG514 says how many. The network
+is off unless `examples.network` (never under `--offline`): an example that tries gets one
+DG515 info and counts as skipped.
+
 ## How examples run
 
 Each page runs in a process of its own (forked from one warm interpreter, so Python's
 start-up is paid once), pages in parallel (`-j N`, default: one per core). The blocks of a
-page share state in order; a bash block that exits (`exit`, or a failure under `set -e`)
-ends its session, and the next shell block starts a new one.
+page share state in order; a bash block that exits as its `exit=` marker expects ends its
+session, and the next shell block starts a new one.
 
 The working directory is a fresh temporary folder, `HOME` and `TMPDIR` are inside it,
 and all of it is removed afterwards; stdin is closed; variables whose name contains `TOKEN`,
@@ -56,7 +69,8 @@ and all of it is removed afterwards; stdin is closed; variables whose name conta
 `NO_COLOR=1` and `COLUMNS=80` keep output stable; memory (`examples.memory_limit`, 2 GiB),
 CPU time, file size and processes are limited; output beyond `examples.output_limit`
 bytes fails the block; a block past its timeout has its whole process group killed, and
-so has whatever a page left running when it ends.
+so has whatever a page left running when it ends. It is not a security boundary: what it
+does not protect against is listed in docs/user-guide/examples.md.
 
 ## Expected output
 
@@ -90,6 +104,8 @@ is not run again until one of them changes. `--no-cache` runs everything.
 | DG511 | info | a block was skipped (with the reason) |
 | DG512 | info | expected output was rewritten by `--update` |
 | DG513 | warning | `--update` could not rewrite: the file changed since it was read |
+| DG514 | info | later examples were not run: an earlier one in the same state failed |
+| DG515 | info | an example (or `examples.setup`) needs the network, which is off |
 """
 
 from __future__ import annotations
