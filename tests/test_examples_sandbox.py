@@ -98,10 +98,22 @@ def _running(marker: str) -> list[str]:
     return found.stdout.split()
 
 
-def test_every_process_an_example_starts_dies_with_its_page(tmp_path: Path) -> None:
-    marker = "27.1828"
-    # A bounded fork loop: 20 processes that would outlive the page by far.
-    page = (
+# Processes that leave the page's process group, three ways; each sleeps with the marker.
+ESCAPES = """\
+subprocess.Popen(['sleep', '{marker}'], start_new_session=True)
+subprocess.Popen(['setsid', 'sleep', '{marker}'])
+if os.fork() == 0:  # a daemon: fork, setsid, fork, and the middle one exits
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp('sleep', ['sleep', '{marker}'])
+    os._exit(0)
+"""
+
+
+def _fork_loop(marker: str) -> str:
+    """A bounded fork loop: 40 processes that would outlive the page, 10 out of its group."""
+    escapes = ESCAPES.format(marker=marker)
+    return (
         "```python\nimport os, resource, subprocess\n"
         "soft, _ = resource.getrlimit(resource.RLIMIT_NPROC)\n"
         "assert soft <= 4096, soft\n"
@@ -109,15 +121,41 @@ def test_every_process_an_example_starts_dies_with_its_page(tmp_path: Path) -> N
         f"    subprocess.Popen(['sleep', '{marker}'])\n"
         "    if os.fork() == 0:\n"
         f"        os.execvp('sleep', ['sleep', '{marker}'])\n"
-        "```\n"
+        + "".join(f"    {line}\n" for line in escapes.splitlines())
+        + "```\n"
+    )
+
+
+def test_every_process_an_example_starts_dies_with_its_page(tmp_path: Path) -> None:
+    marker = "27.1828"
+    result = _check(tmp_path, _fork_loop(marker))
+    assert result.diagnostics == ()
+    assert _running(marker) == []
+
+
+def test_without_the_fork_server_too(tmp_path: Path) -> None:
+    from docgen.examples.collect import collect, iter_runnable
+    from docgen.examples.run import Sandbox, run_pages
+
+    marker = "27.1829"
+    page = collect("docs/page.md", _fork_loop(marker))
+    (run,) = run_pages([(page.path, list(iter_runnable(page)))], Sandbox(fork_server=False))
+    assert [record["status"] for record in run.records] == ["ok"]
+    assert _running(marker) == []
+
+
+def test_every_process_dies_when_a_block_times_out(tmp_path: Path) -> None:
+    marker = "31.415"
+    page = (
         "<!-- docgen: timeout=1 -->\n"
-        f"```python\nsubprocess.Popen(['sleep', '{marker}'])\nwhile True:\n    pass\n```\n"
+        "```python\nimport os, subprocess\n"
+        f"subprocess.Popen(['sleep', '{marker}'])\n"
+        + ESCAPES.format(marker=marker)
+        + "while True:\n    pass\n```\n"
     )
     started = time.monotonic()
     result = _check(tmp_path, page)
-    assert [(d.code, d.location.line if d.location else None) for d in result.diagnostics] == [
-        ("DG503", 12)
-    ]
+    assert _codes(result) == [("DG503", Severity.ERROR, 3)]
     assert time.monotonic() - started < 10  # a shared machine: far less when idle
     assert _running(marker) == []
 

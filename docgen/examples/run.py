@@ -1,9 +1,11 @@
 """Run each page's examples in its own sandboxed subprocess, pages in parallel.
 
 The sandbox: a fresh temporary working directory, HOME and TMPDIR inside it, stdin
-closed, credentials scrubbed from the environment, resource limits (CPU time, memory,
-file size, processes), each block's timeout enforced from here by killing the page's
-whole process group. Everything is removed afterwards, whatever happened.
+closed, credentials scrubbed from the environment, the network off unless allowed,
+resource limits (CPU time, memory, file size, processes), each block's timeout enforced
+from here by killing the page's whole process group; processes that left the group are
+ended by the page (or, once it is killed, by the fork server) that adopted them.
+Everything is removed afterwards, whatever happened.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ and doctest and subprocess only when a page needs them.
 
 # Imports are lazy and paths are plain strings on purpose: this driver starts once per
 # page, and pathlib (with its imports) would be paid for by every page.
-# ruff: noqa: PLC0415, PTH100, PTH103, PTH110, PTH118, PTH120, PTH123
+# ruff: noqa: PLC0415, PTH100, PTH103, PTH110, PTH118, PTH120, PTH123, PTH208
 
 from __future__ import annotations
 
@@ -737,6 +737,42 @@ def guard_network(page: Page, *, allowed: bool) -> None:
     socket.socket.sendto = sendto  # type: ignore[assignment]
 
 
+def _children() -> list[int]:  # pragma: no cover - in the page's and the server's process
+    """This process's children, from /proc (empty where the kernel does not list them)."""
+    pid = os.getpid()
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as file:
+                found += [int(child) for child in file.read().split()]
+    return found
+
+
+def _adopt_orphans() -> None:  # pragma: no cover - in the page's and the server's process
+    """Orphans among this process's descendants become its children, not init's.
+
+    So a process that left the page's process group (`setsid`, a daemon's double fork)
+    can still be found, and ended, when the page ends (Linux's child subreaper).
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _end_children(keep: frozenset[int] = frozenset()) -> None:  # pragma: no cover - see above
+    """Kill this process's children but `keep`, and those that become its children meanwhile."""
+    import signal
+
+    while strays := [pid for pid in _children() if pid not in keep]:
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)  # once reaped, its own children are ours: the loop goes on
+
+
 def _send(message: dict[str, Any]) -> None:
     os.write(1, (json.dumps(message) + "\n").encode())
 
@@ -755,12 +791,15 @@ def _page_process(request: dict[str, Any]) -> None:  # pragma: no cover - a fork
         os.environ.clear()
         os.environ.update(request["env"])
         sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+        _adopt_orphans()
         code = run_job(request["job"])
     except BaseException:
         import traceback
 
         os.write(2, traceback.format_exc().encode())
     finally:
+        with contextlib.suppress(BaseException):
+            _end_children()
         os._exit(code)
 
 
@@ -775,8 +814,10 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
     import select
 
     # What every page imports, imported once here: the forked pages inherit it.
-    for name in ("linecache", "resource", "socket", "tokenize"):
+    for name in ("ctypes", "linecache", "resource", "socket", "tokenize"):
         __import__(name)
+    # A page killed on its timeout cannot end what left its group: the server does.
+    _adopt_orphans()
     children: dict[int, int] = {}  # pidfd -> pid
     buffer = b""
     reading = True
@@ -802,12 +843,15 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
                 pid = children.pop(fd)
                 os.close(fd)
                 _, status = os.waitpid(pid, 0)
+                _end_children(keep=frozenset(children.values()))
                 _send({"pid": pid, "status": os.waitstatus_to_exitcode(status)})
     return 0
 
 
 if __name__ == "__main__":  # pragma: no cover - run by docgen.examples.run
     # os._exit: a thread an example left running must not keep the page alive.
+    _adopt_orphans()
     status = main(sys.argv)
     sys.stdout.flush()
+    _end_children()
     os._exit(status)
