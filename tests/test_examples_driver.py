@@ -397,3 +397,32 @@ def test_the_network_guard_when_allowed_notes_failed_lookups(borrowed: Path) -> 
     with pytest.raises(socket.gaierror):
         socket.getaddrinfo("127.0.0.1", None, type=-1)
     assert page.network == "127.0.0.1"
+
+
+def test_programs_that_say_there_is_no_network(borrowed: Path) -> None:
+    page = """\
+```bash
+echo "curl: (6) Could not resolve host: example.org" >&2
+exit 6
+```
+```console
+$ echo "fatal: unable to access: Could not resolve host: example.org"; false
+```
+```python
+import subprocess
+subprocess.run(["sh", "-c", "echo 'ssh: Network is unreachable'; exit 255"], check=True)
+```
+```console
+$ echo "Could not resolve host is fine when the command succeeds"
+Could not resolve host is fine when the command succeeds
+```
+"""
+    records = _drive(borrowed, page)
+    assert [(r["status"], r["line"], r.get("message")) for r in records] == [
+        ("network", 2, "needs the network: curl: (6) Could not resolve host: example.org"),
+        ("blocked", 6, None),
+        ("network", 10, "needs the network: ssh: Network is unreachable"),
+        ("blocked", 13, None),
+    ]
+    console = "```console\n$ echo 'Could not resolve host: example.org'; false\nshown\n```\n"
+    assert _brief(_drive(borrowed, console)) == [("network", 2)]

@@ -3,8 +3,10 @@ that tries to break it: real sandboxed subprocesses, a real server on 127.0.0.1.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -246,3 +248,31 @@ def test_offline_wins_over_an_allowed_network(tmp_path: Path, server: socket.soc
     assert "--offline" in (needs.hint or "")
     assert not [d for d in result.diagnostics if d.severity is not Severity.INFO]
     assert not _accepted(server)
+
+
+def _namespaces() -> bool:
+    """Whether this system lets a process have a network of its own (user namespaces)."""
+    probe = "import ctypes, os; os._exit(ctypes.CDLL(None).unshare(0x50000000) != 0)"
+    return subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+@pytest.mark.skipif(not _namespaces(), reason="no unprivileged user namespaces here")
+def test_programs_an_example_starts_are_off_the_network_too(
+    tmp_path: Path, server: socket.socket
+) -> None:
+    port = server.getsockname()[1]
+    page = (
+        "```console\n$ id -u\n" + str(os.getuid()) + "\n```\n"
+        f"```bash\nexec 3<>/dev/tcp/127.0.0.1/{port}\n```\n"
+        "```python\nimport subprocess, sys\n"
+        f"connect = 'import socket; socket.create_connection((\"127.0.0.1\", {port}))'\n"
+        "subprocess.run([sys.executable, '-c', connect], check=True)\n```\n"
+    )
+    result = _check(tmp_path, page, **SHELL_ON)
+    assert _codes(result) == [("DG515", Severity.INFO, 6), ("DG515", Severity.INFO, 11)]
+    assert result.diagnostics[0].message == (
+        "bash example needs the network: connect: Network is unreachable"
+    )
+    assert "Network is unreachable" in result.diagnostics[1].message
+    assert not _accepted(server)
+    assert result.summary["passed"] == 1  # the page keeps its user id in its namespace

@@ -237,9 +237,13 @@ class Page:
         text, over = self.output()
         if over:
             record["status"] = "output_limit"
-        elif self.network is not None and record["status"] in {"error", "not_raised"}:
-            record["status"] = "network"
-            record["message"] = f"needs the network: it tried to reach {self.network}"
+        elif record["status"] in {"error", "not_raised"}:
+            # The page's own sockets say where; a program it started says it in its output.
+            offline = self.network and f"it tried to reach {self.network}"
+            offline = offline or _network_error(text)
+            if offline:
+                record["status"] = "network"
+                record["message"] = f"needs the network: {offline}"
         record["output"] = text[-4000:]
         self.emit({"event": "end", "block": block["index"], **record})
         return record
@@ -363,12 +367,20 @@ class Page:
         text, _ = self.output()
         line = error_line or _bash_line(text, shell.script) or 1
         where = f"{shell.script}: line {line}:"
+        text = text.replace(where, f"{self.path}:{block['line'] + line - 1}:")
+        offline = _network_error(text.replace(f"{shell.script}: ", ""))
+        if offline is not None:
+            return {
+                "status": "network",
+                "line": block["line"] + line - 1,
+                "message": f"needs the network: {offline}",
+            }
         return {
             "status": "error",
             "line": block["line"] + line - 1,
             "message": f"the script exited with status {status}"
             + (f" (expected {expected})" if expected is not None else ""),
-            "detail": text.replace(where, f"{self.path}:{block['line'] + line - 1}:")[-2000:],
+            "detail": text[-2000:],
         }
 
     def run_console(self, block: Block) -> dict[str, Any]:
@@ -381,8 +393,36 @@ class Page:
             text, over = self.output()
             if over:
                 return {"status": "output_limit", "line": command["line"]}
+            offline = _network_error(text) if status else None
+            if offline is not None:
+                return {
+                    "status": "network",
+                    "line": command["line"],
+                    "message": f"needs the network: {offline}",
+                }
             commands.append({**command, "got": text, "status": status})
         return {"commands": commands}
+
+
+# What programs print when there is no network (curl, wget, git, pip, requests, ssh, bash's
+# /dev/tcp), to tell "needs the network" from a failing command.
+_OFFLINE = (
+    "Could not resolve host",
+    "Could not resolve hostname",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+    "unable to resolve host address",
+    "Network is unreachable",
+    "Failed to establish a new connection",
+)
+
+
+def _network_error(text: str) -> str | None:
+    """The first line of a failed command's output that says the network is missing."""
+    for line in text.splitlines():
+        if any(words in line for words in _OFFLINE):
+            return line.strip()[:200]
+    return None
 
 
 def _stops(record: dict[str, Any], block: Block) -> bool:
@@ -748,6 +788,29 @@ def _children() -> list[int]:  # pragma: no cover - in the page's and the server
     return found
 
 
+def _cut_network() -> None:  # pragma: no cover - in the page's process
+    """Leave the machine's network: programs the examples start cannot reach it either.
+
+    A network namespace of the page's own, with only a loopback that is down, inside a user
+    namespace where the page keeps its user and group ids. Where the system does not allow
+    it (unprivileged user namespaces turned off), nothing changes: Python's own sockets are
+    still refused (`guard_network`).
+    """
+    import ctypes
+
+    uid, gid = os.getuid(), os.getgid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x10000000 | 0x40000000) != 0:  # CLONE_NEWUSER | CLONE_NEWNET
+        return
+    for name, text in (
+        ("setgroups", "deny"),
+        ("uid_map", f"{uid} {uid} 1"),
+        ("gid_map", f"{gid} {gid} 1"),
+    ):
+        with contextlib.suppress(OSError), open(f"/proc/self/{name}", "w") as file:
+            file.write(text)
+
+
 def _adopt_orphans() -> None:  # pragma: no cover - in the page's and the server's process
     """Orphans among this process's descendants become its children, not init's.
 
@@ -792,6 +855,8 @@ def _page_process(request: dict[str, Any]) -> None:  # pragma: no cover - a fork
         os.environ.update(request["env"])
         sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
         _adopt_orphans()
+        if not request["job"].get("network"):
+            _cut_network()
         code = run_job(request["job"])
     except BaseException:
         import traceback
@@ -850,7 +915,11 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
 
 if __name__ == "__main__":  # pragma: no cover - run by docgen.examples.run
     # os._exit: a thread an example left running must not keep the page alive.
-    _adopt_orphans()
+    if sys.argv[1] != "--serve":
+        _adopt_orphans()
+        with open(sys.argv[1], encoding="utf-8") as job_file:
+            if not json.load(job_file).get("network"):
+                _cut_network()
     status = main(sys.argv)
     sys.stdout.flush()
     _end_children()
