@@ -273,3 +273,11 @@ def test_skip_globs_leave_pages_out(tmp_path: Path) -> None:
     )
     summary = result.summary
     assert (summary["passed"], summary["skipped"], summary["not_run"]) == (1, 3, {"text": 2})
+
+
+def test_a_changed_setup_runs_the_cached_pages_again(tmp_path: Path) -> None:
+    pages = {"a.md": "```python\nprint(json.dumps(1))\n```\n"}
+    first = _check(tmp_path, pages, setup="import json", cache=True)
+    again = _check(tmp_path, pages, setup="import json", cache=True)
+    changed = _check(tmp_path, pages, setup="import json\nimport os", cache=True)
+    assert [r.summary["pages_cached"] for r in (first, again, changed)] == [0, 1, 0]
