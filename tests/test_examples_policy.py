@@ -281,3 +281,21 @@ def test_a_changed_setup_runs_the_cached_pages_again(tmp_path: Path) -> None:
     again = _check(tmp_path, pages, setup="import json", cache=True)
     changed = _check(tmp_path, pages, setup="import json\nimport os", cache=True)
     assert [r.summary["pages_cached"] for r in (first, again, changed)] == [0, 1, 0]
+
+
+def test_a_shell_block_not_run_is_still_written_to_its_file(tmp_path: Path) -> None:
+    page = (
+        '```bash title="greet.sh"\necho "hello from $1"\n```\n'
+        '```text title="names.txt"\ndocs\n```\n'
+        "```python\nimport subprocess\nname = open('names.txt').read().strip()\n"
+        "out = subprocess.run(['bash', 'greet.sh', name], capture_output=True, text=True)\n"
+        "assert out.stdout == 'hello from docs\\n', out\n```\n"
+    )
+    result = _check(tmp_path, {"titled.md": page})
+    assert result.diagnostics == ()
+    summary = result.summary
+    assert (summary["passed"], summary["not_reached"], summary["not_run"]) == (
+        1,
+        0,
+        {"bash": 1, "text": 1},
+    )

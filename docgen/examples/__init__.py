@@ -110,6 +110,7 @@ is not run again until one of them changes. `--no-cache` runs everything.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -345,7 +346,12 @@ class _Page:
                     else "fix that example, and they run again"
                 ),
             )
-        unreported = [i for i in range(len(blocks)) if i not in reported]
+        # Blocks that are only written to their file (`text title="x.txt"`) report nothing.
+        unreported = [
+            i
+            for i in range(len(blocks))
+            if i not in reported and blocks[i].language in RUN_LANGUAGES
+        ]
         if self.run.error is not None:
             self.error(
                 "DG505",
@@ -658,7 +664,12 @@ def _check_pages(
                 tally.run += 1
             else:
                 tally.not_run[example.language or "(none)"] += 1
-        runnable = [e for e in iter_runnable(page) if e.line not in held]
+        # A shell block not run is still written to its file, if it names one.
+        runnable = [
+            e if e.line not in held else dataclasses.replace(e, language="text")
+            for e in iter_runnable(page)
+            if e.line not in held or e.title is not None
+        ]
         if any(example.language in RUN_LANGUAGES for example in runnable):
             to_run.append((page.path, runnable))
     cache = ResultCache(config.cache_dir / "examples") if settings.cache else None
