@@ -218,6 +218,9 @@ def test_pycon_blocks(borrowed: Path) -> None:
     assert records[1]["message"] == "NameError: name 'undefined_name' is not defined"
     assert records[1]["mismatches"] == []
     assert (records[2]["cause"], records[2]["why"]) == (13, "failed")
+    (syntax,) = _drive(borrowed, "# Session\n\n```pycon\n>>> x = 1\n>>> if x\n```\n")
+    assert (syntax["line"], syntax["message"]) == (5, "SyntaxError: expected ':'")
+    assert syntax["detail"].startswith('  File "docs/p.md", line 5\n')
     (unreadable,) = _drive(borrowed, "```pycon\n>>>bad\n```\n")
     assert "cannot read the session" in unreadable["message"]
 

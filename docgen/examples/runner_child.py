@@ -623,6 +623,12 @@ def _traceback(exc: BaseException, path: str) -> str:
     while todo:
         current = todo.pop()
         current.stack = _user_frames(current.stack, path)
+        if current.exc_type is not None and issubclass(current.exc_type, SyntaxError):
+            # TracebackException keeps a SyntaxError's line as text.
+            where = int(str(current.lineno)) if str(current.lineno).isdigit() else 0
+            line = _markdown_line(str(current.filename), where, path)
+            if line is not None:  # a `>>>` example's or a titled module's syntax error
+                current.filename, current.lineno = path, str(line)
         todo += [e for e in (current.__cause__, current.__context__) if e is not None]
         todo += getattr(current, "exceptions", None) or []
     return "".join(shown.format())
