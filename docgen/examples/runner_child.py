@@ -623,14 +623,12 @@ def _traceback(exc: BaseException, path: str) -> str:
     while todo:
         current = todo.pop()
         current.stack = _user_frames(current.stack, path)
-        if current.exc_type is not None and issubclass(current.exc_type, SyntaxError):
-            # TracebackException keeps a SyntaxError's line as text.
-            where = int(str(current.lineno)) if str(current.lineno).isdigit() else 0
-            line = _markdown_line(str(current.filename), where, path)
-            if line is not None:  # a `>>>` example's or a titled module's syntax error
-                current.filename, current.lineno = path, str(line)
         todo += [e for e in (current.__cause__, current.__context__) if e is not None]
         todo += getattr(current, "exceptions", None) or []
+    if isinstance(exc, SyntaxError):  # in a `>>>` example, or a titled module
+        line = _markdown_line(str(exc.filename), exc.lineno or 0, path)
+        if line is not None:
+            shown.filename, shown.lineno = path, str(line)  # kept as text by traceback
     return "".join(shown.format())
 
 
