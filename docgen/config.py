@@ -105,6 +105,13 @@ class ExamplesConfig:
         cache: skip pages whose examples, interpreter and packages did not change.
         update: rewrite mismatching expected output in the Markdown files (`--update`).
         memory_limit: bytes of memory one page's process may use.
+        shell: run `console`, `bash` and `sh` blocks too (one block: `<!-- docgen: run -->`).
+        allow: shell commands run although they change the machine or fetch code:
+            `install`, `clone`, `sudo`, `pipe-to-shell` (`curl ... | sh`).
+        network: let examples reach the network (never with `--offline`).
+        setup: Python code run before every page's examples (e.g. `import mypackage`).
+        skip: pages whose examples are not run (illustrative fragments), as glob patterns
+            relative to `docs_dir` (`*` also matches `/`).
     """
 
     timeout: float = 10.0
@@ -113,6 +120,11 @@ class ExamplesConfig:
     cache: bool = True
     update: bool = False
     memory_limit: int = 2 * 1024**3
+    shell: bool = False
+    allow: tuple[Literal["install", "clone", "sudo", "pipe-to-shell"], ...] = ()
+    network: bool = False
+    setup: str = ""
+    skip: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,10 @@ stderr, sys.modules['__main__'] and cwd are borrowed for one call and given back
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,17 @@ def borrowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     monkeypatch.setattr(sys, "stdout", sys.stdout)
     monkeypatch.setattr(sys, "stderr", sys.stderr)
+    # The driver turns the network off by patching socket: given back after the test.
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+        monkeypatch.setattr(socket, name, getattr(socket, name))
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, getattr(socket.socket, name))
     return tmp_path
 
 
 def _drive(root: Path, markdown: str, **sandbox: Any) -> list[dict[str, Any]]:
     page = collect("docs/p.md", markdown)
+    (root / "results.jsonl").unlink(missing_ok=True)
     job = make_job(page.path, list(iter_runnable(page)), Sandbox(**sandbox), root)
     job["limits"] = {"core": 0}  # this is the test process: only a harmless limit
     (root / "job.json").write_text(json.dumps(job), encoding="utf-8")
@@ -73,23 +81,13 @@ int("x")
 ```python
 value += 1
 ```
-<!-- docgen: raises=KeyError -->
-```python
-[][0]
-```
 ```python
 import sys
 sys.exit()
 ```
-```python
-sys.exit("bad")
-```
 <!-- docgen: raises=SystemExit -->
 ```python
 sys.exit(1)
-```
-```python
-if True
 ```
 <!-- docgen: raises=SyntaxError -->
 ```python
@@ -100,15 +98,6 @@ import asyncio
 await asyncio.sleep(0)
 print(value)
 ```
-```python
-def boom():
-    raise RuntimeError("deep")
-boom()
-```
-```python
-while True:
-    print("spam " * 100)
-```
 ```text title="data/notes.txt"
 saved
 ```
@@ -117,6 +106,26 @@ with open("data/notes.txt") as file:
     print(file.read())
 ```
 """
+# Each of these fails, and so ends its page's Python session: one page each.
+FAILING = {
+    "wrong": "<!-- docgen: raises=KeyError -->\n```python\n[][0]\n```\n",
+    "exit": '```python\nimport sys\nsys.exit("bad")\n```\n',
+    "syntax": "```python\nif True\n```\n",
+    "deep": '```python\ndef boom():\n    raise RuntimeError("deep")\nboom()\n```\n',
+    "spam": '```python\nwhile True:\n    print("spam " * 100)\n```\n',
+    "multi": '```python\nraise ValueError("\\nfirst\\nsecond")\n```\n',
+    "chained": (
+        '```python\ntry:\n    {}["k"]\nexcept KeyError as exc:\n'
+        '    raise ValueError("v") from exc\n```\n'
+    ),
+    "json": '```python\nimport json\njson.loads("{")\n```\n',
+    "network": "```python\nimport socket\nsocket.create_connection(('example.org', 80))\n```\n",
+    "group": '```python\nraise ExceptionGroup("two", [KeyError(1), ValueError(2)])\n```\n',
+    "titled": (
+        '```python title="docgen_titled_example.py"\ndef f():\n    raise KeyError(1)\n```\n'
+        "```python\nimport docgen_titled_example\ndocgen_titled_example.f()\n```\n"
+    ),
+}
 
 
 def test_python_blocks(borrowed: Path) -> None:
@@ -126,25 +135,53 @@ def test_python_blocks(borrowed: Path) -> None:
         ("ok", 6),
         ("ok", 10),
         ("not_raised", 14),
-        ("not_raised", 18),
-        ("ok", 21),
-        ("error", 25),
+        ("ok", 17),
+        ("ok", 22),
+        ("ok", 26),
         ("ok", 29),
-        ("error", 32),
-        ("ok", 36),
-        ("ok", 39),
-        ("error", 45),
-        ("output_limit", 50),
-        ("ok", 56),
+        ("ok", 37),
     ]
     assert records[3]["message"] == "expected KeyError, nothing was raised"
-    assert records[4]["message"] == "expected KeyError, got IndexError: list index out of range"
-    assert records[6]["message"] == "the example exited with status bad"
-    assert "SyntaxError" in records[8]["message"]
-    assert records[10]["output"] == "42\n"
-    assert 'File "docs/p.md", line 45, in boom' in records[11]["detail"]
-    assert records[13]["output"] == "saved\n\n"
+    assert records[7]["output"] == "42\n"
+    assert records[8]["output"] == "saved\n\n"
     assert (borrowed / "work" / "data" / "notes.txt").read_text(encoding="utf-8") == "saved\n"
+
+
+def test_failing_python_blocks(borrowed: Path) -> None:
+    found = {}
+    for name, markdown in FAILING.items():
+        *_, record = _drive(borrowed, markdown, output_limit=2000)
+        found[name] = record
+    sys.modules.pop("docgen_titled_example", None)
+    assert {name: (r["status"], r["line"]) for name, r in found.items()} == {
+        "wrong": ("not_raised", 3),
+        "exit": ("error", 3),
+        "syntax": ("error", 2),
+        "deep": ("error", 3),
+        "spam": ("output_limit", 3),
+        "multi": ("error", 2),
+        "chained": ("error", 5),
+        "json": ("error", 3),
+        "network": ("network", 3),
+        "group": ("error", 2),
+        "titled": ("error", 3),
+    }
+    assert "The above exception was the direct cause" in found["chained"]["detail"]
+    assert found["chained"]["detail"].count('File "docs/p.md"') == 2
+    assert found["json"]["message"].startswith("json.decoder.JSONDecodeError: Expecting")
+    assert found["network"]["message"] == "needs the network: it tried to reach example.org:80"
+    assert found["group"]["message"] == "ExceptionGroup: two (2 sub-exceptions)"
+    assert 'File "docs/p.md", line 3, in f' in found["titled"]["detail"]
+    assert "docgen_titled_example.py" not in found["titled"]["detail"]
+    assert found["wrong"]["message"] == "expected KeyError, got IndexError: list index out of range"
+    assert found["exit"]["message"] == "the example exited with status bad"
+    assert found["syntax"]["message"] == "SyntaxError: expected ':'"
+    assert 'File "docs/p.md", line 3, in boom' in found["deep"]["detail"]
+    # The headline is the first line of the message; the traceback has the user's frames only.
+    assert found["multi"]["message"] == "ValueError: first"
+    assert found["multi"]["detail"].startswith("Traceback (most recent call last):\n")
+    assert "runner_child" not in found["multi"]["detail"]
+    assert found["multi"]["detail"].endswith("ValueError: \nfirst\nsecond\n")
 
 
 SESSIONS = """\
@@ -161,16 +198,18 @@ ZeroDivisionError: division by zero
 ```
 ```pycon
 >>> undefined_name
+>>> print("not run: the session ended at its first exception")
+no
 ```
 ```pycon
->>>bad
+>>> print("not run: the page's session ended")
 ```
 """
 
 
 def test_pycon_blocks(borrowed: Path) -> None:
     records = _drive(borrowed, SESSIONS)
-    assert _brief(records) == [("mismatch", 5), ("error", 13), ("error", 16)]
+    assert _brief(records) == [("mismatch", 5), ("error", 13), ("blocked", 18)]
     first = records[0]["mismatches"]
     assert [(m["line"], m["start"], m["count"], m["got"]) for m in first] == [
         (5, 6, 1, ["2"]),
@@ -178,7 +217,12 @@ def test_pycon_blocks(borrowed: Path) -> None:
     ]
     assert records[1]["message"] == "NameError: name 'undefined_name' is not defined"
     assert records[1]["mismatches"] == []
-    assert "cannot read the session" in records[2]["message"]
+    assert (records[2]["cause"], records[2]["why"]) == (13, "failed")
+    (syntax,) = _drive(borrowed, "# Session\n\n```pycon\n>>> x = 1\n>>> if x\n```\n")
+    assert (syntax["line"], syntax["message"]) == (5, "SyntaxError: expected ':'")
+    assert syntax["detail"].startswith('  File "docs/p.md", line 5\n')
+    (unreadable,) = _drive(borrowed, "```pycon\n>>>bad\n```\n")
+    assert "cannot read the session" in unreadable["message"]
 
 
 SHELL = """\
@@ -193,6 +237,7 @@ $ printf 'a\\nb\\n'
 a
 b
 $ false
+1
 $ cat <<EOF
 > multi
 > EOF
@@ -212,17 +257,19 @@ echo "${GREETING:-gone}"
 false
 ```
 ```bash
-echo $NOT_SET_ANYWHERE
-```
-```console
-$ yes | head -c 5000
-```
-```console
-$ exit 7
-$ echo after
-after
+echo "not run: the session failed"
 ```
 """
+SHELL_FAILING = {
+    "unset": "```bash\necho $NOT_SET_ANYWHERE\n```\n",
+    "flood": "```console\n$ yes | head -c 5000\n```\n",
+    "status": "```console\n$ exit 7\n$ echo after\nafter\n```\n```bash\necho not run\n```\n",
+    "ignored": (
+        "<!-- docgen: output=ignore -->\n```console\n$ exit 7\nshown\n```\n"
+        "```console\n$ echo not run\n```\n"
+    ),
+    "compared": "```console\n$ false\nshown\n```\n```console\n$ echo runs\n```\n",
+}
 
 
 def test_shell_blocks(borrowed: Path) -> None:
@@ -230,27 +277,155 @@ def test_shell_blocks(borrowed: Path) -> None:
     assert _brief(records) == [
         ("ok", 2),
         ("ok", 6),
-        ("ok", 23),
-        ("error", 28),
-        ("error", 31),
-        ("output_limit", 34),
-        ("ok", 37),
+        ("ok", 24),
+        ("error", 29),
+        ("blocked", 32),
     ]
     commands = records[1]["commands"]
     assert [(c["line"], c["status"], c["got"]) for c in commands] == [
         (6, 0, "hi\n"),
         (8, 0, "a\nb\n"),
         (11, 1, ""),
-        (12, 0, "multi\n"),
-        (16, 0, "one two\n"),
-        (19, 0, ""),
+        (13, 0, "multi\n"),
+        (17, 0, "one two\n"),
+        (20, 0, ""),
     ]
     assert commands[3]["command"] == "cat <<EOF\nmulti\nEOF"
     assert commands[1]["expected"] == ["a", "b"]
     assert records[3]["message"] == "the script exited with status 1"
     assert records[3]["detail"] == "gone\n"  # the session restarted after `exit 4`
-    assert "docs/p.md:31: NOT_SET_ANYWHERE: unbound variable" in records[4]["detail"]
-    assert [(c["status"], c["got"]) for c in records[6]["commands"]] == [
+    found = {
+        name: _drive(borrowed, page, output_limit=1000) for name, page in SHELL_FAILING.items()
+    }
+    assert {name: _brief(r) for name, r in found.items()} == {
+        "unset": [("error", 2)],
+        "flood": [("output_limit", 2)],
+        "status": [("ok", 2), ("blocked", 7)],
+        "ignored": [("ok", 3), ("blocked", 7)],
+        "compared": [("ok", 2), ("ok", 6)],
+    }
+    assert "docs/p.md:2: NOT_SET_ANYWHERE: unbound variable" in found["unset"][0]["detail"]
+    assert [(c["status"], c["got"]) for c in found["status"][0]["commands"]] == [
         (7, ""),
         (0, "after\n"),
     ]
+
+
+def test_setup_runs_first_and_its_failure_ends_the_python_session(borrowed: Path) -> None:
+    page = "```python\nprint(json.dumps(1))\n```\n```console\n$ echo shell\nshell\n```\n"
+    assert _brief(_drive(borrowed, page, setup="import json")) == [("ok", 2), ("ok", 5)]
+    assert _brief(_drive(borrowed, page, setup="  ")) == [("error", 2), ("ok", 5)]
+    records = _drive(borrowed, page, setup="import json\nraise OSError('no')")
+    assert _brief(records) == [("blocked", 2), ("ok", 5)]
+    assert (records[0]["cause"], records[0]["why"]) == (0, "examples.setup failed")
+    setup = [
+        json.loads(line)
+        for line in (borrowed / "results.jsonl").read_text(encoding="utf-8").splitlines()
+        if '"setup"' in line
+    ]
+    assert [(r["message"], r["line"]) for r in setup] == [("OSError: no", 2)]
+    assert 'File "examples.setup", line 2, in <module>' in setup[0]["detail"]
+    offline = "import urllib.request\nurllib.request.urlopen('http://example.org')"
+    records = _drive(borrowed, page, setup=offline)
+    assert records[0]["why"] == "examples.setup failed"
+    lines = (borrowed / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    (setup_record,) = [json.loads(line) for line in lines if '"setup"' in line]
+    assert setup_record["status"] == "network"
+    assert setup_record["message"] == "needs the network: it tried to reach example.org:80"
+
+
+def test_a_wrong_exception_ends_the_session_and_a_missing_one_does_not(borrowed: Path) -> None:
+    page = (
+        "<!-- docgen: raises=KeyError -->\n```python\nx = 1\n```\n"
+        "<!-- docgen: raises=KeyError -->\n```python\n[][0]\n```\n"
+        "```python\nprint(x)\n```\n"
+    )
+    assert _brief(_drive(borrowed, page)) == [("not_raised", 3), ("not_raised", 7), ("blocked", 10)]
+
+
+class _Page:
+    network: str | None = None
+
+
+def test_the_network_guard_refuses_and_notes(borrowed: Path) -> None:
+    page = _Page()
+    runner_child.guard_network(page, allowed=False)  # type: ignore[arg-type]
+    assert socket.getaddrinfo("127.0.0.1", 80)
+    assert socket.getaddrinfo(None, 80)
+    assert socket.gethostbyname("127.0.0.1") == "127.0.0.1"
+    assert page.network is None
+    with pytest.raises(socket.gaierror, match="network is off"):
+        socket.gethostbyname("example.org")
+    assert page.network == "example.org"
+    page.network = None
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("example.org", None)
+    assert page.network == "example.org"
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        page.network = None
+        with pytest.raises(ConnectionRefusedError, match="network is off"):
+            socket.create_connection(("127.0.0.1", port))
+        assert page.network == f"127.0.0.1:{port}"
+        with socket.socket() as client:
+            assert client.connect_ex(("127.0.0.1", port)) == errno.ECONNREFUSED
+        with (
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp,
+            pytest.raises(OSError, match="network is off"),
+        ):
+            udp.sendto(b"x", ("127.0.0.1", port))
+    # Unix sockets are not the network.
+    path = str(borrowed / "unix.sock")
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(path)
+        listener.listen()
+        for method in ("connect", "connect_ex"):
+            with socket.socket(socket.AF_UNIX) as client:
+                assert getattr(client, method)(path) in (None, 0)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as datagram:
+            datagram.bind(path + "2")
+            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+                assert sender.sendto(b"x", path + "2") == 1
+
+
+def test_the_network_guard_when_allowed_notes_failed_lookups(borrowed: Path) -> None:
+    page = _Page()
+    runner_child.guard_network(page, allowed=True)  # type: ignore[arg-type]
+    assert socket.getaddrinfo("127.0.0.1", 80)
+    assert page.network is None
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("127.0.0.1", "no-such-service")
+    assert page.network == "127.0.0.1:no-such-service"
+    page.network = None
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("127.0.0.1", None, type=-1)
+    assert page.network == "127.0.0.1"
+
+
+def test_programs_that_say_there_is_no_network(borrowed: Path) -> None:
+    page = """\
+```bash
+echo "curl: (6) Could not resolve host: example.org" >&2
+exit 6
+```
+```console
+$ echo "fatal: unable to access: Could not resolve host: example.org"; false
+```
+```python
+import subprocess
+subprocess.run(["sh", "-c", "echo 'ssh: Network is unreachable'; exit 255"], check=True)
+```
+```console
+$ echo "Could not resolve host is fine when the command succeeds"
+Could not resolve host is fine when the command succeeds
+```
+"""
+    records = _drive(borrowed, page)
+    assert [(r["status"], r["line"], r.get("message")) for r in records] == [
+        ("network", 2, "needs the network: curl: (6) Could not resolve host: example.org"),
+        ("blocked", 6, None),
+        ("network", 10, "needs the network: ssh: Network is unreachable"),
+        ("blocked", 13, None),
+    ]
+    console = "```console\n$ echo 'Could not resolve host: example.org'; false\nshown\n```\n"
+    assert _brief(_drive(borrowed, console)) == [("network", 2)]

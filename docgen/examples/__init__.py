@@ -6,8 +6,8 @@
 |---|---|
 | `python`, `py`, `python3`, `py3` | run; a page's blocks share one namespace, in order |
 | `pycon` (or `python` starting with `>>>`) | a doctest session: output is compared |
-| `console`, `shell-session` | `$ ` lines run in bash; the lines after are the output |
-| `bash`, `sh`, `shell` | run with `set -euo pipefail`; a page shares one bash session |
+| `console`, `shell-session` | when asked: `$ ` lines run in bash; the lines after are the output |
+| `bash`, `sh`, `shell` | when asked: run with `set -euo pipefail`; a page shares one bash session |
 | `yaml`, `json`, `toml` | parsed, so a syntax error is reported |
 | anything else | counted as not run |
 
@@ -31,6 +31,8 @@ before the fence it is about; several can share a comment.
 | `<!-- docgen: timeout=30 -->` | the next block may run 30 s (default: `examples.timeout`) |
 | `<!-- docgen: exit=2 -->` | the next bash block (or console command) must exit with 2 |
 | `<!-- docgen: output=ignore -->` | the next console block's output is not compared |
+| `<!-- docgen: run -->` | the next shell block runs although `examples.shell` is off |
+| `<!-- docgen: allow=install,clone -->` | the next shell block may do these (see `policy`) |
 
 A hidden setup block runs, in order, but readers never see it:
 
@@ -43,12 +45,23 @@ data = {"name": "docgen"}
 -->
 ````
 
+## What runs, and what is said
+
+Shell blocks run only when asked (`examples.shell`, or the `run` marker), and even then not
+when they install, clone, use `sudo` or pipe a download into a shell, unless allowed
+(`policy`). Pages matching `examples.skip` are left out, one info each. `examples.setup`
+runs before every page; if it fails, that is one error at mkdocs.yml and the pages' Python
+blocks are not run. After the first failure in a page's Python namespace (or its shell
+session), the later blocks of that state are not run: one DG514 says how many. The network
+is off unless `examples.network` (never under `--offline`): an example that tries gets one
+DG515 info and counts as skipped.
+
 ## How examples run
 
 Each page runs in a process of its own (forked from one warm interpreter, so Python's
 start-up is paid once), pages in parallel (`-j N`, default: one per core). The blocks of a
-page share state in order; a bash block that exits (`exit`, or a failure under `set -e`)
-ends its session, and the next shell block starts a new one.
+page share state in order; a bash block that exits as its `exit=` marker expects ends its
+session, and the next shell block starts a new one.
 
 The working directory is a fresh temporary folder, `HOME` and `TMPDIR` are inside it,
 and all of it is removed afterwards; stdin is closed; variables whose name contains `TOKEN`,
@@ -56,7 +69,8 @@ and all of it is removed afterwards; stdin is closed; variables whose name conta
 `NO_COLOR=1` and `COLUMNS=80` keep output stable; memory (`examples.memory_limit`, 2 GiB),
 CPU time, file size and processes are limited; output beyond `examples.output_limit`
 bytes fails the block; a block past its timeout has its whole process group killed, and
-so has whatever a page left running when it ends.
+so has whatever a page left running when it ends. It is not a security boundary: what it
+does not protect against is listed in docs/user-guide/examples.md.
 
 ## Expected output
 
@@ -90,10 +104,13 @@ is not run again until one of them changes. `--no-cache` runs everything.
 | DG511 | info | a block was skipped (with the reason) |
 | DG512 | info | expected output was rewritten by `--update` |
 | DG513 | warning | `--update` could not rewrite: the file changed since it was read |
+| DG514 | info | later examples were not run: an earlier one in the same state failed |
+| DG515 | info | an example (or `examples.setup`) needs the network, which is off |
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -109,7 +126,7 @@ import yaml
 
 from docgen.config import DocgenConfig, ExamplesConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.examples import compare, update
+from docgen.examples import compare, policy, update
 from docgen.examples.cache import ResultCache, environment_key, page_key
 from docgen.examples.collect import (
     DATA_LANGUAGES,
@@ -253,6 +270,11 @@ _YamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def _hint_for(message: str) -> str:
+    if message.startswith("MemoryError"):
+        return (
+            "the examples' memory is limited (`examples.memory_limit` in mkdocs.yml): "
+            f"use less, or raise the limit, {_SKIP_HINT}"
+        )
     if "EOFError" in message:
         return f"stdin is closed while examples run; don't read input, {_SKIP_HINT}"
     if any(word in message for word in ("TOKEN", "SECRET", "KEY", "PASS")):
@@ -265,13 +287,26 @@ def _hint_for(message: str) -> str:
 class _Page:
     """Turns one page's run into diagnostics, counts and `--update` replacements."""
 
-    def __init__(self, run: PageRun, lines: Sequence[str], tally: _Tally, sandbox: Sandbox):
+    def __init__(
+        self,
+        run: PageRun,
+        lines: Sequence[str],
+        tally: _Tally,
+        sandbox: Sandbox,
+        network_hint: str = "",
+    ):
         self.run = run
         self.lines = lines
         self.tally = tally
         self.sandbox = sandbox
+        self.network_hint = network_hint
         self.diagnostics: list[Diagnostic] = []
         self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
+
+    def info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
+        self.diagnostics.append(
+            _diagnostic(code, Severity.INFO, message, self.run.path, line, hint)
+        )
 
     def error(self, code: str, message: str, line: int | None, hint: str) -> None:
         if line is not None:
@@ -283,12 +318,40 @@ class _Page:
     def read(self) -> None:
         blocks = self.run.blocks
         reported = {record["block"] for record in self.run.records}
+        blocked: dict[tuple[int, str], list[int]] = {}
         for record in self.run.records:
             example = blocks[record["block"]]
-            ok = self.record(example, record)
-            self.tally.passed += ok
-            self.tally.failed += not ok
-        unreported = [i for i in range(len(blocks)) if i not in reported]
+            if record["status"] == "blocked":
+                blocked.setdefault((record["cause"], record["why"]), []).append(record["line"])
+                self.tally.not_reached += 1
+            elif record["status"] == "network":
+                self.needs_network(example, record)
+            else:
+                ok = self.record(example, record)
+                self.tally.passed += ok
+                self.tally.failed += not ok
+        for (cause, why), lines in blocked.items():
+            if cause == 0:
+                continue  # examples.setup failed: said once for every page, at mkdocs.yml
+            count = len(lines)
+            self.info(
+                "DG514",
+                f"{count} later example{'s' if count > 1 else ''} not run: "
+                f"the example at line {cause} {why}",
+                lines[0],
+                "they share its state (the page's Python namespace, or its shell session): "
+                + (
+                    "they run once it does"
+                    if why == "needs the network"
+                    else "fix that example, and they run again"
+                ),
+            )
+        # Blocks that are only written to their file (`text title="x.txt"`) report nothing.
+        unreported = [
+            i
+            for i in range(len(blocks))
+            if i not in reported and blocks[i].language in RUN_LANGUAGES
+        ]
         if self.run.error is not None:
             self.error(
                 "DG505",
@@ -336,6 +399,16 @@ class _Page:
         self.tally.failed += sum(i in ended for i in unreported)
         self.tally.not_reached += sum(i not in ended for i in unreported)
 
+    def needs_network(self, example: Example, record: Mapping[str, Any]) -> None:
+        """DG515: the example tried to reach the network; it counts as skipped."""
+        self.tally.skipped += 1
+        self.info(
+            "DG515",
+            f"{example.language} example {record['message']}",
+            int(record.get("line") or example.code_line),
+            self.network_hint,
+        )
+
     def record(self, example: Example, record: Mapping[str, Any]) -> bool:
         status = record["status"]
         line = int(record.get("line") or example.code_line)
@@ -362,7 +435,8 @@ class _Page:
         elif status == "output_limit":
             self.error(
                 "DG504",
-                f"example printed more than {self.sandbox.output_limit} bytes",
+                f"example printed more than {self.sandbox.output_limit} bytes: its output "
+                "was truncated there and the block stopped",
                 line,
                 "print less, or raise `examples.output_limit` in mkdocs.yml",
             )
@@ -411,14 +485,60 @@ class _Page:
         return False
 
 
-def _sandbox(settings: ExamplesConfig) -> Sandbox:
+def _sandbox(settings: ExamplesConfig, *, offline: bool = False) -> Sandbox:
     jobs = settings.jobs or len(os.sched_getaffinity(0))
     return Sandbox(
         timeout=settings.timeout,
         output_limit=settings.output_limit,
         memory_limit=settings.memory_limit,
         jobs=jobs,
+        network=settings.network and not offline,
+        setup=settings.setup,
     )
+
+
+def _network_hint(settings: ExamplesConfig, *, offline: bool) -> str:
+    if offline:
+        return f"the build is --offline: it runs when the network is allowed, {_SKIP_HINT}"
+    if settings.network:
+        return f"the network is allowed but could not be reached, {_SKIP_HINT}"
+    return f"allow the network with `examples.network: true` in mkdocs.yml, {_SKIP_HINT}"
+
+
+def _setup_failure(
+    runs: Sequence[PageRun], settings: ExamplesConfig, *, offline: bool
+) -> list[Diagnostic]:
+    """`examples.setup` failed: one finding at mkdocs.yml for every page it failed on."""
+    failed = [run for run in runs if run.setup is not None]
+    if not failed:
+        return []
+    first = failed[0].setup
+    assert first is not None
+    blocked = sum(1 for run in failed for record in run.records if record["status"] == "blocked")
+    pages = f"{len(failed)} page{'s' if len(failed) > 1 else ''}"
+    where = f"{blocked} Python example{'s' if blocked != 1 else ''} on {pages} not run"
+    if first["status"] == "network":
+        return [
+            _diagnostic(
+                "DG515",
+                Severity.INFO,
+                f"examples.setup {first['message']}; {where}",
+                "mkdocs.yml",
+                None,
+                _network_hint(settings, offline=offline),
+            )
+        ]
+    detail = "\n".join(f"    {t}" for t in str(first.get("detail", "")).splitlines()[-12:])
+    return [
+        _diagnostic(
+            "DG501",
+            Severity.ERROR,
+            f"examples.setup failed: {first['message']}; {where}\n{detail}".rstrip(),
+            "mkdocs.yml",
+            None,
+            "fix the `examples.setup` code in mkdocs.yml (it runs before every page)",
+        )
+    ]
 
 
 def _apply_updates(config: DocgenConfig, pages: Sequence[_Page], tally: _Tally) -> list[Diagnostic]:
@@ -463,10 +583,15 @@ def _check_pages(
     server: ForkServer | None,
 ) -> StageResult:
     settings = config.examples or ExamplesConfig()
-    sandbox = _sandbox(settings)
+    sandbox = _sandbox(settings, offline=config.offline)
     tally = _Tally()
     to_run: list[tuple[str, list[Example]]] = []
+    docs_dir = config.relative(config.docs_dir)
     for page in pages:
+        pattern = policy.page_skip(page.path, docs_dir, settings)
+        if pattern is not None:
+            _skip_page(page, pattern, tally, diagnostics)
+            continue
         for problem in page.problems:
             diagnostics.append(
                 _diagnostic(
@@ -478,9 +603,32 @@ def _check_pages(
                     problem.hint,
                 )
             )
+        held: set[int] = set()  # shell blocks not run, by their line
         for example in page.examples:
             tally.examples += 1
             reason = example.skip_reason
+            if reason is None and example.language in policy.SHELL_LANGUAGES and example.closed:
+                if not policy.runs_shell(example, settings):
+                    tally.not_run[example.language] += 1
+                    held.add(example.line)
+                    continue
+                found = policy.risk(example, settings.allow)
+                if found is not None:
+                    reason = f"`{found.command}` {found.what}"
+                    held.add(example.line)
+                    diagnostics.append(
+                        _diagnostic(
+                            "DG511",
+                            Severity.INFO,
+                            f"{example.language} example skipped: {reason}",
+                            page.path,
+                            found.line,
+                            f"allow it with `<!-- docgen: allow={found.kind} -->` before the "
+                            f"fence, or `examples.allow: [{found.kind}]` in mkdocs.yml",
+                        )
+                    )
+                    tally.skipped += 1
+                    continue
             if not example.closed:
                 diagnostics.append(
                     _diagnostic(
@@ -516,7 +664,12 @@ def _check_pages(
                 tally.run += 1
             else:
                 tally.not_run[example.language or "(none)"] += 1
-        runnable = list(iter_runnable(page))
+        # A shell block not run is still written to its file, if it names one.
+        runnable = [
+            e if e.line not in held else dataclasses.replace(e, language="text")
+            for e in iter_runnable(page)
+            if e.line not in held or e.title is not None
+        ]
         if any(example.language in RUN_LANGUAGES for example in runnable):
             to_run.append((page.path, runnable))
     cache = ResultCache(config.cache_dir / "examples") if settings.cache else None
@@ -533,12 +686,16 @@ def _check_pages(
     runs = run_pages(to_run, sandbox, server)
     tally.pages_run = len(runs)
     results: list[_Page] = []
+    hint = _network_hint(settings, offline=config.offline)
+    diagnostics += _setup_failure(runs, settings, offline=config.offline)
     for run in runs:
-        page_result = _Page(run, texts[run.path].replace("\r\n", "\n").split("\n"), tally, sandbox)
+        lines = texts[run.path].replace("\r\n", "\n").split("\n")
+        page_result = _Page(run, lines, tally, sandbox, hint)
         before = tally.failed
         page_result.read()
         results.append(page_result)
-        if cache is not None and tally.failed == before and not page_result.diagnostics:
+        clean = not page_result.diagnostics and run.setup is None
+        if cache is not None and tally.failed == before and clean:
             cache.remember(keys[run.path], run.path, len(run.blocks))
     if settings.update:
         diagnostics += _apply_updates(config, results, tally)
@@ -551,6 +708,31 @@ def _check_pages(
         summary=tally.summary(len(pages)),
         seconds=time.perf_counter() - started,
     )
+
+
+def _skip_page(
+    page: PageExamples, pattern: str, tally: _Tally, diagnostics: list[Diagnostic]
+) -> None:
+    """A page `examples.skip` leaves out: one note for all its examples."""
+    count = sum(e.language in PYTHON_FAMILY | RUN_LANGUAGES | DATA_LANGUAGES for e in page.examples)
+    tally.examples += len(page.examples)
+    tally.skipped += count
+    tally.not_run.update(
+        e.language or "(none)"
+        for e in page.examples
+        if e.language not in PYTHON_FAMILY | RUN_LANGUAGES | DATA_LANGUAGES
+    )
+    if count:
+        diagnostics.append(
+            _diagnostic(
+                "DG511",
+                Severity.INFO,
+                f"{count} example{'s' if count > 1 else ''} skipped: the page matches "
+                f"examples.skip {pattern!r}",
+                page.path,
+                None,
+            )
+        )
 
 
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
@@ -595,7 +777,7 @@ def _early_server(config: DocgenConfig, documents: Sequence[Document]) -> ForkSe
     )
     if cache_may_hold or not fenced:
         return None
-    return ForkServer(_sandbox(settings).python)
+    return ForkServer(_sandbox(settings, offline=config.offline).python)
 
 
 def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagnostic]]:

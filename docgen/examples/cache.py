@@ -2,10 +2,10 @@
 
 A page's key covers everything its result depends on: its examples (code, language,
 markers, order — not their line numbers, so editing prose around them keeps the cache),
-the sandbox's limits, the interpreter, every installed distribution (name and version),
-and the project's own Python sources and build files (size and modification time), so
-an example that imports the project is re-run when the project changes. Only clean
-results are kept: a failing page runs every time.
+the sandbox's limits, network and `examples.setup`, the interpreter, every installed
+distribution (name and version), and the project's own Python sources and build files
+(size and modification time), so an example that imports the project is re-run when the
+project changes. Only clean results are kept: a failing page runs every time.
 """
 
 from __future__ import annotations
@@ -68,12 +68,14 @@ def environment_key(root: Path, sandbox: Sandbox) -> str:
 
     Args:
         root: the project root, whose Python sources and build files are part of the key.
-        sandbox: the limits and interpreter the examples run with.
+        sandbox: the limits, network, setup and interpreter the examples run with.
     """
     parts = {
         "version": VERSION,
         "python": [sys.version, sandbox.python],
         "sandbox": [sandbox.timeout, sandbox.output_limit, sandbox.memory_limit],
+        "network": sandbox.network,
+        "setup": sandbox.setup,
         "packages": _packages(),
         "project": _project(root),
     }

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = [
+    "ALLOW_KINDS",
     "DATA_LANGUAGES",
     "RUN_LANGUAGES",
     "Example",
@@ -61,8 +62,22 @@ _CONTAINER = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
 _FENCE_OPEN = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})")
 _MARKER = re.compile(r"<!--\s*docgen:(?P<body>.*?)-->", re.DOTALL)
 _KEYS = frozenset(
-    {"skip", "reason", "skip-start", "skip-end", "setup", "raises", "timeout", "exit", "output"}
+    {
+        "skip",
+        "reason",
+        "skip-start",
+        "skip-end",
+        "setup",
+        "raises",
+        "timeout",
+        "exit",
+        "output",
+        "run",
+        "allow",
+    }
 )
+ALLOW_KINDS = ("install", "clone", "sudo", "pipe-to-shell")
+"""What `allow=` (and `examples.allow`) can let a shell block do, in the order of the docs."""
 _TITLE = re.compile(r"^[\w.\-]+(?:/[\w.\-]+)*\.\w+$")
 
 
@@ -81,6 +96,9 @@ class Markers:
         timeout: seconds allowed for this block (`timeout=`), or None for the default.
         exit: the exit status a bash or console block must end with (`exit=`), or None.
         output_ignore: `output=ignore`: run the block but do not compare its output.
+        run: `run`: run this shell block although `examples.shell` is off.
+        allow: `allow=install,clone`: what this shell block's commands may do (see
+            `ALLOW_KINDS`).
     """
 
     skip: str | None = None
@@ -89,6 +107,8 @@ class Markers:
     timeout: float | None = None
     exit: int | None = None
     output_ignore: bool = False
+    run: bool = False
+    allow: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Only the markers that are set, as written by the user."""
@@ -105,6 +125,10 @@ class Markers:
             out["exit"] = self.exit
         if self.output_ignore:
             out["output"] = "ignore"
+        if self.run:
+            out["run"] = True
+        if self.allow:
+            out["allow"] = ",".join(self.allow)
         return out
 
 
@@ -332,7 +356,7 @@ class _Collector:
                     line,
                     error,
                     "markers are skip, skip-start, skip-end, setup, raises=, timeout=, "
-                    "exit=, output=ignore (see the user guide)",
+                    "exit=, output=ignore, run, allow= (see the user guide)",
                 )
             if "setup" in values:
                 self.setup(rest, line, values)
@@ -399,6 +423,18 @@ class _Collector:
         output = values.get("output")
         if output is not None and output != "ignore":
             self.warn(line, f"output={output} is not known", "the only value is output=ignore")
+        allow = tuple(kind for kind in values.get("allow", "").split(",") if kind)
+        for kind in allow:
+            if kind not in ALLOW_KINDS:
+                self.warn(
+                    line, f"allow={kind} is not known", f"allow= takes {', '.join(ALLOW_KINDS)}"
+                )
+        if ("run" in values or allow) and language not in {"bash", "console"}:
+            self.warn(
+                line,
+                f"run and allow= apply to shell blocks, not {language or 'this block'}",
+                "remove them: Python blocks always run",
+            )
         return Markers(
             skip=skip,
             setup="setup" in values,
@@ -406,6 +442,8 @@ class _Collector:
             timeout=timeout,
             exit=exit_status,
             output_ignore=output == "ignore",
+            run="run" in values,
+            allow=tuple(kind for kind in allow if kind in ALLOW_KINDS),
         )
 
     def fence(

@@ -1,9 +1,11 @@
 """Run each page's examples in its own sandboxed subprocess, pages in parallel.
 
 The sandbox: a fresh temporary working directory, HOME and TMPDIR inside it, stdin
-closed, credentials scrubbed from the environment, resource limits (CPU time, memory,
-file size, processes), each block's timeout enforced from here by killing the page's
-whole process group. Everything is removed afterwards, whatever happened.
+closed, credentials scrubbed from the environment, the network off unless allowed,
+resource limits (CPU time, memory, file size, processes), each block's timeout enforced
+from here by killing the page's whole process group; processes that left the group are
+ended by the page (or, once it is killed, by the fork server) that adopted them.
+Everything is removed afterwards, whatever happened.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class Sandbox:
         python: the interpreter that runs the examples.
         fork_server: fork each page from a server process started once, rather than
             start a new interpreter per page.
+        network: let the examples' Python code reach the network (off: every attempt is
+            refused, and reported as needing the network).
+        setup: Python code run in every page's namespace before its first block.
     """
 
     timeout: float = 10.0
@@ -69,6 +74,8 @@ class Sandbox:
     jobs: int = 1
     python: str = sys.executable
     fork_server: bool = True
+    network: bool = False
+    setup: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,9 @@ class PageRun:
 
     `timed_out` is the index of the block that ran out of time; `returncode` is the
     subprocess's (negative: killed by that signal); `unfinished` is the block that was
-    running when the process ended without reporting it (`os._exit`, a crash).
+    running when the process ended without reporting it (`os._exit`, a crash); `setup` is
+    the failure of `examples.setup` on this page, if it failed (then the page's Python
+    blocks were not run).
 
     Attributes:
         path: the page, relative to the project root.
@@ -97,6 +106,7 @@ class PageRun:
     seconds: float = 0.0
     error: str | None = None
     blocks: tuple[Example, ...] = field(default=(), repr=False)
+    setup: Mapping[str, Any] | None = None
 
 
 def environment(base: Mapping[str, str], home: Path, tmp: Path) -> dict[str, str]:
@@ -135,6 +145,7 @@ def _block(index: int, example: Example) -> dict[str, Any]:
         "line": example.code_line,
         "raises": example.markers.raises,
         "exit": example.markers.exit,
+        "output_ignore": example.markers.output_ignore,
         "title": example.title,
     }
 
@@ -158,6 +169,7 @@ class _Records:
         self.partial = ""
         self.running: tuple[int, float] | None = None
         self.ended: list[dict[str, Any]] = []
+        self.setup: dict[str, Any] | None = None
         self.last = time.monotonic()
 
     def read(self) -> None:
@@ -170,6 +182,8 @@ class _Records:
             self.last = time.monotonic()
             if record["event"] == "start":
                 self.running = (record["block"], record["time"])
+            elif record["event"] == "setup":
+                self.setup = record
             else:
                 self.running = None
                 self.ended.append(record)
@@ -363,6 +377,8 @@ def make_job(
         "output": str(root / "output"),
         "scratch": str(root / "scratch"),
         "output_limit": sandbox.output_limit,
+        "network": sandbox.network,
+        "setup": sandbox.setup,
         "limits": _limits(sandbox, examples),
         "blocks": [_block(index, example) for index, example in enumerate(examples)],
     }
@@ -441,6 +457,7 @@ def run_page(
             output=tail[-4000:],
             seconds=time.monotonic() - started,
             blocks=tuple(examples),
+            setup=records.setup,
         )
     finally:
         remove(root)

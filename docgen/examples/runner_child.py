@@ -11,7 +11,7 @@ and doctest and subprocess only when a page needs them.
 
 # Imports are lazy and paths are plain strings on purpose: this driver starts once per
 # page, and pathlib (with its imports) would be paid for by every page.
-# ruff: noqa: PLC0415, PTH100, PTH103, PTH110, PTH118, PTH120, PTH123
+# ruff: noqa: PLC0415, PTH100, PTH103, PTH110, PTH118, PTH120, PTH123, PTH208
 
 from __future__ import annotations
 
@@ -30,15 +30,24 @@ PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast's flag, without importing ast
 CO_COROUTINE = 0x80
 """Code flag set when such a block did use `await`: its result is a coroutine to run."""
 
+SETUP = "examples.setup"
+"""The file name tracebacks give the code of `examples.setup`."""
+_SESSIONS = {"python": "python", "pycon": "python", "bash": "shell", "console": "shell"}
 Block = dict[str, Any]
 """One block of the job, as `run.make_job` wrote it (index, language, code, line, ...)."""
 _SCRIPTS = itertools.count(1)
-# Files written from titled blocks (`title="app.py"`): absolute path -> first Markdown line.
-_TITLED: dict[str, int] = {}
+# Code the page's frames come from, other than the page itself: files written from titled
+# blocks (`title="app.py"`, by absolute path) and `>>>` examples (by doctest's file name),
+# each mapped to the Markdown line of its first line.
+_SOURCES: dict[str, int] = {}
 
 
 class OutputLimitExceeded(BaseException):
     """Raised from print() once a block wrote more than the output limit."""
+
+
+class _SessionFailed(Exception):
+    """Ends a `>>>` session at its first unexpected exception."""
 
 
 class _Output(io.TextIOBase):
@@ -82,6 +91,8 @@ class Page:
         pid: this process; a process an example forked must not emit records.
         results: the results file, one JSON line per `start` and `end` event.
         module: the `__main__` module whose namespace every Python block shares.
+        network: where the current block tried to reach the network (`host:port`), if it
+            did (see `guard_network`).
     """
 
     def __init__(self, job: dict[str, Any]) -> None:
@@ -94,6 +105,7 @@ class Page:
         self.module = types.ModuleType("__main__")
         self.namespace: dict[str, Any] = self.module.__dict__
         self.shell: Shell | None = None
+        self.network: str | None = None
 
     # -- records ---------------------------------------------------------------------
 
@@ -125,13 +137,59 @@ class Page:
         sys.stdout = _Output(1, self)
         sys.stderr = _Output(2, self)
         self.register_lines()
+        # session -> the line of the example that failed in it, and why
+        failed: dict[str, tuple[int, str]] = {}
         try:
+            setup = self.run_setup()
+            if setup is not None:
+                failed["python"] = (0, "examples.setup failed")
             for block in self.job["blocks"]:
-                self.run_block(block)
+                session = _SESSIONS.get(block["language"])
+                if session in failed:
+                    line, why = failed[session]
+                    self.emit(
+                        {
+                            "event": "end",
+                            "block": block["index"],
+                            "status": "blocked",
+                            "line": block["line"],
+                            "cause": line,
+                            "why": why,
+                        }
+                    )
+                    continue
+                record = self.run_block(block)
+                if session is not None and record is not None and _stops(record, block):
+                    why = "needs the network" if record["status"] == "network" else "failed"
+                    failed[session] = (record["line"], why)
         finally:
             if self.shell is not None:
                 self.shell.close()
             self.results.close()
+
+    def run_setup(self) -> dict[str, Any] | None:
+        """Run `examples.setup` in the page's namespace; its failure, if it failed."""
+        code: str = self.job.get("setup") or ""
+        if not code.strip():
+            return None
+        import linecache
+
+        lines = [line + "\n" for line in code.split("\n")]
+        linecache.cache[SETUP] = (len(code), None, lines, SETUP)
+        self.network = None
+        failure: dict[str, Any] | None = None
+        try:
+            eval(compile(code, SETUP, "exec"), self.namespace)  # noqa: S307 - the user's setup
+        except BaseException as exc:
+            failure = _failure(exc, self.path, 0)
+            failure["line"] = _failing_line(exc, SETUP)
+            if self.network is not None:
+                failure["status"] = "network"
+                failure["message"] = f"needs the network: it tried to reach {self.network}"
+        if failure is not None:
+            text, _ = self.output()
+            self.emit({"event": "setup", **failure, "output": text[-4000:]})
+        return failure
 
     def register_lines(self) -> None:
         """Tracebacks and inspect.getsource show the Markdown lines of the examples."""
@@ -147,19 +205,20 @@ class Page:
         text = [line + "\n" for line in lines]
         linecache.cache[self.path] = (sum(map(len, text)), None, text, self.path)
 
-    def run_block(self, block: Block) -> None:
-        """Run one block of any language and emit its result."""
+    def run_block(self, block: Block) -> dict[str, Any] | None:
+        """Run one block of any language, emit its result and return it (None: not run)."""
         os.ftruncate(1, 0)
         self.written = 0
+        self.network = None
         title = block.get("title")
         if title:
             os.makedirs(os.path.dirname(title) or ".", exist_ok=True)
             with open(title, "w", encoding="utf-8") as file:
                 file.write(block["code"])
-            _TITLED[os.path.abspath(title)] = block["line"]
+            _SOURCES[os.path.abspath(title)] = block["line"]
         language = block["language"]
-        if language not in {"python", "pycon", "bash", "console"}:
-            return
+        if language not in _SESSIONS:
+            return None
         self.emit({"event": "start", "block": block["index"], "time": time.monotonic()})
         record: dict[str, Any] = {"status": "ok", "line": block["line"]}
         try:
@@ -178,8 +237,16 @@ class Page:
         text, over = self.output()
         if over:
             record["status"] = "output_limit"
+        elif record["status"] in {"error", "not_raised"}:
+            # The page's own sockets say where; a program it started says it in its output.
+            offline = self.network and f"it tried to reach {self.network}"
+            offline = offline or _network_error(text)
+            if offline:
+                record["status"] = "network"
+                record["message"] = f"needs the network: {offline}"
         record["output"] = text[-4000:]
         self.emit({"event": "end", "block": block["index"], **record})
+        return record
 
     def run_python(self, block: Block) -> dict[str, Any]:
         """Execute a Python block, with tracebacks at the Markdown file's lines."""
@@ -216,6 +283,7 @@ class Page:
             if raises:
                 failure["status"] = "not_raised"
                 failure["message"] = f"expected {raises}, got {failure['message']}"
+                failure["raised"] = True
             return failure
         if raises:
             return {"status": "not_raised", "message": f"expected {raises}, nothing was raised"}
@@ -230,12 +298,13 @@ class Page:
 
         first = block["line"]
         path = self.path
+        name = f"{path}:{first}"  # doctest names each example's code `<doctest NAME[i]>`
         try:
-            test = doctest.DocTestParser().get_doctest(
-                block["code"], {}, self.path, self.path, first - 1
-            )
+            test = doctest.DocTestParser().get_doctest(block["code"], {}, name, path, first - 1)
         except ValueError as exc:
             return {"status": "error", "message": f"cannot read the session: {exc}"}
+        for number, example in enumerate(test.examples):
+            _SOURCES[f"<doctest {name}[{number}]>"] = first + example.lineno
         test.globs = self.namespace
         failures: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
@@ -268,9 +337,11 @@ class Page:
                 failure = _failure(exc, path, first + example.lineno)
                 failure["line"] = first + example.lineno
                 errors.append(failure)
+                raise _SessionFailed  # what follows in the session depends on it
 
         runner = Runner(optionflags=doctest.ELLIPSIS)
-        runner.run(test, out=lambda _text: None, clear_globs=False)
+        with contextlib.suppress(_SessionFailed):
+            runner.run(test, out=lambda _text: None, clear_globs=False)
         if errors:
             return errors[0] | {"mismatches": failures}
         if failures:
@@ -296,30 +367,89 @@ class Page:
         text, _ = self.output()
         line = error_line or _bash_line(text, shell.script) or 1
         where = f"{shell.script}: line {line}:"
+        text = text.replace(where, f"{self.path}:{block['line'] + line - 1}:")
+        offline = _network_error(text.replace(f"{shell.script}: ", ""))
+        if offline is not None:
+            return {
+                "status": "network",
+                "line": block["line"] + line - 1,
+                "message": f"needs the network: {offline}",
+            }
         return {
             "status": "error",
             "line": block["line"] + line - 1,
             "message": f"the script exited with status {status}"
             + (f" (expected {expected})" if expected is not None else ""),
-            "detail": text.replace(where, f"{self.path}:{block['line'] + line - 1}:")[-2000:],
+            "detail": text[-2000:],
         }
 
     def run_console(self, block: Block) -> dict[str, Any]:
         """Run a console block's `$ ` commands and compare what they print."""
         commands: list[dict[str, Any]] = []
-        for command in _console_commands(block["code"], block["line"]):
+        for command in console_commands(block["code"], block["line"]):
             shell = self.get_shell()
             os.ftruncate(1, 0)
             status, _ = shell.run_script(command["command"], strict=False)
             text, over = self.output()
             if over:
                 return {"status": "output_limit", "line": command["line"]}
+            offline = _network_error(text) if status else None
+            if offline is not None:
+                return {
+                    "status": "network",
+                    "line": command["line"],
+                    "message": f"needs the network: {offline}",
+                }
             commands.append({**command, "got": text, "status": status})
         return {"commands": commands}
 
 
-def _console_commands(code: str, first: int) -> list[dict[str, Any]]:
-    """`$ ` lines (with `> ` and backslash continuations) and the output shown after them."""
+# What programs print when there is no network (curl, wget, git, pip, requests, ssh, bash's
+# /dev/tcp), to tell "needs the network" from a failing command.
+_OFFLINE = (
+    "Could not resolve host",
+    "Could not resolve hostname",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+    "unable to resolve host address",
+    "Network is unreachable",
+    "Failed to establish a new connection",
+)
+
+
+def _network_error(text: str) -> str | None:
+    """The first line of a failed command's output that says the network is missing."""
+    for line in text.splitlines():
+        if any(words in line for words in _OFFLINE):
+            return line.strip()[:200]
+    return None
+
+
+def _stops(record: dict[str, Any], block: Block) -> bool:
+    """Whether what follows in the block's session cannot be trusted after this result.
+
+    An exception, a failed command, too much output or a network attempt do; output that
+    differs from the expected output does not (the state is intact, and `--update` fixes
+    every mismatch at once).
+    """
+    status = record["status"]
+    if status in {"error", "output_limit", "network"}:
+        return True
+    if status == "not_raised":
+        return bool(record.get("raised"))
+    expected_exit = block.get("exit") or 0
+    return any(
+        command["status"] != expected_exit
+        and not (command["expected"] and not block.get("output_ignore"))
+        for command in record.get("commands", ())
+    )
+
+
+def console_commands(code: str, first: int) -> list[dict[str, Any]]:
+    """`$ ` lines (with `> ` and backslash continuations) and the output shown after them.
+
+    `code` is a console block's text, `first` the page's line of its first line.
+    """
     commands: list[dict[str, Any]] = []
     lines = code.split("\n")
     if lines and lines[-1] == "":
@@ -443,33 +573,83 @@ def _matches(exc: BaseException, expected: str) -> bool:
     return expected in names
 
 
+def _markdown_line(filename: str, lineno: int, path: str) -> int | None:
+    """The page's line for a frame's line, when the frame runs the page's code."""
+    if filename == path:
+        return lineno
+    first = _SOURCES.get(filename)
+    if first is None and not filename.startswith("<"):
+        first = _SOURCES.get(os.path.abspath(filename))
+    return None if first is None else first + lineno - 1
+
+
 def _failing_line(exc: BaseException, path: str) -> int | None:
     import traceback
 
     line = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        filename = frame.f_code.co_filename
-        if filename == path:
-            line = lineno
-        elif (first := _TITLED.get(os.path.abspath(filename))) is not None:
-            line = first + lineno - 1  # in a module written from a titled block
+        line = _markdown_line(frame.f_code.co_filename, lineno, path) or line
     return line
 
 
-def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
+def _user_frames(stack: Any, path: str) -> Any:
+    """The frames of the page's code and what it called: not the driver's, not doctest's.
+
+    Frames of titled modules and of `>>>` sessions are shown at the page's lines.
+    """
+    import doctest
     import traceback
 
+    runner = {__file__, doctest.__file__}
+    frames: list[traceback.FrameSummary] = []
+    for frame in stack:
+        line = _markdown_line(frame.filename, frame.lineno or 0, path)
+        if frame.filename == SETUP:
+            line = frame.lineno
+        if line is None and (not frames or frame.filename in runner):
+            continue  # the driver's frames above the page's code, and doctest's own
+        if line is not None and frame.filename not in {path, SETUP}:
+            frame = traceback.FrameSummary(path, line, frame.name)  # noqa: PLW2901
+        frames.append(frame)
+    return traceback.StackSummary.from_list(frames)
+
+
+def _traceback(exc: BaseException, path: str) -> str:
+    """The traceback of `exc` and of the exceptions chained to it, the page's frames only."""
+    import traceback
+
+    shown = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+    todo = [shown]  # a tree: TracebackException stops at exceptions it has seen
+    while todo:
+        current = todo.pop()
+        current.stack = _user_frames(current.stack, path)
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+        todo += getattr(current, "exceptions", None) or []
+    if isinstance(exc, SyntaxError):  # in a `>>>` example, or a titled module
+        line = _markdown_line(str(exc.filename), exc.lineno or 0, path)
+        if line is not None:
+            shown.filename, shown.lineno = path, str(line)  # kept as text by traceback
+    return "".join(shown.format())
+
+
+def _headline(exc: BaseException) -> str:
+    """The exception's type and the first line of its message: `ValueError: bad value`."""
+    kind = type(exc)
+    name = kind.__qualname__
+    if kind.__module__ not in {"builtins", "__main__"}:
+        name = f"{kind.__module__}.{name}"
+    text = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    first = next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+    return f"{name}: {first}" if first else name
+
+
+def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
     if isinstance(exc, SyntaxError) and exc.filename == path:
         line = exc.lineno or default
     else:
         line = _failing_line(exc, path) or default
-    tb = exc.__traceback__
-    # Leave out the driver's own frame: the user's code starts below it.
-    if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-        tb = tb.tb_next
-    detail = "".join(traceback.format_exception(type(exc), exc, tb))
-    message = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
-    return {"status": "error", "line": line, "message": message, "detail": detail[-4000:]}
+    detail = _traceback(exc, path)
+    return {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
 
 
 def _bash_line(text: str, script: str) -> int | None:
@@ -503,8 +683,161 @@ def main(argv: list[str]) -> int:
 def run_job(job: dict[str, Any]) -> int:
     """Run one page's job (what `run.make_job` made), in this process."""
     _limit(job.get("limits", {}))
-    Page(job).run()
+    page = Page(job)
+    guard_network(page, allowed=job.get("network", False))
+    page.run()
     return 0
+
+
+class NetworkOff(ConnectionRefusedError):
+    """What a connection attempt raises in an example while the network is off."""
+
+
+def guard_network(page: Page, *, allowed: bool) -> None:
+    """Note every attempt to reach the network in `page.network`; refuse it unless `allowed`.
+
+    Python's own sockets are patched, so the examples' code (and any library it calls)
+    gets a `NetworkOff` (a `ConnectionRefusedError`) on connect and a `socket.gaierror` on
+    a name look-up, before a packet is sent. Unix sockets are not the network, and
+    neither is resolving a numeric address. Allowed, only failed name look-ups are noted:
+    they mean there is no network, not that the example is wrong.
+    """
+    import errno
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def note(what: str) -> None:
+        if page.network is None:
+            page.network = what
+
+    if allowed:
+
+        def getaddrinfo_noted(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return real_getaddrinfo(host, port, *args, **kwargs)
+            except socket.gaierror:
+                note(f"{host}:{port}" if port is not None else str(host))
+                raise
+
+        socket.getaddrinfo = getaddrinfo_noted
+        return
+
+    def refuse(what: str) -> NetworkOff:
+        note(what)
+        return NetworkOff(errno.ECONNREFUSED, f"docgen: the examples' network is off ({what})")
+
+    def numeric(host: Any) -> bool:
+        try:
+            real_getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+        except (OSError, UnicodeError, TypeError):
+            return False
+        return True
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is None or numeric(host):
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        note(f"{host}:{port}" if port is not None else str(host))
+        raise socket.gaierror(socket.EAI_NONAME, f"docgen: the examples' network is off ({host})")
+
+    def gethostbyname(host: Any, *args: Any) -> Any:
+        if numeric(host):
+            return real_gethostbyname(host, *args)
+        note(str(host))
+        raise socket.gaierror(socket.EAI_NONAME, f"docgen: the examples' network is off ({host})")
+
+    def where(sock: socket.socket, address: Any) -> str | None:
+        if sock.family not in {socket.AF_INET, socket.AF_INET6}:
+            return None
+        return f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
+
+    def connect(self: socket.socket, address: Any) -> None:
+        what = where(self, address)
+        if what is not None:
+            raise refuse(what)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        what = where(self, address)
+        if what is not None:
+            refuse(what)
+            return errno.ECONNREFUSED
+        return real_connect_ex(self, address)
+
+    def sendto(self: socket.socket, data: Any, *args: Any) -> int:
+        what = where(self, args[-1])
+        if what is not None:
+            raise refuse(what)
+        return real_sendto(self, data, *args)
+
+    real_gethostbyname = socket.gethostbyname
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_sendto = socket.socket.sendto
+    socket.getaddrinfo = getaddrinfo
+    socket.gethostbyname = gethostbyname
+    socket.gethostbyname_ex = gethostbyname
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
+    socket.socket.sendto = sendto  # type: ignore[assignment]
+
+
+def _children() -> list[int]:  # pragma: no cover - in the page's and the server's process
+    """This process's children, from /proc (empty where the kernel does not list them)."""
+    pid = os.getpid()
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as file:
+                found += [int(child) for child in file.read().split()]
+    return found
+
+
+def _cut_network() -> None:  # pragma: no cover - in the page's process
+    """Leave the machine's network: programs the examples start cannot reach it either.
+
+    A network namespace of the page's own, with only a loopback that is down, inside a user
+    namespace where the page keeps its user and group ids. Where the system does not allow
+    it (unprivileged user namespaces turned off), nothing changes: Python's own sockets are
+    still refused (`guard_network`).
+    """
+    import ctypes
+
+    uid, gid = os.getuid(), os.getgid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x10000000 | 0x40000000) != 0:  # CLONE_NEWUSER | CLONE_NEWNET
+        return
+    for name, text in (
+        ("setgroups", "deny"),
+        ("uid_map", f"{uid} {uid} 1"),
+        ("gid_map", f"{gid} {gid} 1"),
+    ):
+        with contextlib.suppress(OSError), open(f"/proc/self/{name}", "w") as file:
+            file.write(text)
+
+
+def _adopt_orphans() -> None:  # pragma: no cover - in the page's and the server's process
+    """Orphans among this process's descendants become its children, not init's.
+
+    So a process that left the page's process group (`setsid`, a daemon's double fork)
+    can still be found, and ended, when the page ends (Linux's child subreaper).
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _end_children(keep: frozenset[int] = frozenset()) -> None:  # pragma: no cover - see above
+    """Kill this process's children but `keep`, and those that become its children meanwhile."""
+    import signal
+
+    while strays := [pid for pid in _children() if pid not in keep]:
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)  # once reaped, its own children are ours: the loop goes on
 
 
 def _send(message: dict[str, Any]) -> None:
@@ -525,12 +858,17 @@ def _page_process(request: dict[str, Any]) -> None:  # pragma: no cover - a fork
         os.environ.clear()
         os.environ.update(request["env"])
         sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+        _adopt_orphans()
+        if not request["job"].get("network"):
+            _cut_network()
         code = run_job(request["job"])
     except BaseException:
         import traceback
 
         os.write(2, traceback.format_exc().encode())
     finally:
+        with contextlib.suppress(BaseException):
+            _end_children()
         os._exit(code)
 
 
@@ -545,8 +883,10 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
     import select
 
     # What every page imports, imported once here: the forked pages inherit it.
-    for name in ("linecache", "resource", "tokenize"):
+    for name in ("ctypes", "linecache", "resource", "socket", "tokenize"):
         __import__(name)
+    # A page killed on its timeout cannot end what left its group: the server does.
+    _adopt_orphans()
     children: dict[int, int] = {}  # pidfd -> pid
     buffer = b""
     reading = True
@@ -572,12 +912,19 @@ def serve() -> int:  # pragma: no cover - measured through the pages it runs
                 pid = children.pop(fd)
                 os.close(fd)
                 _, status = os.waitpid(pid, 0)
+                _end_children(keep=frozenset(children.values()))
                 _send({"pid": pid, "status": os.waitstatus_to_exitcode(status)})
     return 0
 
 
 if __name__ == "__main__":  # pragma: no cover - run by docgen.examples.run
     # os._exit: a thread an example left running must not keep the page alive.
+    if sys.argv[1] != "--serve":
+        _adopt_orphans()
+        with open(sys.argv[1], encoding="utf-8") as job_file:
+            if not json.load(job_file).get("network"):
+                _cut_network()
     status = main(sys.argv)
     sys.stdout.flush()
+    _end_children()
     os._exit(status)

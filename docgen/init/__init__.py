@@ -39,6 +39,7 @@ from pathlib import Path
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.init import templates
 from docgen.init.detect import STAGE, Project, detect
+from docgen.init.examples import propose as propose_examples
 from docgen.init.extend import Extension, extend_mkdocs, snippet
 
 __all__ = ["Change", "InitPlan", "InitResult", "apply", "plan"]
@@ -147,6 +148,7 @@ def plan(root: Path) -> InitPlan:
     docs_dir = _mkdocs(project, changes, diagnostics)
     _index(project, docs_dir, changes, diagnostics)
     _workflow(project, changes)
+    diagnostics += propose_examples(project, docs_dir)
     return InitPlan(root, project, tuple(changes), tuple(diagnostics))
 
 
