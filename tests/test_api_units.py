@@ -839,3 +839,5 @@ def test_an_unclosed_fence_falls_back_to_the_members_line(tmp_path: Path) -> Non
     assert str(gone.location) == "gone.py:3"
     assert gone.hint is not None
     assert "write it as `code`" in gone.hint
+    nowhere = _unclosed(config, Unclosed("m.h", None, None, "a code fence", "```", 1))
+    assert nowhere.location is None
