@@ -228,6 +228,7 @@ def to_docgen_config(mkdocs: MkDocsConfig, plugin: DocgenPluginConfig) -> cfg.Do
         repo_url=(mkdocs.repo_url or "").rstrip("/") or None,
         site_url=mkdocs.site_url,
         edit_uri=mkdocs.edit_uri,
+        theme_dir=Path(mkdocs.theme.custom_dir).resolve() if mkdocs.theme.custom_dir else None,
         offline=os.environ.get("DOCGEN_OFFLINE", "") not in ("", "0"),
         cache_dir=root / plugin.cache_dir,
         quality_page=plugin.quality_page,
