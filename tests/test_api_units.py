@@ -841,3 +841,10 @@ def test_an_unclosed_fence_falls_back_to_the_members_line(tmp_path: Path) -> Non
     assert "write it as `code`" in gone.hint
     nowhere = _unclosed(config, Unclosed("m.h", None, None, "a code fence", "```", 1))
     assert nowhere.location is None
+
+
+def test_a_docstring_with_nothing_to_close_is_kept_as_it_is() -> None:
+    from docgen.api.pages import _close
+
+    text = "Plain *text*,\n\n- a list\n\n    indented code\n"
+    assert _close(text) == (text, [])

@@ -264,6 +264,7 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
 # CommonMark's own parser says what a docstring leaves open: each docstring is parsed
 # alone, so whatever runs to its end would run on into the rest of the page.
 _MARKDOWN = MarkdownIt("commonmark")
+_BLOCKS = MarkdownIt("commonmark").disable("inline")  # paragraphs parsed only if they hold "<"
 _RAW_HTML = (  # an HTML block that runs until this text, and what it is in words
     (re.compile(r"<!--"), "-->", "an HTML comment"),
     (re.compile(r"<\?"), "?>", "an HTML processing instruction"),
@@ -295,11 +296,13 @@ def _close(markdown: str) -> tuple[str, list[tuple[str, str, int]]]:
     Each finding is (what, the text that opens it, which of the lines holding that text
     opens it).
     """
+    if "<" not in markdown and "```" not in markdown and "~~~" not in markdown:
+        return markdown, []  # most docstrings: nothing that could be left open
     lines = markdown.split("\n")
     found: list[tuple[int, str, str]] = []  # line, what, opener
     closers: list[tuple[int, str]] = []
     tags: list[_Tag] = []  # inline tags left open so far
-    for token in _MARKDOWN.parse(markdown):
+    for token in _BLOCKS.parse(markdown):
         if token.map is None:
             continue
         start, end = token.map
@@ -310,8 +313,8 @@ def _close(markdown: str) -> tuple[str, list[tuple[str, str, int]]]:
         elif token.type == "html_block" and (problem := _open_html(token.content)):
             what, opener = problem
             found.append((_escape_nth(lines, start, end, opener, 1), what, opener))
-        elif token.type == "inline":
-            _inline_tags(token, tags)
+        elif token.type == "inline" and "<" in token.content:
+            _inline_tags(_MARKDOWN.parseInline(token.content)[0], start, end, tags)
     for tag in reversed(tags):  # the last first: an earlier one's place stays the same
         line = _escape_nth(lines, tag.start, tag.end, tag.text, tag.k)
         found.append((line, f"an HTML <{tag.name}> element", tag.text))
@@ -356,9 +359,9 @@ class _Tag:
     k: int
 
 
-def _inline_tags(token: Token, tags: list[_Tag]) -> None:
-    """Track the inline tags of a paragraph (`token`): add what opens, drop what closes."""
-    start, end = token.map or (0, 0)
+def _inline_tags(token: Token, start: int, end: int, tags: list[_Tag]) -> None:
+    """Track the inline tags of the paragraph `token` on lines `start`..`end`: add to
+    `tags` what opens, drop what closes."""
     seen: dict[str, int] = {}
     for child in token.children or ():
         tag = _INLINE_TAG.match(child.content) if child.type == "html_inline" else None
