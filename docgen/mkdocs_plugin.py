@@ -353,7 +353,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             ]
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         file = Path(config.config_file_path or "mkdocs.yml").resolve().relative_to(root)
-        self.stood_down = mermaid2.stand_down(mermaid2.find(root, file.as_posix()), libraries)
+        setup = mermaid2.find(root, file.as_posix())
+        self.stood_down = mermaid2.stand_down(setup, libraries, turned_off=bool(theirs))
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         docgen = to_docgen_config(config, self.config)

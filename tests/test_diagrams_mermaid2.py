@@ -155,6 +155,19 @@ def test_find_reads_the_lines_that_set_mermaid2_up(
     assert mermaid2.find(tmp_path, "mkdocs.yml") == expected
 
 
+def test_find_follows_inherit(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "mkdocs.yml": "INHERIT: config/base.yml\nsite_name: child\n",
+            "config/base.yml": "INHERIT: base.yml\nplugins:\n  - search\n  - mermaid2\n",
+            "loop.yml": "INHERIT: loop.yml\n",
+        },
+    )
+    assert mermaid2.find(tmp_path, "mkdocs.yml") == mermaid2.Setup("config/base.yml", 4)
+    assert mermaid2.find(tmp_path, "loop.yml") == mermaid2.Setup("loop.yml")
+
+
 def test_find_tolerates_a_file_it_cannot_read(tmp_path: Path) -> None:
     assert mermaid2.find(tmp_path, "mkdocs.yml") == mermaid2.Setup("mkdocs.yml")
     (tmp_path / "bad.yml").write_text("plugins: [\n", encoding="utf-8")
@@ -163,6 +176,14 @@ def test_find_tolerates_a_file_it_cannot_read(tmp_path: Path) -> None:
 
 def test_stand_down_says_nothing_without_mermaid2() -> None:
     assert mermaid2.stand_down(mermaid2.Setup("mkdocs.yml")) is None
+
+
+def test_stand_down_without_a_line_for_the_plugin() -> None:
+    found = mermaid2.stand_down(mermaid2.Setup("mkdocs.yml"), turned_off=True)
+    assert found is not None
+    assert found.location == Location("mkdocs.yml", None)
+    assert found.hint is not None
+    assert found.hint.startswith("remove `mermaid2` from `plugins:`; docgen draws")
 
 
 def test_stand_down_names_every_line_to_edit() -> None:

@@ -22,6 +22,7 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 __all__ = ["Setup", "find", "is_fence", "is_library", "is_plugin", "stand_down"]
 
 _PACKAGE = "mermaid2"
+_INHERITED = 5  # INHERIT followed this deep at most: a file that inherits itself ends
 
 
 def _module(thing: object) -> str:
@@ -82,8 +83,9 @@ def _named(item: yaml.Node, name: str) -> yaml.Node | None:
     return found[0] if found else None
 
 
-def find(root: Path, file: str) -> Setup:
-    """Where `file` (mkdocs.yml, relative to the project `root`) sets up mkdocs-mermaid2.
+def find(root: Path, file: str, depth: int = 0) -> Setup:
+    """Where `file` (mkdocs.yml, relative to the project `root`) sets up mkdocs-mermaid2,
+    or else the file it `INHERIT`s (`depth` of them have been followed).
 
     Reading it is only for line numbers: a file that can't be read yields an empty `Setup`
     (MkDocs has already said what is wrong with it).
@@ -113,6 +115,12 @@ def find(root: Path, file: str) -> Setup:
             written = f"{value.tag} {value.value}" if isinstance(value, yaml.ScalarNode) else ""
             if f"{_PACKAGE}." in written:
                 fences.append(key.start_mark.line + 1)
+    inherit = top.get("INHERIT")
+    parent = _key(inherit[1]) if inherit else ""
+    if plugin is None and not fences and parent and depth < _INHERITED:
+        inherited = find(root, (PurePosixPath(file).parent / parent).as_posix(), depth + 1)
+        if inherited.plugin is not None or inherited.fences:
+            return inherited
     return Setup(file, plugin, tuple(fences))
 
 
@@ -120,18 +128,23 @@ def _listed(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def stand_down(setup: Setup, libraries: Sequence[str] = ()) -> Diagnostic | None:
+def stand_down(
+    setup: Setup, libraries: Sequence[str] = (), *, turned_off: bool = False
+) -> Diagnostic | None:
     """The one warning that docgen turned mkdocs-mermaid2 off, saying what to remove: the
     lines its `setup` names.
 
-    `libraries` are the Mermaid scripts dropped from `extra_javascript`. None when
-    mkdocs.yml sets up no part of mermaid2.
+    `libraries` are the Mermaid scripts dropped from `extra_javascript`; `turned_off` says
+    the plugin was, also when `setup` has no line for it (a configuration it `INHERIT`s
+    lists it). None when mkdocs.yml sets up no part of mermaid2.
     """
-    if setup.plugin is None and not setup.fences and not libraries:
+    if not turned_off and setup.plugin is None and not setup.fences and not libraries:
         return None
     parts = []
     if setup.plugin is not None:
         parts.append(f"`mermaid2` from `plugins:` (line {setup.plugin})")
+    elif turned_off:
+        parts.append("`mermaid2` from `plugins:`")
     if setup.fences:
         lines = ", ".join(str(n) for n in setup.fences)
         plural = "s" if len(setup.fences) > 1 else ""
