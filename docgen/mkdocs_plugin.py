@@ -351,9 +351,8 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             config.extra_javascript[:] = [
                 js for js in config.extra_javascript if str(js) not in libraries
             ]
-        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        file = Path(config.config_file_path or "mkdocs.yml").resolve().relative_to(root)
-        setup = mermaid2.find(root, file.as_posix())
+        file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        setup = mermaid2.find(file.parent, file.name)
         self.stood_down = mermaid2.stand_down(setup, libraries, turned_off=bool(theirs))
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
