@@ -476,6 +476,9 @@ def test_a_docstring_cannot_break_the_page_around_it(tmp_path: Path) -> None:
                 '        """A method after it: ```python still` text."""\n\n\n'
                 "class Div:\n"
                 '    """An open <div> and an open\n\n    <!-- comment\n    """\n\n\n'
+                "def indented() -> None:\n"
+                '    """Ends in a note and code.\n\n    !!! note\n\n        Noted.\n\n'
+                '    Example:\n\n            still code\n    """\n\n\n'
                 "def later() -> None:\n"
                 '    """Still on the page."""\n'
             ),
@@ -510,9 +513,11 @@ def test_a_docstring_cannot_break_the_page_around_it(tmp_path: Path) -> None:
         "tool.parts.Stray",
         "tool.parts.Stray.after",
         "tool.parts.Div",
+        "tool.parts.indented",
         "tool.parts.later",
     ]
-    for anchor in ("tool.parts.Stray.after", "tool.parts.Div", "tool.parts.later"):
+    later = ("tool.parts.Stray.after", "tool.parts.Div", "tool.parts.indented", "tool.parts.later")
+    for anchor in later:
         assert article.xpath(f".//*[@id='{anchor}'][self::h2 or self::h3]"), anchor
         assert not article.xpath(f".//code//*[@id='{anchor}'] | .//pre//*[@id='{anchor}']")
     text = article.text_content()
@@ -520,6 +525,8 @@ def test_a_docstring_cannot_break_the_page_around_it(tmp_path: Path) -> None:
     assert "An open <div> and an open" in text
     signatures = [c.text_content().strip() for c in article.xpath(".//pre/code")]
     assert "def after() -> None:" in signatures
+    assert "still code" in text
+    assert article.xpath(".//div[contains(@class, 'admonition')]/p[.='Noted.']")
     assert "def later() -> None:" in signatures
     md = html.fromstring((root / "site/api/tool.md/index.html").read_text("utf-8"))
     assert not md.xpath("//article//b")

@@ -76,7 +76,7 @@ def test_templates_in_docs_are_not_checked_as_pages(built: tuple[Path, BuildOutc
     # Static HTML without Jinja syntax is a page: its links are checked.
     assert "site/static/plain.html" in found
     report = json.loads((site / "report.json").read_text(encoding="utf-8"))
-    assert report["stages"]["links"]["summary"]["templates"] == 3
+    assert report["stages"]["links"]["summary"]["templates_skipped"] == 3
 
 
 @pytest.mark.slow
@@ -120,4 +120,4 @@ def test_check_skips_templates_without_a_theme_folder(
     assert "site/snippets/card.html" not in places
     # The partial has no Jinja syntax: without `custom_dir`, it is a page like any other.
     assert "site/overrides/partials/note.html" in places
-    assert result.summary["templates"] == 2
+    assert result.summary["templates_skipped"] == 2

@@ -295,7 +295,7 @@ def _read_pages(run: _Run, processes: int | None) -> None:
     paths = sorted(p for p in run.files if p.endswith((".html", ".htm")))
     templates = _templates(run.config, paths)
     if templates:
-        run.summary["templates"] = len(templates)
+        run.summary["templates_skipped"] = len(templates)
         paths = [p for p in paths if p not in templates]
     for chunk in map_chunks(_read_chunk, run.site_dir, paths, processes=processes):
         for page in chunk:
