@@ -802,6 +802,7 @@ def test_doctest_sessions_are_code_not_quotes(docformat: str) -> None:
             "<b>a</b> &lt;b>b <i>c</i>\nd <br> <span/> e</i>",
             [("an HTML <b> element", "<b>", 1)],
         ),
+        ("`<b>` is <b>bold", "`<b>` is &lt;b>bold", [("an HTML <b> element", "<b>", 1)]),
         (
             "x <b>one\n\n<b>two",
             "x &lt;b>one\n\n&lt;b>two",

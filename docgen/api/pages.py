@@ -277,10 +277,14 @@ _VOID = frozenset({"br", "img", "wbr", "hr"})
 
 
 def _escape_nth(lines: list[str], start: int, end: int, text: str, k: int) -> int:
-    """Escape the `k`-th `text` (raw HTML) in `lines[start:end]`; return its line."""
+    """Escape the `k`-th `text` (raw HTML, not in a code span) in `lines[start:end]`;
+    return its line."""
     for number in range(start, end):
         line, at = lines[number], -1
+        code = [span.span() for span in CODE_SPAN.finditer(line)]
         while (at := line.find(text, at + 1)) >= 0:
+            if any(a <= at < b for a, b in code):
+                continue
             k -= 1
             if k == 0:
                 lines[number] = line[:at] + "&lt;" + line[at + 1 :]
