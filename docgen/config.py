@@ -213,6 +213,8 @@ class DocgenConfig:
         repo_url: the repository's web address, for source links.
         site_url: the address the site is published at.
         edit_uri: MkDocs' edit link path.
+        theme_dir: the absolute folder of the theme's overrides (`theme: {custom_dir: …}`),
+            or None: templates, which MkDocs copies into the site when they are in `docs_dir`.
         offline: set by `--offline`: no stage may touch the network, and whatever it skips
             is counted and said.
         cache_dir: results kept across runs.
@@ -237,6 +239,7 @@ class DocgenConfig:
     repo_url: str | None = None
     site_url: str | None = None
     edit_uri: str | None = None
+    theme_dir: Path | None = None
     offline: bool = False
     cache_dir: Path = field(default_factory=lambda: Path(".cache") / "docgen")
     quality_page: bool = True

@@ -46,7 +46,7 @@ from mkdocs.config.base import (
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
@@ -232,6 +232,7 @@ def to_docgen_config(mkdocs: MkDocsConfig, plugin: DocgenPluginConfig) -> cfg.Do
         repo_url=(mkdocs.repo_url or "").rstrip("/") or None,
         site_url=mkdocs.site_url,
         edit_uri=mkdocs.edit_uri,
+        theme_dir=Path(mkdocs.theme.custom_dir).resolve() if mkdocs.theme.custom_dir else None,
         offline=os.environ.get("DOCGEN_OFFLINE", "") not in ("", "0"),
         cache_dir=root / plugin.cache_dir,
         quality_page=plugin.quality_page,
@@ -286,6 +287,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         cache: each stage's last generated result, kept across `serve` rebuilds.
         build: the current build's state, None before `on_config`.
         command: the MkDocs command running (`build`, `serve`).
+        stood_down: the warning that mkdocs-mermaid2 was turned off for this build, if it was.
         config_scheme: the plugin section's options, as MkDocs validates them.
     """
 
@@ -294,6 +296,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         self.cache = run.StageCache()
         self.build: _Build | None = None
         self.command = "build"
+        self.stood_down: Diagnostic | None = None
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -324,14 +327,48 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """MkDocs keeps plugin objects for the process: the CLI's options end with its build."""
         self.options = RunOptions()
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Turn the plugin section of `config` into a `DocgenConfig`; add the Markdown we need."""
+    @event_priority(100)  # before any other plugin's on_config: mermaid2's asks a CDN
+    def _stand_down_mermaid2(self, config: MkDocsConfig) -> None:
+        """Turn mkdocs-mermaid2 off when docgen draws the diagrams: one Mermaid, no CDN.
+
+        Its page hooks leave `config`'s plugins, as does a Mermaid library it loads through
+        `extra_javascript`; its custom fences draw as docgen's own (see `_merged`).
+        """
+        self.stood_down = None
+        if self.config["diagrams"] is False or not any(s.name == "diagrams" for s in stages.STAGES):
+            return
+        from docgen.diagrams import mermaid2  # noqa: PLC0415 - only with the diagrams stage
+        from docgen.diagrams.stage import DOCGEN_JS, MERMAID_JS  # noqa: PLC0415
+
+        theirs = [name for name, plugin in config.plugins.items() if mermaid2.is_plugin(plugin)]
+        libraries: list[str] = []
+        for name in theirs:
+            plugin = config.plugins.pop(name)
+            for handlers in config.plugins.events.values():
+                # In place, and only later handlers: MkDocs is iterating this very list.
+                handlers[:] = [h for h in handlers if getattr(h, "__self__", None) is not plugin]
+        if theirs:
+            libraries = [
+                str(js)
+                for js in config.extra_javascript
+                if mermaid2.is_library(str(js), (MERMAID_JS, DOCGEN_JS))
+            ]
+            config.extra_javascript[:] = [
+                js for js in config.extra_javascript if str(js) not in libraries
+            ]
+        file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        setup = mermaid2.find(file.parent, file.name)
+        self.stood_down = mermaid2.stand_down(setup, libraries, turned_off=bool(theirs))
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         docgen = to_docgen_config(config, self.config)
         if self.command == "serve":
             docgen = replace(docgen, serving=True)
         if self.options.adjust is not None:
             docgen = self.options.adjust(docgen)
         self.build = _Build(docgen)
+        if self.stood_down is not None:
+            self.build.extra.append(self.stood_down)
         if docgen.links is not None and any(s.name == "links" for s in stages.STAGES):
             # The links stage checks the same links, at their Markdown line: say it once.
             config.validation.links.not_found = logging.INFO
@@ -342,6 +379,12 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             config.mdx_configs[name] = _merged(config.mdx_configs.get(name), options)
         self.build.renders = _renders(config, docgen)
         return config
+
+    on_config = CombinedEvent(_stand_down_mermaid2, _on_config)
+    """Turn the plugin section of `config` into a `DocgenConfig`; add the Markdown we need.
+
+    First of all plugins, turn mkdocs-mermaid2 off when docgen draws the diagrams.
+    """
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Listen to MkDocs' own warnings: they belong in the report and the quality page.
@@ -631,9 +674,18 @@ def _unescape(text: str) -> str:
 
 
 def _merged(user: dict[str, Any] | None, ours: dict[str, Any]) -> dict[str, Any]:
-    """The user's extension options win, but our custom fences (Mermaid) are added to theirs."""
+    """The user's extension options win, but our custom fences (Mermaid) are added to theirs,
+    and theirs from mkdocs-mermaid2 draw as ours."""
     merged = {**ours, **(user or {})}
     fences = list((user or {}).get("custom_fences", []))
+    drawn = ours.get("custom_fences", [])
+    if drawn:
+        from docgen.diagrams.mermaid2 import is_fence  # noqa: PLC0415 - a diagrams fence
+
+        own = {k: drawn[0][k] for k in ("class", "format") if k in drawn[0]}
+        fences = [
+            {**f, **own} if isinstance(f, dict) and is_fence(f.get("format")) else f for f in fences
+        ]
     names = {f.get("name") for f in fences if isinstance(f, dict)}
     fences += [f for f in ours.get("custom_fences", []) if f.get("name") not in names]
     if fences:

@@ -452,3 +452,83 @@ def test_a_package_without_all_lists_what_it_re_exports(tmp_path: Path) -> None:
         {"name": "Basket", "defined_as": "shop.basket.Basket"},
         {"name": "total", "defined_as": "shop.basket.total"},
     ]
+
+
+def test_a_docstring_cannot_break_the_page_around_it(tmp_path: Path) -> None:
+    from lxml import html
+
+    root = write(
+        tmp_path,
+        {
+            "mkdocs.yml": (
+                "site_name: x\ntheme: {name: material}\n"
+                "markdown_extensions:\n  - pymdownx.superfences\n"
+                "plugins:\n  - docgen:\n      api: {packages: [tool]}\n"
+            ),
+            "docs/index.md": "# Home\n\nThe tool.\n",
+            "tool/__init__.py": '"""The tool."""\n',
+            "tool/parts.py": (
+                '"""Parts."""\n\n\n'
+                "class Stray:\n"
+                '    """Ends with a stray fence.\n\n    Example:\n\n    ```python\n'
+                '    Stray()\n    ```\n    ```\n    """\n\n'
+                "    def after(self) -> None:\n"
+                '        """A method after it: ```python still` text."""\n\n\n'
+                "class Div:\n"
+                '    """An open <div> and an open\n\n    <!-- comment\n    """\n\n\n'
+                "def indented() -> None:\n"
+                '    """Ends in a note and code.\n\n    !!! note\n\n        Noted.\n\n'
+                '    Example:\n\n            still code\n    """\n\n\n'
+                "def later() -> None:\n"
+                '    """Still on the page."""\n'
+            ),
+            "tool/md.py": (
+                '"""Markdown docstrings."""\n\n__docformat__ = "markdown"\n\n\n'
+                "def bold() -> None:\n"
+                '    """Some <b>bold that never ends, and <i>italic</i>."""\n\n\n'
+                "def plain() -> None:\n"
+                '    """Not bold."""\n'
+            ),
+        },
+    )
+    outcome = build_site(root / "mkdocs.yml")
+    found = {(str(d.location), d.message) for d in outcome.diagnostics if d.code == "DG612"}
+    assert found == {
+        (
+            "tool/parts.py:12",
+            "the docstring of tool.parts.Stray opens a code fence it never closes",
+        ),
+        (
+            "tool/parts.py:22",
+            "the docstring of tool.parts.Div opens an HTML comment it never closes",
+        ),
+        ("tool/md.py:7", "the docstring of tool.md.bold opens an HTML <b> element it never closes"),
+    }
+    (stray,) = [d for d in outcome.diagnostics if d.code == "DG612" and "Stray" in d.message]
+    assert "``` on a line of its own" in (stray.hint or "")
+    page = html.fromstring((root / "site/api/tool.parts/index.html").read_text("utf-8"))
+    article = page.xpath("//article")[0]
+    # Every member after the stray fence is a heading of its own, not text in a code block.
+    assert article.xpath(".//h2/@id | .//h3/@id") == [
+        "tool.parts.Stray",
+        "tool.parts.Stray.after",
+        "tool.parts.Div",
+        "tool.parts.indented",
+        "tool.parts.later",
+    ]
+    later = ("tool.parts.Stray.after", "tool.parts.Div", "tool.parts.indented", "tool.parts.later")
+    for anchor in later:
+        assert article.xpath(f".//*[@id='{anchor}'][self::h2 or self::h3]"), anchor
+        assert not article.xpath(f".//code//*[@id='{anchor}'] | .//pre//*[@id='{anchor}']")
+    text = article.text_content()
+    assert "Still on the page." in text
+    assert "An open <div> and an open" in text
+    signatures = [c.text_content().strip() for c in article.xpath(".//pre/code")]
+    assert "def after() -> None:" in signatures
+    assert "still code" in text
+    assert article.xpath(".//div[contains(@class, 'admonition')]/p[.='Noted.']")
+    assert "def later() -> None:" in signatures
+    md = html.fromstring((root / "site/api/tool.md/index.html").read_text("utf-8"))
+    assert not md.xpath("//article//b")
+    assert md.xpath("//article//i/text()") == ["italic"]
+    assert "Not bold." in md.xpath("//article")[0].text_content()

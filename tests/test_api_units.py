@@ -772,3 +772,80 @@ def test_doctest_sessions_are_code_not_quotes(docformat: str) -> None:
     assert "More, with >>> inline." in root.text_content()
     if docformat != "markdown":  # reST's note: the session inside it is code too
         assert sessions[1] == ">>> x = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "closed", "found"),
+    [
+        ("a\n\n```", "a\n\n```\n```", [("a code fence", "```", 1)]),
+        (
+            "```\nx\n```\n\n~~~~py\ny",
+            "```\nx\n```\n\n~~~~py\ny\n~~~~",
+            [("a code fence", "~~~~py", 1)],
+        ),
+        # In a list item the closing fence is indented like the opening one.
+        (
+            "- i\n\n  ```\n  x\n\nafter",
+            "- i\n\n  ```\n  x\n\n  ```\nafter",
+            [("a code fence", "```", 1)],
+        ),
+        ("<!-- note\nmore", "&lt;!-- note\nmore", [("an HTML comment", "<!--", 1)]),
+        ("<!-- closed -->\n", "<!-- closed -->\n", []),
+        ("<?php echo", "&lt;?php echo", [("an HTML processing instruction", "<?", 1)]),
+        ("<![CDATA[ x", "&lt;![CDATA[ x", [("an HTML CDATA section", "<![CDATA[", 1)]),
+        ("<!DOCTYPE html>", "<!DOCTYPE html>", []),
+        ("<script>x", "&lt;script>x", [("an HTML <script> element", "<script", 1)]),
+        ("<style>x</style>", "<style>x</style>", []),
+        ("<div>\nx", "<div>\nx", []),  # ends at a blank line: it cannot reach the page
+        (
+            "<b>a</b> <b>b <i>c</i>\nd <br> <span/> e</i>",
+            "<b>a</b> &lt;b>b <i>c</i>\nd <br> <span/> e</i>",
+            [("an HTML <b> element", "<b>", 1)],
+        ),
+        ("`<b>` is <b>bold", "`<b>` is &lt;b>bold", [("an HTML <b> element", "<b>", 1)]),
+        (
+            "x <b>one\n\n<b>two",
+            "x &lt;b>one\n\n&lt;b>two",
+            [("an HTML <b> element", "<b>", 1), ("an HTML <b> element", "<b>", 2)],
+        ),
+    ],
+)
+def test_a_docstring_closes_what_it_opens(
+    markdown: str, closed: str, found: list[tuple[str, str, int]]
+) -> None:
+    from docgen.api.pages import _close
+
+    assert _close(markdown) == (closed, found)
+
+
+def test_escape_nth_leaves_lines_without_the_text() -> None:
+    from docgen.api.pages import _escape_nth
+
+    lines = ["a <b>", "no tag"]
+    assert _escape_nth(lines, 1, 2, "<b>", 1) == 1
+    assert lines == ["a <b>", "no tag"]
+
+
+def test_an_unclosed_fence_falls_back_to_the_members_line(tmp_path: Path) -> None:
+    from docgen.api import _unclosed
+    from docgen.api.pages import Unclosed
+
+    write(tmp_path, {"m.py": 'def f():\n    """Text."""\n'})
+    config = config_for(tmp_path)
+    moved = _unclosed(config, Unclosed("m.f", "m.py", 1, "a code fence", "~~~", 1))
+    assert (str(moved.location), moved.code) == ("m.py:1", "DG612")
+    assert moved.hint is not None
+    assert moved.hint.startswith("close it in the docstring: ~~~ on a line of its own")
+    gone = _unclosed(config, Unclosed("m.g", "gone.py", 3, "an HTML comment", "<!--", 1))
+    assert str(gone.location) == "gone.py:3"
+    assert gone.hint is not None
+    assert "write it as `code`" in gone.hint
+    nowhere = _unclosed(config, Unclosed("m.h", None, None, "a code fence", "```", 1))
+    assert nowhere.location is None
+
+
+def test_a_docstring_with_nothing_to_close_is_kept_as_it_is() -> None:
+    from docgen.api.pages import _close
+
+    text = "Plain *text*,\n\n- a list\n\n    indented code\n"
+    assert _close(text) == (text, [])

@@ -172,3 +172,15 @@ def test_serving_waits_for_build_to_touch_the_network(project: Project) -> None:
             assert plugin.build.config.serving is serving
         finally:
             config.plugins.on_shutdown()
+
+
+def test_a_mermaid2_fence_draws_as_docgens_own() -> None:
+    from mermaid2 import fence_mermaid_custom  # type: ignore[import-untyped]
+
+    ours = {"name": "mermaid", "class": "mermaid", "format": print}
+    theirs = {"name": "diagram", "class": "theirs", "format": fence_mermaid_custom}
+    merged = mkdocs_plugin._merged({"custom_fences": [theirs]}, {"custom_fences": [ours]})
+    assert merged["custom_fences"] == [
+        {"name": "diagram", "class": "mermaid", "format": print},
+        ours,
+    ]

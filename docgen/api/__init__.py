@@ -12,7 +12,8 @@ raises, exits, hangs or kills its worker (error); DG603 a module prints on impor
 symbol while coverage is below `api.min_coverage` (warning); DG607 another pdoc warning
 (info); DG608 no source links, the commit is unknown (info); DG609 an inventory can't be
 read (warning); DG610 an inventory skipped offline (info); DG611 `dump` of an unknown
-module (error).
+module (error); DG612 a docstring opens a code fence or raw HTML it never closes, which
+docgen closes where the docstring ends (warning).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from docgen.api.discover import default_packages, find_modules, search_path
 from docgen.api.external import load as load_inventories
 from docgen.api.inventory import inventory
 from docgen.api.model import Module
-from docgen.api.pages import module_page
+from docgen.api.pages import Unclosed, module_page
 from docgen.api.xref import Index, Target
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -270,9 +271,12 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     diagnostics += found_link
     pages = []
     for module in modules:
-        page, unresolved = module_page(module, index, link)
+        page, problems = module_page(module, index, link)
         pages.append(page)
-        for ref in unresolved:
+        for ref in problems:
+            if isinstance(ref, Unclosed):
+                diagnostics.append(_unclosed(config, ref))
+                continue
             diagnostics.append(
                 _diagnostic(
                     "DG605",
@@ -336,6 +340,35 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
         seconds=time.perf_counter() - started,
     )
     return result, modules
+
+
+def _unclosed(config: DocgenConfig, found: Unclosed) -> Diagnostic:
+    """DG612 at the source line that opens what the docstring never closes (else the
+    member's line)."""
+    line = found.line
+    if found.file and found.line:
+        try:
+            text = (config.root / found.file).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            text = []
+        holding = [n for n in range(found.line, len(text) + 1) if found.opener in text[n - 1]]
+        if len(holding) >= found.nth:
+            line = holding[found.nth - 1]
+    fence = found.opener[: len(found.opener) - len(found.opener.lstrip("`~"))]
+    closing = (
+        f"close it in the docstring: {fence} on a line of its own"
+        if found.what == "a code fence"
+        else "close it in the docstring, or write it as `code`"
+    )
+    return _diagnostic(
+        "DG612",
+        Severity.WARNING,
+        f"the docstring of {found.symbol} opens {found.what} it never closes",
+        found.file,
+        line,
+        f"{closing}; docgen ended it where the docstring ends, so the rest of the page "
+        "reads as written",
+    )
 
 
 def _write_index(folder: Path, index: Index) -> None:

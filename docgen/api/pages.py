@@ -11,11 +11,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from docgen.api.model import Member, Module
 from docgen.api.xref import CODE_SPAN, FENCE, Index, page_path
 from docgen.model import Page
 
-__all__ = ["SECTION", "Reference", "module_page", "scopes"]
+__all__ = ["SECTION", "Reference", "Unclosed", "module_page", "scopes"]
 
 SECTION = "API reference"
 """The nav section the API pages are listed under."""
@@ -41,6 +44,27 @@ class Reference:
     file: str | None
     line: int | None
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unclosed:
+    """Syntax a docstring opens and never closes, which docgen closed where it ends.
+
+    Attributes:
+        symbol: the dotted name of the member (or module) whose docstring has it.
+        file: that member's source file, or None if unknown.
+        line: 1-based line of that member's definition, or None if unknown.
+        what: what is left open, in words ("a code fence").
+        opener: the text that opens it, as the docstring has it (a line or a tag).
+        nth: which of the docstring's lines holding `opener` opens it (1 for the first).
+    """
+
+    symbol: str
+    file: str | None
+    line: int | None
+    what: str
+    opener: str
+    nth: int
 
 
 def _anchor(fullname: str) -> str:
@@ -237,6 +261,127 @@ def _prose(markdown: str, docformat: str = "markdown") -> str:
     return _BLANKS.sub("\n\n", "\n".join(out)).strip()
 
 
+# CommonMark's own parser says what a docstring leaves open: each docstring is parsed
+# alone, so whatever runs to its end would run on into the rest of the page.
+_MARKDOWN = MarkdownIt("commonmark")
+_BLOCKS = MarkdownIt("commonmark").disable("inline")  # paragraphs parsed only if they hold "<"
+_RAW_HTML = (  # an HTML block that runs until this text, and what it is in words
+    (re.compile(r"<!--"), "-->", "an HTML comment"),
+    (re.compile(r"<\?"), "?>", "an HTML processing instruction"),
+    (re.compile(r"<!\[CDATA\["), "]]>", "an HTML CDATA section"),
+    (re.compile(r"<![A-Za-z]"), ">", "an HTML declaration"),
+)
+_RAW_ELEMENT = re.compile(r"<(script|pre|style|textarea)\b", re.I)
+_INLINE_TAG = re.compile(r"^<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)")
+_VOID = frozenset({"br", "img", "wbr", "hr"})
+
+
+def _escape_nth(lines: list[str], start: int, end: int, text: str, k: int) -> int:
+    """Escape the `k`-th `text` (raw HTML, not in a code span) in `lines[start:end]`;
+    return its line."""
+    for number in range(start, end):
+        line, at = lines[number], -1
+        code = [span.span() for span in CODE_SPAN.finditer(line)]
+        while (at := line.find(text, at + 1)) >= 0:
+            if any(a <= at < b for a, b in code):
+                continue
+            k -= 1
+            if k == 0:
+                lines[number] = line[:at] + "&lt;" + line[at + 1 :]
+                return number
+    return start
+
+
+def _close(markdown: str) -> tuple[str, list[tuple[str, str, int]]]:
+    """`markdown` with what it leaves open closed where it ends, and what that was.
+
+    A fence left open is closed; raw HTML left open (a comment, `<script>`, an inline tag
+    such as `<b>` that the browser would carry on into every later paragraph) becomes text.
+    Each finding is (what, the text that opens it, which of the lines holding that text
+    opens it).
+    """
+    if "<" not in markdown and "```" not in markdown and "~~~" not in markdown:
+        return markdown, []  # most docstrings: nothing that could be left open
+    lines = markdown.split("\n")
+    found: list[tuple[int, str, str]] = []  # line, what, opener
+    closers: list[tuple[int, str]] = []
+    tags: list[_Tag] = []  # inline tags left open so far
+    for token in _BLOCKS.parse(markdown):
+        if token.map is None:
+            continue
+        start, end = token.map
+        first = lines[start]
+        if token.type == "fence" and not _closes(token.markup, lines[start + 1 : end]):
+            closers.append((end, first[: first.index(token.markup)] + token.markup))
+            found.append((start, "a code fence", first.strip()))
+        elif token.type == "html_block" and (problem := _open_html(token.content)):
+            what, opener = problem
+            found.append((_escape_nth(lines, start, end, opener, 1), what, opener))
+        elif token.type == "inline" and "<" in token.content:
+            _inline_tags(_MARKDOWN.parseInline(token.content)[0], start, end, tags)
+    for tag in reversed(tags):  # the last first: an earlier one's place stays the same
+        line = _escape_nth(lines, tag.start, tag.end, tag.text, tag.k)
+        found.append((line, f"an HTML <{tag.name}> element", tag.text))
+    for end, closer in reversed(closers):
+        lines.insert(end, closer)
+    original = markdown.split("\n")
+    return "\n".join(lines), [
+        (what, opener, sum(opener in text for text in original[: line + 1]))
+        for line, what, opener in sorted(found)
+    ]
+
+
+def _closes(markup: str, body: list[str]) -> bool:
+    """Whether the last of a fence's `body` lines is its closing fence."""
+    if not body:
+        return False
+    last = body[-1].strip().lstrip(">").strip()
+    return bool(re.fullmatch(f"{re.escape(markup[0])}{{{len(markup)},}}", last))
+
+
+def _open_html(content: str) -> tuple[str, str] | None:
+    """What a raw HTML block that runs to the docstring's end leaves open, and its opener."""
+    head = content.lstrip()
+    for opener, closer, what in _RAW_HTML:
+        match = opener.match(head)
+        if match:
+            return None if closer in head[match.end() :] else (what, match[0])
+    element = _RAW_ELEMENT.match(head)
+    if element and f"</{element[1].lower()}>" not in head.lower():
+        return f"an HTML <{element[1].lower()}> element", element[0]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Tag:
+    """An inline tag opened in the paragraph on lines `start`..`end`: the `k`-th `text`."""
+
+    name: str
+    text: str
+    start: int
+    end: int
+    k: int
+
+
+def _inline_tags(token: Token, start: int, end: int, tags: list[_Tag]) -> None:
+    """Track the inline tags of the paragraph `token` on lines `start`..`end`: add to
+    `tags` what opens, drop what closes."""
+    seen: dict[str, int] = {}
+    for child in token.children or ():
+        tag = _INLINE_TAG.match(child.content) if child.type == "html_inline" else None
+        if tag is None or tag["name"].lower() in _VOID or child.content.endswith("/>"):
+            continue
+        seen[child.content] = seen.get(child.content, 0) + 1
+        name = tag["name"].lower()
+        if not tag["close"]:
+            tags.append(_Tag(name, child.content, start, end, seen[child.content]))
+            continue
+        for k in range(len(tags) - 1, -1, -1):
+            if tags[k].name == name:
+                del tags[k]
+                break
+
+
 class _Writer:
     def __init__(self, module: Module, index: Index, source_link: SourceLink) -> None:
         self.module = module
@@ -244,7 +389,7 @@ class _Writer:
         self.page = page_path(module.name)
         self.source_link = source_link
         self.lines: list[str] = []
-        self.unresolved: list[Reference] = []
+        self.problems: list[Reference | Unclosed] = []
 
     def docstring(
         self,
@@ -257,9 +402,11 @@ class _Writer:
         if not text:
             return
         where = scopes(fullname)
-        text, missing = self.index.rewrite(_prose(text, self.module.docformat), self.page, where)
+        text, left_open = _close(_prose(text, self.module.docformat))
+        self.problems += [Unclosed(fullname, file, line, *found) for found in left_open]
+        text, missing = self.index.rewrite(text, self.page, where)
         text = self.index.link_code(text, self.page, where, parameters)
-        self.unresolved += [Reference(fullname, file, line, m.label) for m in missing]
+        self.problems += [Reference(fullname, file, line, m.label) for m in missing]
         self.lines += [text, ""]
 
     def source(self, file: str | None, line: int | None, end_line: int | None) -> None:
@@ -325,8 +472,9 @@ def _nav(module: Module) -> tuple[str, ...]:
 
 def module_page(
     module: Module, index: Index, source_link: SourceLink
-) -> tuple[Page, list[Reference]]:
-    """The page of one module, and the docstring references that resolved to nothing.
+) -> tuple[Page, list[Reference | Unclosed]]:
+    """The page of one module, and its docstrings' problems: references that resolved to
+    nothing, and syntax left open (closed where its docstring ends, so the page is whole).
 
     Args:
         module: the module to write up.
@@ -354,4 +502,4 @@ def module_page(
             *((m.fullname, m.line) for m in module.walk() if m.line and m.file == module.file),
         ),
     )
-    return page, writer.unresolved
+    return page, writer.problems

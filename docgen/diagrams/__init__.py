@@ -28,7 +28,8 @@ by default it loads Mermaid 10.4 from a CDN, and an offline `--strict` build abo
 the user's `docs/` ("Cannot find Mermaid library" otherwise), while docgen serves Mermaid
 from the user cache; and an ES module path is emitted as `import mermaid from "js/…"` on
 the home page, a bare specifier that browsers refuse. With its custom fence, Material
-renders the diagrams anyway.
+renders the diagrams anyway. A project that already uses mermaid2 gets it turned off for
+the build, with one warning (`mermaid2.py`).
 
 Diagnostics (DG4xx):
 
@@ -44,6 +45,7 @@ Diagnostics (DG4xx):
 | DG408 | error | a `.mmd` file cannot be read |
 | DG409 | error | the validator itself failed (Mermaid's message included) |
 | DG410 | warning | Mermaid is not installed, so the site cannot serve it |
+| DG411 | warning | mkdocs-mermaid2 is set up: turned off for the build, with what to remove |
 """
 
 from __future__ import annotations

@@ -19,6 +19,11 @@ Diagnostic codes:
 - DG311 info: an external URL that moved permanently; the new URL is given.
 - DG312 warning: an external `#fragment` missing from the page (`fragments_external`).
 - DG313 info: external URLs not checked (`--offline` or `links.external: false`).
+
+Only pages are checked as pages: HTML that MkDocs copies from the docs folder as it is
+but that is a template (under the theme's `custom_dir`, or with Jinja syntax) is not. A
+page that `exclude_docs` leaves out of the site is not checked, and a link to it is
+broken (DG301, saying so); a page in `not_in_nav` is checked like any other.
 """
 
 from __future__ import annotations
@@ -262,8 +267,36 @@ def _read_chunk(site_dir: Path, paths: Sequence[str]) -> list[PageLinks]:
     return pages
 
 
+# Jinja syntax: an HTML file of the docs folder holding it is a template, not a page.
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def _templates(config: DocgenConfig, paths: Sequence[str]) -> set[str]:
+    """The site's HTML files that MkDocs copied from the docs folder as they are, but that
+    are templates: all under the theme's `custom_dir`, and any with Jinja syntax."""
+    docs = config.docs_dir.resolve()
+    overrides = config.theme_dir.resolve() if config.theme_dir else None
+    found = set()
+    for path in paths:
+        file = docs / path
+        if overrides is not None and file.is_relative_to(overrides):
+            found.add(path)
+            continue
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:  # no such file in the docs folder: a page MkDocs built
+            continue
+        if _JINJA.search(text):
+            found.add(path)
+    return found
+
+
 def _read_pages(run: _Run, processes: int | None) -> None:
     paths = sorted(p for p in run.files if p.endswith((".html", ".htm")))
+    templates = _templates(run.config, paths)
+    if templates:
+        run.summary["templates_skipped"] = len(templates)
+        paths = [p for p in paths if p not in templates]
     for chunk in map_chunks(_read_chunk, run.site_dir, paths, processes=processes):
         for page in chunk:
             run.pages[page.path] = page
@@ -298,6 +331,7 @@ class _Site:
     prefix: str
     site_url: str | None
     locate_all: bool
+    left_out: Mapping[str, str] = field(default_factory=dict)
 
 
 # What checking found about one link, by its index in the page: (index, action, a, b, c)
@@ -318,6 +352,14 @@ def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
             "link to a page inside the site, or use a full https:// URL",
         )
     found = find_file(target.path, site.files)
+    left_out = site.left_out.get(target.path) if found is None else None
+    if left_out is not None:
+        return (
+            "DG301",
+            f"broken link to '{{url}}' ({left_out} is not in the site: `exclude_docs` in "
+            "mkdocs.yml leaves it out)",
+            "link to a page the site has, or take the page out of `exclude_docs`",
+        )
     if found is None:
         return (
             "DG301",
@@ -412,7 +454,14 @@ def _check_page(
 
 
 def _check_pages(run: _Run) -> None:
-    site = _Site(run.pages, run.files, run.prefix, run.config.site_url, run.locate_all)
+    site = _Site(
+        run.pages,
+        run.files,
+        run.prefix,
+        run.config.site_url,
+        run.locate_all,
+        run.sources.left_out,
+    )
     checked, counts = _check_links(site, list(run.pages))
     for path, findings in checked:
         for index, action, a, b, c in findings:

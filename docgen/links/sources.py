@@ -123,9 +123,15 @@ class SourceMap:
         self._written: dict[str, _Written] = {}
         docs = config.docs_dir
         markdown_files = sorted(docs.rglob("*.md")) if docs.is_dir() else []
+        self.left_out: dict[str, str] = {}
+        """Site path → source file of each Markdown file that has no page (`exclude_docs`)."""
+        self._left_out_md: set[str] = set()
         for file in markdown_files:
             docs_path = file.relative_to(docs).as_posix()
             self._add(docs_path, Source(config.relative(file), file))
+            if docs_path not in self._md_to_page:
+                self._left_out_md.add(docs_path)
+                self.left_out.update(dict.fromkeys(page_paths(docs_path), config.relative(file)))
         for docs_path, source in (generated or {}).items():
             source_path = Path(source)
             if not source_path.is_absolute():
@@ -164,7 +170,7 @@ class SourceMap:
         if position in aligned:
             return aligned[position]
         if fallback:
-            lines = by_key.get(html_key(page, urls[position], self._prefix))
+            lines = by_key.get(self._html_key(page, urls[position]))
             return lines[0] if lines else None
         return None
 
@@ -177,7 +183,7 @@ class SourceMap:
         links = list(markdown_links(text))
         written = [(line, unquote(url)) for url, line in links]
         md_keys = [self._markdown_key(docs_path, page, url) for url, _ in links]
-        html = [html_key(page, url, self._prefix) for url in urls]
+        html = [self._html_key(page, url) for url in urls]
         aligned: dict[int, tuple[int, str]] = {}
         matcher = SequenceMatcher(None, html, md_keys, autojunk=False)
         for block in matcher.get_matching_blocks():
@@ -199,7 +205,15 @@ class SourceMap:
             built = self._md_to_page.get(target) or find_file(target, self._files)
             if built is not None:
                 return ("site", built, unquote(parts.fragment))
+            if target in self._left_out_md:
+                return ("left out", self.left_out[page_paths(target)[0]], "")
         return html_key(page, url, self._prefix)
+
+    def _html_key(self, page: str, url: str) -> LinkKey:
+        """`html_key`, where a link to a page left out of the site matches its Markdown."""
+        key = html_key(page, url, self._prefix)
+        left_out = self.left_out.get(key[1]) if key[0] == "site" else None
+        return ("left out", left_out, "") if left_out else key
 
 
 def html_key(page: str, url: str, prefix: str = "/") -> LinkKey:
