@@ -236,6 +236,37 @@ def test_a_clean_workflow_says_the_audit_found_nothing(tmp_path: Path) -> None:
     assert result.diagnostics == ()
 
 
+def test_own_checks_honour_zizmor_ignore_comments_on_the_findings_line(tmp_path: Path) -> None:
+    text = """\
+        on: push
+        permissions: {}
+        jobs:
+          a:
+            runs-on: x
+            steps:
+              - uses: actions/checkout@v4  # zizmor: ignore[artipacked, unpinned-uses] why
+                with: {persist-credentials: false}
+              - uses: actions/setup-python@v5
+                with:  # zizmor: ignore[artipacked] another kind
+                  python-version: "3.12"
+          b:
+            uses: ./.github/workflows/r.yml
+            secrets: inherit # zizmor: ignore[secrets-inherit]
+        """
+    workflow = workflow_of(text)
+    assert [(f.kind, f.line) for f in own_findings(workflow)] == [
+        ("unpinned-uses", 7),
+        ("unpinned-uses", 9),
+        ("secrets-inherit", 12),
+    ]
+    kept = own_findings(workflow, textwrap.dedent(text))
+    assert [(f.kind, f.line) for f in kept] == [("unpinned-uses", 9)]
+    write(tmp_path, "w.yml", text)
+    result = generate(config_for(tmp_path, audit="docgen"))
+    audit = [d for d in result.diagnostics if d.code == "DG214"]
+    assert [d.location.line for d in audit] == [9]  # the line zizmor would report too
+
+
 # -- zizmor failing ---------------------------------------------------------------------------
 
 

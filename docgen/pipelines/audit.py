@@ -20,8 +20,9 @@ docgen's own checks know four patterns and name them as zizmor does:
   has the repository's default permissions (write-all on older repositories).
 
 When zizmor ran, its findings replace docgen's: it knows all four (and more), and it
-honours the project's zizmor configuration and `# zizmor: ignore[…]` comments, which
-docgen's own checks would not.
+honours the project's zizmor configuration. docgen's own checks honour zizmor's
+`# zizmor: ignore[…]` comments on the finding's line, so a finding a project has said it
+intends stays quiet whichever auditor runs.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ TIMEOUT = 120.0
 _SEVERITIES = ("high", "medium", "low", "informational", "unknown")
 _HEAD = re.compile(r"github\s*\.\s*event\s*\.\s*pull_request\s*\.\s*head\s*\.\s*(sha|ref)\b")
 _CHECKOUT = "actions/checkout"
+_IGNORE = re.compile(r"#\s*zizmor:\s*ignore\[([^\]]*)\]")
 OWN = "docgen's own checks"
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
@@ -67,8 +69,10 @@ def severity_of(finding: Finding, highest: str) -> Severity:
 # -- docgen's own checks -------------------------------------------------------------------
 
 
-def own_findings(workflow: Workflow) -> tuple[Finding, ...]:
-    """The findings docgen's model shows in `workflow` by itself (see the module)."""
+def own_findings(workflow: Workflow, text: str = "") -> tuple[Finding, ...]:
+    """The findings docgen's model shows in `workflow` by itself (see the module), less
+    those that `text` (the workflow file) ignores with a `# zizmor: ignore[kind]` comment
+    on the finding's line."""
     found: list[Finding] = []
     steps = {
         (job.id, step.line): number
@@ -133,7 +137,29 @@ def own_findings(workflow: Workflow) -> tuple[Finding, ...]:
                 Finding("excessive-permissions", "medium", "the job" + default, j.line, j.id)
                 for j in bare
             ]
-    return tuple(sorted(found, key=lambda f: (f.line, f.kind)))
+    lines = text.splitlines()
+    return tuple(
+        sorted((f for f in found if not _ignored(f, lines)), key=lambda f: (f.line, f.kind))
+    )
+
+
+def _ignored(finding: Finding, lines: Sequence[str]) -> bool:
+    """Whether the finding's YAML node (its line, and the lines indented under it) carries
+    a `# zizmor: ignore[…]` comment naming its kind, as zizmor reads a finding's span."""
+    if not 0 < finding.line <= len(lines):
+        return False
+    first = lines[finding.line - 1]
+    depth = len(first) - len(first.lstrip(" "))
+    span = [first]
+    for line in lines[finding.line :]:
+        if line.strip() and len(line) - len(line.lstrip(" ")) <= depth:
+            break
+        span.append(line)
+    return any(
+        finding.kind in (kind.strip() for kind in match.group(1).split(","))
+        for line in span
+        for match in _IGNORE.finditer(line)
+    )
 
 
 # -- zizmor ----------------------------------------------------------------------------------
@@ -231,6 +257,14 @@ def read_zizmor(output: str, files: Mapping[Path, str]) -> dict[str, list[Findin
     return found
 
 
+def _text(path: Path | None) -> str:
+    """A workflow file's text, for its ignore comments; empty when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def _problem(message: str, where: str, severity: Severity, hint: str) -> Diagnostic:
     return Diagnostic("DG215", severity, message, Location(where), hint, STAGE)
 
@@ -300,10 +334,11 @@ def audit(
                         " `pipelines: {audit: docgen}`",
                     )
                 )
+    shown = {file: path for path, file in files.items()}
     audited = []
     for workflow in workflows:
         findings = (
-            own_findings(workflow)
+            own_findings(workflow, _text(shown.get(workflow.file)))
             if by_file is None or workflow.file in own
             else tuple(sorted(by_file.get(workflow.file, ()), key=lambda f: (f.line, f.kind)))
         )
