@@ -42,6 +42,7 @@ plugins:
 WORKFLOW = """
 name: CI
 on: [push]
+permissions: {}
 jobs:
   lint:
     runs-on: ubuntu-latest
