@@ -19,6 +19,7 @@ Diagnostic codes:
 - DG311 info: an external URL that moved permanently; the new URL is given.
 - DG312 warning: an external `#fragment` missing from the page (`fragments_external`).
 - DG313 info: external URLs not checked (`--offline` or `links.external: false`).
+- DG314 info: several broken links lead to the same missing files: which, and how many.
 
 Only pages are checked as pages: HTML that MkDocs copies from the docs folder as it is
 but that is a template (under the theme's `custom_dir`, or with Jinja syntax) is not. A
@@ -28,18 +29,19 @@ broken (DG301, saying so); a page in `not_in_nav` is checked like any other.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from docgen.config import DocgenConfig, LinksConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links import cache
-from docgen.links.collect import HtmlLink, PageLinks, decode, element_ids, read_links
+from docgen.links.collect import HtmlLink, PageLinks, decode, ids_in_link_order, read_links
 from docgen.links.external import ExternalResult, Progress, check_urls
 from docgen.links.internal import (
     Kind,
@@ -102,7 +104,7 @@ def _ids(file: Path) -> list[tuple[int, str]]:
         text, _ = decode(file.read_bytes())
     except OSError:
         return []
-    return element_ids(text)
+    return ids_in_link_order(text)
 
 
 _THEME_PAGES = 3  # a problem on this many pages, in no page's Markdown: the theme's
@@ -123,6 +125,8 @@ class _Run:
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    missing: Counter[str] = field(default_factory=Counter)  # missing file → links to it
+    yml_lines: list[str] | None = None
     # Reports of links in no page's Markdown, by problem: (occurrence, location, as written).
     unplaced: dict[tuple[str, Severity, str, str, str], list[tuple[_Occurrence, Location, str]]] = (
         field(default_factory=dict)
@@ -142,23 +146,81 @@ class _Run:
         urls = page.urls
         found = self.sources.locate(page.path, urls, occurrence.index, fallback=broken)
         if found is None:
-            return Location(source.path, self._part_line(page.path, source, link.line)), link.url
+            line = self._part_line(page.path, source, occurrence.index)
+            return Location(source.path, line), link.url
         return Location(source.path, found[0]), found[1]
 
-    def _part_line(self, path: str, source: Source, html_line: int) -> int | None:
-        """On a generated page, the source line of the part holding HTML line `html_line`:
-        the last heading above it whose anchor the page's `lines` know."""
-        if not source.lines or html_line <= 0:
+    def _part_line(self, path: str, source: Source, index: int) -> int | None:
+        """On a generated page, the source line of the part holding link `index`: that of
+        the last heading before the link (in document order) whose anchor the page's
+        `lines` know."""
+        if not source.lines:
             return None
         ids = self.ids.get(path)
         if ids is None:  # read again only for a page with a finding
             ids = self.ids[path] = _ids(self.site_dir / path)
         line = None
-        for where, anchor in ids:
-            if where > html_line:
+        for links_before, anchor in ids:
+            if links_before > index:
                 break
             line = source.lines.get(anchor, line)
         return line
+
+    def missing_target(self, occurrence: _Occurrence, site_path: str) -> None:
+        """Report a link to a page or file the site does not have (`site_path`), naming the
+        missing file as the user wrote it: a link to a Markdown file that MkDocs left as
+        it is names a file of the docs folder, relative to the page's Markdown."""
+        written = self.location(occurrence, broken=True)[1]
+        name = self._missing_name(occurrence.page.path, written, site_path)
+        hint = "fix the link's path, or add the missing page"
+        docs = self.config.docs_dir / name
+        if name.endswith(".md") and docs.resolve().is_relative_to(self.config.docs_dir.resolve()):
+            name = self.config.relative(docs)
+            listed = self.yml_line(docs.relative_to(self.config.docs_dir).as_posix())
+            if listed is not None:
+                hint += (
+                    f"; mkdocs.yml:{listed} names it too (its nav entry is reported as DG710):"
+                    " one missing file, to add or to generate before the build"
+                )
+        self.missing[name] += 1
+        self.report(
+            occurrence,
+            "DG301",
+            Severity.ERROR,
+            f"broken link to '{{url}}' (no such page or file: {name})",
+            hint=hint,
+        )
+
+    def _missing_name(self, page: str, written: str, site_path: str) -> str:
+        """The missing file of a broken link, relative to the docs folder for a Markdown
+        file, else as the site path the browser would ask for."""
+        parts = urlsplit(written)
+        path = unquote(parts.path)
+        if not path.endswith(".md") or parts.scheme or parts.netloc or path.startswith("/"):
+            return site_path
+        source = self.sources.source(page)
+        if source is None or source.markdown is None:
+            return site_path
+        folder = source.markdown.parent.relative_to(self.config.docs_dir).as_posix()
+        return posixpath.normpath(posixpath.join(folder, path))
+
+    def yml_line(self, *needles: str) -> int | None:
+        """The first line of mkdocs.yml that holds one of the `needles` (as a whole value or
+        path: not inside a longer name), or None."""
+        if self.yml_lines is None:
+            try:
+                text = (self.config.root / "mkdocs.yml").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.yml_lines = text.splitlines()
+        for needle in needles:
+            if not needle:
+                continue
+            pattern = re.compile(r"(?<![\w./-])" + re.escape(needle) + r"(?![\w.-])")
+            for number, line in enumerate(self.yml_lines, start=1):
+                if pattern.search(line.partition(" #")[0]):
+                    return number
+        return None
 
     def report(
         self,
@@ -217,12 +279,47 @@ class _Run:
                 "fix it where the theme or mkdocs.yml adds it (Material loads Google Fonts "
                 "unless `theme: {font: false}`)"
             )
+            first = found[0][0]
+            where = Location(config_file.path, self.yml_line(*self._yml_needles(first)))
             self.diagnostics.append(
-                Diagnostic(code, severity, text, config_file, f"{theirs}; {hint}", STAGE)
+                Diagnostic(code, severity, text, where, f"{theirs}; {hint}", STAGE)
             )
             for occurrence, _, _ in found:
-                self.record(occurrence, result, text, config_file)
+                self.record(occurrence, result, text, where)
         self.unplaced.clear()
+
+    def _yml_needles(self, occurrence: _Occurrence) -> list[str]:
+        """How mkdocs.yml may spell a link the theme put on every page: as in the HTML,
+        as a path in the site, or as the Markdown file of that page (a `nav` entry)."""
+        url = occurrence.link.url
+        needles = [url, url.partition("#")[0]]
+        if classify(url, self.config.site_url)[0] is Kind.INTERNAL:
+            path = resolve(occurrence.page.path, url, self.prefix).path
+            if path is not None:
+                page = path.removesuffix("index.html").rstrip("/")
+                needles += [path, page, f"{page}.md" if page else "index.md", f"{page}/"]
+        return needles
+
+    def summarise_missing(self) -> None:
+        """One info when several links lead to the same missing files: what to add."""
+        if sum(self.missing.values()) <= len(self.missing):
+            return
+        files = ", ".join(
+            f"{name} ({count} link{'s' * (count > 1)})"
+            for name, count in self.missing.most_common()
+        )
+        self.diagnostics.append(
+            Diagnostic(
+                "DG314",
+                Severity.INFO,
+                f"{sum(self.missing.values())} broken links lead to {len(self.missing)} "
+                f"missing files: {files}",
+                None,
+                "add each missing file (or generate it before the build), or fix the links; "
+                "each link is also reported at its own line",
+                STAGE,
+            )
+        )
 
     def record(
         self,
@@ -335,8 +432,9 @@ class _Site:
 
 
 # What checking found about one link, by its index in the page: (index, action, a, b, c)
-# with action "report" (a code, b message, c hint), "external" (a URL, b fragment) or
-# "record" (a result, b message). Plain tuples: cheap to make for the few links with news.
+# with action "report" (a code, b message, c hint), "missing" (a the site path that does
+# not exist), "external" (a URL, b fragment) or "record" (a result, b message). Plain
+# tuples: cheap to make for the few links with news.
 _Finding = tuple[int, str, str, str, str]
 _Checked = tuple[list[tuple[str, list[_Finding]]], Counter[str]]
 
@@ -361,11 +459,7 @@ def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
             "link to a page the site has, or take the page out of `exclude_docs`",
         )
     if found is None:
-        return (
-            "DG301",
-            f"broken link to '{{url}}' (no such page or file: {target.path})",
-            "fix the link's path, or add the missing page",
-        )
+        return ("missing", target.path, "")
     anchors = site.pages[found].anchors if found in site.pages else None
     if anchors is not None and not check_fragment(target.fragment, anchors):
         where = "on this page" if found == page else f"in {found}"
@@ -416,7 +510,9 @@ def _check_page(
                     findings.append((index, "record", "ok", "", ""))
                 continue
             problem = _internal_problem(site, path, url)
-            if problem is not None:
+            if problem is not None and problem[0] == "missing":
+                findings.append((index, "missing", problem[1], "", ""))
+            elif problem is not None:
                 findings.append((index, "report", *problem))
             elif locate_all:
                 findings.append((index, "record", "ok", "", ""))
@@ -468,6 +564,8 @@ def _check_pages(run: _Run) -> None:
             occurrence = run.occurrence(path, index)
             if action == "report":
                 run.report(occurrence, a, Severity.ERROR, b, hint=c)
+            elif action == "missing":
+                run.missing_target(occurrence, a)
             elif action == "external":
                 run.external.setdefault(a, []).append((occurrence, b))
             else:
@@ -632,6 +730,7 @@ def _run(
     _check_pages(run)
     _check_external(run, progress)
     run.flush()
+    run.summarise_missing()
     return run, time.perf_counter() - start
 
 
