@@ -21,14 +21,19 @@ Diagnostic codes:
 - DG313 info: external URLs not checked (`--offline` or `links.external: false`).
 - DG314 info: several broken links lead to the same missing files: which, and how many.
 
-Only pages are checked as pages: HTML that MkDocs copies from the docs folder as it is
-but that is a template (under the theme's `custom_dir`, or with Jinja syntax) is not. A
-page that `exclude_docs` leaves out of the site is not checked, and a link to it is
-broken (DG301, saying so); a page in `not_in_nav` is checked like any other.
+Only pages are checked as pages: those MkDocs built (the plugin lists them in the cache
+folder's `pages.json`; without it, as for `docgen check --site DIR` on a site built
+elsewhere, every HTML file but hidden ones), so HTML another plugin leaves in the site
+(mkdocs-coverage's `.coverage-tmp.html`) is not, though links to it resolve. Nor is HTML
+that MkDocs copies from the docs folder as it is but that is a template (under the
+theme's `custom_dir`, or with Jinja syntax). A page that `exclude_docs` leaves out of the
+site is not checked, and a link to it is broken (DG301, saying so); a page in
+`not_in_nav` is checked like any other.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import time
@@ -39,6 +44,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from docgen.config import DocgenConfig, LinksConfig
+from docgen.deploy.site import selector_configured
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links import cache
 from docgen.links.collect import HtmlLink, PageLinks, decode, ids_in_link_order, read_links
@@ -54,9 +60,16 @@ from docgen.links.internal import (
     folders,
     resolve,
     site_prefix,
+    unversioned,
 )
 from docgen.links.parallel import map_chunks
-from docgen.links.sources import Source, SourceMap, read_lines_json, read_sources_json
+from docgen.links.sources import (
+    Source,
+    SourceMap,
+    read_lines_json,
+    read_pages_json,
+    read_sources_json,
+)
 from docgen.model import StageResult
 
 __all__ = ["LinkRecord", "check_site", "dump"]
@@ -388,8 +401,23 @@ def _templates(config: DocgenConfig, paths: Sequence[str]) -> set[str]:
     return found
 
 
-def _read_pages(run: _Run, processes: int | None) -> None:
+def _built_pages(run: _Run) -> list[str]:
+    """The site's pages: those MkDocs built (the plugin lists them in `pages.json`), else
+    every HTML file but hidden ones (`.coverage-tmp.html`). Other HTML a plugin leaves in
+    the site is no page: its links are not checked, though links to it resolve."""
     paths = sorted(p for p in run.files if p.endswith((".html", ".htm")))
+    built = read_pages_json(_cache_root(run.config) / "pages.json", run.site_dir)
+    if built is None:
+        pages = [p for p in paths if not any(part.startswith(".") for part in p.split("/"))]
+    else:
+        pages = [p for p in paths if p in built]
+    if len(pages) < len(paths):
+        run.summary["non_pages_skipped"] = len(paths) - len(pages)
+    return pages
+
+
+def _read_pages(run: _Run, processes: int | None) -> None:
+    paths = _built_pages(run)
     templates = _templates(run.config, paths)
     if templates:
         run.summary["templates_skipped"] = len(templates)
@@ -429,6 +457,29 @@ class _Site:
     site_url: str | None
     locate_all: bool
     left_out: Mapping[str, str] = field(default_factory=dict)
+    versions: frozenset[str] | None = None  # a versioned site's version names, else None
+
+
+def _versions(site_dir: Path) -> frozenset[str] | None:
+    """The version names of a site versioned with mike (or `docgen deploy`): those of a
+    `versions.json` in the site, if any; None when the site is not versioned (its home
+    page shows no mike version selector, and there is no `versions.json`)."""
+    names: set[str] = set()
+    try:
+        listed = json.loads((site_dir / "versions.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        listed = None
+    for entry in listed if isinstance(listed, list) else ():
+        if isinstance(entry, dict):
+            aliases = entry.get("aliases")
+            names.update(
+                str(n) for n in [entry.get("version"), *(aliases or ())] if isinstance(n, str)
+            )
+    try:
+        mike = selector_configured((site_dir / "index.html").read_bytes())
+    except OSError:
+        mike = None
+    return frozenset(names) if mike or listed is not None else None
 
 
 # What checking found about one link, by its index in the page: (index, action, a, b, c)
@@ -437,6 +488,11 @@ class _Site:
 # tuples: cheap to make for the few links with news.
 _Finding = tuple[int, str, str, str, str]
 _Checked = tuple[list[tuple[str, list[_Finding]]], Counter[str]]
+
+
+def _rooted(url: str) -> bool:
+    """Whether `url` names its path from the site's root: `/x/`, `//host/x`, `https://…`."""
+    return url.startswith("/") or "://" in url.partition("#")[0].partition("?")[0]
 
 
 def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
@@ -449,8 +505,14 @@ def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
             f"link to '{{url}}' {target.problem}",
             "link to a page inside the site, or use a full https:// URL",
         )
-    found = find_file(target.path, site.files)
-    left_out = site.left_out.get(target.path) if found is None else None
+    path = target.path
+    found = find_file(path, site.files)
+    if found is None and site.versions is not None and _rooted(url):
+        # `https://x.io/latest/page/` in a site versioned with mike: this build's `page/`.
+        stripped = unversioned(path, site.versions)
+        if stripped is not None:
+            path, found = stripped, find_file(stripped, site.files)
+    left_out = site.left_out.get(path) if found is None else None
     if left_out is not None:
         return (
             "DG301",
@@ -459,7 +521,7 @@ def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
             "link to a page the site has, or take the page out of `exclude_docs`",
         )
     if found is None:
-        return ("missing", target.path, "")
+        return ("missing", path, "")
     anchors = site.pages[found].anchors if found in site.pages else None
     if anchors is not None and not check_fragment(target.fragment, anchors):
         where = "on this page" if found == page else f"in {found}"
@@ -557,6 +619,7 @@ def _check_pages(run: _Run) -> None:
         run.config.site_url,
         run.locate_all,
         run.sources.left_out,
+        _versions(run.site_dir),
     )
     checked, counts = _check_links(site, list(run.pages))
     for path, findings in checked:

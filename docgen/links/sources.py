@@ -35,6 +35,7 @@ __all__ = [
     "html_key",
     "markdown_links",
     "read_lines_json",
+    "read_pages_json",
     "read_sources_json",
 ]
 
@@ -88,6 +89,16 @@ def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
         for page, anchors in _json_object(path).items()
         if isinstance(anchors, dict)
     }
+
+
+def read_pages_json(path: Path, site_dir: Path) -> frozenset[str] | None:
+    """The pages MkDocs built into `site_dir`, as the plugin listed them in `pages.json`;
+    None when the file is absent, unreadable, or lists another site's pages."""
+    data = _json_object(path)
+    pages = data.get("pages")
+    if data.get("site_dir") != str(site_dir.resolve()) or not isinstance(pages, list):
+        return None
+    return frozenset(p for p in pages if isinstance(p, str))
 
 
 def page_paths(markdown: str) -> tuple[str, str]:
