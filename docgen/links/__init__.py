@@ -44,7 +44,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from docgen.config import DocgenConfig, LinksConfig
-from docgen.deploy.site import selector_configured
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links import cache
 from docgen.links.collect import HtmlLink, PageLinks, decode, ids_in_link_order, read_links
@@ -181,19 +180,20 @@ class _Run:
 
     def missing_target(self, occurrence: _Occurrence, site_path: str) -> None:
         """Report a link to a page or file the site does not have (`site_path`), naming the
-        missing file as the user wrote it: a link to a Markdown file that MkDocs left as
-        it is names a file of the docs folder, relative to the page's Markdown."""
-        written = self.location(occurrence, broken=True)[1]
-        name = self._missing_name(occurrence.page.path, written, site_path)
+        missing file as the user meant it: a link to a Markdown file that MkDocs left as
+        it is names a file of the docs folder."""
+        location, written = self.location(occurrence, broken=True)
+        docs_path = self._missing_markdown(occurrence.page.path, written, site_path, location)
         hint = "fix the link's path, or add the missing page"
-        docs = self.config.docs_dir / name
-        if name.endswith(".md") and docs.resolve().is_relative_to(self.config.docs_dir.resolve()):
-            name = self.config.relative(docs)
-            listed = self.yml_line(docs.relative_to(self.config.docs_dir).as_posix())
+        name = site_path
+        if docs_path is not None:
+            name = self.config.relative(self.config.docs_dir / docs_path)
+            listed = self.yml_line(docs_path)
             if listed is not None:
+                also = " (its nav entry is reported as DG710)" if self.in_nav(listed) else ""
                 hint += (
-                    f"; mkdocs.yml:{listed} names it too (its nav entry is reported as DG710):"
-                    " one missing file, to add or to generate before the build"
+                    f"; mkdocs.yml:{listed} names it too{also}: one missing file, to add or "
+                    "to generate before the build"
                 )
         self.missing[name] += 1
         self.report(
@@ -204,36 +204,59 @@ class _Run:
             hint=hint,
         )
 
-    def _missing_name(self, page: str, written: str, site_path: str) -> str:
-        """The missing file of a broken link, relative to the docs folder for a Markdown
-        file, else as the site path the browser would ask for."""
+    def _missing_markdown(
+        self, page: str, written: str, site_path: str, location: Location
+    ) -> str | None:
+        """The Markdown file, relative to the docs folder, that a broken link names, or None
+        when it names no Markdown file (then the site path the browser asks for is best).
+
+        MkDocs leaves a link to a missing Markdown file as written, so the browser resolves
+        it against the page's folder; the user wrote it relative to the Markdown file. A
+        link in no page's Markdown (the theme's nav) names the site path as a docs file.
+        """
+        source = self.sources.source(page)
+        if source is not None and source.markdown is None:
+            return None  # a generated page: its links were written for other pages
         parts = urlsplit(written)
         path = unquote(parts.path)
-        if not path.endswith(".md") or parts.scheme or parts.netloc or path.startswith("/"):
-            return site_path
-        source = self.sources.source(page)
-        if source is None or source.markdown is None:
-            return site_path
-        folder = source.markdown.parent.relative_to(self.config.docs_dir).as_posix()
-        return posixpath.normpath(posixpath.join(folder, path))
+        relative = not (parts.scheme or parts.netloc or path.startswith("/"))
+        if source is not None and location.line is not None and relative:
+            if not path.endswith(".md") or source.markdown is None:
+                return None
+            folder = source.markdown.parent.relative_to(self.config.docs_dir).as_posix()
+            found = posixpath.normpath(posixpath.join(folder, path))
+            return None if found.startswith("../") else found
+        return site_path if site_path.endswith(".md") else None
 
     def yml_line(self, *needles: str) -> int | None:
         """The first line of mkdocs.yml that holds one of the `needles` (as a whole value or
-        path: not inside a longer name), or None."""
+        path: not inside a longer name), looking in its `nav` first; None when none does."""
         if self.yml_lines is None:
             try:
                 text = (self.config.root / "mkdocs.yml").read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
             self.yml_lines = text.splitlines()
+        numbered = list(enumerate(self.yml_lines, start=1))
+        numbered.sort(key=lambda item: not self.in_nav(item[0]))
         for needle in needles:
             if not needle:
                 continue
             pattern = re.compile(r"(?<![\w./-])" + re.escape(needle) + r"(?![\w.-])")
-            for number, line in enumerate(self.yml_lines, start=1):
-                if pattern.search(line.partition(" #")[0]):
+            for number, line in numbered:
+                value = "" if line.lstrip().startswith("#") else line.partition(" #")[0]
+                if pattern.search(value):
                     return number
         return None
+
+    def in_nav(self, number: int) -> bool:
+        """Whether line `number` of mkdocs.yml is in its top-level `nav:`."""
+        lines = self.yml_lines or []
+        for index in range(number - 1, -1, -1):
+            line = lines[index]
+            if line[:1] not in {"", " ", "\t", "#", "-"}:
+                return line.startswith("nav:")
+        return False
 
     def report(
         self,
@@ -326,7 +349,7 @@ class _Run:
                 "DG314",
                 Severity.INFO,
                 f"{sum(self.missing.values())} broken links lead to {len(self.missing)} "
-                f"missing files: {files}",
+                f"missing file{'s' * (len(self.missing) > 1)}: {files}",
                 None,
                 "add each missing file (or generate it before the build), or fix the links; "
                 "each link is also reported at its own line",
@@ -476,10 +499,18 @@ def _versions(site_dir: Path) -> frozenset[str] | None:
                 str(n) for n in [entry.get("version"), *(aliases or ())] if isinstance(n, str)
             )
     try:
-        mike = selector_configured((site_dir / "index.html").read_bytes())
+        home = (site_dir / "index.html").read_bytes()
     except OSError:
-        mike = None
+        home = b""
+    mike = _MIKE.search(home) is not None
     return frozenset(names) if mike or listed is not None else None
+
+
+# Material's page configuration names mike as the version provider (quoted or, when the
+# page is minified, not).
+_MIKE = re.compile(
+    rb"<script id=[\"']?__config[\"']?[^>]*>[^<]*\"version\":\s*\{[^}<]*\"provider\":\s*\"mike\""
+)
 
 
 # What checking found about one link, by its index in the page: (index, action, a, b, c)
