@@ -554,7 +554,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         # What MkDocs writes as pages: the links stage checks these, not any other HTML
         # a plugin leaves in the site (mkdocs-coverage's report, temporary files).
         state.pages = sorted(
-            {f.dest_uri for f in files if f.is_documentation_page() or f.is_static_page()}
+            {f.dest_uri for f in [*files.documentation_pages(), *files.static_pages()]}
             | {t for t in config.theme.static_templates if t.endswith((".html", ".htm"))}
         )
         if isinstance(env, jinja2.Environment):

@@ -134,6 +134,14 @@ def test_a_link_into_a_mike_site_finds_this_builds_page(tmp_path: Path) -> None:
     ]
 
 
+def test_a_minified_home_page_says_mike_too(tmp_path: Path) -> None:
+    root = versioned_site(tmp_path, mike=False)
+    home = root / "site" / "index.html"
+    minified = MIKE_HOME.replace('"__config"', "__config").replace('"application/json"', "x")
+    home.write_text(minified + VERSIONED_LINKS)
+    assert len(found(check(root, "https://docs.example.org/"))) == 2
+
+
 def test_versions_json_names_more_aliases(tmp_path: Path) -> None:
     listing = [{"version": "2.0", "title": "2.0", "aliases": ["edge"]}, "junk"]
     root = versioned_site(tmp_path, mike=False, versions=json.dumps(listing))
@@ -223,6 +231,41 @@ def test_a_missing_markdown_file_is_named_as_in_the_docs_folder(tmp_path: Path) 
         "concepts/auth/certs/img/logo.png (1 link)"
     )
     assert found(diagnostics, "DG303")  # ../../../x.md leaves the site: not a file to add
+
+
+def test_mkdocs_yml_names_the_missing_file_outside_its_nav(tmp_path: Path) -> None:
+    files = dict(MISSING)
+    files["mkdocs.yml"] = (
+        "site_name: x\nplugins:\n  - redirects:\n      redirect_maps:\n"
+        '        "old.md": "reference/settings.md"\n'
+    )
+    root = write(tmp_path, files)
+    first = next(d for d in check(root) if d.code == "DG301")
+    assert first.hint.endswith(
+        "mkdocs.yml:5 names it too: one missing file, to add or to generate before the build"
+    )
+    # Listed in both: the nav entry is the line to give.
+    (root / "mkdocs.yml").write_text(files["mkdocs.yml"] + "nav:\n  - reference/settings.md\n")
+    first = next(d for d in check(root) if d.code == "DG301")
+    assert "mkdocs.yml:7 names it too (its nav entry is reported as DG710)" in first.hint
+
+
+def test_a_generated_pages_missing_link_keeps_its_site_path(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            # A docstring's link written for the mkdocstrings page that includes it.
+            "site/api/m/index.html": '<h2 id="m.f">f</h2><a href="reference.md#m.f">x</a>',
+            ".cache/lines.json": json.dumps({"api/m.md": {"m.f": 10}}),
+            ".cache/sources.json": json.dumps({"api/m.md": "m.py"}),
+        },
+    )
+    assert found(check(root)) == [
+        (
+            "m.py:10",
+            "broken link to 'reference.md#m.f' (no such page or file: api/m/reference.md)",
+        )
+    ]
 
 
 def test_one_link_to_a_missing_file_needs_no_summary(tmp_path: Path) -> None:
@@ -328,6 +371,16 @@ def test_a_theme_link_names_its_mkdocs_yml_line(tmp_path: Path) -> None:
     assert message.endswith(
         "on 3 pages, from the theme or mkdocs.yml, not from any page's Markdown"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [("http://exa mple.org/", "DG304"), ("../../up/", "DG303"), ("#gone", "DG302")],
+)
+def test_other_theme_problems_look_for_their_line(tmp_path: Path, url: str, code: str) -> None:
+    pages = {f"site/p{n}.html": f'<a id="x" href="{url}">x</a>' for n in range(3)}
+    root = write(tmp_path, {**pages, "mkdocs.yml": "# a comment\nsite_name: x\n"})
+    assert [where for where, _ in found(check(root), code)] == ["mkdocs.yml"]
 
 
 def test_a_theme_link_mkdocs_yml_does_not_name_has_no_line(tmp_path: Path) -> None:

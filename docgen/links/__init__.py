@@ -240,8 +240,6 @@ class _Run:
         numbered = list(enumerate(self.yml_lines, start=1))
         numbered.sort(key=lambda item: not self.in_nav(item[0]))
         for needle in needles:
-            if not needle:
-                continue
             pattern = re.compile(r"(?<![\w./-])" + re.escape(needle) + r"(?![\w.-])")
             for number, line in numbered:
                 value = "" if line.lstrip().startswith("#") else line.partition(" #")[0]
@@ -331,10 +329,10 @@ class _Run:
         needles = [url, url.partition("#")[0]]
         if classify(url, self.config.site_url)[0] is Kind.INTERNAL:
             path = resolve(occurrence.page.path, url, self.prefix).path
-            if path is not None:
-                page = path.removesuffix("index.html").rstrip("/")
-                needles += [path, page, f"{page}.md" if page else "index.md", f"{page}/"]
-        return needles
+            page = (path or "").removesuffix("index.html").rstrip("/")
+            if page:
+                needles += [page, f"{page}.md", f"{page}/"]
+        return [needle for needle in needles if needle]
 
     def summarise_missing(self) -> None:
         """One info when several links lead to the same missing files: what to add."""
