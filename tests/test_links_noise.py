@@ -187,7 +187,10 @@ MISSING = {
         "# Certificates\n\nSee [settings](../../reference/settings.md#certs).\n\n"
         "And [again](../../reference/settings.md).\n\n![logo](img/logo.png)\n"
     ),
-    "docs/guides/g.md": "# Guide\n\n[settings](../reference/settings.md)\n[up](../../../x.md)\n",
+    "docs/guides/g.md": (
+        "# Guide\n\n[settings](../reference/settings.md)\n[up](../../../x.md)\n"
+        "[from the root](/reference/settings.md)\n"
+    ),
     # MkDocs leaves a link to a missing file as it was written: the browser resolves it
     # against the page's folder, which is not the Markdown file's.
     "site/index.html": "<p>home</p>",
@@ -196,7 +199,8 @@ MISSING = {
         '<a href="../../reference/settings.md">s</a>\n<img src="img/logo.png">'
     ),
     "site/guides/g/index.html": (
-        '<a href="../reference/settings.md">s</a>\n<a href="../../../x.md">up</a>'
+        '<a href="../reference/settings.md">s</a>\n<a href="../../../x.md">up</a>\n'
+        '<a href="/reference/settings.md">r</a>'
     ),
 }
 
@@ -221,14 +225,15 @@ def test_a_missing_markdown_file_is_named_as_in_the_docs_folder(tmp_path: Path) 
             "(no such page or file: concepts/auth/certs/img/logo.png)",
         ),
         ("docs/guides/g.md:3", f"broken link to '../reference/settings.md' {settings}"),
+        ("docs/guides/g.md:5", f"broken link to '/reference/settings.md' {settings}"),
     ]
     first = next(d for d in diagnostics if d.code == "DG301")
     assert "mkdocs.yml:4 names it too (its nav entry is reported as DG710)" in first.hint
     (summary,) = [d for d in diagnostics if d.code == "DG314"]
     assert summary.severity is Severity.INFO
     assert summary.message == (
-        "4 broken links lead to 2 missing files: docs/reference/settings.md (3 links), "
-        "concepts/auth/certs/img/logo.png (1 link)"
+        "5 broken links name 2 missing files: docs/reference/settings.md (4), "
+        "concepts/auth/certs/img/logo.png (1)"
     )
     assert found(diagnostics, "DG303")  # ../../../x.md leaves the site: not a file to add
 
@@ -271,6 +276,7 @@ def test_a_generated_pages_missing_link_keeps_its_site_path(tmp_path: Path) -> N
 def test_one_link_to_a_missing_file_needs_no_summary(tmp_path: Path) -> None:
     files = {k: v for k, v in MISSING.items() if "certs" not in k}
     files["mkdocs.yml"] = "site_name: x\n"
+    files["site/guides/g/index.html"] = '<a href="../reference/settings.md">s</a>'
     root = write(tmp_path, files)
     diagnostics = check(root)
     assert [d.hint for d in diagnostics if d.code == "DG301"] == [
@@ -371,6 +377,29 @@ def test_a_theme_link_names_its_mkdocs_yml_line(tmp_path: Path) -> None:
     assert message.endswith(
         "on 3 pages, from the theme or mkdocs.yml, not from any page's Markdown"
     )
+
+
+def test_a_theme_nav_link_to_a_missing_page_is_one_finding(tmp_path: Path) -> None:
+    """MkDocs' nav links a missing Markdown file as it is, relative to each page, on
+    hand-written and generated pages alike: one finding, naming the docs file."""
+    pages = {
+        "site/index.html": '<a href="ref/cli.md">nav</a>',
+        "site/a/index.html": '<a href="../ref/cli.md">nav</a>',
+        "site/api/m/index.html": '<a href="../../ref/cli.md">nav</a>',
+        ".cache/sources.json": json.dumps({"api/m.md": "m.py"}),
+        "docs/index.md": "# Home\n",
+        "docs/a.md": "# A\n",
+        "mkdocs.yml": "site_name: x\nnav:\n  - index.md\n  - ref/cli.md\n",
+    }
+    diagnostics = check(write(tmp_path, pages))
+    assert found(diagnostics) == [
+        (
+            "mkdocs.yml:4",
+            "broken link to '../ref/cli.md' (no such page or file: docs/ref/cli.md); on 3 pages, "
+            "from the theme or mkdocs.yml, not from any page's Markdown",
+        )
+    ]
+    assert not found(diagnostics, "DG314")
 
 
 @pytest.mark.parametrize(

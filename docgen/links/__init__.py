@@ -119,6 +119,7 @@ def _ids(file: Path) -> list[tuple[int, str]]:
     return ids_in_link_order(text)
 
 
+_MISSING = re.compile(r"\(no such page or file: (.+?)\)")
 _THEME_PAGES = 3  # a problem on this many pages, in no page's Markdown: the theme's
 
 
@@ -137,7 +138,6 @@ class _Run:
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    missing: Counter[str] = field(default_factory=Counter)  # missing file → links to it
     yml_lines: list[str] | None = None
     # Reports of links in no page's Markdown, by problem: (occurrence, location, as written).
     unplaced: dict[tuple[str, Severity, str, str, str], list[tuple[_Occurrence, Location, str]]] = (
@@ -195,7 +195,6 @@ class _Run:
                     f"; mkdocs.yml:{listed} names it too{also}: one missing file, to add or "
                     "to generate before the build"
                 )
-        self.missing[name] += 1
         self.report(
             occurrence,
             "DG301",
@@ -214,19 +213,20 @@ class _Run:
         it against the page's folder; the user wrote it relative to the Markdown file. A
         link in no page's Markdown (the theme's nav) names the site path as a docs file.
         """
+        if location.line is None:  # the theme's (its nav) or mkdocs.yml's
+            return site_path if site_path.endswith(".md") else None
         source = self.sources.source(page)
-        if source is not None and source.markdown is None:
+        if source is None or source.markdown is None:
             return None  # a generated page: its links were written for other pages
         parts = urlsplit(written)
         path = unquote(parts.path)
-        relative = not (parts.scheme or parts.netloc or path.startswith("/"))
-        if source is not None and location.line is not None and relative:
-            if not path.endswith(".md") or source.markdown is None:
-                return None
-            folder = source.markdown.parent.relative_to(self.config.docs_dir).as_posix()
-            found = posixpath.normpath(posixpath.join(folder, path))
-            return None if found.startswith("../") else found
-        return site_path if site_path.endswith(".md") else None
+        if parts.scheme or parts.netloc or path.startswith("/"):
+            return site_path if site_path.endswith(".md") else None
+        if not path.endswith(".md"):
+            return None
+        folder = source.markdown.parent.relative_to(self.config.docs_dir).as_posix()
+        found = posixpath.normpath(posixpath.join(folder, path))
+        return None if found.startswith("../") else found
 
     def yml_line(self, *needles: str) -> int | None:
         """The first line of mkdocs.yml that holds one of the `needles` (as a whole value or
@@ -335,19 +335,21 @@ class _Run:
         return [needle for needle in needles if needle]
 
     def summarise_missing(self) -> None:
-        """One info when several links lead to the same missing files: what to add."""
-        if sum(self.missing.values()) <= len(self.missing):
-            return
-        files = ", ".join(
-            f"{name} ({count} link{'s' * (count > 1)})"
-            for name, count in self.missing.most_common()
+        """One info when several findings name the same missing files: what to add."""
+        named = Counter(
+            found.group(1)
+            for d in dict.fromkeys(self.diagnostics)
+            if d.code == "DG301" and (found := _MISSING.search(d.message))
         )
+        if sum(named.values()) <= len(named):
+            return
+        files = ", ".join(f"{name} ({count})" for name, count in named.most_common())
         self.diagnostics.append(
             Diagnostic(
                 "DG314",
                 Severity.INFO,
-                f"{sum(self.missing.values())} broken links lead to {len(self.missing)} "
-                f"missing file{'s' * (len(self.missing) > 1)}: {files}",
+                f"{sum(named.values())} broken links name {len(named)} missing "
+                f"file{'s' * (len(named) > 1)}: {files}",
                 None,
                 "add each missing file (or generate it before the build), or fix the links; "
                 "each link is also reported at its own line",
