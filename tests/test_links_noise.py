@@ -310,14 +310,19 @@ def test_a_link_on_a_minified_page_is_at_its_part(tmp_path: Path) -> None:
             ".cache/sources.json": json.dumps({"api/m.md": "m.py"}),
         },
     )
+    # f's docstring holds its link on line 12, and (as text) g's link on line 15.
+    (root / "m.py").write_text("\n" * 9 + "def f():\n\n    [x](#gone-1)\n\n\n    #gone-2\n")
     diagnostics = check(root)
-    # Each at the part it is in, though all share one line of HTML; before the first
-    # part the page knows, the module without a line.
+    # Each in the part it is in, though all share one line of HTML: at the line of the
+    # part that holds it, else the part's; before the first part the page knows, the
+    # module without a line.
     assert {loc: m[16:24] for loc, m in found(diagnostics, "DG302")} == {
         "m.py": "#gone-0'",
-        "m.py:10": "#gone-1'",
+        "m.py:12": "#gone-1'",
         "m.py:20": "#gone-2'",
     }
+    (root / "m.py").write_bytes(b"\xff")  # unreadable: the part's line
+    assert "m.py:10" in {loc for loc, _ in found(check(root), "DG302")}
 
 
 # --- 5. links inside admonitions and content tabs ----------------------------------------

@@ -139,6 +139,7 @@ class _Run:
     locate_all: bool = False
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     yml_lines: list[str] | None = None
+    texts: dict[str, list[str]] = field(default_factory=dict)  # generated pages' sources
     # Reports of links in no page's Markdown, by problem: (occurrence, location, as written).
     unplaced: dict[tuple[str, Severity, str, str, str], list[tuple[_Occurrence, Location, str]]] = (
         field(default_factory=dict)
@@ -159,7 +160,7 @@ class _Run:
         found = self.sources.locate(page.path, urls, occurrence.index, fallback=broken)
         if found is None:
             line = self._part_line(page.path, source, occurrence.index)
-            return Location(source.path, line), link.url
+            return Location(source.path, self._line_in_part(source, line, link.url)), link.url
         return Location(source.path, found[0]), found[1]
 
     def _part_line(self, path: str, source: Source, index: int) -> int | None:
@@ -177,6 +178,24 @@ class _Run:
                 break
             line = source.lines.get(anchor, line)
         return line
+
+    def _line_in_part(self, source: Source, start: int | None, url: str) -> int | None:
+        """The line of the part starting at line `start` of `source` that holds `url` as
+        written (a docstring's link), else `start`."""
+        if start is None or not source.lines or len(url) < 2:
+            return start
+        text = self.texts.get(source.path)
+        if text is None:
+            try:
+                file = self.config.root / source.path
+                text = self.texts[source.path] = file.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                text = self.texts[source.path] = []
+        end = min((n for n in source.lines.values() if n > start), default=len(text) + 1)
+        for number in range(start, min(end, len(text) + 1)):
+            if url in text[number - 1]:
+                return number
+        return start
 
     def missing_target(self, occurrence: _Occurrence, site_path: str) -> None:
         """Report a link to a page or file the site does not have (`site_path`), naming the
