@@ -377,8 +377,10 @@ def theme_site(root: Path, mkdocs_yml: str) -> Path:
 
 def test_a_theme_link_names_its_mkdocs_yml_line(tmp_path: Path) -> None:
     root = theme_site(tmp_path, "site_name: x\nnav:\n  - Gone: gone.md  # the gone/ page\n")
-    ((where, message),) = found(check(root))
+    diagnostics = check(root)
+    ((where, message),) = found(diagnostics)
     assert where == "mkdocs.yml:3"
+    assert diagnostics[0].hint.startswith("fix it at mkdocs.yml:3, which adds it to every page;")
     assert message.endswith(
         "on 3 pages, from the theme or mkdocs.yml, not from any page's Markdown"
     )
@@ -419,6 +421,8 @@ def test_other_theme_problems_look_for_their_line(tmp_path: Path, url: str, code
 
 def test_a_theme_link_mkdocs_yml_does_not_name_has_no_line(tmp_path: Path) -> None:
     root = theme_site(tmp_path, "site_name: x\n# gone/ is mentioned in a comment only\n")
-    assert [where for where, _ in found(check(root))] == ["mkdocs.yml"]
+    diagnostics = check(root)
+    assert [where for where, _ in found(diagnostics)] == ["mkdocs.yml"]
+    assert "Material loads Google Fonts" in diagnostics[0].hint
     (root / "mkdocs.yml").write_bytes(b"\xff\xfe")  # unreadable as UTF-8: no line either
     assert [where for where, _ in found(check(root))] == ["mkdocs.yml"]

@@ -328,12 +328,14 @@ class _Run:
                 f"; on {len(pages)} pages, from the theme or mkdocs.yml, not from any page's "
                 "Markdown"
             )
+            first = found[0][0]
+            where = Location(config_file.path, self.yml_line(*self._yml_needles(first)))
             theirs = (
                 "fix it where the theme or mkdocs.yml adds it (Material loads Google Fonts "
                 "unless `theme: {font: false}`)"
+                if where.line is None
+                else f"fix it at mkdocs.yml:{where.line}, which adds it to every page"
             )
-            first = found[0][0]
-            where = Location(config_file.path, self.yml_line(*self._yml_needles(first)))
             self.diagnostics.append(
                 Diagnostic(code, severity, text, where, f"{theirs}; {hint}", STAGE)
             )
