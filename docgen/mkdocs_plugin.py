@@ -264,6 +264,7 @@ class _Build:
     documents: dict[str, Document] = field(default_factory=dict)
     page_sources: dict[str, str] = field(default_factory=dict)
     page_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    pages: list[str] | None = None  # the site paths of the pages MkDocs builds
     extra: list[Diagnostic] = field(default_factory=list)
     nav: Navigation | None = None
     env: Any = None
@@ -550,6 +551,12 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         """
         state = self._state
         state.env = env
+        # What MkDocs writes as pages: the links stage checks these, not any other HTML
+        # a plugin leaves in the site (mkdocs-coverage's report, temporary files).
+        state.pages = sorted(
+            {f.dest_uri for f in [*files.documentation_pages(), *files.static_pages()]}
+            | {t for t in config.theme.static_templates if t.endswith((".html", ".htm"))}
+        )
         if isinstance(env, jinja2.Environment):
             env.filters["striptags"] = _striptags
         if state.renders is not None and state.renders.helpers is not None:
@@ -590,6 +597,9 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         (state.config.cache_dir / "sources.json").write_text(json.dumps(sources), "utf-8")
         lines = json.dumps(state.page_lines)
         (state.config.cache_dir / "lines.json").write_text(lines, "utf-8")
+        if state.pages is not None:
+            built = {"site_dir": str(site_dir.resolve()), "pages": state.pages}
+            (state.config.cache_dir / "pages.json").write_text(json.dumps(built), "utf-8")
         state.results += run.check_site(state.config, site_dir, self.options.only)
         found = [d for r in state.results for d in r.diagnostics] + state.extra
         found += self._stop_listening()

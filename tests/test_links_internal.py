@@ -427,6 +427,6 @@ def test_a_broken_link_of_the_theme_is_one_finding(project: Callable[..., Path])
     )
     outcome = build_site(root / "mkdocs.yml", only=["links"])
     (found,) = [d for d in outcome.diagnostics if d.code == "DG301"]
-    assert str(found.location) == "mkdocs.yml"
+    assert str(found.location) == "mkdocs.yml:4"  # the `extra_css` line that adds it
     # Every page links it: index, the four parts, the quality page and the 404 page.
     assert "(no such page or file: styles/missing.css); on 7 pages" in found.message

@@ -121,3 +121,30 @@ def test_check_skips_templates_without_a_theme_folder(
     # The partial has no Jinja syntax: without `custom_dir`, it is a page like any other.
     assert "site/overrides/partials/note.html" in places
     assert result.summary["templates_skipped"] == 2
+
+
+@pytest.mark.slow
+def test_html_a_plugin_leaves_in_the_site_is_not_a_page(
+    built: tuple[Path, BuildOutcome],
+) -> None:
+    """The plugin lists the pages MkDocs built; other HTML in the site is not checked."""
+    root, _ = built
+    listing = json.loads((root / ".cache" / "docgen" / "pages.json").read_text("utf-8"))
+    assert listing["site_dir"] == str((root / "site").resolve())
+    assert {"index.html", "hidden/index.html", "404.html", "static/plain.html"} <= set(
+        listing["pages"]
+    )
+    assert "drafts/d/index.html" not in listing["pages"]
+    leftovers = [root / "site" / ".coverage-tmp.html", root / "site" / "coverage" / "x.html"]
+    leftovers[1].parent.mkdir()
+    try:
+        for leftover in leftovers:
+            leftover.write_text('<a href="../../../architecture/">up</a>', encoding="utf-8")
+        config = DocgenConfig(root=root, docs_dir=root / "docs", site_dir=root / "site")
+        result = links.check_site(config, root / "site", processes=1)
+        assert not [d for d in result.diagnostics if d.code == "DG303"]
+        assert result.summary["non_pages_skipped"] == 2
+    finally:
+        for leftover in leftovers:
+            leftover.unlink()
+        leftovers[1].parent.rmdir()

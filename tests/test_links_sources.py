@@ -167,7 +167,7 @@ def build(tmp_path: Path, directory_urls: bool) -> DocgenConfig:
 EXPECTED = """\
 docs/guide.md:5: error[DG302]: broken link to '#gone' (no anchor '#gone' on this page)
 docs/guide.md:5: error[DG302]: broken link to '#gone' (no anchor '#gone' on this page)
-docs/index.md:5: error[DG301]: broken link to 'nope.md' (no such page or file: nope.md)
+docs/index.md:5: error[DG301]: broken link to 'nope.md' (no such page or file: docs/nope.md)
 docs/index.md:5: error[DG302]: broken link to 'guide.md#nowhere' (no anchor '#nowhere' {guide})
 docs/index.md:7: error[DG302]: broken link to '#zzz' (no anchor '#zzz' on this page)
 docs/index.md:7: error[DG302]: broken link to 'sub/deep.md#nah' (no anchor '#nah' {deep})

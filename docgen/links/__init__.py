@@ -19,27 +19,34 @@ Diagnostic codes:
 - DG311 info: an external URL that moved permanently; the new URL is given.
 - DG312 warning: an external `#fragment` missing from the page (`fragments_external`).
 - DG313 info: external URLs not checked (`--offline` or `links.external: false`).
+- DG314 info: several broken links lead to the same missing files: which, and how many.
 
-Only pages are checked as pages: HTML that MkDocs copies from the docs folder as it is
-but that is a template (under the theme's `custom_dir`, or with Jinja syntax) is not. A
-page that `exclude_docs` leaves out of the site is not checked, and a link to it is
-broken (DG301, saying so); a page in `not_in_nav` is checked like any other.
+Only pages are checked as pages: those MkDocs built (the plugin lists them in the cache
+folder's `pages.json`; without it, as for `docgen check --site DIR` on a site built
+elsewhere, every HTML file but hidden ones), so HTML another plugin leaves in the site
+(mkdocs-coverage's `.coverage-tmp.html`) is not, though links to it resolve. Nor is HTML
+that MkDocs copies from the docs folder as it is but that is a template (under the
+theme's `custom_dir`, or with Jinja syntax). A page that `exclude_docs` leaves out of the
+site is not checked, and a link to it is broken (DG301, saying so); a page in
+`not_in_nav` is checked like any other.
 """
 
 from __future__ import annotations
 
+import json
+import posixpath
 import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from docgen.config import DocgenConfig, LinksConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links import cache
-from docgen.links.collect import HtmlLink, PageLinks, decode, element_ids, read_links
+from docgen.links.collect import HtmlLink, PageLinks, decode, ids_in_link_order, read_links
 from docgen.links.external import ExternalResult, Progress, check_urls
 from docgen.links.internal import (
     Kind,
@@ -52,9 +59,16 @@ from docgen.links.internal import (
     folders,
     resolve,
     site_prefix,
+    unversioned,
 )
 from docgen.links.parallel import map_chunks
-from docgen.links.sources import Source, SourceMap, read_lines_json, read_sources_json
+from docgen.links.sources import (
+    Source,
+    SourceMap,
+    read_lines_json,
+    read_pages_json,
+    read_sources_json,
+)
 from docgen.model import StageResult
 
 __all__ = ["LinkRecord", "check_site", "dump"]
@@ -102,9 +116,10 @@ def _ids(file: Path) -> list[tuple[int, str]]:
         text, _ = decode(file.read_bytes())
     except OSError:
         return []
-    return element_ids(text)
+    return ids_in_link_order(text)
 
 
+_MISSING = re.compile(r"\(no such page or file: (.+?)\)")
 _THEME_PAGES = 3  # a problem on this many pages, in no page's Markdown: the theme's
 
 
@@ -123,6 +138,8 @@ class _Run:
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    yml_lines: list[str] | None = None
+    texts: dict[str, list[str]] = field(default_factory=dict)  # generated pages' sources
     # Reports of links in no page's Markdown, by problem: (occurrence, location, as written).
     unplaced: dict[tuple[str, Severity, str, str, str], list[tuple[_Occurrence, Location, str]]] = (
         field(default_factory=dict)
@@ -142,23 +159,121 @@ class _Run:
         urls = page.urls
         found = self.sources.locate(page.path, urls, occurrence.index, fallback=broken)
         if found is None:
-            return Location(source.path, self._part_line(page.path, source, link.line)), link.url
+            line = self._part_line(page.path, source, occurrence.index)
+            return Location(source.path, self._line_in_part(source, line, link.url)), link.url
         return Location(source.path, found[0]), found[1]
 
-    def _part_line(self, path: str, source: Source, html_line: int) -> int | None:
-        """On a generated page, the source line of the part holding HTML line `html_line`:
-        the last heading above it whose anchor the page's `lines` know."""
-        if not source.lines or html_line <= 0:
+    def _part_line(self, path: str, source: Source, index: int) -> int | None:
+        """On a generated page, the source line of the part holding link `index`: that of
+        the last heading before the link (in document order) whose anchor the page's
+        `lines` know."""
+        if not source.lines:
             return None
         ids = self.ids.get(path)
         if ids is None:  # read again only for a page with a finding
             ids = self.ids[path] = _ids(self.site_dir / path)
         line = None
-        for where, anchor in ids:
-            if where > html_line:
+        for links_before, anchor in ids:
+            if links_before > index:
                 break
             line = source.lines.get(anchor, line)
         return line
+
+    def _line_in_part(self, source: Source, start: int | None, url: str) -> int | None:
+        """The line of the part starting at line `start` of `source` that holds `url` as
+        written (a docstring's link), else `start`."""
+        if start is None or not source.lines or len(url) < 2:
+            return start
+        text = self.texts.get(source.path)
+        if text is None:
+            try:
+                file = self.config.root / source.path
+                text = self.texts[source.path] = file.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                text = self.texts[source.path] = []
+        end = min((n for n in source.lines.values() if n > start), default=len(text) + 1)
+        for number in range(start, min(end, len(text) + 1)):
+            if url in text[number - 1]:
+                return number
+        return start
+
+    def missing_target(self, occurrence: _Occurrence, site_path: str) -> None:
+        """Report a link to a page or file the site does not have (`site_path`), naming the
+        missing file as the user meant it: a link to a Markdown file that MkDocs left as
+        it is names a file of the docs folder."""
+        location, written = self.location(occurrence, broken=True)
+        docs_path = self._missing_markdown(occurrence.page.path, written, site_path, location)
+        hint = "fix the link's path, or add the missing page"
+        name = site_path
+        if docs_path is not None:
+            name = self.config.relative(self.config.docs_dir / docs_path)
+            listed = self.yml_line(docs_path)
+            if listed is not None:
+                also = " (its nav entry is reported as DG710)" if self.in_nav(listed) else ""
+                hint += (
+                    f"; mkdocs.yml:{listed} names it too{also}: one missing file, to add or "
+                    "to generate before the build"
+                )
+        self.report(
+            occurrence,
+            "DG301",
+            Severity.ERROR,
+            f"broken link to '{{url}}' (no such page or file: {name})",
+            hint=hint,
+        )
+
+    def _missing_markdown(
+        self, page: str, written: str, site_path: str, location: Location
+    ) -> str | None:
+        """The Markdown file, relative to the docs folder, that a broken link names, or None
+        when it names no Markdown file (then the site path the browser asks for is best).
+
+        MkDocs leaves a link to a missing Markdown file as written, so the browser resolves
+        it against the page's folder; the user wrote it relative to the Markdown file. A
+        link in no page's Markdown (the theme's nav) names the site path as a docs file.
+        """
+        if location.line is None:  # the theme's (its nav) or mkdocs.yml's
+            return site_path if site_path.endswith(".md") else None
+        source = self.sources.source(page)
+        if source is None or source.markdown is None:
+            return None  # a generated page: its links were written for other pages
+        parts = urlsplit(written)
+        path = unquote(parts.path)
+        if parts.scheme or parts.netloc or path.startswith("/"):
+            return site_path if site_path.endswith(".md") else None
+        if not path.endswith(".md"):
+            return None
+        folder = source.markdown.parent.relative_to(self.config.docs_dir).as_posix()
+        found = posixpath.normpath(posixpath.join(folder, path))
+        return None if found.startswith("../") else found
+
+    def yml_line(self, *needles: str) -> int | None:
+        """The first line of mkdocs.yml that holds one of the `needles` (as a whole value or
+        path: not inside a longer name), looking in its `nav` first; None when none does."""
+        if self.yml_lines is None:
+            try:
+                text = (self.config.root / "mkdocs.yml").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.yml_lines = text.splitlines()
+        numbered = list(enumerate(self.yml_lines, start=1))
+        numbered.sort(key=lambda item: not self.in_nav(item[0]))
+        for needle in needles:
+            pattern = re.compile(r"(?<![\w./-])" + re.escape(needle) + r"(?![\w.-])")
+            for number, line in numbered:
+                value = "" if line.lstrip().startswith("#") else line.partition(" #")[0]
+                if pattern.search(value):
+                    return number
+        return None
+
+    def in_nav(self, number: int) -> bool:
+        """Whether line `number` of mkdocs.yml is in its top-level `nav:`."""
+        lines = self.yml_lines or []
+        for index in range(number - 1, -1, -1):
+            line = lines[index]
+            if line[:1] not in {"", " ", "\t", "#", "-"}:
+                return line.startswith("nav:")
+        return False
 
     def report(
         self,
@@ -213,16 +328,55 @@ class _Run:
                 f"; on {len(pages)} pages, from the theme or mkdocs.yml, not from any page's "
                 "Markdown"
             )
+            first = found[0][0]
+            where = Location(config_file.path, self.yml_line(*self._yml_needles(first)))
             theirs = (
                 "fix it where the theme or mkdocs.yml adds it (Material loads Google Fonts "
                 "unless `theme: {font: false}`)"
+                if where.line is None
+                else f"fix it at mkdocs.yml:{where.line}, which adds it to every page"
             )
             self.diagnostics.append(
-                Diagnostic(code, severity, text, config_file, f"{theirs}; {hint}", STAGE)
+                Diagnostic(code, severity, text, where, f"{theirs}; {hint}", STAGE)
             )
             for occurrence, _, _ in found:
-                self.record(occurrence, result, text, config_file)
+                self.record(occurrence, result, text, where)
         self.unplaced.clear()
+
+    def _yml_needles(self, occurrence: _Occurrence) -> list[str]:
+        """How mkdocs.yml may spell a link the theme put on every page: as in the HTML,
+        as a path in the site, or as the Markdown file of that page (a `nav` entry)."""
+        url = occurrence.link.url
+        needles = [url, url.partition("#")[0]]
+        if classify(url, self.config.site_url)[0] is Kind.INTERNAL:
+            path = resolve(occurrence.page.path, url, self.prefix).path
+            page = (path or "").removesuffix("index.html").rstrip("/")
+            if page:
+                needles += [page, f"{page}.md", f"{page}/"]
+        return [needle for needle in needles if needle]
+
+    def summarise_missing(self) -> None:
+        """One info when several findings name the same missing files: what to add."""
+        named = Counter(
+            found.group(1)
+            for d in dict.fromkeys(self.diagnostics)
+            if d.code == "DG301" and (found := _MISSING.search(d.message))
+        )
+        if sum(named.values()) <= len(named):
+            return
+        files = ", ".join(f"{name} ({count})" for name, count in named.most_common())
+        self.diagnostics.append(
+            Diagnostic(
+                "DG314",
+                Severity.INFO,
+                f"{sum(named.values())} broken links name {len(named)} missing "
+                f"file{'s' * (len(named) > 1)}: {files}",
+                None,
+                "add each missing file (or generate it before the build), or fix the links; "
+                "each link is also reported at its own line",
+                STAGE,
+            )
+        )
 
     def record(
         self,
@@ -291,8 +445,23 @@ def _templates(config: DocgenConfig, paths: Sequence[str]) -> set[str]:
     return found
 
 
-def _read_pages(run: _Run, processes: int | None) -> None:
+def _built_pages(run: _Run) -> list[str]:
+    """The site's pages: those MkDocs built (the plugin lists them in `pages.json`), else
+    every HTML file but hidden ones (`.coverage-tmp.html`). Other HTML a plugin leaves in
+    the site is no page: its links are not checked, though links to it resolve."""
     paths = sorted(p for p in run.files if p.endswith((".html", ".htm")))
+    built = read_pages_json(_cache_root(run.config) / "pages.json", run.site_dir)
+    if built is None:
+        pages = [p for p in paths if not any(part.startswith(".") for part in p.split("/"))]
+    else:
+        pages = [p for p in paths if p in built]
+    if len(pages) < len(paths):
+        run.summary["non_pages_skipped"] = len(paths) - len(pages)
+    return pages
+
+
+def _read_pages(run: _Run, processes: int | None) -> None:
+    paths = _built_pages(run)
     templates = _templates(run.config, paths)
     if templates:
         run.summary["templates_skipped"] = len(templates)
@@ -332,13 +501,50 @@ class _Site:
     site_url: str | None
     locate_all: bool
     left_out: Mapping[str, str] = field(default_factory=dict)
+    versions: frozenset[str] | None = None  # a versioned site's version names, else None
+
+
+def _versions(site_dir: Path) -> frozenset[str] | None:
+    """The version names of a site versioned with mike (or `docgen deploy`): those of a
+    `versions.json` in the site, if any; None when the site is not versioned (its home
+    page shows no mike version selector, and there is no `versions.json`)."""
+    names: set[str] = set()
+    try:
+        listed = json.loads((site_dir / "versions.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        listed = None
+    for entry in listed if isinstance(listed, list) else ():
+        if isinstance(entry, dict):
+            aliases = entry.get("aliases")
+            names.update(
+                str(n) for n in [entry.get("version"), *(aliases or ())] if isinstance(n, str)
+            )
+    try:
+        home = (site_dir / "index.html").read_bytes()
+    except OSError:
+        home = b""
+    mike = _MIKE.search(home) is not None
+    return frozenset(names) if mike or listed is not None else None
+
+
+# Material's page configuration names mike as the version provider (quoted or, when the
+# page is minified, not).
+_MIKE = re.compile(
+    rb"<script id=[\"']?__config[\"']?[^>]*>[^<]*\"version\":\s*\{[^}<]*\"provider\":\s*\"mike\""
+)
 
 
 # What checking found about one link, by its index in the page: (index, action, a, b, c)
-# with action "report" (a code, b message, c hint), "external" (a URL, b fragment) or
-# "record" (a result, b message). Plain tuples: cheap to make for the few links with news.
+# with action "report" (a code, b message, c hint), "missing" (a the site path that does
+# not exist), "external" (a URL, b fragment) or "record" (a result, b message). Plain
+# tuples: cheap to make for the few links with news.
 _Finding = tuple[int, str, str, str, str]
 _Checked = tuple[list[tuple[str, list[_Finding]]], Counter[str]]
+
+
+def _rooted(url: str) -> bool:
+    """Whether `url` names its path from the site's root: `/x/`, `//host/x`, `https://…`."""
+    return url.startswith("/") or "://" in url.partition("#")[0].partition("?")[0]
 
 
 def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
@@ -351,8 +557,14 @@ def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
             f"link to '{{url}}' {target.problem}",
             "link to a page inside the site, or use a full https:// URL",
         )
-    found = find_file(target.path, site.files)
-    left_out = site.left_out.get(target.path) if found is None else None
+    path = target.path
+    found = find_file(path, site.files)
+    if found is None and site.versions is not None and _rooted(url):
+        # `https://x.io/latest/page/` in a site versioned with mike: this build's `page/`.
+        stripped = unversioned(path, site.versions)
+        if stripped is not None:
+            path, found = stripped, find_file(stripped, site.files)
+    left_out = site.left_out.get(path) if found is None else None
     if left_out is not None:
         return (
             "DG301",
@@ -361,11 +573,7 @@ def _internal_problem(site: _Site, page: str, url: str) -> _Problem | None:
             "link to a page the site has, or take the page out of `exclude_docs`",
         )
     if found is None:
-        return (
-            "DG301",
-            f"broken link to '{{url}}' (no such page or file: {target.path})",
-            "fix the link's path, or add the missing page",
-        )
+        return ("missing", path, "")
     anchors = site.pages[found].anchors if found in site.pages else None
     if anchors is not None and not check_fragment(target.fragment, anchors):
         where = "on this page" if found == page else f"in {found}"
@@ -416,7 +624,9 @@ def _check_page(
                     findings.append((index, "record", "ok", "", ""))
                 continue
             problem = _internal_problem(site, path, url)
-            if problem is not None:
+            if problem is not None and problem[0] == "missing":
+                findings.append((index, "missing", problem[1], "", ""))
+            elif problem is not None:
                 findings.append((index, "report", *problem))
             elif locate_all:
                 findings.append((index, "record", "ok", "", ""))
@@ -461,6 +671,7 @@ def _check_pages(run: _Run) -> None:
         run.config.site_url,
         run.locate_all,
         run.sources.left_out,
+        _versions(run.site_dir),
     )
     checked, counts = _check_links(site, list(run.pages))
     for path, findings in checked:
@@ -468,6 +679,8 @@ def _check_pages(run: _Run) -> None:
             occurrence = run.occurrence(path, index)
             if action == "report":
                 run.report(occurrence, a, Severity.ERROR, b, hint=c)
+            elif action == "missing":
+                run.missing_target(occurrence, a)
             elif action == "external":
                 run.external.setdefault(a, []).append((occurrence, b))
             else:
@@ -632,6 +845,7 @@ def _run(
     _check_pages(run)
     _check_external(run, progress)
     run.flush()
+    run.summarise_missing()
     return run, time.perf_counter() - start
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -19,6 +19,7 @@ __all__ = [
     "HtmlPage",
     "PageLinks",
     "decode",
+    "ids_in_link_order",
     "parse_page",
     "parse_srcset",
     "read_links",
@@ -188,18 +189,53 @@ def read_links(path: str, text: str, encoding_problem: str | None = None) -> Pag
                 add_code(_A_HREF)
                 add_line(line)
             continue
-        get = element.get
-        if tag == "link" and _ORIGIN_ONLY_RELS.intersection((get("rel") or "").lower().split()):
-            continue
-        for attr, code in _TAG_CODES[str(tag)]:
-            value = get(attr)
-            if value is None:
-                continue
-            for url in parse_srcset(value) if attr == "srcset" else (value.strip(),):
-                add_url(url)
-                add_code(code)
-                add_line(line)
+        for url, code in _other_urls(element):
+            add_url(url)
+            add_code(code)
+            add_line(line)
     return PageLinks(path, urls, bytes(codes), lines, anchors, encoding_problem)
+
+
+def _other_urls(element: etree._Element) -> Iterator[tuple[str, int]]:
+    """The URLs of an element other than `<a>`, each with its code in `ELEMENTS`."""
+    get = element.get
+    if element.tag == "link" and _ORIGIN_ONLY_RELS.intersection((get("rel") or "").lower().split()):
+        return
+    for attr, code in _TAG_CODES[str(element.tag)]:
+        value = get(attr)
+        if value is not None:
+            for url in parse_srcset(value) if attr == "srcset" else (value.strip(),):
+                yield url, code
+
+
+def _link_count(element: etree._Element) -> int:
+    """How many links `read_links` finds on this one element."""
+    tag = element.tag
+    if tag == "a":
+        return int(element.get("href") is not None)
+    if tag in URL_ATTRIBUTES:
+        return sum(1 for _ in _other_urls(element))
+    return 0
+
+
+def ids_in_link_order(text: str) -> list[tuple[int, str]]:
+    """Every element's `id` in the HTML `text`, with the number of links (as `read_links`
+    counts them) that come before it in document order.
+
+    Document order, not lines: a minified page holds a whole section on one line, so a
+    link and the heading after it share their line.
+    """
+    root = _root(text)
+    if root is None:
+        return []
+    found: list[tuple[int, str]] = []
+    links = 0
+    for element in root.iter(etree.Element):
+        value = element.get("id")
+        if value is not None:
+            found.append((links, str(value)))
+        links += _link_count(element)
+    return found
 
 
 def element_ids(text: str) -> list[tuple[int, str]]:

@@ -27,6 +27,7 @@ __all__ = [
     "folders",
     "resolve",
     "site_prefix",
+    "unversioned",
 ]
 
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._~%!$&'()*+,;=-]*))$")
@@ -216,6 +217,24 @@ class PlainResolver:
         if parsed.directory or not joined:
             return f"{joined}/index.html" if joined else "index.html"
         return joined
+
+
+# A version's folder in a site versioned with mike (or `docgen deploy`): `1.2`, `v1.2.3`,
+# `2.x`, or a usual alias.
+_VERSION = re.compile(r"^(?:latest|stable|dev|v?\d+(?:\.\d+)*(?:\.x)?)$")
+
+
+def unversioned(path: str, names: Collection[str] = ()) -> str | None:
+    """A site `path` without its first folder when that folder is a version or alias
+    (`latest/config/index.html` → `config/index.html`), else None.
+
+    `names` are the published versions and aliases (from `versions.json`), which count
+    besides the usual forms: `1.2`, `v1.2.3`, `2.x`, `latest`, `stable`, `dev`.
+    """
+    head, _, rest = path.partition("/")
+    if head not in names and not _VERSION.match(head):
+        return None
+    return rest or "index.html"
 
 
 def find_file(path: str, files: Collection[str]) -> str | None:

@@ -10,6 +10,7 @@ reference links, autolinks, images, and raw HTML `href`/`src`/`srcset`/`poster`.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -25,6 +26,7 @@ from markdown_it.token import Token
 from docgen.config import DocgenConfig
 from docgen.links.collect import parse_srcset
 from docgen.links.internal import Kind, classify, find_file, resolve
+from docgen.lint.page import unwrap
 
 __all__ = [
     "LinkKey",
@@ -33,6 +35,7 @@ __all__ = [
     "html_key",
     "markdown_links",
     "read_lines_json",
+    "read_pages_json",
     "read_sources_json",
 ]
 
@@ -86,6 +89,16 @@ def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
         for page, anchors in _json_object(path).items()
         if isinstance(anchors, dict)
     }
+
+
+def read_pages_json(path: Path, site_dir: Path) -> frozenset[str] | None:
+    """The pages MkDocs built into `site_dir`, as the plugin listed them in `pages.json`;
+    None when the file is absent, unreadable, or lists another site's pages."""
+    data = _json_object(path)
+    pages = data.get("pages")
+    if data.get("site_dir") != str(site_dir.resolve()) or not isinstance(pages, list):
+        return None
+    return frozenset(p for p in pages if isinstance(p, str))
 
 
 def page_paths(markdown: str) -> tuple[str, str]:
@@ -253,10 +266,19 @@ def _inline_links(token: Token, first_line: int) -> Iterator[tuple[str, int]]:
                 yield url, line + offset
 
 
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
 def markdown_links(text: str) -> Iterator[tuple[str, int]]:
-    """Every link target in Markdown text with its 1-based line, in document order."""
-    parser = MarkdownIt("commonmark").enable("table")
-    for token in parser.parse(text):
+    """Every link target in Markdown text with its 1-based line, in document order.
+
+    Admonitions (`!!! note`, `??? tip`) and content tabs (`=== "Tab"`) are read as their
+    content, as lint reads them, not as indented code: each line keeps its number.
+    """
+    unwrapped = "\n".join(line for line, _ in unwrap(text.splitlines()))
+    for token in _parser().parse(unwrapped):
         if token.type == "inline" and token.map:
             yield from _inline_links(token, token.map[0] + 1)
         elif token.type == "html_block" and token.map:
