@@ -429,3 +429,49 @@ Could not resolve host is fine when the command succeeds
     ]
     console = "```console\n$ echo 'Could not resolve host: example.org'; false\nshown\n```\n"
     assert _brief(_drive(borrowed, console)) == [("network", 2)]
+
+
+def test_a_scripts_entry_point_runs_only_when_asked(borrowed: Path) -> None:
+    page = """\
+```python
+import sys
+print(__name__)
+class Hero:
+    pass
+```
+```python
+def serve():
+    sys.exit("the server started")
+
+if __name__ == "__main__":
+    serve()
+print(__name__)
+```
+```pycon
+>>> __name__
+'__main__'
+>>> Hero
+<class '__main__.Hero'>
+```
+<!-- docgen: main -->
+```python
+if __name__ == "__main__":
+    serve()
+```
+"""
+    records = _drive(borrowed, page)
+    assert [(r["status"], r["output"].strip()) for r in records[:3]] == [
+        ("ok", "__main__"),
+        ("ok", "__example__"),
+        ("ok", ""),
+    ]
+    assert (records[3]["status"], records[3]["message"]) == (
+        "error",
+        "the example exited with status the server started",
+    )
+
+
+def test_a_body_indented_as_a_whole_is_dedented(borrowed: Path) -> None:
+    page = '```python tab="pkg/__init__.py"\n    import os\n\n    if os.sep:\n        x = 1\n```\n'
+    assert collect("p.md", page).examples[0].code == "import os\n\nif os.sep:\n    x = 1\n"
+    assert _brief(_drive(borrowed, page)) == [("ok", 2)]

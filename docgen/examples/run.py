@@ -147,6 +147,7 @@ def _block(index: int, example: Example) -> dict[str, Any]:
         "exit": example.markers.exit,
         "output_ignore": example.markers.output_ignore,
         "title": example.title,
+        "main": example.markers.main,
     }
 
 

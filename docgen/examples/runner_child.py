@@ -30,6 +30,8 @@ PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast's flag, without importing ast
 CO_COROUTINE = 0x80
 """Code flag set when such a block did use `await`: its result is a coroutine to run."""
 
+EXAMPLE_NAME = "__example__"
+"""`__name__` while a block that tests `__name__ == "__main__"` runs (unless `main`)."""
 SETUP = "examples.setup"
 """The file name tracebacks give the code of `examples.setup`."""
 _SESSIONS = {"python": "python", "pycon": "python", "bash": "shell", "console": "shell"}
@@ -221,6 +223,13 @@ class Page:
             return None
         self.emit({"event": "start", "block": block["index"], "time": time.monotonic()})
         record: dict[str, Any] = {"status": "ok", "line": block["line"]}
+        # A script's entry point (`if __name__ == "__main__": app.run()`) starts a server or
+        # parses sys.argv: it runs only when the block asks (`main`).
+        code = block["code"]
+        guarded = language == "python" and "__name__" in code and "__main__" in code
+        guarded = guarded and not block.get("main")
+        if guarded:
+            self.namespace["__name__"] = EXAMPLE_NAME
         try:
             if language == "python":
                 record.update(self.run_python(block))
@@ -234,6 +243,8 @@ class Page:
             record.update(
                 status="output_limit", line=_failing_line(exc, self.path) or block["line"]
             )
+        finally:
+            self.namespace["__name__"] = "__main__"
         text, over = self.output()
         if over:
             record["status"] = "output_limit"
