@@ -221,16 +221,46 @@ def _excerpt(lines: Sequence[str], line: int, context: int = 2) -> str:
     return "\n".join(shown)
 
 
+# A line that only says "more here": `...`, `# ...`, `// ...`, `…`, `...with more data...`.
+_ELISION = re.compile(r"^\s*(?:#|//)?\s*(?:\.\.\.|…)")
+# `<TARGET_NAME>`, `<YOUR-TOKEN>`: a value for the reader to fill in.
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_-]*>")
+
+
+def placeholder(code: str) -> str | None:
+    """The first `<UPPER_CASE>` placeholder of a data block's `code`, or None."""
+    found = _PLACEHOLDER.search(code)
+    return found.group(0) if found else None
+
+
+def without_elisions(code: str) -> str:
+    """A data block's `code` with its elision lines blanked, line numbers kept.
+
+    A comma left dangling before a closing bracket by an elided last item goes too.
+    """
+    lines = code.split("\n")
+    for number, text in enumerate(lines):
+        if not _ELISION.match(text):
+            continue
+        lines[number] = ""
+        before = next((i for i in range(number - 1, -1, -1) if lines[i].strip()), None)
+        after = next((t.strip() for t in lines[number + 1 :] if t.strip()), "")
+        if before is not None and lines[before].rstrip().endswith(",") and after[:1] in "]}":
+            lines[before] = lines[before].rstrip()[:-1]
+    return "\n".join(lines)
+
+
 def _check_data(example: Example) -> Diagnostic | None:
-    """DG507 for a YAML, JSON or TOML block that does not parse."""
+    """DG507 for a YAML, JSON or TOML block that does not parse (elisions left out)."""
     line: int | None
+    code = without_elisions(example.code)
     try:
         if example.language == "json":
-            json.loads(example.code)
+            json.loads(code)
         elif example.language == "toml":
-            tomllib.loads(example.code)
+            tomllib.loads(code)
         else:
-            for _document in yaml.load_all(example.code, Loader=_YamlLoader):
+            for _document in yaml.load_all(code, Loader=_YamlLoader):
                 pass
     except json.JSONDecodeError as exc:
         message, line = exc.msg, exc.lineno
@@ -653,6 +683,18 @@ def _check_pages(
                             example.line,
                         )
                     )
+            elif example.language in DATA_LANGUAGES and placeholder(example.code):
+                tally.skipped += 1
+                diagnostics.append(
+                    _diagnostic(
+                        "DG511",
+                        Severity.INFO,
+                        f"{example.language} example not parsed: it has a placeholder "
+                        f"({placeholder(example.code)}) for the reader to fill in",
+                        page.path,
+                        example.line,
+                    )
+                )
             elif example.language in DATA_LANGUAGES:
                 tally.run += 1
                 parse_error = _check_data(example)
