@@ -9,7 +9,7 @@ import pytest
 
 from docgen.config import DocgenConfig, ExamplesConfig, MarkdownSetup
 from docgen.diagnostics import Severity
-from docgen.examples import check
+from docgen.examples import check, without_elisions
 from docgen.model import Document, StageResult
 
 
@@ -126,3 +126,120 @@ def test_data_blocks_with_elisions_parse_and_real_errors_stay(project: Path) -> 
         ),
     ]
     assert (result.summary["passed"], result.summary["skipped"]) == (4, 1)
+
+
+def test_data_elisions_keep_line_numbers() -> None:
+
+    assert without_elisions("...\na = 1\n# ...") == "\na = 1\n"
+    assert without_elisions('{"a": 1,\n  ...\n}') == '{"a": 1\n\n}'
+    assert without_elisions('{"a": 1,\n  ...\n  "b": 2}') == '{"a": 1,\n\n  "b": 2}'
+
+
+INCLUDES = {
+    "snippets.md": (
+        "# Credits\n\n"
+        '```python exec="1"\n--8<-- "scripts/credits.py"\nprint(total)\n```\n'
+        '```toml\n--8<-- "conf/ok.toml"\n```\n'
+        '```toml\nname = "x"\n--8<-- "conf/bad.toml"\n```\n'
+        '```python\n--8<-- "scripts/missing.py"\n```\n'
+        '```pycon\n--8<-- "scripts/credits.py"\n```\n'
+        "```python\n--8<--\nscripts/credits.py\n--8<--\n```\n"
+    ),
+    "mdx.md": "```python\n{!./src/app.py!}\n```\n\n```python\nhero.nmae\n```\n",
+}
+FILES = {
+    "scripts/credits.py": "total = 2 + 3\n",
+    "conf/ok.toml": "[tool]\nname = 'x'\n",
+    "conf/bad.toml": "[tool]\nname = \n",
+    "src/app.py": "class Hero:\n    name = 'Rusty-Man'\n\n\nhero = Hero()\nhero.age\n",
+}
+
+
+def test_include_directives_run_their_files(project: Path) -> None:
+    for name, text in FILES.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    setup = MarkdownSetup(snippets=(str(project),), includes=str(project / "docs" / ".."))
+    result = _check(project, INCLUDES, markdown=setup)
+    found = _found(result)
+    assert found[:4] == [
+        (
+            "DG507",
+            Severity.ERROR,
+            12,
+            "toml example does not parse: Invalid value (at line 3, column 8)",
+        ),
+        (
+            "DG511",
+            Severity.INFO,
+            14,
+            "python example skipped: it includes `scripts/missing.py`,"
+            f" which is not found (looked in {project})",
+        ),
+        (
+            "DG511",
+            Severity.INFO,
+            17,
+            "pycon example skipped: it includes `scripts/credits.py`, "
+            "which docgen runs only in Python blocks",
+        ),
+        (
+            "DG511",
+            Severity.INFO,
+            20,
+            "python example skipped: it includes a snippets block "
+            f"(`--8<--` on a line of its own), which is not found (looked in {project})",
+        ),
+    ]
+    # The included file's error is at the directive's line; its traceback at the file's.
+    (error,) = [d for d in result.diagnostics if d.code == "DG501"]
+    assert (error.location.path, error.location.line) == ("docs/mdx.md", 2)  # type: ignore[union-attr]
+    assert error.message.startswith("AttributeError: 'Hero' object has no attribute 'age'")
+    assert f'File "{project / "src" / "app.py"}", line 6' in error.message
+    assert "{!./src/app.py!}" in error.message
+    assert result.summary["passed"] == 2  # the python snippet and ok.toml
+
+
+def test_include_directives_are_code_without_their_extension(project: Path) -> None:
+    page = '```python\n--8<-- "scripts/credits.py"\n```\n'
+    result = _check(project, {"p.md": page})
+    assert [(d.code, d.location.line) for d in result.diagnostics] == [("DG501", 2)]  # type: ignore[union-attr]
+
+
+MARKDOWN_EXEC = """\
+```python exec="1"
+print("runs")
+```
+```python
+this is a sketch
+```
+<!-- docgen: run -->
+```python
+x = 1
+```
+```pycon exec="on"
+>>> 1 + 1
+2
+```
+```yaml
+a: [
+```
+"""
+
+
+def test_with_markdown_exec_only_exec_blocks_run(project: Path) -> None:
+    result = _check(
+        project,
+        {"a.md": MARKDOWN_EXEC, "b.md": "```python\nnope(\n```\n"},
+        markdown=MarkdownSetup(markdown_exec=True),
+    )
+    assert _found(result) == [
+        ("DG507", Severity.ERROR, 16, "yaml example does not parse: while parsing a flow node"),
+        (
+            "DG511",
+            Severity.INFO,
+            None,
+            '2 examples on 2 pages not run: with markdown-exec, only blocks with `exec="1"` run',
+        ),
+    ]
+    assert (result.summary["passed"], result.summary["skipped"]) == (3, 2)

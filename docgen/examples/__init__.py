@@ -136,11 +136,22 @@ from docgen.examples.collect import (
     PageExamples,
     collect,
     iter_runnable,
+    language_of,
 )
+from docgen.examples.include import expand, expand_text
 from docgen.examples.run import ForkServer, PageRun, Sandbox, run_pages
 from docgen.model import Document, StageResult
 
-__all__ = ["Example", "PageExamples", "check", "collect", "collect_folder", "dump"]
+__all__ = [
+    "Example",
+    "PageExamples",
+    "check",
+    "collect",
+    "collect_folder",
+    "dump",
+    "placeholder",
+    "without_elisions",
+]
 
 STAGE = "examples"
 _SKIP_HINT = 'or skip it with `<!-- docgen: skip reason="why" -->` before the fence'
@@ -253,7 +264,8 @@ def without_elisions(code: str) -> str:
 def _check_data(example: Example) -> Diagnostic | None:
     """DG507 for a YAML, JSON or TOML block that does not parse (elisions left out)."""
     line: int | None
-    code = without_elisions(example.code)
+    code, origin = expand_text(example.code, example.includes)
+    code = without_elisions(code)
     try:
         if example.language == "json":
             json.loads(code)
@@ -275,7 +287,9 @@ def _check_data(example: Example) -> Diagnostic | None:
     else:
         return None
     # Parsers point past the end for an unclosed bracket: keep the line inside the block.
-    where = min(example.code_line + (line - 1 if line else 0), max(example.end_line - 1, 1))
+    # A line of an included file is reported at its directive's line.
+    offset = origin[min(line - 1, len(origin) - 1)] if line else 0
+    where = min(example.code_line + offset, max(example.end_line - 1, 1))
     return _diagnostic(
         "DG507",
         Severity.ERROR,
@@ -617,6 +631,7 @@ def _check_pages(
     tally = _Tally()
     to_run: list[tuple[str, list[Example]]] = []
     docs_dir = config.relative(config.docs_dir)
+    not_exec: Counter[str] = Counter()  # markdown-exec: blocks it does not run, per page
     for page in pages:
         pattern = policy.page_skip(page.path, docs_dir, settings)
         if pattern is not None:
@@ -634,9 +649,19 @@ def _check_pages(
                 )
             )
         held: set[int] = set()  # shell blocks not run, by their line
-        for example in page.examples:
+        expanded: list[Example] = []
+        for original in page.examples:
             tally.examples += 1
-            reason = example.skip_reason
+            example, reason = expand(original, config.markdown)
+            expanded.append(example)
+            if reason is not None:
+                held.add(example.line)  # its include cannot be read: not run
+            reason = example.skip_reason or reason
+            if config.markdown.markdown_exec and not _executed(example):
+                held.add(example.line)
+                not_exec[page.path] += 1
+                tally.skipped += 1
+                continue
             if reason is None and example.language in policy.SHELL_LANGUAGES and example.closed:
                 if not policy.runs_shell(example, settings):
                     tally.not_run[example.language] += 1
@@ -707,6 +732,7 @@ def _check_pages(
             else:
                 tally.not_run[example.language or "(none)"] += 1
         # A shell block not run is still written to its file, if it names one.
+        page = dataclasses.replace(page, examples=tuple(expanded))  # noqa: PLW2901
         runnable = [
             e if e.line not in held else dataclasses.replace(e, language="text")
             for e in iter_runnable(page)
@@ -714,6 +740,20 @@ def _check_pages(
         ]
         if any(example.language in RUN_LANGUAGES for example in runnable):
             to_run.append((page.path, runnable))
+    if not_exec:
+        count = sum(not_exec.values())
+        diagnostics.append(
+            _diagnostic(
+                "DG511",
+                Severity.INFO,
+                f"{count} example{'s' if count > 1 else ''} on {len(not_exec)} "
+                f"page{'s' if len(not_exec) > 1 else ''} not run: with markdown-exec, only "
+                'blocks with `exec="1"` run',
+                "mkdocs.yml",
+                None,
+                "to run one all the same, put `<!-- docgen: run -->` before its fence",
+            )
+        )
     cache = ResultCache(config.cache_dir / "examples") if settings.cache else None
     keys: dict[str, str] = {}
     if cache is not None and to_run:
@@ -750,6 +790,14 @@ def _check_pages(
         summary=tally.summary(len(pages)),
         seconds=time.perf_counter() - started,
     )
+
+
+def _executed(example: Example) -> bool:
+    """With markdown-exec: does this block run? Its `exec` option, or docgen's markers."""
+    if example.language not in RUN_LANGUAGES or example.markers.run or example.markers.setup:
+        return True
+    _language, attributes = language_of(example.info)
+    return attributes.get("exec", "").lower() in {"1", "true", "yes", "on"}
 
 
 def _skip_page(

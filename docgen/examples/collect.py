@@ -156,6 +156,8 @@ class Example:
         title: the file the block is written to before the page's code runs
             (`title="app.py"`), or None when there is none or it is not a safe relative path.
         closed: False when the fence is never closed; such a block is not run.
+        includes: include directives of the block (`--8<-- "file"`, `{!file!}`): the line's
+            offset in `code` and the absolute path of the file it stands for.
     """
 
     path: str
@@ -169,6 +171,7 @@ class Example:
     markers: Markers = field(default_factory=Markers)
     title: str | None = None
     closed: bool = True
+    includes: tuple[tuple[int, str], ...] = ()
 
     @property
     def skip_reason(self) -> str | None:

@@ -148,6 +148,7 @@ def _block(index: int, example: Example) -> dict[str, Any]:
         "output_ignore": example.markers.output_ignore,
         "title": example.title,
         "main": example.markers.main,
+        "includes": [list(include) for include in example.includes],
     }
 
 

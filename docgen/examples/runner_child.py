@@ -262,7 +262,7 @@ class Page:
     def run_python(self, block: Block) -> dict[str, Any]:
         """Execute a Python block, with tracebacks at the Markdown file's lines."""
         raises: str | None = block.get("raises")
-        padded = "\n" * (block["line"] - 1) + block["code"]
+        padded = "\n" * (block["line"] - 1) + _included(block)
         try:
             code = compile(padded, self.path, "exec", PyCF_ALLOW_TOP_LEVEL_AWAIT, True)
         except SyntaxError as exc:
@@ -576,6 +576,21 @@ class Shell:
         self.proc.wait()
         self.done.close()
         os.close(self.pidfd)
+
+
+def _included(block: Block) -> str:
+    """The block's code, each include directive's line running its file in its place.
+
+    The file keeps its own name and lines in tracebacks; the page's line is the directive's.
+    """
+    lines = block["code"].split("\n")
+    for offset, file in block.get("includes") or ():
+        indent = lines[offset][: len(lines[offset]) - len(lines[offset].lstrip())]
+        lines[offset] = (
+            f"{indent}exec(compile(__import__('pathlib').Path({file!r}).read_text("
+            f"encoding='utf-8'), {file!r}, 'exec'), globals())"
+        )
+    return "\n".join(lines)
 
 
 def _matches(exc: BaseException, expected: str) -> bool:
