@@ -475,3 +475,14 @@ def test_a_body_indented_as_a_whole_is_dedented(borrowed: Path) -> None:
     page = '```python tab="pkg/__init__.py"\n    import os\n\n    if os.sep:\n        x = 1\n```\n'
     assert collect("p.md", page).examples[0].code == "import os\n\nif os.sep:\n    x = 1\n"
     assert _brief(_drive(borrowed, page)) == [("ok", 2)]
+
+
+def test_what_tells_a_fragment_and_a_missing_module(borrowed: Path) -> None:
+    page = "```python\nundefined_thing\n```\n"
+    (record,) = _drive(borrowed, page)
+    assert (record["name"], record.get("module")) == ("undefined_thing", None)
+    (record,) = _drive(borrowed, "```python\nimport not_installed_pkg.sub\n```\n")
+    assert (record.get("name"), record["module"]) == (None, "not_installed_pkg")
+    (record,) = _drive(borrowed, "```python\nimport json.nothing_here\n```\n")
+    assert "module" not in record
+    assert not runner_child._installed("")

@@ -243,3 +243,72 @@ def test_with_markdown_exec_only_exec_blocks_run(project: Path) -> None:
         ),
     ]
     assert (result.summary["passed"], result.summary["skipped"]) == (3, 2)
+
+
+FRAGMENTS = {
+    # A name nothing on the page defines: a fragment, and what follows is not run.
+    "fragment.md": "```python\nrows = database.query()\n```\n```python\nprint(rows)\n```\n",
+    # The page defines it, but later: a mistake.
+    "order.md": "```python\nprint(total)\n```\n```python\ntotal = 1\n```\n",
+    # A misspelling of a name the page defines, and of a builtin: mistakes.
+    "typo.md": "```python\ndatabase = {}\n```\n```python\ndatabse.get(1)\n```\n",
+    "builtin.md": "```python\nprnt('x')\n```\n",
+    # In a session, and a name a `>>>` line binds.
+    "session.md": "```pycon\n>>> client = 1\n>>> app.run()\n```\n",
+    "unbound.md": "```python\ndef f():\n    x += 1\nf()\n```\n",
+    # A module that is not installed: a warning; one the page writes (`title=`): an error.
+    "module.md": "```python\nimport not_installed_pkg.sub\n```\n```python\nx = 1\n```\n",
+    "local.md": '```python title="helpers.py"\nimport os\n```\n```python\nimport helpers.x\n```\n',
+    "submodule.md": "```python\nimport json.nothing_here\n```\n",
+}
+
+
+def test_fragments_and_missing_modules_are_not_errors(project: Path) -> None:
+    result = _check(project, FRAGMENTS, setup="import json\nclient = None")
+    found = sorted(
+        (d.location.path, d.location.line, d.code, d.severity.value)  # type: ignore[union-attr]
+        for d in result.diagnostics
+    )
+    assert found == [
+        ("docs/builtin.md", 2, "DG501", "error"),
+        ("docs/fragment.md", 2, "DG516", "info"),
+        ("docs/fragment.md", 5, "DG514", "info"),
+        ("docs/local.md", 5, "DG501", "error"),
+        ("docs/module.md", 2, "DG517", "warning"),
+        ("docs/module.md", 5, "DG514", "info"),
+        ("docs/order.md", 2, "DG501", "error"),
+        ("docs/order.md", 5, "DG514", "info"),
+        ("docs/session.md", 3, "DG516", "info"),
+        ("docs/submodule.md", 2, "DG501", "error"),
+        ("docs/typo.md", 5, "DG501", "error"),
+        ("docs/unbound.md", 3, "DG501", "error"),
+    ]
+    by = {(d.location.path, d.code): d for d in result.diagnostics}  # type: ignore[union-attr]
+    assert by["docs/fragment.md", "DG516"].message == (
+        "python example is a fragment: it uses `database`, which no example of the page defines"
+    )
+    assert by["docs/fragment.md", "DG514"].message == (
+        "1 later example not run: the example at line 2 is a fragment"
+    )
+    assert by["docs/module.md", "DG517"].message == (
+        "python example needs module `not_installed_pkg`, which is not installed"
+    )
+    assert "is not installed" in by["docs/module.md", "DG514"].message
+
+
+def test_bound_names() -> None:
+    from docgen.examples.collect import collect
+    from docgen.examples.names import bound_names, fragment_name
+
+    page = collect(
+        "p.md",
+        "```python\nimport a.b as c, d.e\nfrom f import g\nfor h, *i in []: pass\n"
+        "class J:\n    def k(self, l, *m, n=1, **o): global p\n"
+        "try:\n    pass\nexcept E as q:\n    pass\nmatch 1:\n    case [r, *s]: pass\n```\n"
+        "```pycon\n>>> t = 1\n... u = 2\n>>>\n```\n```python\nbroken(\n```\n",
+    )
+    assert bound_names(page.examples, "v = 1") == set("cdghiklmnopqrstuv") | {"self", "J"}
+    assert fragment_name("database", {"x"})
+    assert not fragment_name("databse", {"database"})
+    assert not fragment_name("x", {"x"})
+    assert not fragment_name("lenn", set())

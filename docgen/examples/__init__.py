@@ -120,13 +120,14 @@ import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from docgen.config import DocgenConfig, ExamplesConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.examples import compare, policy, update
+from docgen.examples import compare, names, policy, update
 from docgen.examples.cache import ResultCache, environment_key, page_key
 from docgen.examples.collect import (
     DATA_LANGUAGES,
@@ -346,6 +347,9 @@ class _Page:
         self.network_hint = network_hint
         self.diagnostics: list[Diagnostic] = []
         self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
+        # The lines of failures that are not errors (a fragment, a missing package): why.
+        self.causes: dict[int, str] = {}
+        self.bound: set[str] | None = None
 
     def info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
         self.diagnostics.append(
@@ -370,6 +374,8 @@ class _Page:
                 self.tally.not_reached += 1
             elif record["status"] == "network":
                 self.needs_network(example, record)
+            elif self.excused(example, record):
+                self.tally.skipped += 1
             else:
                 ok = self.record(example, record)
                 self.tally.passed += ok
@@ -378,6 +384,7 @@ class _Page:
             if cause == 0:
                 continue  # examples.setup failed: said once for every page, at mkdocs.yml
             count = len(lines)
+            why = self.causes.get(cause, why)  # noqa: PLW2901
             self.info(
                 "DG514",
                 f"{count} later example{'s' if count > 1 else ''} not run: "
@@ -386,7 +393,7 @@ class _Page:
                 "they share its state (the page's Python namespace, or its shell session): "
                 + (
                     "they run once it does"
-                    if why == "needs the network"
+                    if why == "needs the network" or cause in self.causes
                     else "fix that example, and they run again"
                 ),
             )
@@ -442,6 +449,45 @@ class _Page:
         ended = {self.run.timed_out, self.run.unfinished}
         self.tally.failed += sum(i in ended for i in unreported)
         self.tally.not_reached += sum(i not in ended for i in unreported)
+
+    def excused(self, example: Example, record: Mapping[str, Any]) -> bool:
+        """A failure that is no mistake of the page's: a fragment (DG516, info) or a module
+        that is not installed (DG517, warning). True when it was one, and said so."""
+        if record["status"] != "error" or record.get("mismatches"):
+            return False
+        line = int(record.get("line") or example.code_line)
+        name, module = record.get("name"), record.get("module")
+        if name:
+            if self.bound is None:
+                self.bound = names.bound_names(self.run.blocks, self.sandbox.setup)
+            if not names.fragment_name(str(name), self.bound):
+                return False
+            self.info(
+                "DG516",
+                f"{example.language} example is a fragment: it uses `{name}`, which no "
+                "example of the page defines",
+                line,
+                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence; if it is '
+                f"meant to run, define `{name}` in an earlier block or in `examples.setup`",
+            )
+            self.causes[line] = "is a fragment"
+            return True
+        titled = {Path(e.title).parts[0].removesuffix(".py") for e in self.run.blocks if e.title}
+        if not module or module in titled:
+            return False
+        self.diagnostics.append(
+            _diagnostic(
+                "DG517",
+                Severity.WARNING,
+                f"{example.language} example needs module `{module}`, which is not installed",
+                self.run.path,
+                line,
+                f"install it where docgen runs (the docs' requirements), import a stand-in in "
+                f"`examples.setup`, {_SKIP_HINT}",
+            )
+        )
+        self.causes[line] = f"needs module `{module}`, which is not installed"
+        return True
 
     def needs_network(self, example: Example, record: Mapping[str, Any]) -> None:
         """DG515: the example tried to reach the network; it counts as skipped."""

@@ -675,7 +675,25 @@ def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
     else:
         line = _failing_line(exc, path) or default
     detail = _traceback(exc, path)
-    return {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
+    failure = {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
+    # What tells a fragment or a missing package from a mistake (the parent decides).
+    if isinstance(exc, NameError) and not isinstance(exc, UnboundLocalError) and exc.name:
+        failure["name"] = exc.name
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        top = exc.name.partition(".")[0]
+        if not _installed(top):
+            failure["module"] = top
+    return failure
+
+
+def _installed(name: str) -> bool:
+    """Whether the top-level module `name` can be found on the examples' import path."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _bash_line(text: str, script: str) -> int | None:

@@ -1,0 +1,83 @@
+"""The names a page's examples bind: what tells an illustrative fragment from a mistake.
+
+A block that uses a name no example of the page defines (`database`, `session`, `app`) was
+written to be read, not run: it is a fragment. A name the page does define, one close to
+it (a misspelling: `databse`), or a builtin's, is a mistake, and stays an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+from docgen.examples.collect import Example
+
+__all__ = ["bound_names", "fragment_name"]
+
+
+def _source(example: Example) -> str:
+    """The Python code of a block: a session's `>>>` and `...` lines, without prompts."""
+    if example.language != "pycon":
+        return example.code
+    lines = []
+    for line in example.code.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith((">>>", "...")):
+            lines.append(stripped[4:] if len(stripped) > 3 else "")
+    return "\n".join(lines)
+
+
+def _bound(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.partition(".")[0])
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            names.update(node.names)
+    return names
+
+
+def bound_names(examples: Iterable[Example], setup: str = "") -> set[str]:
+    """Every name the Python code of `examples` (and their included files) and `setup` bind.
+
+    A block that does not parse binds nothing.
+    """
+    sources = [setup]
+    for example in examples:
+        if example.language in {"python", "pycon"}:
+            sources.append(_source(example))
+            for _offset, path in example.includes:
+                try:
+                    sources.append(Path(path).read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    continue
+    names: set[str] = set()
+    for source in sources:
+        try:
+            names |= _bound(ast.parse(source))
+        except (SyntaxError, ValueError):
+            continue
+    return names
+
+
+def fragment_name(name: str, bound: set[str]) -> bool:
+    """Whether a `NameError` for `name` is a fragment's: a name of nothing on the page.
+
+    `bound` is what the page's examples bind (`bound_names`). A name they bind (used before
+    it is defined), a builtin's, or one close to either of them (a misspelling) is not.
+    """
+    known = bound | set(dir(builtins))
+    if name in known:
+        return False
+    return not difflib.get_close_matches(name, known, n=1, cutoff=0.8)
