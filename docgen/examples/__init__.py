@@ -448,7 +448,20 @@ class _Page:
             )
         ended = {self.run.timed_out, self.run.unfinished}
         self.tally.failed += sum(i in ended for i in unreported)
-        self.tally.not_reached += sum(i not in ended for i in unreported)
+        later = [i for i in unreported if i not in ended]
+        self.tally.not_reached += len(later)
+        stopper = next((i for i in ended if i is not None and i >= 0), None)
+        if later and stopper is not None:
+            # The page's process is gone: every later block of either state is not run.
+            how = "timed out" if stopper == self.run.timed_out else "ended the page's process"
+            self.info(
+                "DG514",
+                f"{len(later)} later example{'s' if len(later) > 1 else ''} not run: "
+                f"the example at line {blocks[stopper].code_line} {how}",
+                blocks[later[0]].line,
+                "the page's examples run in one process, which ended there: fix that example, "
+                "and they run again",
+            )
 
     def excused(self, example: Example, record: Mapping[str, Any]) -> bool:
         """A failure that is no mistake of the page's: a fragment (DG516, info) or a module
