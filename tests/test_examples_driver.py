@@ -486,3 +486,53 @@ def test_what_tells_a_fragment_and_a_missing_module(borrowed: Path) -> None:
     (record,) = _drive(borrowed, "```python\nimport json.nothing_here\n```\n")
     assert "module" not in record
     assert not runner_child._installed("")
+
+
+CHAINED = """\
+```pycon
+>>> import os
+>>> os.makedirs("package", exist_ok=True)
+>>> os.path.abspath("package")
+'package'
+>>> os.getcwd()
+'.'
+>>> def target():
+...     try:
+...         {}["package1"]
+...     except KeyError as error:
+...         raise LookupError("could not resolve package1") from error
+>>> target()
+Traceback (most recent call last):
+  File "griffe/_internal/models.py", line 1375, in _resolve_target
+    resolved = self.modules_collection.get_member(self.target_path)
+KeyError: 'package1'
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "<stdin>", line 1, in <module>
+LookupError: could not resolve package1
+>>> target()
+Traceback (most recent call last):
+  ...
+KeyError: 'package1'
+<BLANKLINE>
+The above exception was the direct cause of the following exception:
+<BLANKLINE>
+Traceback (most recent call last):
+  ...
+LookupError: something else
+```
+"""
+
+
+def test_pycon_tracebacks_compare_their_last_exception_and_paths_are_relative(
+    borrowed: Path,
+) -> None:
+    (record,) = _drive(borrowed, CHAINED)
+    assert record["status"] == "mismatch"
+    assert [(m["line"], m["got"][-1]) for m in record["mismatches"]] == [
+        (24, "LookupError: could not resolve package1")
+    ]
+    assert runner_child._last_exception("Traceback (most recent call last):\nX: y") is None
+    assert runner_child._last_exception("x\nTraceback (most recent call last):\n  y") is None

@@ -11,7 +11,7 @@ and doctest and subprocess only when a page needs them.
 
 # Imports are lazy and paths are plain strings on purpose: this driver starts once per
 # page, and pathlib (with its imports) would be paid for by every page.
-# ruff: noqa: PLC0415, PTH100, PTH103, PTH110, PTH118, PTH120, PTH123, PTH208
+# ruff: noqa: PLC0415, PTH100, PTH103, PTH109, PTH110, PTH118, PTH120, PTH123, PTH208
 
 from __future__ import annotations
 
@@ -311,14 +311,27 @@ class Page:
         path = self.path
         name = f"{path}:{first}"  # doctest names each example's code `<doctest NAME[i]>`
         try:
-            test = doctest.DocTestParser().get_doctest(block["code"], {}, name, path, first - 1)
+            code = _chained_blank_lines(block["code"])
+            test = doctest.DocTestParser().get_doctest(code, {}, name, path, first - 1)
         except ValueError as exc:
             return {"status": "error", "message": f"cannot read the session: {exc}"}
         for number, example in enumerate(test.examples):
             _SOURCES[f"<doctest {name}[{number}]>"] = first + example.lineno
+            if example.exc_msg is not None:
+                example.exc_msg = _last_exception(example.want) or example.exc_msg
         test.globs = self.namespace
         failures: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
+
+        work = os.getcwd()
+
+        def relative(got: str) -> str:
+            """The examples' temporary folder is `.`: paths in reprs read as in the docs."""
+            return got.replace(work + os.sep, "").replace(work, ".")
+
+        class Checker(doctest.OutputChecker):
+            def check_output(self, want: str, got: str, optionflags: int) -> bool:
+                return super().check_output(want, relative(got), optionflags)
 
         class Runner(doctest.DocTestRunner):
             def report_start(self, out: Any, test: Any, example: Any) -> None:
@@ -337,7 +350,7 @@ class Page:
                         "count": example.want.count("\n"),
                         "indent": " " * example.indent,
                         "expected": example.want.splitlines(),
-                        "got": got.splitlines(),
+                        "got": relative(got).splitlines(),
                     }
                 )
 
@@ -350,7 +363,7 @@ class Page:
                 errors.append(failure)
                 raise _SessionFailed  # what follows in the session depends on it
 
-        runner = Runner(optionflags=doctest.ELLIPSIS)
+        runner = Runner(checker=Checker(), optionflags=doctest.ELLIPSIS)
         with contextlib.suppress(_SessionFailed):
             runner.run(test, out=lambda _text: None, clear_globs=False)
         if errors:
@@ -576,6 +589,52 @@ class Shell:
         self.proc.wait()
         self.done.close()
         os.close(self.pidfd)
+
+
+_CHAINED = (
+    "Traceback (most recent call last):",
+    "The above exception was the direct cause",
+    "During handling of the above exception",
+)
+
+
+def _chained_blank_lines(code: str) -> str:
+    """A session's code with the blank lines of a chained traceback kept in its output.
+
+    The interpreter prints blank lines between chained tracebacks, and pages show them;
+    doctest would end the expected output at the first. They become `<BLANKLINE>`.
+    """
+    lines = code.split("\n")
+    for number in range(1, len(lines) - 1):
+        following = lines[number + 1].lstrip()
+        before = lines[number - 1].lstrip()
+        if (
+            not lines[number].strip()
+            and following.startswith(_CHAINED)
+            and before
+            and not before.startswith((">>>", "..."))
+        ):
+            indent = lines[number + 1][: len(lines[number + 1]) - len(following)]
+            lines[number] = indent + "<BLANKLINE>"
+    return "\n".join(lines)
+
+
+def _last_exception(want: str) -> str | None:
+    """The exception line(s) of a shown traceback: of its last one, when it is chained.
+
+    doctest compares a traceback's header and exception line only; for a chained one
+    (`The above exception was the direct cause...`) its exception would be everything
+    after the first exception line. Only the last traceback's is the exception raised.
+    """
+    import re
+
+    header = "Traceback (most recent call last):"
+    last = want.rfind(header)
+    if last <= 0:
+        return None
+    # doctest's own rule: the stack is indented; the exception starts at a line that is not.
+    found = re.search(r"^\w.*", want[last + len(header) :], re.MULTILINE | re.DOTALL)
+    return found.group(0) if found else None
 
 
 def _included(block: Block) -> str:
