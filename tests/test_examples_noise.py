@@ -146,6 +146,12 @@ INCLUDES = {
         "```python\n--8<--\nscripts/credits.py\n--8<--\n```\n"
     ),
     "mdx.md": "```python\n{!./src/app.py!}\n```\n\n```python\nhero.nmae\n```\n",
+    "part.md": (
+        "```python\n{!./src/app.py[ln:1-2]!}\n```\n"
+        '```python\n--8<-- "src/app.py:5"\n```\n'
+        "```python\n{!./src/app.py[ln:1-2,4-5]!}\n```\n"
+    ),
+    "preview.md": '```python\n--8<-- "src/app.py:5:5"\n```\n',
 }
 FILES = {
     "scripts/credits.py": "total = 2 + 3\n",
@@ -191,13 +197,26 @@ def test_include_directives_run_their_files(project: Path) -> None:
             f"(`--8<--` on a line of its own), which is not found (looked in {project})",
         ),
     ]
+    assert found[4:5] == [
+        (
+            "DG511",
+            Severity.INFO,
+            7,
+            "python example skipped: it includes "
+            f"`./src/app.py[ln:1-2,4-5]`, which is not found (looked in {project}/docs/..)",
+        ),
+    ]
     # The included file's error is at the directive's line; its traceback at the file's.
-    (error,) = [d for d in result.diagnostics if d.code == "DG501"]
+    error, part = [d for d in result.diagnostics if d.code == "DG501"]
+    assert (part.location.path, part.location.line) == ("docs/part.md", 5)  # type: ignore[union-attr]
+    assert f'File "{project / "src" / "app.py"}", line 6' in part.message
+    (preview,) = [d for d in result.diagnostics if d.code == "DG516"]
+    assert preview.message.startswith("python example is a fragment: it uses `Hero`")
     assert (error.location.path, error.location.line) == ("docs/mdx.md", 2)  # type: ignore[union-attr]
     assert error.message.startswith("AttributeError: 'Hero' object has no attribute 'age'")
     assert f'File "{project / "src" / "app.py"}", line 6' in error.message
     assert "{!./src/app.py!}" in error.message
-    assert result.summary["passed"] == 2  # the python snippet and ok.toml
+    assert result.summary["passed"] == 3  # the python snippet, ok.toml, part.md's first
 
 
 def test_include_directives_are_code_without_their_extension(project: Path) -> None:
@@ -248,8 +267,10 @@ def test_with_markdown_exec_only_exec_blocks_run(project: Path) -> None:
 FRAGMENTS = {
     # A name nothing on the page defines: a fragment, and what follows is not run.
     "fragment.md": "```python\nrows = database.query()\n```\n```python\nprint(rows)\n```\n",
-    # The page defines it, but later: a mistake.
+    # Only a later block defines it: a preview of code shown in full further down.
     "order.md": "```python\nprint(total)\n```\n```python\ntotal = 1\n```\n",
+    # The block defines it after using it: a mistake.
+    "same.md": "```python\nprint(total)\ntotal = 1\n```\n",
     # A misspelling of a name the page defines, and of a builtin: mistakes.
     "typo.md": "```python\ndatabase = {}\n```\n```python\ndatabse.get(1)\n```\n",
     "builtin.md": "```python\nprnt('x')\n```\n",
@@ -260,6 +281,7 @@ FRAGMENTS = {
     "module.md": "```python\nimport not_installed_pkg.sub\n```\n```python\nx = 1\n```\n",
     "local.md": '```python title="helpers.py"\nimport os\n```\n```python\nimport helpers.x\n```\n',
     "submodule.md": "```python\nimport json.nothing_here\n```\n",
+    "package.md": '```python tab="src/pkg/__init__.py"\n    from ._version import v\n```\n',
 }
 
 
@@ -276,8 +298,10 @@ def test_fragments_and_missing_modules_are_not_errors(project: Path) -> None:
         ("docs/local.md", 5, "DG501", "error"),
         ("docs/module.md", 2, "DG517", "warning"),
         ("docs/module.md", 5, "DG514", "info"),
-        ("docs/order.md", 2, "DG501", "error"),
+        ("docs/order.md", 2, "DG516", "info"),
         ("docs/order.md", 5, "DG514", "info"),
+        ("docs/package.md", 2, "DG516", "info"),
+        ("docs/same.md", 2, "DG501", "error"),
         ("docs/session.md", 3, "DG516", "info"),
         ("docs/submodule.md", 2, "DG501", "error"),
         ("docs/typo.md", 5, "DG501", "error"),
@@ -285,7 +309,8 @@ def test_fragments_and_missing_modules_are_not_errors(project: Path) -> None:
     ]
     by = {(d.location.path, d.code): d for d in result.diagnostics}  # type: ignore[union-attr]
     assert by["docs/fragment.md", "DG516"].message == (
-        "python example is a fragment: it uses `database`, which no example of the page defines"
+        "python example is a fragment: it uses `database`, which no earlier example of the "
+        "page defines"
     )
     assert by["docs/fragment.md", "DG514"].message == (
         "1 later example not run: the example at line 2 is a fragment"

@@ -349,7 +349,6 @@ class _Page:
         self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
         # The lines of failures that are not errors (a fragment, a missing package): why.
         self.causes: dict[int, str] = {}
-        self.bound: set[str] | None = None
 
     def info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
         self.diagnostics.append(
@@ -470,15 +469,25 @@ class _Page:
             return False
         line = int(record.get("line") or example.code_line)
         name, module = record.get("name"), record.get("module")
+        if record.get("relative"):
+            self.info(
+                "DG516",
+                f"{example.language} example is a fragment: a module of a package (it imports "
+                "relatively), not code to run on its own",
+                line,
+                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
+            )
+            self.causes[line] = "is a fragment"
+            return True
         if name:
-            if self.bound is None:
-                self.bound = names.bound_names(self.run.blocks, self.sandbox.setup)
-            if not names.fragment_name(str(name), self.bound):
+            # What the page defined so far: a name only a later block defines is a preview.
+            done = self.run.blocks[: int(record["block"]) + 1]
+            if not names.fragment_name(str(name), names.bound_names(done, self.sandbox.setup)):
                 return False
             self.info(
                 "DG516",
                 f"{example.language} example is a fragment: it uses `{name}`, which no "
-                "example of the page defines",
+                "earlier example of the page defines",
                 line,
                 'mark it `<!-- docgen: skip reason="fragment" -->` before the fence; if it is '
                 f"meant to run, define `{name}` in an earlier block or in `examples.setup`",

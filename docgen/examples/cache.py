@@ -94,7 +94,7 @@ def page_key(environment: str, path: str, examples: Sequence[Example]) -> str:
         environment,
         path,
         [[e.language, e.code, e.title, sorted(e.markers.to_dict().items())] for e in examples],
-        [_included(path) for e in examples for _offset, path in e.includes],
+        [_included(include[1]) for e in examples for include in e.includes],
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 

@@ -157,7 +157,8 @@ class Example:
             (`title="app.py"`), or None when there is none or it is not a safe relative path.
         closed: False when the fence is never closed; such a block is not run.
         includes: include directives of the block (`--8<-- "file"`, `{!file!}`): the line's
-            offset in `code` and the absolute path of the file it stands for.
+            offset in `code`, the absolute path of the file it stands for, and the file's
+            first and last line to use (last 0: to the end).
     """
 
     path: str
@@ -171,7 +172,7 @@ class Example:
     markers: Markers = field(default_factory=Markers)
     title: str | None = None
     closed: bool = True
-    includes: tuple[tuple[int, str], ...] = ()
+    includes: tuple[tuple[int, str, int, int], ...] = ()
 
     @property
     def skip_reason(self) -> str | None:

@@ -9,9 +9,11 @@ the extension's base path and used instead.
   a finding is at the directive's line, and the traceback shows the file's own lines.
 - In a YAML, JSON or TOML block, the file's text is parsed in its place; a parse error in
   it is reported at the directive's line.
+- Part of a file (snippets' `"file.py:3:5"`, mdx_include's `{!file.py[ln:3-5]!}`) keeps the
+  file's line numbers.
 - A block whose included file is not found, or that includes in another language (`pycon`,
-  a shell session) or in a form docgen does not read (snippets' block form, a URL, a part
-  of a file), is skipped with one info.
+  a shell session) or in a form docgen does not read (snippets' block form, a URL, several
+  parts of a file), is skipped with one info.
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ from pathlib import Path
 from docgen.config import MarkdownSetup
 from docgen.examples.collect import DATA_LANGUAGES, Example
 
-__all__ = ["expand", "expand_text"]
+__all__ = ["Include", "expand", "expand_text", "read_part"]
 
 _SNIPPET = re.compile(r"^\s*-{1,}8<-{1,}\s+(?P<q>[\"'])(?P<file>[^\"']+)(?P=q)\s*$")
 _SNIPPET_BLOCK = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
 _MDX_INCLUDE = re.compile(r"^\s*\{!\s*(?P<file>[^!{}|]+?)\s*!\}\s*$")
+# Part of a file: snippets' `file.py:3:5` (or `:3`), mdx_include's `file.py[ln:3-5]`.
+_SNIPPET_LINES = re.compile(r"^(?P<file>.+?):(?P<first>\d+)(?::(?P<last>\d+))?$")
+_MDX_LINES = re.compile(r"^(?P<file>.+?)\s*\[ln:(?P<first>\d+)(?:-(?P<last>\d*))?\]$")
+
+Include = tuple[int, str, int, int]
+"""One directive: its offset in the block, the file's absolute path, and the file's first
+and last lines to use (1-based; last 0: to the end)."""
 
 
 def _directives(example: Example, setup: MarkdownSetup) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -45,14 +54,27 @@ def _directives(example: Example, setup: MarkdownSetup) -> list[tuple[int, str, 
     return found
 
 
-def _resolve(name: str, folders: tuple[str, ...]) -> Path | None:
+def _resolve(name: str, folders: tuple[str, ...]) -> tuple[Path, int, int] | None:
+    """The file `name` stands for in `folders`, and the part of it: first and last line."""
     if not name or "://" in name:
         return None
+    for pattern in (_SNIPPET_LINES, _MDX_LINES):
+        part = pattern.match(name)
+        if part is not None and _resolve(part.group("file"), folders) is not None:
+            whole = _resolve(part.group("file"), folders)
+            assert whole is not None
+            return whole[0], int(part.group("first")), int(part.group("last") or 0)
     for folder in folders:
         candidate = Path(folder) / name
         if candidate.is_file():
-            return candidate.resolve()
+            return candidate.resolve(), 1, 0
     return None
+
+
+def read_part(path: str, first: int = 1, last: int = 0) -> str:
+    """Lines `first` to `last` (0: to the end) of the file at `path`, 1-based."""
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").split("\n")
+    return "\n".join(lines[first - 1 : last or None])
 
 
 def expand(example: Example, setup: MarkdownSetup) -> tuple[Example, str | None]:
@@ -64,28 +86,29 @@ def expand(example: Example, setup: MarkdownSetup) -> tuple[Example, str | None]
     directives = _directives(example, setup)
     if not directives:
         return example, None
-    includes: list[tuple[int, str]] = []
+    includes: list[Include] = []
     for offset, name, folders in directives:
-        path = _resolve(name, folders)
-        if path is None:
+        found = _resolve(name, folders)
+        if found is None:
             what = f"`{name}`" if name else "a snippets block (`--8<--` on a line of its own)"
             where = ", ".join(folders)
             return example, f"it includes {what}, which is not found (looked in {where})"
-        includes.append((offset, str(path)))
+        includes.append((offset, str(found[0]), found[1], found[2]))
     if example.language == "python" or example.language in DATA_LANGUAGES:
         return dataclasses.replace(example, includes=tuple(includes)), None
     return example, f"it includes `{directives[0][1]}`, which docgen runs only in Python blocks"
 
 
-def expand_text(code: str, includes: tuple[tuple[int, str], ...]) -> tuple[str, list[int]]:
+def expand_text(code: str, includes: tuple[Include, ...]) -> tuple[str, list[int]]:
     """`code` with each directive line replaced by its file's text, and for each line of
     the result, the block's line (0-based) it stands for."""
-    by_offset = dict(includes)
+    by_offset = {include[0]: include for include in includes}
     out: list[str] = []
     origin: list[int] = []
     for offset, line in enumerate(code.split("\n")):
         if offset in by_offset:
-            text = Path(by_offset[offset]).read_text(encoding="utf-8", errors="replace")
+            _offset, path, first, last = by_offset[offset]
+            text = read_part(path, first, last)
             indent = line[: len(line) - len(line.lstrip())]
             added = [indent + part if part else part for part in text.rstrip("\n").split("\n")]
         else:

@@ -11,9 +11,9 @@ import ast
 import builtins
 import difflib
 from collections.abc import Iterable
-from pathlib import Path
 
 from docgen.examples.collect import Example
+from docgen.examples.include import read_part
 
 __all__ = ["bound_names", "fragment_name"]
 
@@ -57,10 +57,10 @@ def bound_names(examples: Iterable[Example], setup: str = "") -> set[str]:
     for example in examples:
         if example.language in {"python", "pycon"}:
             sources.append(_source(example))
-            for _offset, path in example.includes:
+            for _offset, path, first, last in example.includes:
                 try:
-                    sources.append(Path(path).read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError):
+                    sources.append(read_part(path, first, last))
+                except OSError:
                     continue
     names: set[str] = set()
     for source in sources:

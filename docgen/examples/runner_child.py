@@ -643,12 +643,13 @@ def _included(block: Block) -> str:
     The file keeps its own name and lines in tracebacks; the page's line is the directive's.
     """
     lines = block["code"].split("\n")
-    for offset, file in block.get("includes") or ():
+    for offset, file, first, last in block.get("includes") or ():
         indent = lines[offset][: len(lines[offset]) - len(lines[offset].lstrip())]
-        lines[offset] = (
-            f"{indent}exec(compile(__import__('pathlib').Path({file!r}).read_text("
-            f"encoding='utf-8'), {file!r}, 'exec'), globals())"
-        )
+        # Part of a file: its lines before `first` are blank, so the file's numbers stay.
+        text = f"__import__('pathlib').Path({file!r}).read_text(encoding='utf-8')"
+        part = f"''.join(['\\n'] * {first - 1} + {text}.splitlines(True)"
+        part += f"[{first - 1}:{last or None}])"
+        lines[offset] = f"{indent}exec(compile({part}, {file!r}, 'exec'), globals())"
     return "\n".join(lines)
 
 
@@ -738,6 +739,8 @@ def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
     # What tells a fragment or a missing package from a mistake (the parent decides).
     if isinstance(exc, NameError) and not isinstance(exc, UnboundLocalError) and exc.name:
         failure["name"] = exc.name
+    if isinstance(exc, ImportError) and "no known parent package" in str(exc):
+        failure["relative"] = True  # `from . import x`: a module of a package, shown
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         top = exc.name.partition(".")[0]
         if not _installed(top):
