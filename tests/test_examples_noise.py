@@ -75,6 +75,11 @@ jobs:
 ```
 ```toml
 [tool.hatch.build.targets.<TARGET_NAME>]
+url = "https://<DOMAIN>.example.org"
+```
+```toml
+[tool.hatch]
+key = <VALUE>
 ```
 ```toml
 [tool.hatch]
@@ -101,31 +106,30 @@ def test_data_blocks_with_elisions_parse_and_real_errors_stay(project: Path) -> 
         (
             "DG511",
             Severity.INFO,
-            27,
-            "toml example not parsed: it has a placeholder (<TARGET_NAME>) for the reader "
-            "to fill in",
+            31,
+            "toml example not parsed: it has a placeholder (<VALUE>) for the reader to fill in",
         ),
         (
             "DG507",
             Severity.ERROR,
-            32,
+            37,
             "toml example does not parse: Expected '=' after a key "
             "in a key/value pair (at line 2, column 16)",
         ),
         (
             "DG507",
             Severity.ERROR,
-            37,
+            42,
             "json example does not parse: Expecting property name enclosed in double quotes",
         ),
         (
             "DG507",
             Severity.ERROR,
-            44,
+            49,
             "yaml example does not parse: mapping values are not allowed here",
         ),
     ]
-    assert (result.summary["passed"], result.summary["skipped"]) == (4, 1)
+    assert (result.summary["passed"], result.summary["skipped"]) == (5, 1)
 
 
 def test_data_elisions_keep_line_numbers() -> None:
