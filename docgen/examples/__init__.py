@@ -33,6 +33,7 @@ before the fence it is about; several can share a comment.
 | `<!-- docgen: output=ignore -->` | the next console block's output is not compared |
 | `<!-- docgen: run -->` | the next shell block runs although `examples.shell` is off |
 | `<!-- docgen: allow=install,clone -->` | the next shell block may do these (see `policy`) |
+| `<!-- docgen: main -->` | the next Python block runs with `__name__ == "__main__"` |
 
 A hidden setup block runs, in order, but readers never see it:
 
@@ -55,6 +56,19 @@ blocks are not run. After the first failure in a page's Python namespace (or its
 session), the later blocks of that state are not run: one DG514 says how many. The network
 is off unless `examples.network` (never under `--offline`): an example that tries gets one
 DG515 info and counts as skipped.
+
+## What real pages hold
+
+Include directives in a fence (`--8<-- "file"` with pymdownx.snippets, `{!file!}` with
+mdx_include) use the file (see `include`). With markdown-exec, only blocks with `exec="1"`
+(or a `run` marker) run. A first failure that is a `NameError` for a name no earlier example
+defines (nor a near-miss of one, nor a builtin), or a relative import, is a fragment (DG516,
+info); a module that is not installed is a warning (DG517). A block that compares
+`__name__` with `"__main__"` runs with `__name__ == "__example__"` unless marked `main`.
+Bodies indented as a whole are dedented. In data blocks, elision lines (`...`) are left
+out and `<PLACEHOLDERS>` read as words. A `>>>` traceback is compared by its last
+exception, and the examples' folder reads as `.` in a session's output. A timeout or a crash
+says how many later examples were not run (DG514).
 
 ## How examples run
 
@@ -106,6 +120,8 @@ is not run again until one of them changes. `--no-cache` runs everything.
 | DG513 | warning | `--update` could not rewrite: the file changed since it was read |
 | DG514 | info | later examples were not run: an earlier one in the same state failed |
 | DG515 | info | an example (or `examples.setup`) needs the network, which is off |
+| DG516 | info | an example is a fragment: a name no earlier example defines, a relative import |
+| DG517 | warning | an example needs a module that is not installed |
 """
 
 from __future__ import annotations

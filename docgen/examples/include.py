@@ -82,6 +82,10 @@ def expand(example: Example, setup: MarkdownSetup) -> tuple[Example, str | None]
 
     Returns the block with `includes` set (the directives' offsets and files) and None;
     or the block unchanged and the reason it cannot run, for one info.
+
+    Args:
+        example: the block, as collected.
+        setup: which include extensions mkdocs.yml configures, and their base paths.
     """
     directives = _directives(example, setup)
     if not directives:
@@ -101,7 +105,12 @@ def expand(example: Example, setup: MarkdownSetup) -> tuple[Example, str | None]
 
 def expand_text(code: str, includes: tuple[Include, ...]) -> tuple[str, list[int]]:
     """`code` with each directive line replaced by its file's text, and for each line of
-    the result, the block's line (0-based) it stands for."""
+    the result, the block's line (0-based) it stands for.
+
+    Args:
+        code: the block's code, directives included.
+        includes: the block's directives (`Example.includes`).
+    """
     by_offset = {include[0]: include for include in includes}
     out: list[str] = []
     origin: list[int] = []
