@@ -536,3 +536,17 @@ def test_pycon_tracebacks_compare_their_last_exception_and_paths_are_relative(
     ]
     assert runner_child._last_exception("Traceback (most recent call last):\nX: y") is None
     assert runner_child._last_exception("x\nTraceback (most recent call last):\n  y") is None
+
+
+def test_an_include_directive_runs_its_file_with_its_lines(borrowed: Path) -> None:
+    module = borrowed / "module.py"
+    module.write_text("a = 1\nb = 2\n", encoding="utf-8")
+    block = {"code": "if True:\n    --8<-- 'module.py'\n", "includes": [[1, str(module), 2, 0]]}
+    assert runner_child._included(block).split("\n")[1] == (
+        f"    exec(compile(''.join(['\\n'] * 1 + __import__('pathlib').Path({str(module)!r})"
+        f".read_text(encoding='utf-8').splitlines(True)[1:None]), {str(module)!r}, 'exec'), "
+        "globals())"
+    )
+    namespace: dict[str, Any] = {}
+    exec(runner_child._included(block), namespace)  # noqa: S102 - the driver's own output
+    assert (namespace["b"], "a" in namespace) == (2, False)

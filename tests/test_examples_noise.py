@@ -341,3 +341,49 @@ def test_bound_names() -> None:
     assert not fragment_name("databse", {"database"})
     assert not fragment_name("x", {"x"})
     assert not fragment_name("lenn", set())
+
+
+def test_the_markdown_setup_is_read_from_mkdocs_yml(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from docgen.mkdocs_plugin import load_docgen_config, markdown_setup
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nplugins: [docgen]\n"
+        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [docs/.snippets, /abs]\n",
+        encoding="utf-8",
+    )
+    config = load_docgen_config(tmp_path / "mkdocs.yml")
+    assert config.markdown == MarkdownSetup(snippets=(f"{tmp_path}/docs/.snippets", "/abs"))
+    plain = SimpleNamespace(
+        markdown_extensions=["pymdownx.snippets", "mdx_include", "pymdownx.superfences"],
+        mdx_configs={
+            "pymdownx.snippets": {"base_path": "."},
+            "pymdownx.superfences": {"custom_fences": [{"format": "markdown_exec.formatter"}]},
+        },
+        plugins={},
+    )
+    assert markdown_setup(plain, tmp_path) == MarkdownSetup(  # type: ignore[arg-type]
+        snippets=(str(tmp_path),), includes=str(tmp_path), markdown_exec=True
+    )
+    plugin = SimpleNamespace(markdown_extensions=[], mdx_configs=None, plugins={"markdown-exec": 1})
+    assert markdown_setup(plugin, tmp_path) == MarkdownSetup(markdown_exec=True)  # type: ignore[arg-type]
+
+
+def test_an_include_that_went_away_binds_nothing_and_keys_the_cache(tmp_path: Path) -> None:
+    import dataclasses
+
+    from docgen.examples.cache import page_key
+    from docgen.examples.collect import collect
+    from docgen.examples.names import bound_names
+
+    (example,) = collect("p.md", "```python\n--8<-- 'gone.py'\nx = 1\n```\n").examples
+    gone = dataclasses.replace(example, includes=((0, str(tmp_path / "gone.py"), 1, 0),))
+    assert bound_names([gone]) == {"x"}
+    (tmp_path / "here.py").write_text("y = 1\n", encoding="utf-8")
+    here = dataclasses.replace(example, includes=((0, str(tmp_path / "here.py"), 1, 0),))
+    before = page_key("env", "p.md", [here])
+    assert page_key("env", "p.md", [gone]) != before
+    (tmp_path / "here.py").write_text("y = 2\n", encoding="utf-8")
+    assert page_key("env", "p.md", [here]) != before
