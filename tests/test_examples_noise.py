@@ -156,6 +156,7 @@ INCLUDES = {
         "```python\n{!./src/app.py[ln:1-2,4-5]!}\n```\n"
     ),
     "preview.md": '```python\n--8<-- "src/app.py:5:5"\n```\n',
+    "cut.md": "```python\n{!./src/app.py[ln:1-1]!}\n```\n",
 }
 FILES = {
     "scripts/credits.py": "total = 2 + 3\n",
@@ -214,8 +215,13 @@ def test_include_directives_run_their_files(project: Path) -> None:
     error, part = [d for d in result.diagnostics if d.code == "DG501"]
     assert (part.location.path, part.location.line) == ("docs/part.md", 5)  # type: ignore[union-attr]
     assert f'File "{project / "src" / "app.py"}", line 6' in part.message
-    (preview,) = [d for d in result.diagnostics if d.code == "DG516"]
+    preview, cut = [d for d in result.diagnostics if d.code == "DG516"]
     assert preview.message.startswith("python example is a fragment: it uses `Hero`")
+    assert (cut.location.path, cut.message) == (  # type: ignore[union-attr]
+        "docs/cut.md",
+        "python example is a fragment: it includes part of a file, which does not compile on "
+        "its own",
+    )
     assert (error.location.path, error.location.line) == ("docs/mdx.md", 2)  # type: ignore[union-attr]
     assert error.message.startswith("AttributeError: 'Hero' object has no attribute 'age'")
     assert f'File "{project / "src" / "app.py"}", line 6' in error.message
@@ -285,6 +291,11 @@ FRAGMENTS = {
     "module.md": "```python\nimport not_installed_pkg.sub\n```\n```python\nx = 1\n```\n",
     "local.md": '```python title="helpers.py"\nimport os\n```\n```python\nimport helpers.x\n```\n',
     "submodule.md": "```python\nimport json.nothing_here\n```\n",
+    # A function's parameter, used at the top level: a fragment of the function's body.
+    "param.md": (
+        "```python\nasync def app(scope, receive, send):\n    [x for x in scope]\n```\n"
+        "```python\nawait send({})\n```\n"
+    ),
     "package.md": '```python tab="src/pkg/__init__.py"\n    from ._version import v\n```\n',
 }
 
@@ -305,6 +316,7 @@ def test_fragments_and_missing_modules_are_not_errors(project: Path) -> None:
         ("docs/order.md", 2, "DG516", "info"),
         ("docs/order.md", 5, "DG514", "info"),
         ("docs/package.md", 2, "DG516", "info"),
+        ("docs/param.md", 6, "DG516", "info"),
         ("docs/same.md", 2, "DG501", "error"),
         ("docs/session.md", 3, "DG516", "info"),
         ("docs/submodule.md", 2, "DG501", "error"),
@@ -336,7 +348,7 @@ def test_bound_names() -> None:
         "try:\n    pass\nexcept E as q:\n    pass\nmatch 1:\n    case [r, *s]: pass\n```\n"
         "```pycon\n>>> t = 1\n... u = 2\n>>>\n```\n```python\nbroken(\n```\n",
     )
-    assert bound_names(page.examples, "v = 1") == set("cdghiklmnopqrstuv") | {"self", "J"}
+    assert bound_names(page.examples, "v = 1") == set("cdghiqrstuv") | {"J"}
     assert fragment_name("database", {"x"})
     assert not fragment_name("databse", {"database"})
     assert not fragment_name("x", {"x"})

@@ -370,6 +370,9 @@ def _hint_for(message: str) -> str:
     return f"fix the example, or expect the error with `<!-- docgen: raises=NAME -->`, {_SKIP_HINT}"
 
 
+_SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+
+
 class _Page:
     """Turns one page's run into diagnostics, counts and `--update` replacements."""
 
@@ -510,6 +513,18 @@ class _Page:
             return False
         line = int(record.get("line") or example.code_line)
         name, module = record.get("name"), record.get("module")
+        partial = any(first > 1 or last for _offset, _path, first, last in example.includes)
+        syntax = str(record.get("message", "")).startswith(_SYNTAX_ERRORS)
+        if partial and syntax:
+            self.info(
+                "DG516",
+                f"{example.language} example is a fragment: it includes part of a file, which "
+                "does not compile on its own",
+                line,
+                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
+            )
+            self.causes[line] = "is a fragment"
+            return True
         if record.get("relative"):
             self.info(
                 "DG516",

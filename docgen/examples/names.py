@@ -1,7 +1,8 @@
 """The names a page's examples bind: what tells an illustrative fragment from a mistake.
 
-A block that uses a name no example of the page defines (`database`, `session`, `app`) was
-written to be read, not run: it is a fragment. A name the page does define, one close to
+A block that uses a name no earlier example of the page defines in the page's namespace
+(`database`, `session`, a function's parameter `send`) was written to be read, not run: it
+is a fragment. A name the page does define, one close to
 it (a misspelling: `databse`), or a builtin's, is a mistake, and stays an error.
 """
 
@@ -30,21 +31,28 @@ def _source(example: Example) -> str:
     return "\n".join(lines)
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
 def _bound(tree: ast.AST) -> set[str]:
+    """The names `tree` binds in its module's namespace: not a function's parameters and
+    locals, not a class's attributes, not a comprehension's variables."""
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.alias):
-            names.add(node.asname or node.name.partition(".")[0])
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.Global | ast.Nonlocal):
-            names.update(node.names)
+    todo = [tree]
+    while todo:
+        for node in ast.iter_child_nodes(todo.pop()):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            if isinstance(node, _SCOPES + _COMPREHENSIONS):
+                continue
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add(node.asname or node.name.partition(".")[0])
+            elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+                names.add(node.name)
+            todo.append(node)
     return names
 
 
