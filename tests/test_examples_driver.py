@@ -494,6 +494,8 @@ CHAINED = """\
 >>> os.makedirs("package", exist_ok=True)
 >>> os.path.abspath("package")
 'package'
+>>> os.path.abspath("package")
+'.../package'
 >>> os.getcwd()
 '.'
 >>> def target():
@@ -532,7 +534,7 @@ def test_pycon_tracebacks_compare_their_last_exception_and_paths_are_relative(
     (record,) = _drive(borrowed, CHAINED)
     assert record["status"] == "mismatch"
     assert [(m["line"], m["got"][-1]) for m in record["mismatches"]] == [
-        (24, "LookupError: could not resolve package1")
+        (26, "LookupError: could not resolve package1")
     ]
     assert runner_child._last_exception("Traceback (most recent call last):\nX: y") is None
     assert runner_child._last_exception("x\nTraceback (most recent call last):\n  y") is None
