@@ -118,7 +118,7 @@ is not run again until one of them changes. `--no-cache` runs everything.
 | DG511 | info | a block was skipped (with the reason) |
 | DG512 | info | expected output was rewritten by `--update` |
 | DG513 | warning | `--update` could not rewrite: the file changed since it was read |
-| DG514 | info | later examples were not run: an earlier one in the same state failed |
+| DG514 | info | later examples not run: an earlier one in the same state failed or timed out |
 | DG515 | info | an example (or `examples.setup`) needs the network, which is off |
 | DG516 | info | an example is a fragment: a name no earlier example defines, a relative import |
 | DG517 | warning | an example needs a module that is not installed |
