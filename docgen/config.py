@@ -20,6 +20,7 @@ __all__ = [
     "ExamplesConfig",
     "LinksConfig",
     "LintConfig",
+    "MarkdownSetup",
     "PipelinesConfig",
 ]
 
@@ -128,6 +129,25 @@ class ExamplesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkdownSetup:
+    """What mkdocs.yml's Markdown extensions and plugins mean for the pages' code blocks.
+
+    Read from MkDocs' config, not a section of docgen's own.
+
+    Attributes:
+        snippets: pymdownx.snippets' `base_path` folders (absolute), or None when it is
+            not configured: `--8<-- "file"` lines are then code like any other.
+        includes: mdx_include's `base_path` (absolute), or None when it is not configured
+            (`{!file!}` lines).
+        markdown_exec: markdown-exec is configured: only blocks with `exec="1"` are run.
+    """
+
+    snippets: tuple[str, ...] | None = None
+    includes: str | None = None
+    markdown_exec: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class LinksConfig:
     """`links:` — internal links and anchors, and external URLs.
 
@@ -230,6 +250,7 @@ class DocgenConfig:
         links: the `links` section.
         lint: the `lint` section.
         deploy: the `deploy` section.
+        markdown: what the Markdown extensions and plugins of mkdocs.yml do to code blocks.
     """
 
     root: Path
@@ -252,6 +273,7 @@ class DocgenConfig:
     links: LinksConfig | None = field(default_factory=LinksConfig)
     lint: LintConfig | None = field(default_factory=LintConfig)
     deploy: DeployConfig | None = field(default_factory=DeployConfig)
+    markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
 
     def relative(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root when inside it."""

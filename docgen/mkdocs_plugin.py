@@ -237,8 +237,29 @@ def to_docgen_config(mkdocs: MkDocsConfig, plugin: DocgenPluginConfig) -> cfg.Do
         cache_dir=root / plugin.cache_dir,
         quality_page=plugin.quality_page,
         page_cache=plugin.page_cache,
+        markdown=markdown_setup(mkdocs, root),
         **sections,  # type: ignore[arg-type]
     )
+
+
+def markdown_setup(mkdocs: MkDocsConfig, root: Path) -> cfg.MarkdownSetup:
+    """What the Markdown extensions and plugins of `mkdocs` do to code blocks.
+
+    Relative base paths are relative to `root`, where MkDocs runs.
+    """
+    extensions = [str(name) for name in mkdocs.markdown_extensions]
+    options: dict[str, Any] = dict(mkdocs.mdx_configs or {})
+    snippets: tuple[str, ...] | None = None
+    if "pymdownx.snippets" in extensions:
+        base = options.get("pymdownx.snippets", {}).get("base_path", ["."])
+        folders = [base] if isinstance(base, str) else list(base)
+        snippets = tuple(str(root / str(folder)) for folder in folders)
+    includes: str | None = None
+    if "mdx_include" in extensions:
+        includes = str(root / str(options.get("mdx_include", {}).get("base_path", ".")))
+    fences = options.get("pymdownx.superfences", {}).get("custom_fences", [])
+    markdown_exec = "markdown-exec" in mkdocs.plugins or "markdown_exec" in repr(fences)
+    return cfg.MarkdownSetup(snippets, includes, markdown_exec)
 
 
 # --- the plugin ---

@@ -429,3 +429,126 @@ Could not resolve host is fine when the command succeeds
     ]
     console = "```console\n$ echo 'Could not resolve host: example.org'; false\nshown\n```\n"
     assert _brief(_drive(borrowed, console)) == [("network", 2)]
+
+
+def test_a_scripts_entry_point_runs_only_when_asked(borrowed: Path) -> None:
+    page = """\
+```python
+import sys
+print(__name__)
+class Hero:
+    pass
+```
+```python
+def serve():
+    sys.exit("the server started")
+
+if __name__ == "__main__":
+    serve()
+print(__name__)
+```
+```pycon
+>>> __name__
+'__main__'
+>>> Hero
+<class '__main__.Hero'>
+```
+<!-- docgen: main -->
+```python
+if __name__ == "__main__":
+    serve()
+```
+"""
+    records = _drive(borrowed, page)
+    assert [(r["status"], r["output"].strip()) for r in records[:3]] == [
+        ("ok", "__main__"),
+        ("ok", "__example__"),
+        ("ok", ""),
+    ]
+    assert (records[3]["status"], records[3]["message"]) == (
+        "error",
+        "the example exited with status the server started",
+    )
+
+
+def test_a_body_indented_as_a_whole_is_dedented(borrowed: Path) -> None:
+    page = '```python tab="pkg/__init__.py"\n    import os\n\n    if os.sep:\n        x = 1\n```\n'
+    assert collect("p.md", page).examples[0].code == "import os\n\nif os.sep:\n    x = 1\n"
+    assert _brief(_drive(borrowed, page)) == [("ok", 2)]
+
+
+def test_what_tells_a_fragment_and_a_missing_module(borrowed: Path) -> None:
+    page = "```python\nundefined_thing\n```\n"
+    (record,) = _drive(borrowed, page)
+    assert (record["name"], record.get("module")) == ("undefined_thing", None)
+    (record,) = _drive(borrowed, "```python\nimport not_installed_pkg.sub\n```\n")
+    assert (record.get("name"), record["module"]) == (None, "not_installed_pkg")
+    (record,) = _drive(borrowed, "```python\nimport json.nothing_here\n```\n")
+    assert "module" not in record
+    assert not runner_child._installed("")
+
+
+CHAINED = """\
+```pycon
+>>> import os
+>>> os.makedirs("package", exist_ok=True)
+>>> os.path.abspath("package")
+'package'
+>>> os.path.abspath("package")
+'.../package'
+>>> os.getcwd()
+'.'
+>>> def target():
+...     try:
+...         {}["package1"]
+...     except KeyError as error:
+...         raise LookupError("could not resolve package1") from error
+>>> target()
+Traceback (most recent call last):
+  File "griffe/_internal/models.py", line 1375, in _resolve_target
+    resolved = self.modules_collection.get_member(self.target_path)
+KeyError: 'package1'
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "<stdin>", line 1, in <module>
+LookupError: could not resolve package1
+>>> target()
+Traceback (most recent call last):
+  ...
+KeyError: 'package1'
+<BLANKLINE>
+The above exception was the direct cause of the following exception:
+<BLANKLINE>
+Traceback (most recent call last):
+  ...
+LookupError: something else
+```
+"""
+
+
+def test_pycon_tracebacks_compare_their_last_exception_and_paths_are_relative(
+    borrowed: Path,
+) -> None:
+    (record,) = _drive(borrowed, CHAINED)
+    assert record["status"] == "mismatch"
+    assert [(m["line"], m["got"][-1]) for m in record["mismatches"]] == [
+        (26, "LookupError: could not resolve package1")
+    ]
+    assert runner_child._last_exception("Traceback (most recent call last):\nX: y") is None
+    assert runner_child._last_exception("x\nTraceback (most recent call last):\n  y") is None
+
+
+def test_an_include_directive_runs_its_file_with_its_lines(borrowed: Path) -> None:
+    module = borrowed / "module.py"
+    module.write_text("a = 1\nb = 2\n", encoding="utf-8")
+    block = {"code": "if True:\n    --8<-- 'module.py'\n", "includes": [[1, str(module), 2, 0]]}
+    assert runner_child._included(block).split("\n")[1] == (
+        f"    exec(compile(''.join(['\\n'] * 1 + __import__('pathlib').Path({str(module)!r})"
+        f".read_text(encoding='utf-8').splitlines(True)[1:None]), {str(module)!r}, 'exec'), "
+        "globals())"
+    )
+    namespace: dict[str, Any] = {}
+    exec(runner_child._included(block), namespace)  # noqa: S102 - the driver's own output
+    assert (namespace["b"], "a" in namespace) == (2, False)

@@ -152,19 +152,23 @@ def test_shell_blocks_with_the_project_setting(tmp_path: Path) -> None:
 
 def test_markers_for_shell_blocks_are_checked(tmp_path: Path) -> None:
     page = (
-        "<!-- docgen: run -->\n```python\nx = 1\n```\n"
+        "<!-- docgen: allow=install -->\n```python\nx = 1\n```\n"
         "<!-- docgen: allow=everything -->\n```bash\necho hi\n```\n"
+        "<!-- docgen: run main -->\n```text\nhi\n```\n"
     )
     result = _check(tmp_path, {"m.md": page})
     messages = [d.message for d in result.diagnostics]
     assert messages == [
-        "run and allow= apply to shell blocks, not python",
+        "allow= applies to shell blocks, not python",
         "allow=everything is not known",
+        "run applies to shell and Python blocks, not text",
+        "main applies to Python blocks, not text",
     ]
     assert all(d.severity is Severity.WARNING for d in result.diagnostics)
-    (first, second) = collect("m.md", page).examples
-    assert first.markers.to_dict() == {"run": True}
+    (first, second, third) = collect("m.md", page).examples
+    assert first.markers.to_dict() == {"allow": "install"}
     assert second.markers.to_dict() == {}
+    assert third.markers.to_dict() == {"run": True, "main": True}
 
 
 CASCADE = """\

@@ -205,7 +205,7 @@ BAD = {
     "flood.md": "```python\nwhile True:\n    print('x' * 1_000_000)\n```\n",
     "stdin.md": "```python\nname = input()\n```\n",
     "exit.md": "```python\nimport sys\n\nsys.exit(3)\n```\n",
-    "osexit.md": "```python\nimport os\nprint('bye')\nos._exit(5)\n```\n",
+    "osexit.md": "```python\nimport os\nprint('bye')\nos._exit(5)\n```\n```python\nx = 1\n```\n",
     "token.md": "```python\nimport os\ntoken = os.environ['GITHUB_TOKEN']\n```\n",
     "unclosed.md": "# Unclosed\n\n```python\nx = 1\n\nThe rest of the page.\n",
     "deep.md": (
@@ -265,11 +265,19 @@ def test_bad_inputs_give_one_diagnostic_each_at_the_right_line(
     )
     by = {(d.location.path, d.location.line): d for d in _problems(result) if d.location}
     assert "did not finish within 1 s" in by["docs/loop.md", 4].message
+    infos = {(d.location.path, d.code): d for d in result.diagnostics if d.location}
+    assert (infos["docs/loop.md", "DG514"].message, infos["docs/loop.md", "DG514"].location) == (
+        "1 later example not run: the example at line 4 timed out",
+        Location("docs/loop.md", 8),
+    )
     assert "stdin is closed" in (by["docs/stdin.md", 2].hint or "")
     assert "EOFError" in by["docs/stdin.md", 2].message
     assert "exited with status 3" in by["docs/exit.md", 4].message
     assert "exited with status 5" in by["docs/osexit.md", 2].message
     assert "bye" in by["docs/osexit.md", 2].message
+    assert infos["docs/osexit.md", "DG514"].message == (
+        "1 later example not run: the example at line 2 ended the page's process"
+    )
     assert "KeyError: 'GITHUB_TOKEN'" in by["docs/token.md", 3].message
     assert "credentials" in (by["docs/token.md", 3].hint or "")
     assert "ZeroDivisionError" in by["docs/deep.md", 3].message
@@ -283,7 +291,7 @@ def test_bad_inputs_give_one_diagnostic_each_at_the_right_line(
     assert "-3\n+2" in by["docs/session.md", 3].message
     assert "not valid UTF-8" in by["docs/latin.md", 1].message
     summary = result.summary
-    assert summary["not_reached"] == 1  # the block after the endless loop
+    assert summary["not_reached"] == 2  # the blocks after the endless loop and os._exit
     assert summary["pages_run"] == 15
     assert ">    3 |     return x / 0" in by["docs/titled.md", 3].message
 

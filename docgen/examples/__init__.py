@@ -33,6 +33,7 @@ before the fence it is about; several can share a comment.
 | `<!-- docgen: output=ignore -->` | the next console block's output is not compared |
 | `<!-- docgen: run -->` | the next shell block runs although `examples.shell` is off |
 | `<!-- docgen: allow=install,clone -->` | the next shell block may do these (see `policy`) |
+| `<!-- docgen: main -->` | the next Python block runs with `__name__ == "__main__"` |
 
 A hidden setup block runs, in order, but readers never see it:
 
@@ -55,6 +56,19 @@ blocks are not run. After the first failure in a page's Python namespace (or its
 session), the later blocks of that state are not run: one DG514 says how many. The network
 is off unless `examples.network` (never under `--offline`): an example that tries gets one
 DG515 info and counts as skipped.
+
+## What real pages hold
+
+Include directives in a fence (`--8<-- "file"` with pymdownx.snippets, `{!file!}` with
+mdx_include) use the file (see `include`). With markdown-exec, only blocks with `exec="1"`
+(or a `run` marker) run. A first failure that is a `NameError` for a name no earlier example
+defines (nor a near-miss of one, nor a builtin), or a relative import, is a fragment (DG516,
+info); a module that is not installed is a warning (DG517). A block that compares
+`__name__` with `"__main__"` runs with `__name__ == "__example__"` unless marked `main`.
+Bodies indented as a whole are dedented. In data blocks, elision lines (`...`) are left
+out and `<PLACEHOLDERS>` read as words. A `>>>` traceback is compared by its last
+exception, and the examples' folder reads as `.` in a session's output. A timeout or a crash
+says how many later examples were not run (DG514).
 
 ## How examples run
 
@@ -104,8 +118,10 @@ is not run again until one of them changes. `--no-cache` runs everything.
 | DG511 | info | a block was skipped (with the reason) |
 | DG512 | info | expected output was rewritten by `--update` |
 | DG513 | warning | `--update` could not rewrite: the file changed since it was read |
-| DG514 | info | later examples were not run: an earlier one in the same state failed |
+| DG514 | info | later examples not run: an earlier one in the same state failed or timed out |
 | DG515 | info | an example (or `examples.setup`) needs the network, which is off |
+| DG516 | info | an example is a fragment: a name no earlier example defines, a relative import |
+| DG517 | warning | an example needs a module that is not installed |
 """
 
 from __future__ import annotations
@@ -120,13 +136,14 @@ import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from docgen.config import DocgenConfig, ExamplesConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.examples import compare, policy, update
+from docgen.examples import compare, names, policy, update
 from docgen.examples.cache import ResultCache, environment_key, page_key
 from docgen.examples.collect import (
     DATA_LANGUAGES,
@@ -136,11 +153,22 @@ from docgen.examples.collect import (
     PageExamples,
     collect,
     iter_runnable,
+    language_of,
 )
+from docgen.examples.include import expand, expand_text
 from docgen.examples.run import ForkServer, PageRun, Sandbox, run_pages
 from docgen.model import Document, StageResult
 
-__all__ = ["Example", "PageExamples", "check", "collect", "collect_folder", "dump"]
+__all__ = [
+    "Example",
+    "PageExamples",
+    "check",
+    "collect",
+    "collect_folder",
+    "dump",
+    "placeholder",
+    "without_elisions",
+]
 
 STAGE = "examples"
 _SKIP_HINT = 'or skip it with `<!-- docgen: skip reason="why" -->` before the fence'
@@ -221,16 +249,83 @@ def _excerpt(lines: Sequence[str], line: int, context: int = 2) -> str:
     return "\n".join(shown)
 
 
+# A line that only says "more here": `...`, `# ...`, `// ...`, `…`, `...with more data...`.
+_ELISION = re.compile(r"^\s*(?:#|//)?\s*(?:\.\.\.|…)")
+# `<TARGET_NAME>`, `<YOUR-TOKEN>`: a value for the reader to fill in.
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_-]*>")
+
+
+def placeholder(code: str) -> str | None:
+    """The first `<UPPER_CASE>` placeholder of a data block's `code`, or None."""
+    found = _PLACEHOLDER.search(code)
+    return found.group(0) if found else None
+
+
+def without_elisions(code: str) -> str:
+    """A data block's `code` with its elision lines blanked, line numbers kept.
+
+    A comma left dangling before a closing bracket by an elided last item goes too.
+    """
+    lines = code.split("\n")
+    for number, text in enumerate(lines):
+        if not _ELISION.match(text):
+            continue
+        lines[number] = ""
+        before = next((i for i in range(number - 1, -1, -1) if lines[i].strip()), None)
+        after = next((t.strip() for t in lines[number + 1 :] if t.strip()), "")
+        if before is not None and lines[before].rstrip().endswith(",") and after[:1] in "]}":
+            lines[before] = lines[before].rstrip()[:-1]
+    return "\n".join(lines)
+
+
 def _check_data(example: Example) -> Diagnostic | None:
-    """DG507 for a YAML, JSON or TOML block that does not parse."""
+    """DG507 for a YAML, JSON or TOML block that does not parse (elisions left out).
+
+    A block with `<UPPER_CASE>` placeholders is read with each one as a plain word; if it
+    still does not parse, the placeholder may stand for any value: one DG511 info.
+    """
+    code, origin = expand_text(example.code, example.includes)
+    code = without_elisions(code)
+    failure = _parse_error(example.language, code)
+    if failure is not None and placeholder(code) is not None:
+        plain = _PLACEHOLDER.sub(lambda found: found.group(0)[1:-1], code)
+        if _parse_error(example.language, plain) is None:
+            return None
+        return _diagnostic(
+            "DG511",
+            Severity.INFO,
+            f"{example.language} example not parsed: it has a placeholder "
+            f"({placeholder(code)}) for the reader to fill in",
+            example.path,
+            example.line,
+        )
+    if failure is None:
+        return None
+    message, line = failure
+    # Parsers point past the end for an unclosed bracket: keep the line inside the block.
+    # A line of an included file is reported at its directive's line.
+    offset = origin[min(line - 1, len(origin) - 1)] if line else 0
+    where = min(example.code_line + offset, max(example.end_line - 1, 1))
+    return _diagnostic(
+        "DG507",
+        Severity.ERROR,
+        f"{example.language} example does not parse: {message}",
+        example.path,
+        where,
+        f"fix the {example.language}, {_SKIP_HINT}",
+    )
+
+
+def _parse_error(language: str, code: str) -> tuple[str, int | None] | None:
+    """Why `code` does not parse as `language` (yaml, json, toml), and at which line."""
     line: int | None
     try:
-        if example.language == "json":
-            json.loads(example.code)
-        elif example.language == "toml":
-            tomllib.loads(example.code)
+        if language == "json":
+            json.loads(code)
+        elif language == "toml":
+            tomllib.loads(code)
         else:
-            for _document in yaml.load_all(example.code, Loader=_YamlLoader):
+            for _document in yaml.load_all(code, Loader=_YamlLoader):
                 pass
     except json.JSONDecodeError as exc:
         message, line = exc.msg, exc.lineno
@@ -244,16 +339,7 @@ def _check_data(example: Example) -> Diagnostic | None:
         line = mark.line + 1 if mark is not None else None
     else:
         return None
-    # Parsers point past the end for an unclosed bracket: keep the line inside the block.
-    where = min(example.code_line + (line - 1 if line else 0), max(example.end_line - 1, 1))
-    return _diagnostic(
-        "DG507",
-        Severity.ERROR,
-        f"{example.language} example does not parse: {message}",
-        example.path,
-        where,
-        f"fix the {example.language}, {_SKIP_HINT}",
-    )
+    return message, line
 
 
 class _YamlLoader(yaml.SafeLoader):
@@ -284,6 +370,9 @@ def _hint_for(message: str) -> str:
     return f"fix the example, or expect the error with `<!-- docgen: raises=NAME -->`, {_SKIP_HINT}"
 
 
+_SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+
+
 class _Page:
     """Turns one page's run into diagnostics, counts and `--update` replacements."""
 
@@ -302,6 +391,8 @@ class _Page:
         self.network_hint = network_hint
         self.diagnostics: list[Diagnostic] = []
         self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
+        # The lines of failures that are not errors (a fragment, a missing package): why.
+        self.causes: dict[int, str] = {}
 
     def info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
         self.diagnostics.append(
@@ -326,6 +417,8 @@ class _Page:
                 self.tally.not_reached += 1
             elif record["status"] == "network":
                 self.needs_network(example, record)
+            elif self.excused(example, record):
+                self.tally.skipped += 1
             else:
                 ok = self.record(example, record)
                 self.tally.passed += ok
@@ -334,6 +427,7 @@ class _Page:
             if cause == 0:
                 continue  # examples.setup failed: said once for every page, at mkdocs.yml
             count = len(lines)
+            why = self.causes.get(cause, why)  # noqa: PLW2901
             self.info(
                 "DG514",
                 f"{count} later example{'s' if count > 1 else ''} not run: "
@@ -342,7 +436,7 @@ class _Page:
                 "they share its state (the page's Python namespace, or its shell session): "
                 + (
                     "they run once it does"
-                    if why == "needs the network"
+                    if why == "needs the network" or cause in self.causes
                     else "fix that example, and they run again"
                 ),
             )
@@ -397,7 +491,81 @@ class _Page:
             )
         ended = {self.run.timed_out, self.run.unfinished}
         self.tally.failed += sum(i in ended for i in unreported)
-        self.tally.not_reached += sum(i not in ended for i in unreported)
+        later = [i for i in unreported if i not in ended]
+        self.tally.not_reached += len(later)
+        stopper = next((i for i in ended if i is not None and i >= 0), None)
+        if later and stopper is not None:
+            # The page's process is gone: every later block of either state is not run.
+            how = "timed out" if stopper == self.run.timed_out else "ended the page's process"
+            self.info(
+                "DG514",
+                f"{len(later)} later example{'s' if len(later) > 1 else ''} not run: "
+                f"the example at line {blocks[stopper].code_line} {how}",
+                blocks[later[0]].line,
+                "the page's examples run in one process, which ended there: fix that example, "
+                "and they run again",
+            )
+
+    def excused(self, example: Example, record: Mapping[str, Any]) -> bool:
+        """A failure that is no mistake of the page's: a fragment (DG516, info) or a module
+        that is not installed (DG517, warning). True when it was one, and said so."""
+        if record["status"] != "error" or record.get("mismatches"):
+            return False
+        line = int(record.get("line") or example.code_line)
+        name, module = record.get("name"), record.get("module")
+        partial = any(first > 1 or last for _offset, _path, first, last in example.includes)
+        syntax = str(record.get("message", "")).startswith(_SYNTAX_ERRORS)
+        if partial and syntax:
+            self.info(
+                "DG516",
+                f"{example.language} example is a fragment: it includes part of a file, which "
+                "does not compile on its own",
+                line,
+                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
+            )
+            self.causes[line] = "is a fragment"
+            return True
+        if record.get("relative"):
+            self.info(
+                "DG516",
+                f"{example.language} example is a fragment: a module of a package (it imports "
+                "relatively), not code to run on its own",
+                line,
+                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
+            )
+            self.causes[line] = "is a fragment"
+            return True
+        if name:
+            # What the page defined so far: a name only a later block defines is a preview.
+            done = self.run.blocks[: int(record["block"]) + 1]
+            if not names.fragment_name(str(name), names.bound_names(done, self.sandbox.setup)):
+                return False
+            self.info(
+                "DG516",
+                f"{example.language} example is a fragment: it uses `{name}`, which no "
+                "earlier example of the page defines",
+                line,
+                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence; if it is '
+                f"meant to run, define `{name}` in an earlier block or in `examples.setup`",
+            )
+            self.causes[line] = "is a fragment"
+            return True
+        titled = {Path(e.title).parts[0].removesuffix(".py") for e in self.run.blocks if e.title}
+        if not module or module in titled:
+            return False
+        self.diagnostics.append(
+            _diagnostic(
+                "DG517",
+                Severity.WARNING,
+                f"{example.language} example needs module `{module}`, which is not installed",
+                self.run.path,
+                line,
+                f"install it where docgen runs (the docs' requirements), import a stand-in in "
+                f"`examples.setup`, {_SKIP_HINT}",
+            )
+        )
+        self.causes[line] = f"needs module `{module}`, which is not installed"
+        return True
 
     def needs_network(self, example: Example, record: Mapping[str, Any]) -> None:
         """DG515: the example tried to reach the network; it counts as skipped."""
@@ -587,6 +755,7 @@ def _check_pages(
     tally = _Tally()
     to_run: list[tuple[str, list[Example]]] = []
     docs_dir = config.relative(config.docs_dir)
+    not_exec: Counter[str] = Counter()  # markdown-exec: blocks it does not run, per page
     for page in pages:
         pattern = policy.page_skip(page.path, docs_dir, settings)
         if pattern is not None:
@@ -604,9 +773,19 @@ def _check_pages(
                 )
             )
         held: set[int] = set()  # shell blocks not run, by their line
-        for example in page.examples:
+        expanded: list[Example] = []
+        for original in page.examples:
             tally.examples += 1
-            reason = example.skip_reason
+            example, reason = expand(original, config.markdown)
+            expanded.append(example)
+            if reason is not None:
+                held.add(example.line)  # its include cannot be read: not run
+            reason = example.skip_reason or reason
+            if config.markdown.markdown_exec and not _executed(example):
+                held.add(example.line)
+                not_exec[page.path] += 1
+                tally.skipped += 1
+                continue
             if reason is None and example.language in policy.SHELL_LANGUAGES and example.closed:
                 if not policy.runs_shell(example, settings):
                     tally.not_run[example.language] += 1
@@ -654,10 +833,13 @@ def _check_pages(
                         )
                     )
             elif example.language in DATA_LANGUAGES:
-                tally.run += 1
                 parse_error = _check_data(example)
-                tally.passed += parse_error is None
-                tally.failed += parse_error is not None
+                if parse_error is not None and parse_error.severity is Severity.INFO:
+                    tally.skipped += 1  # a placeholder
+                else:
+                    tally.run += 1
+                    tally.passed += parse_error is None
+                    tally.failed += parse_error is not None
                 if parse_error is not None:
                     diagnostics.append(parse_error)
             elif example.language in RUN_LANGUAGES:
@@ -665,6 +847,7 @@ def _check_pages(
             else:
                 tally.not_run[example.language or "(none)"] += 1
         # A shell block not run is still written to its file, if it names one.
+        page = dataclasses.replace(page, examples=tuple(expanded))  # noqa: PLW2901
         runnable = [
             e if e.line not in held else dataclasses.replace(e, language="text")
             for e in iter_runnable(page)
@@ -672,6 +855,20 @@ def _check_pages(
         ]
         if any(example.language in RUN_LANGUAGES for example in runnable):
             to_run.append((page.path, runnable))
+    if not_exec:
+        count = sum(not_exec.values())
+        diagnostics.append(
+            _diagnostic(
+                "DG511",
+                Severity.INFO,
+                f"{count} example{'s' if count > 1 else ''} on {len(not_exec)} "
+                f"page{'s' if len(not_exec) > 1 else ''} not run: with markdown-exec, only "
+                'blocks with `exec="1"` run',
+                "mkdocs.yml",
+                None,
+                "to run one all the same, put `<!-- docgen: run -->` before its fence",
+            )
+        )
     cache = ResultCache(config.cache_dir / "examples") if settings.cache else None
     keys: dict[str, str] = {}
     if cache is not None and to_run:
@@ -708,6 +905,14 @@ def _check_pages(
         summary=tally.summary(len(pages)),
         seconds=time.perf_counter() - started,
     )
+
+
+def _executed(example: Example) -> bool:
+    """With markdown-exec: does this block run? Its `exec` option, or docgen's markers."""
+    if example.language not in RUN_LANGUAGES or example.markers.run or example.markers.setup:
+        return True
+    _language, attributes = language_of(example.info)
+    return attributes.get("exec", "").lower() in {"1", "true", "yes", "on"}
 
 
 def _skip_page(

@@ -94,8 +94,17 @@ def page_key(environment: str, path: str, examples: Sequence[Example]) -> str:
         environment,
         path,
         [[e.language, e.code, e.title, sorted(e.markers.to_dict().items())] for e in examples],
+        [_included(include[1]) for e in examples for include in e.includes],
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _included(path: str) -> str:
+    """The content's hash of a file a block includes: a change runs the page again."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 class ResultCache:

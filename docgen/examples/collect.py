@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import shlex
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -74,6 +75,7 @@ _KEYS = frozenset(
         "output",
         "run",
         "allow",
+        "main",
     }
 )
 ALLOW_KINDS = ("install", "clone", "sudo", "pipe-to-shell")
@@ -99,6 +101,8 @@ class Markers:
         run: `run`: run this shell block although `examples.shell` is off.
         allow: `allow=install,clone`: what this shell block's commands may do (see
             `ALLOW_KINDS`).
+        main: `main`: the Python block runs with `__name__ == "__main__"`, so its
+            `if __name__ == "__main__":` part runs too.
     """
 
     skip: str | None = None
@@ -109,6 +113,7 @@ class Markers:
     output_ignore: bool = False
     run: bool = False
     allow: tuple[str, ...] = ()
+    main: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """Only the markers that are set, as written by the user."""
@@ -129,6 +134,8 @@ class Markers:
             out["run"] = True
         if self.allow:
             out["allow"] = ",".join(self.allow)
+        if self.main:
+            out["main"] = True
         return out
 
 
@@ -149,6 +156,9 @@ class Example:
         title: the file the block is written to before the page's code runs
             (`title="app.py"`), or None when there is none or it is not a safe relative path.
         closed: False when the fence is never closed; such a block is not run.
+        includes: include directives of the block (`--8<-- "file"`, `{!file!}`): the line's
+            offset in `code`, the absolute path of the file it stands for, and the file's
+            first and last line to use (last 0: to the end).
     """
 
     path: str
@@ -162,6 +172,7 @@ class Example:
     markers: Markers = field(default_factory=Markers)
     title: str | None = None
     closed: bool = True
+    includes: tuple[tuple[int, str, int, int], ...] = ()
 
     @property
     def skip_reason(self) -> str | None:
@@ -356,7 +367,7 @@ class _Collector:
                     line,
                     error,
                     "markers are skip, skip-start, skip-end, setup, raises=, timeout=, "
-                    "exit=, output=ignore, run, allow= (see the user guide)",
+                    "exit=, output=ignore, run, allow=, main (see the user guide)",
                 )
             if "setup" in values:
                 self.setup(rest, line, values)
@@ -429,12 +440,20 @@ class _Collector:
                 self.warn(
                     line, f"allow={kind} is not known", f"allow= takes {', '.join(ALLOW_KINDS)}"
                 )
-        if ("run" in values or allow) and language not in {"bash", "console"}:
+        if allow and language not in {"bash", "console"}:
             self.warn(
                 line,
-                f"run and allow= apply to shell blocks, not {language or 'this block'}",
-                "remove them: Python blocks always run",
+                f"allow= applies to shell blocks, not {language or 'this block'}",
+                "remove it: Python blocks are not checked for what they run",
             )
+        if "run" in values and language not in RUN_LANGUAGES:
+            self.warn(
+                line,
+                f"run applies to shell and Python blocks, not {language or 'this block'}",
+                "remove it",
+            )
+        if "main" in values and language not in {"python", "pycon"}:
+            self.warn(line, f"main applies to Python blocks, not {language}", "remove it")
         return Markers(
             skip=skip,
             setup="setup" in values,
@@ -444,6 +463,7 @@ class _Collector:
             output_ignore=output == "ignore",
             run="run" in values,
             allow=tuple(kind for kind in allow if kind in ALLOW_KINDS),
+            main="main" in values,
         )
 
     def fence(
@@ -463,7 +483,8 @@ class _Collector:
         if not closed and any(rest.strip() for rest in source[end:]):
             closed = True  # its container (list item, quote) ended: CommonMark closes it there
         language, attributes = language_of(token.info)
-        code = token.content
+        # A body indented as a whole (content tabs written as `tab="..."`) is dedented.
+        code = textwrap.dedent(token.content)
         if language == "python" and code.lstrip().startswith(">>>"):
             language = "pycon"  # a session labelled python: compare its output too
         markers = self.markers(line, language, values)

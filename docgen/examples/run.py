@@ -147,6 +147,8 @@ def _block(index: int, example: Example) -> dict[str, Any]:
         "exit": example.markers.exit,
         "output_ignore": example.markers.output_ignore,
         "title": example.title,
+        "main": example.markers.main,
+        "includes": [list(include) for include in example.includes],
     }
 
 

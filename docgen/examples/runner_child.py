@@ -11,7 +11,7 @@ and doctest and subprocess only when a page needs them.
 
 # Imports are lazy and paths are plain strings on purpose: this driver starts once per
 # page, and pathlib (with its imports) would be paid for by every page.
-# ruff: noqa: PLC0415, PTH100, PTH103, PTH110, PTH118, PTH120, PTH123, PTH208
+# ruff: noqa: PLC0415, PTH100, PTH103, PTH109, PTH110, PTH118, PTH120, PTH123, PTH208
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast's flag, without importing ast
 CO_COROUTINE = 0x80
 """Code flag set when such a block did use `await`: its result is a coroutine to run."""
 
+EXAMPLE_NAME = "__example__"
+"""`__name__` while a block that tests `__name__ == "__main__"` runs (unless `main`)."""
 SETUP = "examples.setup"
 """The file name tracebacks give the code of `examples.setup`."""
 _SESSIONS = {"python": "python", "pycon": "python", "bash": "shell", "console": "shell"}
@@ -221,6 +223,13 @@ class Page:
             return None
         self.emit({"event": "start", "block": block["index"], "time": time.monotonic()})
         record: dict[str, Any] = {"status": "ok", "line": block["line"]}
+        # A script's entry point (`if __name__ == "__main__": app.run()`) starts a server or
+        # parses sys.argv: it runs only when the block asks (`main`).
+        code = block["code"]
+        guarded = language == "python" and "__name__" in code and "__main__" in code
+        guarded = guarded and not block.get("main")
+        if guarded:
+            self.namespace["__name__"] = EXAMPLE_NAME
         try:
             if language == "python":
                 record.update(self.run_python(block))
@@ -234,6 +243,8 @@ class Page:
             record.update(
                 status="output_limit", line=_failing_line(exc, self.path) or block["line"]
             )
+        finally:
+            self.namespace["__name__"] = "__main__"
         text, over = self.output()
         if over:
             record["status"] = "output_limit"
@@ -251,7 +262,7 @@ class Page:
     def run_python(self, block: Block) -> dict[str, Any]:
         """Execute a Python block, with tracebacks at the Markdown file's lines."""
         raises: str | None = block.get("raises")
-        padded = "\n" * (block["line"] - 1) + block["code"]
+        padded = "\n" * (block["line"] - 1) + _included(block)
         try:
             code = compile(padded, self.path, "exec", PyCF_ALLOW_TOP_LEVEL_AWAIT, True)
         except SyntaxError as exc:
@@ -300,14 +311,29 @@ class Page:
         path = self.path
         name = f"{path}:{first}"  # doctest names each example's code `<doctest NAME[i]>`
         try:
-            test = doctest.DocTestParser().get_doctest(block["code"], {}, name, path, first - 1)
+            code = _chained_blank_lines(block["code"])
+            test = doctest.DocTestParser().get_doctest(code, {}, name, path, first - 1)
         except ValueError as exc:
             return {"status": "error", "message": f"cannot read the session: {exc}"}
         for number, example in enumerate(test.examples):
             _SOURCES[f"<doctest {name}[{number}]>"] = first + example.lineno
+            if example.exc_msg is not None:
+                example.exc_msg = _last_exception(example.want) or example.exc_msg
         test.globs = self.namespace
         failures: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
+
+        work = os.getcwd()
+
+        def relative(got: str) -> str:
+            """The examples' temporary folder is `.`: paths in reprs read as in the docs."""
+            return got.replace(work + os.sep, "").replace(work, ".")
+
+        class Checker(doctest.OutputChecker):
+            def check_output(self, want: str, got: str, optionflags: int) -> bool:
+                # As printed (`'.../pkg/x.py'` matches), or with the folder as `.`.
+                check = super().check_output
+                return check(want, got, optionflags) or check(want, relative(got), optionflags)
 
         class Runner(doctest.DocTestRunner):
             def report_start(self, out: Any, test: Any, example: Any) -> None:
@@ -326,7 +352,7 @@ class Page:
                         "count": example.want.count("\n"),
                         "indent": " " * example.indent,
                         "expected": example.want.splitlines(),
-                        "got": got.splitlines(),
+                        "got": relative(got).splitlines(),
                     }
                 )
 
@@ -339,7 +365,7 @@ class Page:
                 errors.append(failure)
                 raise _SessionFailed  # what follows in the session depends on it
 
-        runner = Runner(optionflags=doctest.ELLIPSIS)
+        runner = Runner(checker=Checker(), optionflags=doctest.ELLIPSIS)
         with contextlib.suppress(_SessionFailed):
             runner.run(test, out=lambda _text: None, clear_globs=False)
         if errors:
@@ -567,6 +593,68 @@ class Shell:
         os.close(self.pidfd)
 
 
+_CHAINED = (
+    "Traceback (most recent call last):",
+    "The above exception was the direct cause",
+    "During handling of the above exception",
+)
+
+
+def _chained_blank_lines(code: str) -> str:
+    """A session's code with the blank lines of a chained traceback kept in its output.
+
+    The interpreter prints blank lines between chained tracebacks, and pages show them;
+    doctest would end the expected output at the first. They become `<BLANKLINE>`.
+    """
+    lines = code.split("\n")
+    for number in range(1, len(lines) - 1):
+        following = lines[number + 1].lstrip()
+        before = lines[number - 1].lstrip()
+        if (
+            not lines[number].strip()
+            and following.startswith(_CHAINED)
+            and before
+            and not before.startswith((">>>", "..."))
+        ):
+            indent = lines[number + 1][: len(lines[number + 1]) - len(following)]
+            lines[number] = indent + "<BLANKLINE>"
+    return "\n".join(lines)
+
+
+def _last_exception(want: str) -> str | None:
+    """The exception line(s) of a shown traceback: of its last one, when it is chained.
+
+    doctest compares a traceback's header and exception line only; for a chained one
+    (`The above exception was the direct cause...`) its exception would be everything
+    after the first exception line. Only the last traceback's is the exception raised.
+    """
+    import re
+
+    header = "Traceback (most recent call last):"
+    last = want.rfind(header)
+    if last <= 0:
+        return None
+    # doctest's own rule: the stack is indented; the exception starts at a line that is not.
+    found = re.search(r"^\w.*", want[last + len(header) :], re.MULTILINE | re.DOTALL)
+    return found.group(0) if found else None
+
+
+def _included(block: Block) -> str:
+    """The block's code, each include directive's line running its file in its place.
+
+    The file keeps its own name and lines in tracebacks; the page's line is the directive's.
+    """
+    lines = block["code"].split("\n")
+    for offset, file, first, last in block.get("includes") or ():
+        indent = lines[offset][: len(lines[offset]) - len(lines[offset].lstrip())]
+        # Part of a file: its lines before `first` are blank, so the file's numbers stay.
+        text = f"__import__('pathlib').Path({file!r}).read_text(encoding='utf-8')"
+        part = f"''.join(['\\n'] * {first - 1} + {text}.splitlines(True)"
+        part += f"[{first - 1}:{last or None}])"
+        lines[offset] = f"{indent}exec(compile({part}, {file!r}, 'exec'), globals())"
+    return "\n".join(lines)
+
+
 def _matches(exc: BaseException, expected: str) -> bool:
     names = {cls.__name__ for cls in type(exc).__mro__}
     names |= {f"{cls.__module__}.{cls.__qualname__}" for cls in type(exc).__mro__}
@@ -649,7 +737,27 @@ def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
     else:
         line = _failing_line(exc, path) or default
     detail = _traceback(exc, path)
-    return {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
+    failure = {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
+    # What tells a fragment or a missing package from a mistake (the parent decides).
+    if isinstance(exc, NameError) and not isinstance(exc, UnboundLocalError) and exc.name:
+        failure["name"] = exc.name
+    if isinstance(exc, ImportError) and "no known parent package" in str(exc):
+        failure["relative"] = True  # `from . import x`: a module of a package, shown
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        top = exc.name.partition(".")[0]
+        if not _installed(top):
+            failure["module"] = top
+    return failure
+
+
+def _installed(name: str) -> bool:
+    """Whether the top-level module `name` can be found on the examples' import path."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _bash_line(text: str, script: str) -> int | None:
