@@ -370,7 +370,7 @@ def test_pages_build_in_mkdocs_strict_with_anchors_in_the_toc(
     assert 'href="../api/sample.core/#sample.core.Base"' in guide_html
 
 
-def test_a_broken_link_in_a_docstring_names_the_members_line(tmp_path: Path) -> None:
+def test_a_broken_link_in_a_docstring_names_its_line(tmp_path: Path) -> None:
     root = write(
         tmp_path,
         {
@@ -389,7 +389,8 @@ def test_a_broken_link_in_a_docstring_names_the_members_line(tmp_path: Path) -> 
     outcome = build_site(root / "mkdocs.yml")
     (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
     assert broken.location is not None
-    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 8)
+    # the docstring's line that holds the link (the member's `def` is line 8)
+    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 9)
 
 
 def test_extraction_is_the_same_in_every_build(tmp_path: Path) -> None:

@@ -15,13 +15,13 @@ __all__ = ["ACTION", "index_md", "mkdocs_yml", "plugin_entry", "scalar", "workfl
 
 # The repository of the docgen action; shown as it is so that a fork can change it.
 ACTION = "docgen-dev/docgen@v0"
+"""The GitHub Action the generated workflow uses."""
 # actions/checkout v7.0.1, pinned as this repository's own workflows pin it: docgen's
 # pipelines audit (and zizmor) flag a tag that can move.
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
 # The docgen action follows its major release on purpose; a project that wants every
 # action frozen pins it to a commit, and drops the comment.
 _FOLLOWS = "# zizmor: ignore[unpinned-uses] follows docgen's v0 releases; pin a commit to freeze it"
-"""The GitHub Action the generated workflow uses."""
 _PLAIN = re.compile(r"^(?:[A-Za-z0-9_./][A-Za-z0-9_ ./()+-]*|https?://[A-Za-z0-9_./~%+-]+)$")
 _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
 

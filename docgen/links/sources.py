@@ -93,7 +93,12 @@ def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
 
 def read_pages_json(path: Path, site_dir: Path) -> frozenset[str] | None:
     """The pages MkDocs built into `site_dir`, as the plugin listed them in `pages.json`;
-    None when the file is absent, unreadable, or lists another site's pages."""
+    None when the file is absent, unreadable, or lists another site's pages.
+
+    Args:
+        path: the `pages.json` file the plugin wrote in the cache folder.
+        site_dir: the built site the links stage checks.
+    """
     data = _json_object(path)
     pages = data.get("pages")
     if data.get("site_dir") != str(site_dir.resolve()) or not isinstance(pages, list):
