@@ -275,9 +275,9 @@ def _declared(root: Path, pyproject: dict[str, object]) -> list[tuple[str, str]]
     if isinstance(source, str):
         # A mixed Rust/Python project: the Python package sits in `python-source`.
         module = maturin.get("module-name")
-        name = module.partition(".")[0] if isinstance(module, str) else normalized
-        if name:
-            found.append((name, source.strip("/")))
+        native = module.partition(".")[0] if isinstance(module, str) else normalized
+        if native:
+            found.append((native, source.strip("/")))
     if normalized:
         found.append((normalized, ""))
     located = []
