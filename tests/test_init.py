@@ -395,7 +395,7 @@ def test_extending_keeps_every_line_comment_tag_and_custom_key() -> None:
 
 def test_extending_follows_the_files_indentation() -> None:
     text = (
-        "site_name: x\nplugins:\n    -   search\n    -   mkdocstrings:\n"
+        "site_name: x\nplugins:\n    -   search\n    -   tags:\n"
         "            handlers: {}\nnav:\n  - index.md\n"
     )
     extension = extend_mkdocs(text, PROJECT)

@@ -30,13 +30,23 @@ def scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _plugin_options(project: Project) -> list[str]:
+def _plugin_options(
+    project: Project, mkdocstrings: bool = False, inventories: tuple[str, ...] = ()
+) -> list[str]:
     """The `docgen:` options, one line each, relative to the plugin's indentation."""
     lines: list[str] = []
-    if project.packages:
-        api = f"packages: [{', '.join(project.packages)}]"
+    packages = ", ".join(project.packages) or "mypackage"
+    if mkdocstrings:
+        lines.append(
+            f"api: false  # mkdocstrings documents the API; `api: {{packages: [{packages}]}}` "
+            "for docgen's"
+        )
+    elif project.packages:
+        api = f"packages: [{packages}]"
         if project.package_paths:
             api += f", paths: [{', '.join(scalar(p) for p in project.package_paths)}]"
+        if inventories:
+            api += f", inventories: [{', '.join(scalar(i) for i in inventories)}]"
         lines.append(f"api: {{{api}}}  # the API reference, from the docstrings")
     else:
         lines.append("# api: {packages: [mypackage]}  # no Python package was found")
@@ -49,13 +59,22 @@ def _plugin_options(project: Project) -> list[str]:
     return lines
 
 
-def plugin_entry(project: Project, prefix: str, indent: int) -> str:
+def plugin_entry(
+    project: Project,
+    prefix: str,
+    indent: int,
+    *,
+    mkdocstrings: bool = False,
+    inventories: tuple[str, ...] = (),
+) -> str:
     """The docgen plugin, set up for `project`, as lines to add under `plugins:`.
 
     `prefix` is what comes before `docgen:` (`"  - "` in a list, spaces in a mapping);
-    `indent` is the column of its options.
+    `indent` is the column of its options. With `mkdocstrings` (the site already documents
+    the API with it) docgen's API stage is off; `inventories` are other projects'
+    `objects.inv` URLs for its references.
     """
-    options = [" " * indent + line for line in _plugin_options(project)]
+    options = [" " * indent + line for line in _plugin_options(project, mkdocstrings, inventories)]
     return "\n".join([f"{prefix}docgen:", *options]) + "\n"
 
 
