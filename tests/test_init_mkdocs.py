@@ -112,9 +112,7 @@ def test_the_ignored_plugins_are_named_even_when_they_cannot_be_read() -> None:
     text = "x: &p search\nplugins:\n  - *p\nplugins:\n  - search\n"
     extension = extend_mkdocs(text, PROJECT)
     assert extension.text is not None
-    assert [(d.key, d.lines, d.ignored) for d in extension.duplicates] == [
-        ("plugins", (2, 4), ())
-    ]
+    assert [(d.key, d.lines, d.ignored) for d in extension.duplicates] == [("plugins", (2, 4), ())]
 
 
 def test_the_last_plugins_written_inline_is_handed_to_the_user(tmp_path: Path) -> None:
