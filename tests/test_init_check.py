@@ -103,3 +103,12 @@ def test_what_other_libraries_log_is_one_line_not_a_flood(
     assert "DG100 ×" in err
     assert "mkdocs.plugins.other logged" not in err
     assert "not a warning" not in err
+
+
+def test_mkdocs_own_log_is_never_counted_as_another_librarys() -> None:
+    from docgen.init.cli import _Logged  # noqa: PLC0415 - the handler alone
+
+    logged = _Logged()
+    for name in ("mkdocs", "mkdocs.plugins.x", "mkdocstrings"):
+        logged.handle(logging.LogRecord(name, logging.WARNING, "f.py", 1, "odd", None, None))
+    assert list(logged.found) == ["mkdocstrings"]
