@@ -106,7 +106,7 @@ def test_what_other_libraries_log_is_one_line_not_a_flood(
 
 
 def test_mkdocs_own_log_is_never_counted_as_another_librarys() -> None:
-    from docgen.init.cli import _Logged  # noqa: PLC0415 - the handler alone
+    from docgen.init.cli import _Logged
 
     logged = _Logged()
     for name in ("mkdocs", "mkdocs.plugins.x", "mkdocstrings"):
