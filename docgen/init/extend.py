@@ -120,7 +120,11 @@ def _has_docgen(plugins: object) -> bool:
 def snippet(
     project: Project, *, mkdocstrings: bool = False, inventories: tuple[str, ...] = ()
 ) -> str:
-    """The lines a user adds by hand: a `plugins:` list with the docgen plugin for `project`."""
+    """The lines a user adds by hand: a `plugins:` list with the docgen plugin for `project`.
+
+    With `mkdocstrings` (the site documents its API with it) docgen's API stage is off;
+    `inventories` go to `api.inventories`.
+    """
     entry = plugin_entry(project, "  - ", 6, mkdocstrings=mkdocstrings, inventories=inventories)
     return "plugins:\n" + entry
 
