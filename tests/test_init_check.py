@@ -112,3 +112,22 @@ def test_mkdocs_own_log_is_never_counted_as_another_librarys() -> None:
     for name in ("mkdocs", "mkdocs.plugins.x", "mkdocstrings"):
         logged.handle(logging.LogRecord(name, logging.WARNING, "f.py", 1, "odd", None, None))
     assert list(logged.found) == ["mkdocstrings"]
+
+
+def test_a_hook_that_fails_is_named_where_it_fails(
+    tmp_path: Path, fake_stage: FakeStage, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A hook that runs a command that is not installed here (uvicorn's runs `uvicorn --help`).
+    hook = (
+        "import subprocess\n\n\ndef on_page_markdown(markdown, **kwargs):\n"
+        '    subprocess.run(["no-such-command-here"], check=True)\n'
+    )
+    write(
+        tmp_path,
+        {"mkdocs.yml": "site_name: x\nhooks:\n  - hooks/main.py\n", "hooks/main.py": hook},
+    )
+    assert main(["init", str(tmp_path)]) == 0
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "first check" in line]
+    assert line.startswith("docgen init: the first check could not run: ")
+    assert "'no-such-command-here'" in line
+    assert line.endswith(" (in hooks/main.py:5)")

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import tempfile
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -169,6 +170,16 @@ def _summary(diagnostics: list[Diagnostic]) -> list[str]:
     ]
 
 
+def _where(exc: Exception, root: Path) -> str:
+    """` (in FILE:LINE)` when the exception was raised by the project's own code (a hook)."""
+    base = root.resolve()
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(base) and "site-packages" not in path.parts:
+            return f" (in {path.relative_to(base).as_posix()}:{frame.lineno})"
+    return ""
+
+
 def first_check(root: Path, mkdocs_file: str | None) -> bool:
     """Run `docgen check --offline` once and say what it found, by stage and code.
 
@@ -200,7 +211,10 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
             )
     except Exception as exc:  # whatever stops it, init itself is done
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"docgen init: the first check could not run: {reason}", file=sys.stderr)
+        print(
+            f"docgen init: the first check could not run: {reason}{_where(exc, root)}",
+            file=sys.stderr,
+        )
         return True
     finally:
         top.handlers[:] = handlers
