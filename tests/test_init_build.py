@@ -56,14 +56,18 @@ extra:
   custom_key: [1, 2, 3]  # a key of our own
 """
 
+# Clean under zizmor too, when it is installed: the strict build audits it.
 WORKFLOW = """\
 name: CI
 on: [push, pull_request]
+permissions: {}
 jobs:
   test:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1
+        with:
+          persist-credentials: false
       - run: python -m pytest
   release:
     needs: test

@@ -16,6 +16,8 @@ __all__ = ["ACTION", "index_md", "mkdocs_yml", "plugin_entry", "scalar", "workfl
 # The repository of the docgen action; shown as it is so that a fork can change it.
 ACTION = "docgen-dev/docgen@v0"
 """The GitHub Action the generated workflow uses."""
+# actions/checkout pinned to a commit, as docgen's own workflows have it (zizmor's advice).
+CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1"
 _PLAIN = re.compile(r"^(?:[A-Za-z0-9_./][A-Za-z0-9_ ./()+-]*|https?://[A-Za-z0-9_./~%+-]+)$")
 _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
 
@@ -191,8 +193,10 @@ jobs:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: {ACTION}
+      - uses: {CHECKOUT}
+        with:
+          persist-credentials: false
+      - uses: {ACTION}  # zizmor: ignore[unpinned-uses] pin it to a commit of your docgen
         with:
           python-version: "3.11"{install}
 
@@ -205,10 +209,10 @@ jobs:
       group: docs-deploy
       cancel-in-progress: false
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}  # zizmor: ignore[artipacked] docgen deploy pushes
         with:
           fetch-depth: 0  # versions are kept on the gh-pages branch
-      - uses: {ACTION}
+      - uses: {ACTION}  # zizmor: ignore[unpinned-uses] pin it to a commit of your docgen
         with:
           python-version: "3.11"{install}
           deploy: true
