@@ -207,10 +207,13 @@ def test_an_inherited_file_without_plugins_is_extended(
 @pytest.mark.parametrize(
     ("files", "reason"),
     [
-        ({"base.yml": "plugins:\n  - search\n  - blog\n"}, "inherits its plugins"),
+        (
+            {"base.yml": "plugins:\n  - search\n  - blog\n"},
+            "inherits its plugins from base.yml (INHERIT): add docgen there",
+        ),
         (
             {"base.yml": "INHERIT: base2.yml\n", "base2.yml": "plugins: [search]\n"},
-            "inherits its plugins",
+            "inherits its plugins from base2.yml",
         ),
         ({}, "base.yml (INHERIT), which cannot be read"),
         ({"base.yml": "site_name: [x\n"}, "base.yml (INHERIT), which cannot be read"),

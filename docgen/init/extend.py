@@ -172,13 +172,14 @@ def _last_wins(text: str) -> tuple[str, tuple[Duplicate, ...], list[object]]:
     return "".join(lines), tuple(duplicates), hidden
 
 
-def _inherited(value: object, folder: Path | None) -> tuple[list[object], str]:
-    """The `plugins:` of the files `INHERIT:` names, nearest first; or why they can't be read.
+def _inherited(value: object, folder: Path | None) -> tuple[list[tuple[str, object]], str]:
+    """The `plugins:` of the files `INHERIT:` names, nearest first, each with the file's name
+    as written; or why they can't be read.
 
     MkDocs reads `INHERIT` relative to the file that has it, and merges the files: mappings
     key by key, while a list in the child replaces the parent's.
     """
-    found: list[object] = []
+    found: list[tuple[str, object]] = []
     seen: set[Path] = set()
     while value is not None:
         if folder is None or not isinstance(value, str):
@@ -195,7 +196,7 @@ def _inherited(value: object, folder: Path | None) -> tuple[list[object], str]:
         if not isinstance(data, dict):
             return found, f"it inherits from {value} (INHERIT), which is not a mapping"
         if "plugins" in data:
-            found.append(_plain(data["plugins"]))
+            found.append((value, _plain(data["plugins"])))
         value, folder = data.get("INHERIT"), path.parent
     return found, ""
 
@@ -258,7 +259,8 @@ def extend_mkdocs(text: str, project: Project, folder: Path | None = None) -> Ex
     theme = data.get("theme")
     theme_name = theme.get("name") if isinstance(theme, dict) else theme
     docs_dir = data.get("docs_dir")
-    inherited, unreadable = _inherited(data.get("INHERIT"), folder)
+    parents, unreadable = _inherited(data.get("INHERIT"), folder)
+    inherited = [plugins for _, plugins in parents]
     own = _plain(data["plugins"]) if "plugins" in data else None
     used = [own] if own is not None else inherited[:1]
     if isinstance(own, dict):
@@ -297,7 +299,10 @@ def extend_mkdocs(text: str, project: Project, folder: Path | None = None) -> Ex
     if own is None and "plugins" not in data:
         if inherited:
             # A list here would replace the parent file's plugins instead of adding to them.
-            return manual("it inherits its plugins from another file (INHERIT)")
+            return manual(
+                f"it inherits its plugins from {parents[0][0]} (INHERIT): add docgen there, "
+                "as a `plugins:` here would replace them"
+            )
         added = "\nplugins:\n  - search\n" + entry("  - ", 6)
         at = len(lines)
         new_entry = _entry(entry)
