@@ -84,8 +84,14 @@ def test_without_packages_only_failing_pages_are_proposed(tmp_path: Path) -> Non
     # Seven pages use `missing`: the message names five of them.
     names = [d for d in propose(project, "docs") if d.code == "DG910"]
     assert names[0].message.endswith("docs/p4.md, …")
-    bare = propose(Project(root=tmp_path, name="x"), "docs")
-    assert [d.code for d in bare] == ["DG911"] * 7
+    # Seven pages whose every example fails: one proposal names them all.
+    [skip] = propose(Project(root=tmp_path, name="x"), "docs")
+    assert skip.code == "DG911"
+    assert skip.message.startswith("every example fails on 7 pages: p0.md, p1.md, p2.md, …")
+    assert skip.location is not None
+    assert (skip.location.path, skip.location.line) == ("docs/p0.md", 1)
+    pages = ", ".join(f'"p{n}.md"' for n in range(7))
+    assert f"`examples: {{skip: [{pages}]}}`" in (skip.hint or "")
 
 
 def test_nothing_to_propose(tmp_path: Path) -> None:

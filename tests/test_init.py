@@ -119,6 +119,61 @@ def test_a_local_path_remote_is_no_url() -> None:
         ({"flat/__init__.py": "", "tests/__init__.py": "", "docs/__init__.py": ""}, ("flat",), ()),
         ({"pyproject.toml": '[project]\nname = "ghost"\n'}, (), ()),
         ({"pyproject.toml": '[tool.setuptools.packages.find]\ninclude = ["bad-name"]\n'}, (), ()),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "meta"\n'
+                '[tool.uv]\nworkspace = {members = ["packages/*", "../out", "/abs", ""], '
+                'exclude = ["packages/old"]}\n',
+                "packages/lib/pyproject.toml": "[tool.hatch.build.targets.wheel]\n"
+                'packages = ["src/core"]\n',
+                "packages/lib/src/core/__init__.py": "",
+                "packages/cli/pyproject.toml": '[project]\nname = "the-cli"\n',
+                "packages/cli/the_cli.py": "",
+                "packages/old/pyproject.toml": '[project]\nname = "old"\n',
+                "packages/old/old/__init__.py": "",
+                "packages/broken/pyproject.toml": "[project\n",
+                "packages/broken/broken/__init__.py": "",
+                "packages/nopyproject/x/__init__.py": "",
+                "packages/same/pyproject.toml": '[project]\nname = "the-cli"\n',
+                "packages/same/the_cli.py": "",
+            },
+            ("the_cli", "core"),
+            ("packages/cli", "packages/lib/src"),
+        ),
+        (
+            {
+                "pyproject.toml": '[tool.uv.workspace]\nmembers = ["a**b"]\n',
+                "packages/one/src/one/__init__.py": "",
+                "packages/two/src/two/__init__.py": "",
+                "packages/two/src/tests/__init__.py": "",
+                "packages/zz/src/one/__init__.py": "",
+            },
+            ("one", "two"),
+            ("packages/one/src", "packages/two/src"),
+        ),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "uv"\n[tool.maturin]\n'
+                'python-source = "python"\nmodule-name = "fast._native"\n',
+                "python/fast/__init__.py": "",
+            },
+            ("fast",),
+            ("python",),
+        ),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "my-ext"\n[tool.maturin]\n'
+                'python-source = "py/"\n',
+                "py/my_ext/__init__.py": "",
+            },
+            ("my_ext",),
+            ("py",),
+        ),
+        (
+            {"pyproject.toml": '[tool.maturin]\npython-source = "python"\n'},
+            (),
+            (),
+        ),
     ],
     ids=[
         "project-name-src",
@@ -132,6 +187,11 @@ def test_a_local_path_remote_is_no_url() -> None:
         "flat-layout",
         "name-without-package",
         "not-identifier",
+        "uv-workspace",
+        "packages-src-layout",
+        "maturin-module-name",
+        "maturin-project-name",
+        "maturin-without-name",
     ],
 )
 def test_packages_are_found_the_way_build_backends_find_them(
@@ -338,7 +398,7 @@ def test_extending_keeps_every_line_comment_tag_and_custom_key() -> None:
 
 def test_extending_follows_the_files_indentation() -> None:
     text = (
-        "site_name: x\nplugins:\n    -   search\n    -   mkdocstrings:\n"
+        "site_name: x\nplugins:\n    -   search\n    -   tags:\n"
         "            handlers: {}\nnav:\n  - index.md\n"
     )
     extension = extend_mkdocs(text, PROJECT)

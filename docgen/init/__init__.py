@@ -27,6 +27,8 @@ Diagnostics (stage `init`, locations relative to the repository):
 | DG907 | info     | the theme is not Material: its toggle and version selector are not there |
 | DG908 | info     | `docs/` holds a Sphinx project |
 | DG909 | error    | a file changed between the plan and the writing; nothing more was written |
+| DG913 | warning  | `mkdocs.yml` sets a top-level key twice: MkDocs uses the last one |
+| DG914 | info     | `mkdocs.yml` uses mkdocstrings: docgen's API stage is left off |
 """
 
 from __future__ import annotations
@@ -169,7 +171,8 @@ def _mkdocs(project: Project, changes: list[Change], diagnostics: list[Diagnosti
     if text is None:
         extension = Extension(None, snippet(project), reason="it cannot be read as UTF-8 text")
     else:
-        extension = extend_mkdocs(text, project)
+        extension = extend_mkdocs(text, project, (project.root / name).parent)
+    diagnostics += _read_as_mkdocs_does(name, extension, project)
     if extension.theme not in (None, "material"):
         diagnostics.append(
             _diagnostic(
@@ -209,6 +212,41 @@ def _mkdocs(project: Project, changes: list[Change], diagnostics: list[Diagnosti
             )
         )
     return extension.docs_dir
+
+
+def _read_as_mkdocs_does(name: str, extension: Extension, project: Project) -> list[Diagnostic]:
+    """What init read differently from the way the user may think MkDocs reads it."""
+    found = []
+    for duplicate in extension.duplicates:
+        *ignored, used = duplicate.lines
+        where = ("lines " if len(ignored) > 1 else "line ") + ", ".join(map(str, ignored))
+        plugins = f" ({', '.join(duplicate.ignored)})" if duplicate.ignored else ""
+        added = duplicate.key == "plugins" and extension.text is not None
+        found.append(
+            _diagnostic(
+                "DG913",
+                Severity.WARNING,
+                f"`{duplicate.key}:` is set twice ({where} and {used}): MkDocs uses line "
+                f"{used} and ignores {where}{plugins}",
+                name,
+                "merge them into one"
+                + ("; docgen was added to the one MkDocs uses" if added else ""),
+                duplicate.lines[0],
+            )
+        )
+    if extension.mkdocstrings:
+        packages = ", ".join(project.packages) or "mypackage"
+        found.append(
+            _diagnostic(
+                "DG914",
+                Severity.INFO,
+                "api: off — mkdocstrings already documents the API",
+                name,
+                f"`api: {{packages: [{packages}]}}` in the docgen plugin to use docgen's instead",
+                extension.plugins_line,
+            )
+        )
+    return found
 
 
 def _index(

@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import logging
 import os
 import sys
 import tempfile
+import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from docgen.diagnostics import Severity, count, render_text, sort_key
+from docgen.diagnostics import Diagnostic, Severity, count, render_text, sort_key
 
 if TYPE_CHECKING:
     from docgen.init import InitPlan
@@ -120,23 +123,85 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 1 if manual or any(d.severity is Severity.ERROR for d in diagnostics) else 0
 
 
+# The first check's summary: at most this many groups of findings, so that it fits a screen.
+_GROUPS = 10
+_WIDTH = 60
+
+
+class _Logged(logging.Handler):
+    """Collects what other libraries log during the first check, instead of printing it.
+
+    MkDocs' own records (the `mkdocs` logger, docgen's plugin included) are findings
+    already; the rest (a Markdown extension's warnings, say) is counted by logger.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: dict[str, list[str]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "mkdocs" or record.name.startswith("mkdocs."):
+            return
+        self.found.setdefault(record.name, []).append(" ".join(record.getMessage().split()))
+
+
+def _short(text: str, width: int = _WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _summary(diagnostics: list[Diagnostic]) -> list[str]:
+    """The findings by stage and code, the most frequent first, cut to `_GROUPS` lines."""
+    from docgen.baseline import summary  # noqa: PLC0415 - see first_check
+
+    lines = summary(diagnostics, _WIDTH)
+    if len(lines) <= _GROUPS:
+        return lines
+    # The same groups, in the same order, as `summary` makes them.
+    groups = Counter(
+        (d.stage or "docgen", d.code)
+        for d in diagnostics
+        if not d.baseline and d.severity is not Severity.INFO
+    )
+    sizes = sorted(((-n, key) for key, n in groups.items()))
+    rest = -sum(n for n, _ in sizes[_GROUPS - 1 :])
+    return [
+        *lines[: _GROUPS - 1],
+        f"… {len(lines) - _GROUPS + 1} more codes, {rest} findings",
+    ]
+
+
+def _where(exc: Exception, root: Path) -> str:
+    """` (in FILE:LINE)` when the exception was raised by the project's own code (a hook)."""
+    base = root.resolve()
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(base) and "site-packages" not in path.parts:
+            return f" (in {path.relative_to(base).as_posix()}:{frame.lineno})"
+    return ""
+
+
 def first_check(root: Path, mkdocs_file: str | None) -> bool:
     """Run `docgen check --offline` once and say what it found, by stage and code.
 
-    Then the next step: fix them, or accept them with `docgen baseline`. A check that
-    cannot run (a plugin of the project's that is not installed, say) is one line; init's
-    own exit status never depends on it. Returns whether the usual next step (`docgen
-    setup`, then build) is still to be said: not when findings were listed.
+    At most ten lines, the most frequent codes first, and what other libraries logged
+    meanwhile in one line each; then the next step: fix them, or accept them with `docgen
+    baseline`. A check that cannot run (a plugin of the project's that is not installed,
+    say) is one line; init's own exit status never depends on it. Returns whether the
+    usual next step (`docgen setup`, then build) is still to be said: not when findings
+    were listed.
 
     Args:
         root: the repository.
         mkdocs_file: its MkDocs configuration's name, if it had one before init.
     """
-    from docgen.baseline import summary  # noqa: PLC0415 - MkDocs loads only for the check
-    from docgen.mkdocs_plugin import build_site  # noqa: PLC0415
+    from docgen.mkdocs_plugin import build_site  # noqa: PLC0415 - MkDocs loads only for the check
 
     config = root / (mkdocs_file or "mkdocs.yml")
     os.environ["DOCGEN_OFFLINE"] = "1"
+    logged = _Logged()
+    top = logging.getLogger()
+    handlers = top.handlers[:]
+    top.handlers[:] = [logged]
     try:
         with tempfile.TemporaryDirectory(prefix="docgen-init-") as site:
             outcome = build_site(
@@ -146,9 +211,13 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
             )
     except Exception as exc:  # whatever stops it, init itself is done
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"docgen init: the first check could not run: {reason}", file=sys.stderr)
+        print(
+            f"docgen init: the first check could not run: {reason}{_where(exc, root)}",
+            file=sys.stderr,
+        )
         return True
     finally:
+        top.handlers[:] = handlers
         os.environ.pop("DOCGEN_OFFLINE", None)
     if outcome.aborted:
         print(f"docgen init: the first check could not finish: {outcome.aborted}", file=sys.stderr)
@@ -161,15 +230,19 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
         f"{counts['warning']} warnings{known_text}",
         file=sys.stderr,
     )
-    lines = summary(outcome.diagnostics)
+    lines = _summary(list(outcome.diagnostics))
+    # What went past MkDocs' log, e.g. a Markdown extension's warnings: one line a logger.
+    lines += [
+        f"{name} logged {len(messages)}: {_short(messages[0], max(20, _WIDTH - len(name)))}"
+        for name, messages in sorted(logged.found.items(), key=lambda item: -len(item[1]))[:2]
+    ]
     if not lines:
         return True
     for line in lines:
         print(f"  {line}", file=sys.stderr)
     print(
-        "next: fix them (`docgen check --offline` lists each with a hint), or accept today's "
-        "state with `docgen baseline` and commit .docgen/baseline.json: then only new "
-        "findings fail",
+        "next: fix them (`docgen check --offline` lists each with a hint),\n"
+        "      or accept today's state with `docgen baseline`: then only new findings fail",
         file=sys.stderr,
     )
     return False

@@ -195,9 +195,55 @@ def python_packages(
     `root` is the repository and `pyproject` its parsed `pyproject.toml` (empty without one).
 
     Read in the order a build backend would: setuptools' `packages`/`packages.find`, flit's
-    module, hatch's wheel packages, poetry's packages, `[project].name`; then the layout:
-    every package in `src/`, else every package at the root that is not tests or docs.
+    module, hatch's wheel packages, poetry's packages, maturin's `python-source`,
+    `[project].name`; then the members of a uv workspace (`[tool.uv.workspace] members`),
+    each read the same way. Without any of those, the layout: every package in `src/`, else
+    every package at the root that is not tests or docs, else `packages/*/src/`.
     """
+    packages: list[str] = []
+    paths: list[str] = []
+    found = _declared(root, pyproject)
+    for member in _workspace_members(root, pyproject):
+        found += [
+            (name, (member / where).as_posix())
+            for name, where in _declared(root / member, _member_pyproject(root / member))
+        ]
+    for name, where in found:
+        if name not in packages:
+            packages.append(name)
+            if where not in ("", ".", "src") and where not in paths:
+                paths.append(where)
+    if packages:
+        return tuple(packages), tuple(paths)
+    for base in (root / "src", root):
+        layout = _layout(base)
+        if layout:
+            return tuple(layout), ()
+    # A monorepo without a workspace table: packages/NAME/src/PACKAGE.
+    for base in sorted((root / "packages").glob("*/src")):
+        for name in _layout(base):
+            if name not in packages:
+                packages.append(name)
+                paths.append(base.relative_to(root).as_posix())
+    return tuple(packages), tuple(paths)
+
+
+def _layout(base: Path) -> list[str]:
+    """The packages in the folder `base` that are not tests, docs or private."""
+    if not base.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in base.iterdir()
+        if (p / "__init__.py").is_file()
+        and p.name.isidentifier()
+        and not p.name.startswith("_")
+        and p.name not in _NOT_PACKAGES
+    )
+
+
+def _declared(root: Path, pyproject: dict[str, object]) -> list[tuple[str, str]]:
+    """The packages `pyproject` declares that exist under `root`, with their folder."""
     setuptools = _table(pyproject, "tool", "setuptools")
     found: list[tuple[str, str]] = []  # (name, folder it imports from, "" for the root)
     find = _table(setuptools, "packages", "find")
@@ -221,31 +267,60 @@ def python_packages(
             from_ = entry.get("from")
             found.append((entry["include"], from_ if isinstance(from_, str) else ""))
     project_name = _table(pyproject, "project").get("name") or poetry.get("name")
-    if isinstance(project_name, str):
-        found.append((re.sub(r"[-.]+", "_", project_name).lower(), ""))
-    packages: list[str] = []
-    paths: list[str] = []
+    normalized = (
+        re.sub(r"[-.]+", "_", project_name).lower() if isinstance(project_name, str) else None
+    )
+    maturin = _table(pyproject, "tool", "maturin")
+    source = maturin.get("python-source")
+    if isinstance(source, str):
+        # A mixed Rust/Python project: the Python package sits in `python-source`.
+        module = maturin.get("module-name")
+        native = module.partition(".")[0] if isinstance(module, str) else normalized
+        if native:
+            found.append((native, source.strip("/")))
+    if normalized:
+        found.append((normalized, ""))
+    located = []
     for name, folder in found:
         where = _where(root, name, folder)
-        if where is not None and name not in packages:
-            packages.append(name)
-            if where not in ("", ".", "src") and where not in paths:
-                paths.append(where)
-    if packages:
-        return tuple(packages), tuple(paths)
-    for base in (root / "src", root):
-        if base.is_dir():
-            layout = sorted(
-                p.name
-                for p in base.iterdir()
-                if (p / "__init__.py").is_file()
-                and p.name.isidentifier()
-                and not p.name.startswith("_")
-                and p.name not in _NOT_PACKAGES
-            )
-            if layout:
-                return tuple(layout), ()
-    return (), ()
+        if where is not None:
+            located.append((name, where))
+    return located
+
+
+def _workspace_members(root: Path, pyproject: dict[str, object]) -> list[Path]:
+    """The member folders of a uv workspace (`[tool.uv.workspace]`), relative to `root`."""
+    workspace = _table(pyproject, "tool", "uv", "workspace")
+    excluded = {
+        path.relative_to(root)
+        for pattern in _strings(workspace.get("exclude"))
+        for path in _glob(root, pattern)
+    }
+    members: list[Path] = []
+    for pattern in _strings(workspace.get("members")):
+        for path in _glob(root, pattern):
+            member = path.relative_to(root)
+            if (path / "pyproject.toml").is_file() and member not in excluded:
+                members.append(member)
+    return list(dict.fromkeys(members))
+
+
+def _glob(root: Path, pattern: str) -> list[Path]:
+    """The folders under `root` that `pattern` names; none for a pattern that leaves it."""
+    if not pattern or pattern.startswith("/") or ".." in Path(pattern).parts:
+        return []
+    try:
+        return sorted(p for p in root.glob(pattern) if p.is_dir())
+    except ValueError:  # a pattern pathlib refuses (e.g. `**` inside a name)
+        return []
+
+
+def _member_pyproject(member: Path) -> dict[str, object]:
+    """A workspace member's pyproject.toml, or nothing when it cannot be read."""
+    try:
+        return tomllib.loads((member / "pyproject.toml").read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return {}
 
 
 def _where(root: Path, name: str, folder: str) -> str | None:

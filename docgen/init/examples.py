@@ -3,7 +3,7 @@
 | Code  | Severity | Meaning |
 |-------|----------|---------|
 | DG910 | info     | pages use the package without importing it: `examples.setup` is proposed |
-| DG911 | info     | every example of a page fails: skipping it as fragments is proposed |
+| DG911 | info     | every example of a page fails: skipping it is proposed (over 3 pages: once) |
 | DG912 | info     | the examples could not be tried: the package does not import here |
 
 The pages' Python examples are run once, sandboxed as in a build (no network, shell blocks
@@ -13,6 +13,7 @@ examples fail with the setup too.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -26,6 +27,8 @@ __all__ = ["propose"]
 
 # What an example that is a fragment ends with: it fails, or follows one that did.
 _FAILED = frozenset({"error", "blocked", "not_raised", "output_limit"})
+# Up to this many pages to skip are proposed one by one, more in one proposal.
+_ONE_BY_ONE = 3
 
 
 def _pages(folder: Path, root: Path) -> list[PageExamples]:
@@ -125,20 +128,37 @@ def propose(project: Project, docs_dir: str) -> list[Diagnostic]:
             )
         )
         return diagnostics
-    for run in runs:
-        if _all_failed(run):
-            relative = Path(run.path).relative_to(docs_dir).as_posix()
-            diagnostics.append(
-                Diagnostic(
-                    "DG911",
-                    Severity.INFO,
-                    f"every example of this page fails ({len(run.blocks)}): if they are "
-                    "illustrative fragments, say so",
-                    Location(run.path, run.blocks[0].line),
-                    f'add `examples: {{skip: ["{relative}"]}}` to the docgen plugin in '
-                    'mkdocs.yml, or `<!-- docgen: skip-start reason="fragments" -->` at the '
-                    "top of the page",
-                    STAGE,
-                )
+    failed = [run for run in runs if _all_failed(run)]
+    if len(failed) > _ONE_BY_ONE:
+        # One proposal for them all: a page each would flood init's output.
+        skipped = [Path(run.path).relative_to(docs_dir).as_posix() for run in failed]
+        listed = ", ".join(json.dumps(page) for page in skipped)
+        diagnostics.append(
+            Diagnostic(
+                "DG911",
+                Severity.INFO,
+                f"every example fails on {len(failed)} pages: "
+                f"{', '.join(skipped[:3])}, …: if they are illustrative fragments, say so",
+                Location(failed[0].path, failed[0].blocks[0].line),
+                f"add `examples: {{skip: [{listed}]}}` to the docgen plugin in mkdocs.yml, or "
+                '`<!-- docgen: skip-start reason="fragments" -->` at the top of each page',
+                STAGE,
             )
+        )
+        failed = []
+    for run in failed:
+        relative = Path(run.path).relative_to(docs_dir).as_posix()
+        diagnostics.append(
+            Diagnostic(
+                "DG911",
+                Severity.INFO,
+                f"every example of this page fails ({len(run.blocks)}): if they are "
+                "illustrative fragments, say so",
+                Location(run.path, run.blocks[0].line),
+                f'add `examples: {{skip: ["{relative}"]}}` to the docgen plugin in '
+                'mkdocs.yml, or `<!-- docgen: skip-start reason="fragments" -->` at the '
+                "top of the page",
+                STAGE,
+            )
+        )
     return diagnostics
