@@ -16,12 +16,8 @@ __all__ = ["ACTION", "index_md", "mkdocs_yml", "plugin_entry", "scalar", "workfl
 # The repository of the docgen action; shown as it is so that a fork can change it.
 ACTION = "docgen-dev/docgen@v0"
 """The GitHub Action the generated workflow uses."""
-# actions/checkout v7.0.1, pinned as this repository's own workflows pin it: docgen's
-# pipelines audit (and zizmor) flag a tag that can move.
-CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
-# The docgen action follows its major release on purpose; a project that wants every
-# action frozen pins it to a commit, and drops the comment.
-_FOLLOWS = "# zizmor: ignore[unpinned-uses] follows docgen's v0 releases; pin a commit to freeze it"
+# actions/checkout pinned to a commit, as docgen's own workflows have it (zizmor's advice).
+CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1"
 _PLAIN = re.compile(r"^(?:[A-Za-z0-9_./][A-Za-z0-9_ ./()+-]*|https?://[A-Za-z0-9_./~%+-]+)$")
 _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
 
@@ -36,13 +32,23 @@ def scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _plugin_options(project: Project) -> list[str]:
+def _plugin_options(
+    project: Project, mkdocstrings: bool = False, inventories: tuple[str, ...] = ()
+) -> list[str]:
     """The `docgen:` options, one line each, relative to the plugin's indentation."""
     lines: list[str] = []
-    if project.packages:
-        api = f"packages: [{', '.join(project.packages)}]"
+    packages = ", ".join(project.packages) or "mypackage"
+    if mkdocstrings:
+        lines.append(
+            f"api: false  # mkdocstrings documents the API; `api: {{packages: [{packages}]}}` "
+            "for docgen's"
+        )
+    elif project.packages:
+        api = f"packages: [{packages}]"
         if project.package_paths:
             api += f", paths: [{', '.join(scalar(p) for p in project.package_paths)}]"
+        if inventories:
+            api += f", inventories: [{', '.join(scalar(i) for i in inventories)}]"
         lines.append(f"api: {{{api}}}  # the API reference, from the docstrings")
     else:
         lines.append("# api: {packages: [mypackage]}  # no Python package was found")
@@ -55,13 +61,22 @@ def _plugin_options(project: Project) -> list[str]:
     return lines
 
 
-def plugin_entry(project: Project, prefix: str, indent: int) -> str:
+def plugin_entry(
+    project: Project,
+    prefix: str,
+    indent: int,
+    *,
+    mkdocstrings: bool = False,
+    inventories: tuple[str, ...] = (),
+) -> str:
     """The docgen plugin, set up for `project`, as lines to add under `plugins:`.
 
     `prefix` is what comes before `docgen:` (`"  - "` in a list, spaces in a mapping);
-    `indent` is the column of its options.
+    `indent` is the column of its options. With `mkdocstrings` (the site already documents
+    the API with it) docgen's API stage is off; `inventories` are other projects'
+    `objects.inv` URLs for its references.
     """
-    options = [" " * indent + line for line in _plugin_options(project)]
+    options = [" " * indent + line for line in _plugin_options(project, mkdocstrings, inventories)]
     return "\n".join([f"{prefix}docgen:", *options]) + "\n"
 
 
@@ -181,7 +196,7 @@ jobs:
       - uses: {CHECKOUT}
         with:
           persist-credentials: false
-      - uses: {ACTION}  {_FOLLOWS}
+      - uses: {ACTION}  # zizmor: ignore[unpinned-uses] pin it to a commit of your docgen
         with:
           python-version: "3.11"{install}
 
@@ -194,10 +209,10 @@ jobs:
       group: docs-deploy
       cancel-in-progress: false
     steps:
-      - uses: {CHECKOUT}  # zizmor: ignore[artipacked] the deploy pushes to gh-pages
+      - uses: {CHECKOUT}  # zizmor: ignore[artipacked] docgen deploy pushes
         with:
           fetch-depth: 0  # versions are kept on the gh-pages branch
-      - uses: {ACTION}  {_FOLLOWS}
+      - uses: {ACTION}  # zizmor: ignore[unpinned-uses] pin it to a commit of your docgen
         with:
           python-version: "3.11"{install}
           deploy: true
