@@ -105,7 +105,8 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         if title is not None:
             titles[document.path] = title
         found += structure.check_page(rules, document.source, page, document.path in nav_titled)
-        found += completeness.check_page(rules, document.source, page, lint.markers)
+        filled = document.path == completeness.blog_index(site)
+        found += completeness.check_page(rules, document.source, page, lint.markers, filled)
         prose.append((document.source, page.prose))
     found += spelling.check(rules, config.root, prose, words)
     found += structure.check_links(rules, parsed)
