@@ -7,6 +7,11 @@
     on_post_build  checks over the built site; report.json; the quality page
     on_serve       `mkdocs serve` watches every stage's sources
 
+Its findings (DG1xx): DG100 what MkDocs or another plugin logged (at the file it names;
+offline inventory failures folded into notes), DG101 a generated page clashing with a
+hand-written one, DG102 a page that is not UTF-8, DG103 a top-level key of mkdocs.yml set
+twice. Another plugin's exception stops the build with one message, not a traceback.
+
 Moving to another engine means rewriting this module (and `build_site`/`serve_site`), not
 the stages. The CLI reaches MkDocs only through the functions at the bottom.
 """
