@@ -18,15 +18,18 @@ Each rule is configured by name in `lint.rules` (`error`, `warning`, `info` or `
 | DG706 | `missing-alt` | warning | an image without alt text (Markdown or `<img>`) |
 | DG707 | `empty-page` | warning | a page with nothing in it |
 | DG708 | `unclosed-html` | error | an HTML element never closed, or an end tag closing nothing |
-| DG709 | `not-in-nav` | warning | a page missing from `nav:` (unless in `not_in_nav:`, or a blog post) |
+| DG709 | `not-in-nav` | warning | a page missing from `nav:` (unless in `not_in_nav:`) |
 | DG710 | `missing-nav-page` | error | a `nav:` entry with no page |
 | DG711 | `missing-required-page` | error | a page of `lint.required_pages` is missing |
 | DG712 | `todo-marker` | warning | `TODO`, `FIXME`, `TBD` (`lint.markers`) in prose |
-| DG713 | `title-only` | warning | a page with a title and nothing else (`# ::: name` is content; not the blog's index) |
+| DG713 | `title-only` | warning | a page with a title and nothing else (`# ::: name` is content) |
 | DG714 | `spelling` | warning | a word typos knows as a misspelling, in prose |
 | DG715 | `fixed` | info | `--fix` rewrote the page |
 | DG716 | `tool-error` | warning | pymarkdownlnt or typos could not run or read its configuration |
 | DG717 | `config` | warning | an unknown rule or severity in `lint.rules`; a broken mkdocs.yml |
+
+With Material's `blog` plugin, its posts are never DG709 (it lists them) and its index
+page, which it fills, is never DG713.
 
 Prose is what readers read: never code blocks, inline code, URLs or HTML. Material's
 admonitions and content tabs are read as their content, not as indented code.
