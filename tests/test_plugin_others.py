@@ -83,28 +83,30 @@ def test_every_loggers_warnings_are_findings_at_the_file_they_name(project: Proj
     root = logging_project(project)
     outcome = build(root)
     shown = [(w, s, m.replace(str(root), "{root}")) for w, s, m in found(outcome, "DG100")]
-    assert sorted(shown) == sorted([
-        (
-            "docs/guide.md:5",
-            "warning",
-            "mkdocs_autorefs: guide.md: Could not find cross-reference target 'ast.AST'",
-        ),
-        ("docs/guide.md:2", "warning", "macros: guide.md:2: undefined variable 'x'"),
-        ("docs/guide.md", "warning", "other: the page 'guide.md' is odd"),
-        (
-            "None",
-            "error",
-            "mkdocstrings: Couldn't load inventory https://docs.python.org/3/objects.inv through"
-            " handler 'python': <urlopen error [Errno -2] Name or service not known>",
-        ),
-        ("None", "error", "somewhere: nothing to locate here"),
-        (
-            "pkg/mod.py:21",
-            "warning",
-            "mkdocs_autorefs: guide.md: from {root}/pkg/mod.py:21: (pkg) Could not find"
-            " cross-reference target 'ast'",
-        ),
-    ])
+    assert sorted(shown) == sorted(
+        [
+            (
+                "docs/guide.md:5",
+                "warning",
+                "mkdocs_autorefs: guide.md: Could not find cross-reference target 'ast.AST'",
+            ),
+            ("docs/guide.md:2", "warning", "macros: guide.md:2: undefined variable 'x'"),
+            ("docs/guide.md", "warning", "other: the page 'guide.md' is odd"),
+            (
+                "None",
+                "error",
+                "mkdocstrings: Couldn't load inventory https://docs.python.org/3/objects.inv through"
+                " handler 'python': <urlopen error [Errno -2] Name or service not known>",
+            ),
+            ("None", "error", "somewhere: nothing to locate here"),
+            (
+                "pkg/mod.py:21",
+                "warning",
+                "mkdocs_autorefs: guide.md: from {root}/pkg/mod.py:21: (pkg) Could not find"
+                " cross-reference target 'ast'",
+            ),
+        ]
+    )
 
 
 def test_offline_inventories_and_the_references_they_hold_are_one_info_each(
