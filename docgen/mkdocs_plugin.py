@@ -1238,6 +1238,7 @@ _WHERE = (
     re.compile(r"\b(?:in|page|file) '(?P<page>[^']+\.md)'"),
     re.compile(r"(?P<page>[\w./-]+\.md):(?P<line>\d+)"),
 )
+_BLOCK = re.compile(r"code block '(?P<id>[^']+)'")
 _TARGET = re.compile(r"[Cc]ould not find cross-reference target '(?P<target>[^']+)'")
 _INVENTORY = re.compile(r"[Cc]ouldn't load inventory")
 _NAV_MISSING = re.compile(
@@ -1265,7 +1266,8 @@ class _Capture(logging.Handler):
         if record.name.startswith(("mkdocs.plugins.docgen", "docgen")):
             return
         message = record.getMessage().strip()
-        if record.name != "mkdocs" and not record.name.startswith("mkdocs."):
+        said = record.name.rpartition(".")[2]
+        if not record.name.startswith("mkdocs") and not message.startswith(f"{said}: "):
             message = f"{record.name}: {message}"  # MkDocs prefixes its plugins' loggers itself
         severity = Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING
         location = _locate(self.state, message)
@@ -1307,6 +1309,13 @@ def _locate(state: _Build, message: str) -> Location | None:
         if line is None and source is None and target is not None:
             line = _line_of(state.texts.get(str(file)), f"[{target.group('target')}]")
         return Location(source or config.relative(file), line)
+    block = _BLOCK.search(message)
+    if block is not None:  # markdown-exec names the block by its id, not its page
+        for written, text in state.texts.items():
+            for quote in "\"'":
+                line = _line_of(text, f"id={quote}{block.group('id')}{quote}")
+                if line is not None:
+                    return Location(config.relative(Path(written)), line)
     return None
 
 

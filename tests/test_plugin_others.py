@@ -58,6 +58,11 @@ def on_page_markdown(markdown, page, config, files):
     )
     logging.getLogger("macros").warning("guide.md:2: undefined variable 'x'")
     logging.getLogger("mkdocs.plugins.other").warning("other: the page 'guide.md' is odd")
+    logging.getLogger("markdown_exec").warning(
+        "Execution of console code block 'check' exited with code 127"
+    )
+    logging.getLogger("markdown_exec").warning("Execution of code block 'unknown' failed")
+    logging.getLogger("somewhere").error("somewhere: said its name itself")
     logging.getLogger("somewhere").error("nothing to locate here")
     logging.getLogger("somewhere").info("chatter is not a finding")
     logging.getLogger("docgen.anything").warning("docgen's own loggers are not captured")
@@ -74,6 +79,7 @@ def logging_project(project: Project) -> Path:
         {
             "hooks.py": LOGGING_HOOK,
             "docs/guide.md": "# Guide\n\nText.\n\nSee [ast.AST][].\n",
+            "docs/run.md": "# Run\n\n```console exec='1' id='check'\nx\n```\n",
         },
         mkdocs=ONLY_LINT,
     )
@@ -95,10 +101,17 @@ def test_every_loggers_warnings_are_findings_at_the_file_they_name(project: Proj
             (
                 "None",
                 "error",
-                "mkdocstrings: Couldn't load inventory https://docs.python.org/3/objects.inv through"
-                " handler 'python': <urlopen error [Errno -2] Name or service not known>",
+                "mkdocstrings: Couldn't load inventory https://docs.python.org/3/objects.inv"
+                " through handler 'python': <urlopen error [Errno -2] Name or service not known>",
             ),
             ("None", "error", "somewhere: nothing to locate here"),
+            ("None", "error", "somewhere: said its name itself"),
+            (
+                "docs/run.md:3",
+                "warning",
+                "markdown_exec: Execution of console code block 'check' exited with code 127",
+            ),
+            ("None", "warning", "markdown_exec: Execution of code block 'unknown' failed"),
             (
                 "pkg/mod.py:21",
                 "warning",
