@@ -772,9 +772,8 @@ def _made_by_plugin(config: cfg.DocgenConfig, file: File) -> str | None:
     """
     if file.generated_by is not None:
         return f"the {file.generated_by} plugin"
-    if file.abs_src_path is None:
-        return "a plugin"
-    if not Path(file.abs_src_path).resolve().is_relative_to(config.docs_dir.resolve()):
+    written = file.abs_src_path
+    if written is None or not Path(written).resolve().is_relative_to(config.docs_dir.resolve()):
         return "a plugin"
     return None
 

@@ -210,6 +210,7 @@ def test_formatting_findings_are_kept_by_page_text(
     ("plugins", "posts", "index"),
     [
         ("[blog]", "blog/posts", "blog/index.md"),
+        ("[{material/blog: null}]", "blog/posts", "blog/index.md"),
         (
             "[search, material/blog: {blog_dir: news, post_dir: '{blog}/entries'}]",
             "news/entries",

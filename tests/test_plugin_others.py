@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
 from mkdocs.contrib.search import SearchPlugin
 
 from docgen import mkdocs_plugin
@@ -163,6 +165,28 @@ def test_mkdocs_findings_keep_what_docgen_does_not_say() -> None:
     kept = mkdocs_plugin._mkdocs_findings(heard, ours, offline=True)
     # Offline, but no inventory failed: a missing target is a finding as ever.
     assert [d.message for d in kept] == [heard[1].message, heard[2].message]
+    inventory = Diagnostic("DG100", Severity.ERROR, "x: Couldn't load inventory https://a/b")
+    kept = mkdocs_plugin._mkdocs_findings([inventory, heard[1]], ours, offline=True)
+    assert [(d.severity.value, d.message) for d in kept] == [
+        ("warning", heard[1].message),
+        ("info", "offline: 1 inventories not loaded"),
+    ]
+    assert mkdocs_plugin._mkdocs_findings([inventory], ours, offline=False) == [inventory]
+
+
+def test_plain_mkdocs_hears_each_message_once(project: Project) -> None:
+    root = logging_project(project)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build.build(config)
+    finally:
+        config.plugins.on_shutdown()
+    plugin = config.plugins["docgen"]
+    assert isinstance(plugin, mkdocs_plugin.DocgenPlugin)
+    assert plugin.build is not None
+    heard = [d.message for d in plugin.build.final if d.code == "DG100"]
+    assert len(heard) == len(set(heard)) == 9
 
 
 GENERATING_HOOK = """
