@@ -1534,10 +1534,12 @@ def _plugin_failed(error: BaseException, config: MkDocsConfig) -> str | None:
             and callable(method)
         ):
             name = collection._event_origins.get(method) or name
-    if name is None or name == "docgen":
-        return None
     first = (str(error).strip().splitlines() or [""])[0]
     problem = f"{type(error).__name__}: {first}" if first else type(error).__name__
+    if name is None:
+        return _project_code_failed(frames, config, problem)
+    if name == "docgen":
+        return None
     network = os.environ.get("DOCGEN_OFFLINE", "") not in ("", "0") and _network(error)
     if name.endswith(".py"):  # a hook of `hooks:`
         hint = "the hook needs the network: " if network else "fix the hook, or "
@@ -1553,6 +1555,27 @@ def _plugin_failed(error: BaseException, config: MkDocsConfig) -> str | None:
             f" (`- {name}: {{enabled: false}}`)"
         )
     return f"the '{name}' plugin failed: {problem}\n  hint: {hint}"
+
+
+def _project_code_failed(
+    frames: list[tuple[Any, int]], config: MkDocsConfig, problem: str
+) -> str | None:
+    """The project's own code raised (a Markdown extension of a hook): its file and line.
+
+    Args:
+        frames: the traceback's frames, outermost first, with their lines.
+        config: the site's config: the project is the folder of its mkdocs.yml.
+        problem: what was raised, in one line.
+    """
+    root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    for frame, line in reversed(frames):
+        file = Path(frame.f_code.co_filename).resolve()
+        if file.is_relative_to(root) and "site-packages" not in file.parts:
+            shown = file.relative_to(root).as_posix()
+            return (
+                f"{shown}:{line}: {problem}\n  hint: the project's own code failed while building"
+            )
+    return None
 
 
 def _network(error: BaseException | None) -> bool:

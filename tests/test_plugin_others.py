@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -333,3 +334,38 @@ def test_a_location_is_never_a_page_made_by_a_plugin(project: Project) -> None:
     assert mkdocs_plugin._locate(state, "x.md: Could not find cross-reference target 'a'") == (
         Location("docs/x.md")
     )
+
+
+def test_the_projects_own_extension_failing_is_one_message_at_its_line(
+    project: Project,
+) -> None:
+    hook = (
+        "from markdown.preprocessors import Preprocessor\n"
+        "from markdown.extensions import Extension\n"
+        "class Version(Preprocessor):\n"
+        "    def run(self, lines):\n"
+        "        raise FileNotFoundError(2, 'No such file or directory', 'hatch')\n"
+        "class Inject(Extension):\n"
+        "    def extendMarkdown(self, md):\n"
+        "        md.preprocessors.register(Version(md), 'version', 0)\n"
+        "def on_config(config):\n"
+        "    config.markdown_extensions.append(Inject())\n"
+    )
+    outcome = build(project({"hooks.py": hook}, mkdocs=ONLY_LINT))
+    assert outcome.aborted == (
+        "hooks.py:5: FileNotFoundError: [Errno 2] No such file or directory: 'hatch'\n"
+        "  hint: the project's own code failed while building"
+    )
+
+
+def test_an_error_in_no_plugin_and_no_project_code_keeps_its_traceback(tmp_path: Path) -> None:
+    try:
+        raise ValueError("somewhere else")
+    except ValueError as exc:
+        error = exc
+    frames = list(traceback.walk_tb(error.__traceback__))
+
+    class Site:
+        config_file_path = str(tmp_path / "mkdocs.yml")
+
+    assert mkdocs_plugin._project_code_failed(frames, Site(), "ValueError") is None  # type: ignore[arg-type]
