@@ -371,7 +371,7 @@ def test_an_error_in_no_plugin_and_no_project_code_keeps_its_traceback(tmp_path:
     assert mkdocs_plugin._project_code_failed(frames, Site(), "ValueError") is None  # type: ignore[arg-type]
     # docgen's own code in the project (docgen's own docs) is a bug: its traceback stays.
     Site.config_file_path = str(Path(mkdocs_plugin.__file__).parents[1] / "mkdocs.yml")
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="not a number") as raised:
         mkdocs_plugin._value(float, "not a number")
     frames = list(traceback.walk_tb(raised.value.__traceback__))
     assert mkdocs_plugin._project_code_failed(frames, Site(), "ValueError") is None  # type: ignore[arg-type]
