@@ -211,6 +211,7 @@ def test_formatting_findings_are_kept_by_page_text(
     [
         ("[blog]", "blog/posts", "blog/index.md"),
         ("[{material/blog: null}]", "blog/posts", "blog/index.md"),
+        ("{search: {}, material/blog: {post_excerpt: required}}", "blog/posts", "blog/index.md"),
         (
             "[search, material/blog: {blog_dir: news, post_dir: '{blog}/entries'}]",
             "news/entries",
@@ -236,7 +237,9 @@ def test_the_blog_plugins_posts_and_index_are_its_own(
     ]
 
 
-@pytest.mark.parametrize("plugins", ["[search]", "[blog: {enabled: false}]", "{blog: {}}"])
+@pytest.mark.parametrize(
+    "plugins", ["[search]", "[blog: {enabled: false}]", "{blog: {enabled: false}}", "blog"]
+)
 def test_without_the_blog_plugin_posts_are_pages_like_any(tmp_path: Path, plugins: str) -> None:
     (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nplugins: {plugins}\nnav: [index.md]\n")
     documents = [

@@ -123,26 +123,28 @@ def blog_index(site: SiteConfig) -> str | None:
 
 
 def _blog(node: yaml.Node | None) -> tuple[str, str] | None:
-    """The blog plugin's `blog_dir` and `post_dir` (`- blog` or `- material/blog: {...}`)."""
-    items = node.value if isinstance(node, yaml.SequenceNode) else []
-    for entry in items:
-        options: dict[str, str] = {}
-        item = entry
-        if isinstance(entry, yaml.MappingNode) and entry.value:
-            name, value = entry.value[0]
-            if isinstance(value, yaml.MappingNode):
-                options = {
-                    str(k.value): str(v.value)
-                    for k, v in value.value
-                    if isinstance(v, yaml.ScalarNode)
-                }
-            item = name
-        if isinstance(item, yaml.ScalarNode) and item.value in ("blog", "material/blog"):
-            if options.get("enabled", "true").lower() == "false":
-                return None
-            folder = posixpath.normpath(options.get("blog_dir", "blog"))
-            posts = options.get("post_dir", "{blog}/posts").replace("{blog}", folder)
-            return folder, posixpath.normpath(posts)
+    """The blog plugin's `blog_dir` and `post_dir`: `- blog`, `- material/blog: {...}`, or
+    `plugins:` as a mapping (`material/blog: {...}`)."""
+    entries: list[tuple[yaml.Node, yaml.Node | None]] = []
+    if isinstance(node, yaml.MappingNode):
+        entries = list(node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            pair = item.value[0] if isinstance(item, yaml.MappingNode) and item.value else None
+            entries.append(pair or (item, None))
+    for name, value in entries:
+        if not isinstance(name, yaml.ScalarNode) or name.value not in ("blog", "material/blog"):
+            continue
+        options = {
+            str(k.value): str(v.value)
+            for k, v in (value.value if isinstance(value, yaml.MappingNode) else [])
+            if isinstance(v, yaml.ScalarNode)
+        }
+        if options.get("enabled", "true").lower() == "false":
+            return None
+        folder = posixpath.normpath(options.get("blog_dir", "blog"))
+        posts = options.get("post_dir", "{blog}/posts").replace("{blog}", folder)
+        return folder, posixpath.normpath(posts)
     return None
 
 
