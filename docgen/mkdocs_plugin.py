@@ -1488,6 +1488,7 @@ def build_site(
         only=only, adjust=adjust, log_diagnostics=False, strict=strict, baseline=baseline
     )
     aborted = None
+    crash = None  # what a crash said: MkDocs logs it too ("Error building page …")
     with _quiet():
         try:
             config.plugins.on_startup(command="build", dirty=False)
@@ -1501,6 +1502,7 @@ def build_site(
             aborted = _plugin_failed(exc, config)
             if aborted is None:
                 raise
+            crash = str(exc).strip()
         finally:
             config.plugins.on_shutdown()
     state = plugin.build
@@ -1510,6 +1512,7 @@ def build_site(
             if state is not None and state.mkdocs is not None
             else []
         )
+        found = [d for d in found if not (crash and d.code == "DG100" and crash in d.message)]
         aborted = aborted or "the build did not finish"
         found = diagnostics.strict(found) if strict else found
         return BuildOutcome({}, tuple(found), (), Path(config.site_dir), aborted)

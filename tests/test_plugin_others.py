@@ -219,18 +219,19 @@ def test_pages_other_plugins_make_exist_but_are_not_linted(project: Project) -> 
 def test_a_plugin_that_needs_the_network_offline_is_one_message(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def offline_fonts(self: SearchPlugin, config: object) -> None:
+    def offline_fonts(self: SearchPlugin, context: object, **kwargs: object) -> None:
         try:
             raise OSError("[Errno -2] Name or service not known")
         except OSError as exc:
             raise ValueError("Failed to resolve 'fonts.google.com'\nmore detail") from exc
 
-    monkeypatch.setattr(SearchPlugin, "on_post_build", offline_fonts)
+    monkeypatch.setattr(SearchPlugin, "on_page_context", offline_fonts)
     root = project({"hooks.py": ""}, mkdocs=ONLY_LINT)
     monkeypatch.chdir(root)
     assert main(["build", "--offline"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
+    assert "DG100" not in err  # MkDocs' "Error building page" is the same failure
     assert (
         "docgen: the 'search' plugin failed: ValueError: Failed to resolve 'fonts.google.com'\n"
         "  hint: the plugin needs the network: turn it off for offline builds, e.g."
