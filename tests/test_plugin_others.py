@@ -316,7 +316,9 @@ def test_a_top_level_key_set_twice_is_a_warning_at_the_repeat(project: Project) 
     )
 
 
-@pytest.mark.parametrize("text", ["- a list\n", "key: [unclosed\n", "\xff"])
+@pytest.mark.parametrize(
+    "text", ["- a list\n", "key: [unclosed\n", "\xff", "? [a, b]\n: 1\nx: 1\n"]
+)
 def test_duplicate_keys_leave_other_files_to_mkdocs(tmp_path: Path, text: str) -> None:
     file = tmp_path / "mkdocs.yml"
     file.write_bytes(text.encode("latin-1"))
