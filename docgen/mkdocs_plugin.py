@@ -279,6 +279,7 @@ class _Build:
     texts: dict[str, str] = field(default_factory=dict)
     mkdocs: _Capture | None = None
     renders: _Renders | None = None
+    site_config: str | None = None
 
 
 class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-call]
@@ -375,6 +376,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         self.build = _Build(docgen)
         if config.config_file_path:
             self.build.extra += _duplicate_keys(docgen, Path(config.config_file_path))
+            self.build.site_config = config.config_file_path
         if self.stood_down is not None:
             self.build.extra.append(self.stood_down)
         if docgen.links is not None and any(s.name == "links" for s in stages.STAGES):
@@ -1237,6 +1239,7 @@ _WHERE = (
     re.compile(r"\b(?:in|page|file) '(?P<page>[^']+\.md)'"),
     re.compile(r"(?P<page>[\w./-]+\.md):(?P<line>\d+)"),
 )
+_QUOTED_PAGE = re.compile(r"(?<=')[^'\s]+\.md(?=')")
 _BLOCK = re.compile(r"code block '(?P<id>[^']+)'")
 _TARGET = re.compile(r"[Cc]ould not find cross-reference target '(?P<target>[^']+)'")
 _INVENTORY = re.compile(r"[Cc]ouldn't load inventory")
@@ -1308,6 +1311,12 @@ def _locate(state: _Build, message: str) -> Location | None:
         if line is None and source is None and target is not None:
             line = _line_of(state.texts.get(str(file)), f"[{target.group('target')}]")
         return Location(source or config.relative(file), line)
+    named = _QUOTED_PAGE.search(message)
+    if named is not None and state.site_config is not None:
+        # A page that mkdocs.yml names (nav, redirects, llmstxt sections) and no file has.
+        line = _line_of(_text(state.site_config), named.group(0))
+        if line is not None:
+            return Location(config.relative(Path(state.site_config)), line)
     block = _BLOCK.search(message)
     if block is not None:  # markdown-exec names the block by its id, not its page
         for written, text in state.texts.items():
@@ -1316,6 +1325,13 @@ def _locate(state: _Build, message: str) -> Location | None:
                 if line is not None:
                     return Location(config.relative(Path(written)), line)
     return None
+
+
+def _text(file: str) -> str | None:
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _line_of(text: str | None, needle: str) -> int | None:

@@ -65,6 +65,8 @@ def on_page_markdown(markdown, page, config, files):
         "Execution of console code block 'check' exited with code 127"
     )
     logging.getLogger("markdown_exec").warning("Execution of code block 'unknown' failed")
+    logging.getLogger("mkdocs.plugins.redirects").warning("Redirect target 'gone/page.md' is gone")
+    logging.getLogger("llmstxt").warning("Page URI 'nowhere.md' not found")
     logging.getLogger("somewhere").error("somewhere: said its name itself")
     logging.getLogger("somewhere").error("nothing to locate here")
     logging.getLogger("somewhere").info("chatter is not a finding")
@@ -84,7 +86,7 @@ def logging_project(project: Project) -> Path:
             "docs/guide.md": "# Guide\n\nText.\n\nSee [ast.AST][].\n",
             "docs/run.md": "# Run\n\n```console exec='1' id='check'\nx\n```\n",
         },
-        mkdocs=ONLY_LINT,
+        mkdocs=ONLY_LINT + "extra:\n  moved: gone/page.md\n",
     )
 
 
@@ -108,6 +110,8 @@ def test_every_loggers_warnings_are_findings_at_the_file_they_name(project: Proj
                 " through handler 'python': <urlopen error [Errno -2] Name or service not known>",
             ),
             ("None", "error", "somewhere: nothing to locate here"),
+            ("mkdocs.yml:7", "warning", "Redirect target 'gone/page.md' is gone"),
+            ("None", "warning", "llmstxt: Page URI 'nowhere.md' not found"),
             ("None", "error", "somewhere: said its name itself"),
             (
                 "docs/run.md:3",
@@ -187,7 +191,7 @@ def test_plain_mkdocs_hears_each_message_once(project: Project) -> None:
     assert isinstance(plugin, mkdocs_plugin.DocgenPlugin)
     assert plugin.build is not None
     heard = [d.message for d in plugin.build.final if d.code == "DG100"]
-    assert len(heard) == len(set(heard)) == 9
+    assert len(heard) == len(set(heard)) == 11
 
 
 GENERATING_HOOK = """
@@ -337,6 +341,8 @@ def test_a_location_is_never_a_page_made_by_a_plugin(project: Project) -> None:
     assert mkdocs_plugin._locate(state, "x.md: Could not find cross-reference target 'a'") == (
         Location("docs/x.md")
     )
+    state.site_config = "/p/no-such-mkdocs.yml"
+    assert mkdocs_plugin._locate(state, "Redirect target 'y.md' is gone") is None
 
 
 def test_the_projects_own_extension_failing_is_one_message_at_its_line(
