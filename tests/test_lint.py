@@ -204,3 +204,52 @@ def test_formatting_findings_are_kept_by_page_text(
     # Without the page cache every page is scanned each time.
     check(replace(config, page_cache=False), read_docs(config))
     assert len(scanned[2]) == 5
+
+
+@pytest.mark.parametrize(
+    ("plugins", "posts", "index"),
+    [
+        ("[blog]", "blog/posts", "blog/index.md"),
+        ("[{material/blog: null}]", "blog/posts", "blog/index.md"),
+        ("{search: {}, material/blog: {post_excerpt: required}}", "blog/posts", "blog/index.md"),
+        (
+            "[search, material/blog: {blog_dir: news, post_dir: '{blog}/entries'}]",
+            "news/entries",
+            "news/index.md",
+        ),
+    ],
+)
+def test_the_blog_plugins_posts_and_index_are_its_own(
+    tmp_path: Path, plugins: str, posts: str, index: str
+) -> None:
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nplugins: {plugins}\nnav: [index.md]\n")
+    documents = [
+        Document("index.md", "# Home\n\nText.\n", "docs/index.md"),
+        Document(index, "# Blog\n", f"docs/{index}"),
+        Document(f"{posts}/first.md", "# First\n\nText.\n", f"docs/{posts}/first.md"),
+        Document("orphan.md", "# Orphan\n\nText.\n", "docs/orphan.md"),
+    ]
+    result = check(config_for(tmp_path), documents)
+    # The posts are listed by the blog and its index filled by it; its index is not in the nav.
+    assert [(str(d.location), d.code) for d in result.diagnostics] == [
+        (f"docs/{index}:1", "DG709"),
+        ("docs/orphan.md:1", "DG709"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "plugins", ["[search]", "[blog: {enabled: false}]", "{blog: {enabled: false}}", "blog"]
+)
+def test_without_the_blog_plugin_posts_are_pages_like_any(tmp_path: Path, plugins: str) -> None:
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nplugins: {plugins}\nnav: [index.md]\n")
+    documents = [
+        Document("index.md", "# Home\n\nText.\n", "docs/index.md"),
+        Document("blog/index.md", "# Blog\n", "docs/blog/index.md"),
+        Document("blog/posts/first.md", "# First\n\nText.\n", "docs/blog/posts/first.md"),
+    ]
+    result = check(config_for(tmp_path), documents)
+    assert [(str(d.location), d.code) for d in result.diagnostics] == [
+        ("docs/blog/index.md:1", "DG709"),
+        ("docs/blog/index.md:1", "DG713"),
+        ("docs/blog/posts/first.md:1", "DG709"),
+    ]

@@ -24,6 +24,7 @@ from docgen.model import Document
 __all__ = [
     "NavEntry",
     "SiteConfig",
+    "blog_index",
     "check_markers",
     "check_page",
     "check_site",
@@ -59,6 +60,9 @@ class SiteConfig:
         problem: why the file could not be read, or None.
         extensions: the names in `markdown_extensions`.
         theme: the theme's name (`theme: material` or `theme: {name: material}`), or None.
+        blog: Material's blog plugin, when on: its folder and its posts' folder, under the
+            docs folder. The plugin lists posts in its own index, never in `nav:`, and
+            fills the index page itself.
     """
 
     file: str
@@ -69,6 +73,7 @@ class SiteConfig:
     problem: str | None = None
     extensions: tuple[str, ...] = ()
     theme: str | None = None
+    blog: tuple[str, str] | None = None
 
 
 def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
@@ -108,7 +113,39 @@ def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
         required_line=_find_key(node, "required_pages"),
         extensions=_extensions(top.get("markdown_extensions")),
         theme=_theme(top.get("theme")),
+        blog=_blog(top.get("plugins")),
     )
+
+
+def blog_index(site: SiteConfig) -> str | None:
+    """The blog's index page under the docs folder, which the blog plugin fills."""
+    return None if site.blog is None else posixpath.normpath(f"{site.blog[0]}/index.md")
+
+
+def _blog(node: yaml.Node | None) -> tuple[str, str] | None:
+    """The blog plugin's `blog_dir` and `post_dir`: `- blog`, `- material/blog: {...}`, or
+    `plugins:` as a mapping (`material/blog: {...}`)."""
+    entries: list[tuple[yaml.Node, yaml.Node | None]] = []
+    if isinstance(node, yaml.MappingNode):
+        entries = list(node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            pair = item.value[0] if isinstance(item, yaml.MappingNode) and item.value else None
+            entries.append(pair or (item, None))
+    for name, value in entries:
+        if not isinstance(name, yaml.ScalarNode) or name.value not in ("blog", "material/blog"):
+            continue
+        options = {
+            str(k.value): str(v.value)
+            for k, v in (value.value if isinstance(value, yaml.MappingNode) else [])
+            if isinstance(v, yaml.ScalarNode)
+        }
+        if options.get("enabled", "true").lower() == "false":
+            return None
+        folder = posixpath.normpath(options.get("blog_dir", "blog"))
+        posts = options.get("post_dir", "{blog}/posts").replace("{blog}", folder)
+        return folder, posixpath.normpath(posts)
+    return None
 
 
 def _theme(node: yaml.Node | None) -> str | None:
@@ -199,6 +236,8 @@ def check_site(
             path = posixpath.normpath(document.path)
             if document.generated or path in listed or _matches(path, site.not_in_nav):
                 continue
+            if site.blog is not None and path.startswith(f"{site.blog[1]}/"):
+                continue  # the blog plugin lists its posts
             yield rules.finding(
                 "not-in-nav", f"page '{document.path}' is not in the nav", document.source, 1
             )
@@ -236,7 +275,7 @@ def check_site(
 
 
 def check_page(
-    rules: Rules, path: str, page: ParsedPage, markers: Sequence[str]
+    rules: Rules, path: str, page: ParsedPage, markers: Sequence[str], filled: bool = False
 ) -> Iterator[Diagnostic | None]:
     """Unfinished work on one page: markers in prose, a title with nothing under it.
 
@@ -245,9 +284,11 @@ def check_page(
         path: the page's file, relative to the project root.
         page: the parsed page.
         markers: the words that mark unfinished text (`lint.markers`).
+        filled: a plugin fills the page when it builds (the blog's index): a title alone
+            is not unfinished.
     """
     yield from check_markers(rules, path, page.prose, markers)
-    if not page.content and not page.blank:
+    if not page.content and not page.blank and not filled:
         line = page.headings[0].line if page.headings else 1
         yield rules.finding("title-only", "the page has a title but no content", path, line)
 
