@@ -1593,7 +1593,9 @@ def _plugin_failed(error: BaseException, config: MkDocsConfig) -> str | None:
     network = os.environ.get("DOCGEN_OFFLINE", "") not in ("", "0") and _network(error)
     if name.endswith(".py"):  # a hook of `hooks:`
         hint = "the hook needs the network: " if network else "fix the hook, or "
-        return f"the hook '{name}' failed: {problem}\n  hint: {hint}remove it from `hooks:`"
+        lines = [n for f, n in frames if Path(f.f_code.co_filename).as_posix().endswith(name)]
+        at = f" at {name}:{lines[-1]}" if lines else ""
+        return f"the hook '{name}' failed{at}: {problem}\n  hint: {hint}remove it from `hooks:`"
     if network:
         hint = (
             f"the plugin needs the network: turn it off for offline builds, e.g."

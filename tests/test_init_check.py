@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import pytest
@@ -95,23 +94,19 @@ def test_what_other_libraries_log_is_one_line_not_a_flood(
     assert main(["init", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert logging.getLogger().handlers == handlers
-    # Every page's warning (the user's, docgen's, the quality page) is counted in one line.
+    # Every page's warning is a DG100 of the build, counted in the summary's one line for
+    # that code; nothing is printed as it comes.
     [logged] = [line for line in err.splitlines() if "Macro" in line]
-    assert re.fullmatch(r"  markdown_macros logged \d+: Macro rendering failed in \S+\.md", logged)
-    assert summary(err)[-1] == logged
-    # MkDocs' own log is docgen's DG100 already: not counted twice.
-    assert "DG100 ×" in err
-    assert "mkdocs.plugins.other logged" not in err
+    assert "DG100 ×" in logged, err
     assert "not a warning" not in err
 
 
-def test_mkdocs_own_log_is_never_counted_as_another_librarys() -> None:
+def test_other_libraries_records_are_kept_from_the_terminal() -> None:
     from docgen.init.cli import _Logged
 
     logged = _Logged()
-    for name in ("mkdocs", "mkdocs.plugins.x", "mkdocstrings"):
-        logged.handle(logging.LogRecord(name, logging.WARNING, "f.py", 1, "odd", None, None))
-    assert list(logged.found) == ["mkdocstrings"]
+    logged.handle(logging.LogRecord("mkdocstrings", logging.WARNING, "f.py", 1, "odd", None, None))
+    assert logged.level == logging.WARNING
 
 
 def test_a_hook_that_fails_is_named_where_it_fails(
@@ -128,6 +123,6 @@ def test_a_hook_that_fails_is_named_where_it_fails(
     )
     assert main(["init", str(tmp_path)]) == 0
     [line] = [line for line in capsys.readouterr().err.splitlines() if "first check" in line]
-    assert line.startswith("docgen init: the first check could not run: ")
+    assert line.startswith("docgen init: the first check could not finish: ")
     assert "'no-such-command-here'" in line
-    assert line.endswith(" (in hooks/main.py:5)")
+    assert "the hook 'hooks/main.py' failed at hooks/main.py:5: FileNotFoundError" in line

@@ -129,20 +129,14 @@ _WIDTH = 60
 
 
 class _Logged(logging.Handler):
-    """Collects what other libraries log during the first check, instead of printing it.
-
-    MkDocs' own records (the `mkdocs` logger, docgen's plugin included) are findings
-    already; the rest (a Markdown extension's warnings, say) is counted by logger.
-    """
+    """Keeps what other libraries log during the first check from being printed as it
+    comes: the build hears every warning already (DG100, counted in the summary)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.found: dict[str, list[str]] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "mkdocs" or record.name.startswith("mkdocs."):
-            return
-        self.found.setdefault(record.name, []).append(" ".join(record.getMessage().split()))
+        """Drops the record: the build's own capture has it."""
 
 
 def _short(text: str, width: int = _WIDTH) -> str:
@@ -231,11 +225,6 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
         file=sys.stderr,
     )
     lines = _summary(list(outcome.diagnostics))
-    # What went past MkDocs' log, e.g. a Markdown extension's warnings: one line a logger.
-    lines += [
-        f"{name} logged {len(messages)}: {_short(messages[0], max(20, _WIDTH - len(name)))}"
-        for name, messages in sorted(logged.found.items(), key=lambda item: -len(item[1]))[:2]
-    ]
     if not lines:
         return True
     for line in lines:

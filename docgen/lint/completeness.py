@@ -118,7 +118,11 @@ def read_site_config(root: Path, file: str | None = None) -> SiteConfig:
 
 
 def blog_index(site: SiteConfig) -> str | None:
-    """The blog's index page under the docs folder, which the blog plugin fills."""
+    """The blog's index page under the docs folder, which the blog plugin fills.
+
+    Args:
+        site: what mkdocs.yml says of the site; None is returned without a blog plugin.
+    """
     return None if site.blog is None else posixpath.normpath(f"{site.blog[0]}/index.md")
 
 
