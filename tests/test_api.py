@@ -126,11 +126,11 @@ def test_a_module_that_prints_is_documented_with_a_warning(
 
 def test_all_decides_the_public_surface(built: tuple[DocgenConfig, StageResult]) -> None:
     package = page(built[1], "sample")
-    assert "{#sample.Base}" in package
-    assert "{#sample.helper}" in package
+    assert "{ #sample.Base }" in package
+    assert "{ #sample.helper }" in package
     assert "other" not in package
     core = page(built[1], "sample.core")
-    assert "{#sample.core.other}" in core
+    assert "{ #sample.core.other }" in core
     assert "_SECRET" not in core
     assert "_internal" not in core
 
@@ -139,7 +139,7 @@ def test_inherited_members_are_marked(built: tuple[DocgenConfig, StageResult]) -
     core = page(built[1], "sample.core")
     assert ("**Inherited from [`sample.core.Base`](#sample.core.Base):** `size`, `run`") in core
     # `stop` is overridden, so it is Child's own, not inherited.
-    assert "{#sample.core.Child.stop}" in core
+    assert "{ #sample.core.Child.stop }" in core
 
 
 @pytest.mark.parametrize(

@@ -260,7 +260,7 @@ def test_generate_summarizes_lazy_all_and_pdoc_warnings(unitpkg: Path) -> None:
     assert codes["DG604"].severity == "info"
     assert "no repr" in codes["DG607"].message
     markdown = next(p.markdown for p in result.pages if p.path == "api/unitpkg.odd.md")
-    assert "#### `Tool.Inner.deep` {#unitpkg.odd.Tool.Inner.deep}" in markdown
+    assert "#### `Tool.Inner.deep` { #unitpkg.odd.Tool.Inner.deep }" in markdown
     assert "## `_shown`" in markdown
     assert "Make a `kind` of tool." in markdown
     package = next(p.markdown for p in result.pages if p.path == "api/unitpkg.md")
@@ -389,7 +389,7 @@ def test_coverage_of_nothing_is_full() -> None:
     module = Module("m", None, False, "google", "", False, ())
     assert coverage([module]).to_dict()["modules"] == {"documented": 0, "total": 1}
     page, missing = module_page(module, Index.of([module]), lambda *_: None)
-    assert page.markdown == "# `m` {#m}\n"
+    assert page.markdown == "# `m` { #m }\n"
     assert missing == []
 
 

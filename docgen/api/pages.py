@@ -1,8 +1,9 @@
 """API model → Markdown pages: one page per module under the "API reference" section.
 
-Every symbol is a heading whose anchor is its dotted path (`{#pkg.mod.Class.method}`, via
-the `attr_list` extension), so it is in the page's table of contents and in search, and
-links from anywhere stay stable.
+Every symbol is a heading whose anchor is its dotted path (`{ #pkg.mod.Class.method }`,
+via the `attr_list` extension), so it is in the page's table of contents and in search,
+and links from anywhere stay stable. The spaces keep `{#` from opening a Jinja comment
+on a site whose pages go through a macros plugin.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ class Unclosed:
 
 
 def _anchor(fullname: str) -> str:
-    # attr_list reads `{#…}` after inline Markdown: `__init__` there would become bold.
-    return "{#" + fullname.replace("_", "\\_") + "}"
+    # attr_list reads `{ #… }` after inline Markdown: `__init__` there would become bold.
+    # `{#` with no space would open a comment for Jinja (a macros plugin renders pages).
+    return "{ #" + fullname.replace("_", "\\_") + " }"
 
 
 def scopes(fullname: str) -> list[str]:
