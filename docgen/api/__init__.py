@@ -6,7 +6,8 @@ diagnostics; `transform` and `check` resolve `[text][pkg.mod.Symbol]` references
 hand-written pages; `dump` shows the model (`docgen dump api MODULE ...`).
 
 Diagnostics: DG601 package not found (error); DG602 a module can't be imported — it
-raises, exits, hangs or kills its worker (error); DG603 a module prints on import
+raises, exits, hangs or kills its worker, or a module of the package it needs is missing;
+one error per cause, listing the modules it held back (error); DG603 a module prints on import
 (warning); DG604 names of `__all__` that are not attributes, summarized per module
 (info); DG605 a reference to no documented symbol (warning); DG606 an undocumented
 symbol while coverage is below `api.min_coverage` (warning); DG607 another pdoc warning
@@ -32,6 +33,7 @@ from docgen.api.cache import Cache
 from docgen.api.coverage import coverage, gaps
 from docgen.api.discover import default_packages, find_modules, search_path
 from docgen.api.external import load as load_inventories
+from docgen.api.failures import import_failures
 from docgen.api.inventory import inventory
 from docgen.api.model import Module
 from docgen.api.pages import Unclosed, module_page
@@ -117,20 +119,7 @@ def _event_diagnostics(
     config: DocgenConfig, name: str, event: Mapping[str, Any]
 ) -> list[Diagnostic]:
     if "error" in event:
-        file = config.relative(Path(event["file"])) if event.get("file") else None
-        return [
-            _diagnostic(
-                "DG602",
-                Severity.ERROR,
-                f"module '{name}' can't be documented: it {event['error']}"
-                if event["error"].startswith(("hangs", "stopped", "calls"))
-                else f"module '{name}' can't be documented: importing it raised {event['error']}",
-                file,
-                event.get("line"),
-                "importing a module must not run the program: guard that code with "
-                "`if __name__ == '__main__':`, or leave the module out with `api.exclude`",
-            )
-        ]
+        return []  # import failures are grouped by their cause: see `_import_failures`
     file = event["model"]["file"]
     file = config.relative(Path(file)) if file else None
     found: list[Diagnostic] = []
@@ -253,6 +242,9 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     models: list[dict[str, Any]] = []
     # A few files hold thousands of members: resolve each path once.
     relative = functools.cache(lambda file: config.relative(Path(file)))
+    diagnostics += import_failures(
+        config, {n: e for n, e in events.items() if "error" in e}, sources
+    )
     for name, event in events.items():
         diagnostics += _event_diagnostics(config, name, event)
         if "model" in event:
