@@ -392,6 +392,32 @@ def test_a_broken_link_in_a_docstring_names_the_members_line(tmp_path: Path) -> 
     assert (broken.location.path, broken.location.line) == ("tool/parts.py", 8)
 
 
+def test_docstring_links_written_for_mkdocstrings_pages(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "mkdocs.yml": (
+                "site_name: x\ntheme: {name: material}\n"
+                "plugins:\n  - docgen:\n      api: {packages: [tool]}\n"
+            ),
+            "docs/index.md": "# Home\n\nThe tool.\n",
+            "tool/__init__.py": '"""The tool."""\n',
+            "tool/parts.py": (
+                '"""Parts."""\n\n\nclass Part:\n    """A part.\n\n'
+                "    Made by [make](reference.md#tool.parts.make).\n"
+                '    """\n\n\ndef make():\n    """Make a [Part](../utilities.md#tool.parts.Gone)."""\n'
+            ),
+        },
+    )
+    outcome = build_site(root / "mkdocs.yml")
+    (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
+    assert "utilities.md#tool.parts.Gone" in broken.message
+    assert broken.location is not None
+    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 11)
+    html = (root / "site" / "api" / "tool.parts" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#tool.parts.make"' in html
+
+
 def test_extraction_is_the_same_in_every_build(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -849,3 +849,23 @@ def test_a_docstring_with_nothing_to_close_is_kept_as_it_is() -> None:
 
     text = "Plain *text*,\n\n- a list\n\n    indented code\n"
     assert _close(text) == (text, [])
+
+
+def test_links_written_for_mkdocstrings_pages_link_to_the_symbol() -> None:
+    index = Index(
+        {
+            "pkg.mod.Name": Target("api/pkg.mod.md", "pkg.mod.Name", "class"),
+            "pkg.x": Target("api/pkg.x.md", "pkg.x", "module"),
+        }
+    )
+    text = (
+        "See [it](reference.md#pkg.mod.Name), [`x`](#pkg.x) and [u](../u.md#pkg.mod.Other);\n"
+        "`[c](a.md#pkg.mod.Name)` [w](https://e.org/a.md#pkg.mod.Name) [p](a.md#plain)\n"
+        "```\n[it](reference.md#pkg.mod.Name)\n```"
+    )
+    assert index.retarget(text, "api/pkg.x.md") == (
+        "See [it](pkg.mod.md#pkg.mod.Name), [`x`](#pkg.x) and [u](../u.md#pkg.mod.Other);\n"
+        "`[c](a.md#pkg.mod.Name)` [w](https://e.org/a.md#pkg.mod.Name) [p](a.md#plain)\n"
+        "```\n[it](reference.md#pkg.mod.Name)\n```"
+    )
+    assert index.retarget("no anchors", "api/pkg.x.md") == "no anchors"

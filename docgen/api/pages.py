@@ -408,6 +408,7 @@ class _Writer:
         self.problems += [Unclosed(fullname, file, line, *found) for found in left_open]
         text, missing = self.index.rewrite(text, self.page, where)
         text = self.index.link_code(text, self.page, where, parameters)
+        text = self.index.retarget(text, self.page)
         self.problems += [Reference(fullname, file, line, m.label) for m in missing]
         self.lines += [text, ""]
 

@@ -28,6 +28,11 @@ CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINKABLE_SPAN = re.compile(
     r"(?<![\[`])`(?P<short>~)?(?P<name>[A-Za-z_][\w.]*)(?P<call>\(\))?`(?![\]\(`])"
 )
+# An inline link to a page's anchor that is a dotted path: mkdocstrings' way of linking
+# to an object (`reference.md#pkg.mod.Name`), in docstrings written for its pages.
+_ANCHOR_LINK = re.compile(
+    r"(?P<head>\[[^\]\n]*\]\()(?P<page>[^()\s#:]*)#(?P<anchor>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\)"
+)
 _TYPE_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
@@ -214,6 +219,39 @@ class Index:
                 return code if found is None else f"[{code}]({self.url(found, from_page)})"
 
             out.append(_LINKABLE_SPAN.sub(replace, line))
+        return "\n".join(out)
+
+    def retarget(self, markdown: str, from_page: str) -> str:
+        """Links to another page's anchor named for a documented symbol
+        (`reference.md#pkg.mod.Name`, as written for mkdocstrings' pages) link to the
+        symbol's own anchor instead; other links, and fenced code and code spans, are left.
+
+        Args:
+            markdown: a docstring's Markdown.
+            from_page: the docs-relative page it is on, which links are relative to.
+        """
+        if "#" not in markdown:
+            return markdown
+        out: list[str] = []
+        fence: str | None = None
+        for line in markdown.split("\n"):
+            opened = FENCE.match(line)
+            if fence is not None or opened:
+                if fence is None:
+                    fence = opened.group(1) if opened else None
+                elif opened and opened.group(1)[0] == fence[0]:
+                    fence = None
+                out.append(line)
+                continue
+            spans = [m.span() for m in CODE_SPAN.finditer(line)]
+
+            def replace(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
+                name = match["anchor"]
+                if name not in self.targets or any(a < match.start() < b for a, b in spans):
+                    return match.group(0)
+                return f"{match['head']}{self.url(name, from_page)})"
+
+            out.append(_ANCHOR_LINK.sub(replace, line))
         return "\n".join(out)
 
     def types_in(self, signature: str, scopes: Sequence[str]) -> list[str]:
