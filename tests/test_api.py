@@ -22,6 +22,7 @@ import sphobjinv
 from conftest import write
 
 from docgen import api
+from docgen.api.pages import Reference
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic
 from docgen.mkdocs_plugin import build_site
@@ -165,7 +166,7 @@ def test_docstring_references_resolve_or_warn_where_written(
     assert "The result, see [`Child`](#sample.core.Child)." in core
     warning = by_code(built[1], "DG605")["sample/core.py"]
     assert "sample.core.Missing" in warning.message
-    assert str(warning.location) == "sample/core.py:1"
+    assert str(warning.location) == "sample/core.py:3"  # the docstring line that holds it
 
 
 def test_annotations_link_to_documented_types(built: tuple[DocgenConfig, StageResult]) -> None:
@@ -405,7 +406,8 @@ def test_docstring_links_written_for_mkdocstrings_pages(tmp_path: Path) -> None:
             "tool/parts.py": (
                 '"""Parts."""\n\n\nclass Part:\n    """A part.\n\n'
                 "    Made by [make](reference.md#tool.parts.make).\n"
-                '    """\n\n\ndef make():\n    """Make a [Part](../utilities.md#tool.parts.Gone)."""\n'
+                '    """\n\n\ndef make():\n'
+                '    """Make a [Part](../utilities.md#tool.parts.Gone)."""\n'
             ),
         },
     )
@@ -558,3 +560,53 @@ def test_a_docstring_cannot_break_the_page_around_it(tmp_path: Path) -> None:
     assert not md.xpath("//article//b")
     assert md.xpath("//article//i/text()") == ["italic"]
     assert "Not bold." in md.xpath("//article")[0].text_content()
+
+
+def test_a_docstring_reference_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "other/__init__.py": (
+                'class Base:\n    """A base.\n\n    See [it][other.Nowhere].\n    """\n'
+            ),
+            "refs/__init__.py": '"""Refs."""\n',
+            "refs/mod.py": (
+                '"""Module.\n\nSee [a][refs.mod.Gone].\n"""\n\nimport other\n\n\n'
+                'class Part:\n    """A part.\n\n    More text.\n\n'
+                '    Made by [make][refs.mod.Unmade].\n    """\n\n\n'
+                'LIMIT = 3\n"""The limit; see [b][refs.mod.Nope]."""\n\n\n'
+                "class Child(other.Base):\n    pass\n\n\n"
+                'def odd():\n    """Names [x][refs.mod.Far]."""\n'
+            ),
+        },
+    )
+    (tmp_path / "refs" / "mod.py").write_text(
+        (tmp_path / "refs" / "mod.py")
+        .read_text(encoding="utf-8")
+        .replace("[x][refs.mod.Far]", "[x][refs.mod.Far]"),
+        encoding="utf-8",
+    )
+    result = api.generate(make_config(tmp_path, packages=("refs",)))
+    found = {d.message.split("'")[1]: d for d in result.diagnostics if d.code == "DG605"}
+    lines = {label: d.location.line if d.location else None for label, d in found.items()}
+    assert lines == {
+        "refs.mod.Gone": 3,
+        "refs.mod.Unmade": 14,
+        "refs.mod.Nope": 19,
+        "other.Nowhere": 22,
+        "refs.mod.Far": 27,
+    }
+    inherited = found["other.Nowhere"]
+    assert "the docstring refs.mod.Child inherits" in inherited.message
+    assert "api.inventories" in (inherited.hint or "")
+
+
+def test_a_reference_not_found_in_the_source_is_at_the_docstrings_first_line(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {"m.py": '"""Doc\n\nwritten otherwise.\n"""\n'})
+    config = make_config(tmp_path)
+    for file in ("m.py", "missing.py"):
+        found = api._unresolved(config, Reference("m", file, 1, "m.Gone", 4))
+        assert found.location is not None
+        assert (found.location.path, found.location.line) == (file, 1)

@@ -36,7 +36,7 @@ from docgen.api.external import load as load_inventories
 from docgen.api.failures import import_failures
 from docgen.api.inventory import inventory
 from docgen.api.model import Module
-from docgen.api.pages import Unclosed, module_page
+from docgen.api.pages import Reference, Unclosed, module_page
 from docgen.api.xref import Index, Target
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -269,17 +269,7 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
             if isinstance(ref, Unclosed):
                 diagnostics.append(_unclosed(config, ref))
                 continue
-            diagnostics.append(
-                _diagnostic(
-                    "DG605",
-                    Severity.WARNING,
-                    f"reference to '{ref.label}' in the docstring of {ref.symbol} "
-                    "names no documented symbol",
-                    ref.file,
-                    ref.line,
-                    "write the full dotted path of a documented symbol",
-                )
-            )
+            diagnostics.append(_unresolved(config, ref))
     total = coverage(modules)
     if total.percent < api.min_coverage:
         for module in modules:
@@ -332,6 +322,41 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
         seconds=time.perf_counter() - started,
     )
     return result, modules
+
+
+def _unresolved(config: DocgenConfig, ref: Reference) -> Diagnostic:
+    """DG605 at the docstring's line that holds the reference (else its first line)."""
+    line = ref.line
+    if ref.file and ref.line and ref.end_line and not ref.inherited:
+        try:
+            text = (config.root / ref.file).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            text = []
+        lines = range(ref.line, min(ref.end_line, len(text)) + 1)
+        for written in (f"][{ref.label}]", f"[{ref.label}]", ref.label):
+            found = next((n for n in lines if written in text[n - 1]), None)
+            if found is not None:
+                line = found
+                break
+    if ref.inherited:
+        return _diagnostic(
+            "DG605",
+            Severity.WARNING,
+            f"reference to '{ref.label}' in the docstring {ref.symbol} inherits (its source "
+            "has none of its own) names no documented symbol",
+            ref.file,
+            line,
+            "the docstring is a base class's: add that project's objects.inv to "
+            "`api.inventories`, or write a docstring for it",
+        )
+    return _diagnostic(
+        "DG605",
+        Severity.WARNING,
+        f"reference to '{ref.label}' in the docstring of {ref.symbol} names no documented symbol",
+        ref.file,
+        line,
+        "write the full dotted path of a documented symbol",
+    )
 
 
 def _unclosed(config: DocgenConfig, found: Unclosed) -> Diagnostic:

@@ -37,14 +37,18 @@ class Reference:
     Attributes:
         symbol: the dotted name of the member (or module) whose docstring has it.
         file: that member's source file, or None if unknown.
-        line: 1-based line of that member's definition, or None if unknown.
+        line: 1-based line of the docstring (else of the member's definition), or None.
         label: the name the reference was written with.
+        end_line: the docstring's last line, when its lines are known.
+        inherited: the docstring is a base class's: the reference is not in `file`.
     """
 
     symbol: str
     file: str | None
     line: int | None
     label: str
+    end_line: int | None = None
+    inherited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,7 +404,10 @@ class _Writer:
         file: str | None,
         line: int | None,
         parameters: Sequence[str] = (),
+        doc: tuple[int | None, int | None, bool] = (None, None, False),
     ) -> None:
+        """Write a docstring; `doc` is its first and last line in `file` and whether it is
+        inherited (see `Member`)."""
         if not text:
             return
         where = scopes(fullname)
@@ -409,7 +416,10 @@ class _Writer:
         text, missing = self.index.rewrite(text, self.page, where)
         text = self.index.link_code(text, self.page, where, parameters)
         text = self.index.retarget(text, self.page)
-        self.problems += [Reference(fullname, file, line, m.label) for m in missing]
+        first, last, inherited = doc
+        self.problems += [
+            Reference(fullname, file, first or line, m.label, last, inherited) for m in missing
+        ]
         self.lines += [text, ""]
 
     def source(self, file: str | None, line: int | None, end_line: int | None) -> None:
@@ -432,7 +442,12 @@ class _Writer:
         if member.taken_from != member.fullname and member.kind == "class":
             self.lines += [f"*Defined as `{member.taken_from}`.*", ""]
         self.docstring(
-            member.docstring, member.fullname, member.file, member.line, member.parameters
+            member.docstring,
+            member.fullname,
+            member.file,
+            member.line,
+            member.parameters,
+            (member.doc_line, member.doc_end_line, member.doc_inherited),
         )
         self.source(member.file, member.line, member.end_line)
         for group in member.inherited:
@@ -486,7 +501,14 @@ def module_page(
     """
     writer = _Writer(module, index, source_link)
     writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
-    writer.docstring(module.docstring, module.name, module.file, 1)
+    writer.docstring(
+        module.docstring,
+        module.name,
+        module.file,
+        1,
+        (),
+        (module.doc_line, module.doc_end_line, False),
+    )
     writer.source(module.file, None, None)
     writer.reexports(module.reexports)
     order = {"class": 0, "function": 1, "variable": 2}
