@@ -761,7 +761,8 @@ def _markdown_extensions(config: cfg.DocgenConfig) -> dict[str, dict[str, Any]]:
 
 def _jinja(config: MkDocsConfig) -> macros.Jinja | None:
     """The Jinja renderer (a macros plugin or extension) pages go through, if any."""
-    plugins = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
+    # MkDocs lists `hooks:` modules among the plugins too: they have no `config`.
+    plugins = {n: dict(getattr(p, "config", None) or {}) for n, p in config.plugins.items()}
     return macros.jinja(plugins, map(str, config.markdown_extensions), config.mdx_configs)
 
 

@@ -98,7 +98,8 @@ def check_site(root: Path, hello: str) -> None:
 
 @pytest.mark.slow
 def test_pages_survive_mkdocs_macros_plugin(tmp_path: Path) -> None:
-    root = project(tmp_path, "plugins:\n  - macros\n")
+    root = project(tmp_path, "hooks: [hooks.py]\nplugins:\n  - macros\n")
+    (root / "hooks.py").write_text("def on_config(config):\n    return config\n", "utf-8")
     (root / "main.py").write_text(
         "def define_env(env):\n    env.variables['name'] = 'World'\n", encoding="utf-8"
     )
