@@ -22,9 +22,13 @@ _EXTENSIONS = ("macros", "markdownextradata")
 
 @dataclass(frozen=True, slots=True)
 class Jinja:
-    """A Jinja renderer of pages: its block delimiters, and whether it renders in the
-    Markdown conversion (an extension, which also renders pages converted after the
-    build) rather than in a plugin's page hook.
+    """A Jinja renderer of pages.
+
+    Attributes:
+        block_start: the delimiter that opens a block tag (`{%`, unless configured).
+        block_end: the delimiter that closes one (`%}`).
+        in_markdown: it renders in the Markdown conversion (an extension, which also
+            renders pages converted after the build), not in a plugin's page hook.
     """
 
     block_start: str = "{%"
