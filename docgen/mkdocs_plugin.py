@@ -535,7 +535,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
     ) -> str:
         """Fix MkDocs' list of a page's anchors: it keeps `\\_` escapes as placeholders.
 
-        `{#pkg.mod.__init__}` must be written `{#pkg.mod.\\_\\_init\\_\\_}` or Markdown reads
+        `{ #pkg.mod.__init__ }` must be written `{ #pkg.mod.\\_\\_init\\_\\_ }` or Markdown reads
         emphasis; MkDocs 1.6 collects ids before Markdown restores the escapes, so its anchor
         validation would call every such anchor missing. `html` is returned as it is;
         `config` and `files` are MkDocs' hook arguments, unused here.
