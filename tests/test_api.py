@@ -402,10 +402,15 @@ def test_docstring_links_written_for_mkdocstrings_pages(tmp_path: Path) -> None:
                 "plugins:\n  - docgen:\n      api: {packages: [tool]}\n"
             ),
             "docs/index.md": "# Home\n\nThe tool.\n",
+            "docs/config.md": "# Config\n\nSet it.\n",
+            "docs/plugins/env/reference.md": (
+                "# Reference\n\n::: tool.parts.Part\n\n## Life cycle\n\nIt lives.\n"
+            ),
             "tool/__init__.py": '"""The tool."""\n',
             "tool/parts.py": (
                 '"""Parts."""\n\n\nclass Part:\n    """A part.\n\n'
                 "    Made by [make](reference.md#tool.parts.make).\n"
+                "    Set in [config](../../config.md), see the [life](reference.md#life-cycle).\n"
                 '    """\n\n\ndef make():\n'
                 '    """Make a [Part](../utilities.md#tool.parts.Gone)."""\n'
             ),
@@ -415,9 +420,11 @@ def test_docstring_links_written_for_mkdocstrings_pages(tmp_path: Path) -> None:
     (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
     assert "utilities.md#tool.parts.Gone" in broken.message
     assert broken.location is not None
-    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 11)
+    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 12)
     html = (root / "site" / "api" / "tool.parts" / "index.html").read_text(encoding="utf-8")
     assert 'href="#tool.parts.make"' in html
+    assert 'href="../../config/"' in html
+    assert 'href="../../plugins/env/reference/#life-cycle"' in html
 
 
 def test_extraction_is_the_same_in_every_build(tmp_path: Path) -> None:
@@ -610,3 +617,13 @@ def test_a_reference_not_found_in_the_source_is_at_the_docstrings_first_line(
         found = api._unresolved(config, Reference("m", file, 1, "m.Gone", 4))
         assert found.location is not None
         assert (found.location.path, found.location.line) == (file, 1)
+
+
+def test_includes_skip_unreadable_pages_and_a_missing_docs_folder(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    assert api._includes(config).pages == frozenset()
+    write(tmp_path, {"docs/a.md": "# A\n\n::: pkg.mod.Name\n", "docs/sub/b.md": "# B\n"})
+    (tmp_path / "docs" / "bad.md").write_bytes(b"::: pkg.Bad\n\xff\xfe")
+    found = api._includes(config)
+    assert found.pages == {"a.md", "bad.md", "sub/b.md"}
+    assert dict(found.written_on) == {"pkg.mod.Name": "a.md"}

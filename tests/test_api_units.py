@@ -869,3 +869,18 @@ def test_links_written_for_mkdocstrings_pages_link_to_the_symbol() -> None:
         "```\n[it](reference.md#pkg.mod.Name)\n```"
     )
     assert index.retarget("no anchors", "api/pkg.x.md") == "no anchors"
+
+
+def test_links_written_for_the_page_that_includes_the_object_are_rebased() -> None:
+    pages = {"config.md", "plugins/env/reference.md", "api/pkg.md"}
+    text = (
+        "[a](../../config.md#x) [`b`](reference.md) [c](../../nowhere.md) [d](#here)\n"
+        "`[e](../../config.md)` [f](https://e.org/x.md) [g](../../api/pkg.md)\n"
+        "```\n[h](../../config.md)\n```\nno links here"
+    )
+    assert Index.rebase(text, "plugins/env/reference.md", "api/pkg.md", pages) == (
+        "[a](../config.md#x) [`b`](../plugins/env/reference.md) [c](../../nowhere.md) [d](#here)\n"
+        "`[e](../../config.md)` [f](https://e.org/x.md) [g](../../api/pkg.md)\n"
+        "```\n[h](../../config.md)\n```\nno links here"
+    )
+    assert Index.rebase("plain", "a.md", "api/pkg.md", pages) == "plain"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +37,7 @@ from docgen.api.external import load as load_inventories
 from docgen.api.failures import import_failures
 from docgen.api.inventory import inventory
 from docgen.api.model import Module
-from docgen.api.pages import Reference, Unclosed, module_page
+from docgen.api.pages import Includes, Reference, Unclosed, module_page
 from docgen.api.xref import Index, Target
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -262,8 +263,9 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     link, found_link = _source_link(config, api)
     diagnostics += found_link
     pages = []
+    includes = _includes(config)
     for module in modules:
-        page, problems = module_page(module, index, link)
+        page, problems = module_page(module, index, link, includes)
         pages.append(page)
         for ref in problems:
             if isinstance(ref, Unclosed):
@@ -322,6 +324,27 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
         seconds=time.perf_counter() - started,
     )
     return result, modules
+
+
+_INCLUDE = re.compile(r"^ {0,3}(?:#+[ \t]*)?:::[ \t]*(?P<name>[A-Za-z_][\w.]*)[ \t]*$", re.M)
+
+
+def _includes(config: DocgenConfig) -> Includes:
+    """The project's pages, and which of them include which objects with mkdocstrings."""
+    docs = config.docs_dir if config.docs_dir.is_absolute() else config.root / config.docs_dir
+    pages: set[str] = set()
+    written_on: dict[str, str] = {}
+    for file in sorted(docs.rglob("*.md")) if docs.is_dir() else ():
+        page = file.relative_to(docs).as_posix()
+        pages.add(page)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if ":::" in text:
+            for match in _INCLUDE.finditer(text):
+                written_on.setdefault(match["name"], page)
+    return Includes(frozenset(pages), written_on)
 
 
 def _unresolved(config: DocgenConfig, ref: Reference) -> Diagnostic:

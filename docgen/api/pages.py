@@ -9,8 +9,8 @@ on a site whose pages go through a macros plugin.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -19,7 +19,7 @@ from docgen.api.model import Member, Module
 from docgen.api.xref import CODE_SPAN, FENCE, Index, page_path
 from docgen.model import Page
 
-__all__ = ["SECTION", "Reference", "Unclosed", "module_page", "scopes"]
+__all__ = ["SECTION", "Includes", "Reference", "Unclosed", "module_page", "scopes"]
 
 SECTION = "API reference"
 """The nav section the API pages are listed under."""
@@ -388,8 +388,25 @@ def _inline_tags(token: Token, start: int, end: int, tags: list[_Tag]) -> None:
                 break
 
 
+@dataclass(frozen=True, slots=True)
+class Includes:
+    """Where the project's own pages include objects with mkdocstrings (`::: pkg.Name`).
+
+    Attributes:
+        pages: the docs-relative path of every Markdown page.
+        written_on: each included object's dotted path, and the page that includes it:
+            relative links in its docstrings were written for that page.
+    """
+
+    pages: frozenset[str] = frozenset()
+    written_on: Mapping[str, str] = field(default_factory=dict)
+
+
 class _Writer:
-    def __init__(self, module: Module, index: Index, source_link: SourceLink) -> None:
+    def __init__(
+        self, module: Module, index: Index, source_link: SourceLink, includes: Includes
+    ) -> None:
+        self.includes = includes
         self.module = module
         self.index = index
         self.page = page_path(module.name)
@@ -416,6 +433,10 @@ class _Writer:
         text, missing = self.index.rewrite(text, self.page, where)
         text = self.index.link_code(text, self.page, where, parameters)
         text = self.index.retarget(text, self.page)
+        written_on = self.includes.written_on
+        origin = next((written_on[s] for s in where if s in written_on), None)
+        if origin is not None:
+            text = Index.rebase(text, origin, self.page, self.includes.pages)
         first, last, inherited = doc
         self.problems += [
             Reference(fullname, file, first or line, m.label, last, inherited) for m in missing
@@ -489,7 +510,7 @@ def _nav(module: Module) -> tuple[str, ...]:
 
 
 def module_page(
-    module: Module, index: Index, source_link: SourceLink
+    module: Module, index: Index, source_link: SourceLink, includes: Includes | None = None
 ) -> tuple[Page, list[Reference | Unclosed]]:
     """The page of one module, and its docstrings' problems: references that resolved to
     nothing, and syntax left open (closed where its docstring ends, so the page is whole).
@@ -498,8 +519,10 @@ def module_page(
         module: the module to write up.
         index: every documented symbol, for links in docstrings and signatures.
         source_link: a member's file and lines to its URL in the repository, or None.
+        includes: the pages that include objects with mkdocstrings, whose docstrings'
+            relative links were written for those pages.
     """
-    writer = _Writer(module, index, source_link)
+    writer = _Writer(module, index, source_link, includes or Includes())
     writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
     writer.docstring(
         module.docstring,

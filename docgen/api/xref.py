@@ -7,6 +7,7 @@ resolved from the member's class and module outwards) becomes a link too, as in 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -32,6 +33,10 @@ _LINKABLE_SPAN = re.compile(
 # to an object (`reference.md#pkg.mod.Name`), in docstrings written for its pages.
 _ANCHOR_LINK = re.compile(
     r"(?P<head>\[[^\]\n]*\]\()(?P<page>[^()\s#:]*)#(?P<anchor>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\)"
+)
+# An inline link to a page by a relative path (no scheme, not rooted, not only a fragment).
+_RELATIVE_LINK = re.compile(
+    r"(?P<head>\[[^\]\n]*\]\()(?P<path>[^()\s#:/][^()\s#:]*)(?P<rest>#[^()\s]*)?\)"
 )
 _TYPE_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
@@ -252,6 +257,40 @@ class Index:
                 return f"{match['head']}{self.url(name, from_page)})"
 
             out.append(_ANCHOR_LINK.sub(replace, line))
+        return "\n".join(out)
+
+    @staticmethod
+    def rebase(markdown: str, written_on: str, from_page: str, pages: Collection[str]) -> str:
+        """Relative links written for the page `written_on` (a mkdocstrings page that
+        includes the object with `::: pkg.mod.Name`) made relative to `from_page`, when
+        they name one of `pages` from there (docs-relative paths); others are left.
+        """
+        if "](" not in markdown:
+            return markdown
+        there = posixpath.dirname(written_on)
+        here = posixpath.dirname(from_page) or "."
+
+        def replace(match: re.Match[str], spans: list[tuple[int, int]]) -> str:
+            target = posixpath.normpath(posixpath.join(there, match["path"]))
+            inside = any(a < match.start() < b for a, b in spans)
+            if inside or target not in pages or target == from_page:
+                return match.group(0)
+            path = posixpath.relpath(target, here)
+            return f"{match['head']}{path}{match['rest'] or ''})"
+
+        out: list[str] = []
+        fence: str | None = None
+        for line in markdown.split("\n"):
+            opened = FENCE.match(line)
+            if fence is not None or opened:
+                if fence is None:
+                    fence = opened.group(1) if opened else None
+                elif opened and opened.group(1)[0] == fence[0]:
+                    fence = None
+                out.append(line)
+                continue
+            spans = [m.span() for m in CODE_SPAN.finditer(line)]
+            out.append(_RELATIVE_LINK.sub(functools.partial(replace, spans=spans), line))
         return "\n".join(out)
 
     def types_in(self, signature: str, scopes: Sequence[str]) -> list[str]:
