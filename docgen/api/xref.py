@@ -261,9 +261,15 @@ class Index:
 
     @staticmethod
     def rebase(markdown: str, written_on: str, from_page: str, pages: Collection[str]) -> str:
-        """Relative links written for the page `written_on` (a mkdocstrings page that
-        includes the object with `::: pkg.mod.Name`) made relative to `from_page`, when
-        they name one of `pages` from there (docs-relative paths); others are left.
+        """Relative links written for another page, made relative to this one.
+
+        Args:
+            markdown: a docstring's Markdown; fenced code and code spans are left alone.
+            written_on: the page its links were written for (a mkdocstrings page that
+                includes the object with `::: pkg.mod.Name`), docs-relative.
+            from_page: the docs-relative page it is on now.
+            pages: every docs-relative page: only links that name one of them from
+                `written_on` change; the others are left as written.
         """
         if "](" not in markdown:
             return markdown
