@@ -574,7 +574,8 @@ def test_a_docstring_reference_is_reported_at_its_own_line(tmp_path: Path) -> No
         tmp_path,
         {
             "other/__init__.py": (
-                'class Base:\n    """A base.\n\n    See [it][other.Nowhere].\n    """\n'
+                'class Base:\n    """A base.\n\n    See [it][other.Nowhere].\n'
+                '    Read [the models](../concepts/models.md), [mod](refs.mod.md).\n    """\n'
             ),
             "refs/__init__.py": '"""Refs."""\n',
             "refs/mod.py": (
@@ -603,6 +604,9 @@ def test_a_docstring_reference_is_reported_at_its_own_line(tmp_path: Path) -> No
         "other.Nowhere": 22,
         "refs.mod.Far": 27,
     }
+    markdown = next(p.markdown for p in result.pages if p.path == "api/refs.mod.md")
+    # Inherited: a link that names no page becomes its text; one between pages stays.
+    assert "Read the models, [mod](refs.mod.md)." in markdown
     inherited = found["other.Nowhere"]
     assert "the docstring refs.mod.Child inherits" in inherited.message
     assert "api.inventories" in (inherited.hint or "")

@@ -38,7 +38,7 @@ from docgen.api.failures import import_failures
 from docgen.api.inventory import inventory
 from docgen.api.model import Module
 from docgen.api.pages import Includes, Reference, Unclosed, module_page
-from docgen.api.xref import Index, Target
+from docgen.api.xref import Index, Target, page_path
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Asset, Document, StageResult
@@ -263,7 +263,11 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     link, found_link = _source_link(config, api)
     diagnostics += found_link
     pages = []
-    includes = _includes(config)
+    mkdocstrings = _includes(config)
+    # The API pages are pages too: links between them stay links.
+    includes = Includes(
+        mkdocstrings.pages | {page_path(m.name) for m in modules}, mkdocstrings.written_on
+    )
     for module in modules:
         page, problems = module_page(module, index, link, includes)
         pages.append(page)

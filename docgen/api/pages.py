@@ -437,6 +437,8 @@ class _Writer:
         origin = next((written_on[s] for s in where if s in written_on), None)
         if origin is not None:
             text = Index.rebase(text, origin, self.page, self.includes.pages)
+        if doc[2]:  # inherited: its broken links are reported where it is written
+            text = Index.unlink(text, self.page, self.includes.pages)
         first, last, inherited = doc
         self.problems += [
             Reference(fullname, file, first or line, m.label, last, inherited) for m in missing

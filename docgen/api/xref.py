@@ -260,7 +260,14 @@ class Index:
         return "\n".join(out)
 
     @staticmethod
-    def rebase(markdown: str, written_on: str, from_page: str, pages: Collection[str]) -> str:
+    def rebase(
+        markdown: str,
+        written_on: str,
+        from_page: str,
+        pages: Collection[str],
+        *,
+        keep: bool = True,
+    ) -> str:
         """Relative links written for another page, made relative to this one.
 
         Args:
@@ -270,6 +277,7 @@ class Index:
             from_page: the docs-relative page it is on now.
             pages: every docs-relative page: only links that name one of them from
                 `written_on` change; the others are left as written.
+            keep: False turns the links that name none of `pages` into their text.
         """
         if "](" not in markdown:
             return markdown
@@ -279,8 +287,10 @@ class Index:
         def replace(match: re.Match[str], spans: list[tuple[int, int]]) -> str:
             target = posixpath.normpath(posixpath.join(there, match["path"]))
             inside = any(a < match.start() < b for a, b in spans)
-            if inside or target not in pages or target == from_page:
+            if inside or target == from_page:
                 return match.group(0)
+            if target not in pages:
+                return match.group(0) if keep else match["head"][1:-2]
             path = posixpath.relpath(target, here)
             return f"{match['head']}{path}{match['rest'] or ''})"
 
@@ -298,6 +308,20 @@ class Index:
             spans = [m.span() for m in CODE_SPAN.finditer(line)]
             out.append(_RELATIVE_LINK.sub(functools.partial(replace, spans=spans), line))
         return "\n".join(out)
+
+    @staticmethod
+    def unlink(markdown: str, from_page: str, pages: Collection[str]) -> str:
+        """Relative links that name none of `pages` from `from_page`, as their text.
+
+        For a docstring a member inherits: its links were written for another site or page,
+        and are checked where the docstring is written.
+
+        Args:
+            markdown: the docstring's Markdown; fenced code and code spans are left alone.
+            from_page: the docs-relative page it is on.
+            pages: every docs-relative page.
+        """
+        return Index.rebase(markdown, from_page, from_page, pages, keep=False)
 
     def types_in(self, signature: str, scopes: Sequence[str]) -> list[str]:
         """Documented symbols a signature names (dotted or capitalised names), in order.
