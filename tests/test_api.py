@@ -22,6 +22,7 @@ import sphobjinv
 from conftest import write
 
 from docgen import api
+from docgen.api.pages import Reference
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic
 from docgen.mkdocs_plugin import build_site
@@ -126,11 +127,11 @@ def test_a_module_that_prints_is_documented_with_a_warning(
 
 def test_all_decides_the_public_surface(built: tuple[DocgenConfig, StageResult]) -> None:
     package = page(built[1], "sample")
-    assert "{#sample.Base}" in package
-    assert "{#sample.helper}" in package
+    assert "{ #sample.Base }" in package
+    assert "{ #sample.helper }" in package
     assert "other" not in package
     core = page(built[1], "sample.core")
-    assert "{#sample.core.other}" in core
+    assert "{ #sample.core.other }" in core
     assert "_SECRET" not in core
     assert "_internal" not in core
 
@@ -139,7 +140,7 @@ def test_inherited_members_are_marked(built: tuple[DocgenConfig, StageResult]) -
     core = page(built[1], "sample.core")
     assert ("**Inherited from [`sample.core.Base`](#sample.core.Base):** `size`, `run`") in core
     # `stop` is overridden, so it is Child's own, not inherited.
-    assert "{#sample.core.Child.stop}" in core
+    assert "{ #sample.core.Child.stop }" in core
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_docstring_references_resolve_or_warn_where_written(
     assert "The result, see [`Child`](#sample.core.Child)." in core
     warning = by_code(built[1], "DG605")["sample/core.py"]
     assert "sample.core.Missing" in warning.message
-    assert str(warning.location) == "sample/core.py:1"
+    assert str(warning.location) == "sample/core.py:3"  # the docstring line that holds it
 
 
 def test_annotations_link_to_documented_types(built: tuple[DocgenConfig, StageResult]) -> None:
@@ -393,6 +394,40 @@ def test_a_broken_link_in_a_docstring_names_its_line(tmp_path: Path) -> None:
     assert (broken.location.path, broken.location.line) == ("tool/parts.py", 9)
 
 
+def test_docstring_links_written_for_mkdocstrings_pages(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "mkdocs.yml": (
+                "site_name: x\ntheme: {name: material}\n"
+                "plugins:\n  - docgen:\n      api: {packages: [tool]}\n"
+            ),
+            "docs/index.md": "# Home\n\nThe tool.\n",
+            "docs/config.md": "# Config\n\nSet it.\n",
+            "docs/plugins/env/reference.md": (
+                "# Reference\n\n::: tool.parts.Part\n\n## Life cycle\n\nIt lives.\n"
+            ),
+            "tool/__init__.py": '"""The tool."""\n',
+            "tool/parts.py": (
+                '"""Parts."""\n\n\nclass Part:\n    """A part.\n\n'
+                "    Made by [make](reference.md#tool.parts.make).\n"
+                "    Set in [config](../../config.md), see the [life](reference.md#life-cycle).\n"
+                '    """\n\n\ndef make():\n'
+                '    """Make a [Part](../utilities.md#tool.parts.Gone)."""\n'
+            ),
+        },
+    )
+    outcome = build_site(root / "mkdocs.yml")
+    (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
+    assert "utilities.md#tool.parts.Gone" in broken.message
+    assert broken.location is not None
+    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 12)
+    html = (root / "site" / "api" / "tool.parts" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#tool.parts.make"' in html
+    assert 'href="../../config/"' in html
+    assert 'href="../../plugins/env/reference/#life-cycle"' in html
+
+
 def test_extraction_is_the_same_in_every_build(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -533,3 +568,67 @@ def test_a_docstring_cannot_break_the_page_around_it(tmp_path: Path) -> None:
     assert not md.xpath("//article//b")
     assert md.xpath("//article//i/text()") == ["italic"]
     assert "Not bold." in md.xpath("//article")[0].text_content()
+
+
+def test_a_docstring_reference_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "other/__init__.py": (
+                'class Base:\n    """A base.\n\n    See [it][other.Nowhere].\n'
+                '    Read [the models](../concepts/models.md), [mod](refs.mod.md).\n    """\n'
+            ),
+            "refs/__init__.py": '"""Refs."""\n',
+            "refs/mod.py": (
+                '"""Module.\n\nSee [a][refs.mod.Gone].\n"""\n\nimport other\n\n\n'
+                'class Part:\n    """A part.\n\n    More text.\n\n'
+                '    Made by [make][refs.mod.Unmade].\n    """\n\n\n'
+                'LIMIT = 3\n"""The limit; see [b][refs.mod.Nope]."""\n\n\n'
+                "class Child(other.Base):\n    pass\n\n\n"
+                'def odd():\n    """Names [x][refs.mod.Far]."""\n'
+            ),
+        },
+    )
+    (tmp_path / "refs" / "mod.py").write_text(
+        (tmp_path / "refs" / "mod.py")
+        .read_text(encoding="utf-8")
+        .replace("[x][refs.mod.Far]", "[x][refs.mod.Far]"),
+        encoding="utf-8",
+    )
+    result = api.generate(make_config(tmp_path, packages=("refs",)))
+    found = {d.message.split("'")[1]: d for d in result.diagnostics if d.code == "DG605"}
+    lines = {label: d.location.line if d.location else None for label, d in found.items()}
+    assert lines == {
+        "refs.mod.Gone": 3,
+        "refs.mod.Unmade": 14,
+        "refs.mod.Nope": 19,
+        "other.Nowhere": 22,
+        "refs.mod.Far": 27,
+    }
+    markdown = next(p.markdown for p in result.pages if p.path == "api/refs.mod.md")
+    # Inherited: a link that names no page becomes its text; one between pages stays.
+    assert "Read the models, [mod](refs.mod.md)." in markdown
+    inherited = found["other.Nowhere"]
+    assert "the docstring refs.mod.Child inherits" in inherited.message
+    assert "api.inventories" in (inherited.hint or "")
+
+
+def test_a_reference_not_found_in_the_source_is_at_the_docstrings_first_line(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {"m.py": '"""Doc\n\nwritten otherwise.\n"""\n'})
+    config = make_config(tmp_path)
+    for file in ("m.py", "missing.py"):
+        found = api._unresolved(config, Reference("m", file, 1, "m.Gone", 4))
+        assert found.location is not None
+        assert (found.location.path, found.location.line) == (file, 1)
+
+
+def test_includes_skip_unreadable_pages_and_a_missing_docs_folder(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    assert api._includes(config).pages == frozenset()
+    write(tmp_path, {"docs/a.md": "# A\n\n::: pkg.mod.Name\n", "docs/sub/b.md": "# B\n"})
+    (tmp_path / "docs" / "bad.md").write_bytes(b"::: pkg.Bad\n\xff\xfe")
+    found = api._includes(config)
+    assert found.pages == {"a.md", "bad.md", "sub/b.md"}
+    assert dict(found.written_on) == {"pkg.mod.Name": "a.md"}

@@ -260,7 +260,7 @@ def test_generate_summarizes_lazy_all_and_pdoc_warnings(unitpkg: Path) -> None:
     assert codes["DG604"].severity == "info"
     assert "no repr" in codes["DG607"].message
     markdown = next(p.markdown for p in result.pages if p.path == "api/unitpkg.odd.md")
-    assert "#### `Tool.Inner.deep` {#unitpkg.odd.Tool.Inner.deep}" in markdown
+    assert "#### `Tool.Inner.deep` { #unitpkg.odd.Tool.Inner.deep }" in markdown
     assert "## `_shown`" in markdown
     assert "Make a `kind` of tool." in markdown
     package = next(p.markdown for p in result.pages if p.path == "api/unitpkg.md")
@@ -389,7 +389,7 @@ def test_coverage_of_nothing_is_full() -> None:
     module = Module("m", None, False, "google", "", False, ())
     assert coverage([module]).to_dict()["modules"] == {"documented": 0, "total": 1}
     page, missing = module_page(module, Index.of([module]), lambda *_: None)
-    assert page.markdown == "# `m` {#m}\n"
+    assert page.markdown == "# `m` { #m }\n"
     assert missing == []
 
 
@@ -849,3 +849,38 @@ def test_a_docstring_with_nothing_to_close_is_kept_as_it_is() -> None:
 
     text = "Plain *text*,\n\n- a list\n\n    indented code\n"
     assert _close(text) == (text, [])
+
+
+def test_links_written_for_mkdocstrings_pages_link_to_the_symbol() -> None:
+    index = Index(
+        {
+            "pkg.mod.Name": Target("api/pkg.mod.md", "pkg.mod.Name", "class"),
+            "pkg.x": Target("api/pkg.x.md", "pkg.x", "module"),
+        }
+    )
+    text = (
+        "See [it](reference.md#pkg.mod.Name), [`x`](#pkg.x) and [u](../u.md#pkg.mod.Other);\n"
+        "`[c](a.md#pkg.mod.Name)` [w](https://e.org/a.md#pkg.mod.Name) [p](a.md#plain)\n"
+        "```\n[it](reference.md#pkg.mod.Name)\n```"
+    )
+    assert index.retarget(text, "api/pkg.x.md") == (
+        "See [it](pkg.mod.md#pkg.mod.Name), [`x`](#pkg.x) and [u](../u.md#pkg.mod.Other);\n"
+        "`[c](a.md#pkg.mod.Name)` [w](https://e.org/a.md#pkg.mod.Name) [p](a.md#plain)\n"
+        "```\n[it](reference.md#pkg.mod.Name)\n```"
+    )
+    assert index.retarget("no anchors", "api/pkg.x.md") == "no anchors"
+
+
+def test_links_written_for_the_page_that_includes_the_object_are_rebased() -> None:
+    pages = {"config.md", "plugins/env/reference.md", "api/pkg.md"}
+    text = (
+        "[a](../../config.md#x) [`b`](reference.md) [c](../../nowhere.md) [d](#here)\n"
+        "`[e](../../config.md)` [f](https://e.org/x.md) [g](../../api/pkg.md)\n"
+        "```\n[h](../../config.md)\n```\nno links here"
+    )
+    assert Index.rebase(text, "plugins/env/reference.md", "api/pkg.md", pages) == (
+        "[a](../config.md#x) [`b`](../plugins/env/reference.md) [c](../../nowhere.md) [d](#here)\n"
+        "`[e](../../config.md)` [f](https://e.org/x.md) [g](../../api/pkg.md)\n"
+        "```\n[h](../../config.md)\n```\nno links here"
+    )
+    assert Index.rebase("plain", "a.md", "api/pkg.md", pages) == "plain"

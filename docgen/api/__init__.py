@@ -6,7 +6,8 @@ diagnostics; `transform` and `check` resolve `[text][pkg.mod.Symbol]` references
 hand-written pages; `dump` shows the model (`docgen dump api MODULE ...`).
 
 Diagnostics: DG601 package not found (error); DG602 a module can't be imported — it
-raises, exits, hangs or kills its worker (error); DG603 a module prints on import
+raises, exits, hangs or kills its worker, or a module of the package it needs is missing;
+one error per cause, listing the modules it held back (error); DG603 a module prints on import
 (warning); DG604 names of `__all__` that are not attributes, summarized per module
 (info); DG605 a reference to no documented symbol (warning); DG606 an undocumented
 symbol while coverage is below `api.min_coverage` (warning); DG607 another pdoc warning
@@ -21,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,10 +34,11 @@ from docgen.api.cache import Cache
 from docgen.api.coverage import coverage, gaps
 from docgen.api.discover import default_packages, find_modules, search_path
 from docgen.api.external import load as load_inventories
+from docgen.api.failures import import_failures
 from docgen.api.inventory import inventory
 from docgen.api.model import Module
-from docgen.api.pages import Unclosed, module_page
-from docgen.api.xref import Index, Target
+from docgen.api.pages import Includes, Reference, Unclosed, module_page
+from docgen.api.xref import Index, Target, page_path
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Asset, Document, StageResult
@@ -117,20 +120,7 @@ def _event_diagnostics(
     config: DocgenConfig, name: str, event: Mapping[str, Any]
 ) -> list[Diagnostic]:
     if "error" in event:
-        file = config.relative(Path(event["file"])) if event.get("file") else None
-        return [
-            _diagnostic(
-                "DG602",
-                Severity.ERROR,
-                f"module '{name}' can't be documented: it {event['error']}"
-                if event["error"].startswith(("hangs", "stopped", "calls"))
-                else f"module '{name}' can't be documented: importing it raised {event['error']}",
-                file,
-                event.get("line"),
-                "importing a module must not run the program: guard that code with "
-                "`if __name__ == '__main__':`, or leave the module out with `api.exclude`",
-            )
-        ]
+        return []  # import failures are grouped by their cause: see `_import_failures`
     file = event["model"]["file"]
     file = config.relative(Path(file)) if file else None
     found: list[Diagnostic] = []
@@ -253,6 +243,9 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     models: list[dict[str, Any]] = []
     # A few files hold thousands of members: resolve each path once.
     relative = functools.cache(lambda file: config.relative(Path(file)))
+    diagnostics += import_failures(
+        config, {n: e for n, e in events.items() if "error" in e}, sources
+    )
     for name, event in events.items():
         diagnostics += _event_diagnostics(config, name, event)
         if "model" in event:
@@ -270,24 +263,19 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     link, found_link = _source_link(config, api)
     diagnostics += found_link
     pages = []
+    mkdocstrings = _includes(config)
+    # The API pages are pages too: links between them stay links.
+    includes = Includes(
+        mkdocstrings.pages | {page_path(m.name) for m in modules}, mkdocstrings.written_on
+    )
     for module in modules:
-        page, problems = module_page(module, index, link)
+        page, problems = module_page(module, index, link, includes)
         pages.append(page)
         for ref in problems:
             if isinstance(ref, Unclosed):
                 diagnostics.append(_unclosed(config, ref))
                 continue
-            diagnostics.append(
-                _diagnostic(
-                    "DG605",
-                    Severity.WARNING,
-                    f"reference to '{ref.label}' in the docstring of {ref.symbol} "
-                    "names no documented symbol",
-                    ref.file,
-                    ref.line,
-                    "write the full dotted path of a documented symbol",
-                )
-            )
+            diagnostics.append(_unresolved(config, ref))
     total = coverage(modules)
     if total.percent < api.min_coverage:
         for module in modules:
@@ -340,6 +328,62 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
         seconds=time.perf_counter() - started,
     )
     return result, modules
+
+
+_INCLUDE = re.compile(r"^ {0,3}(?:#+[ \t]*)?:::[ \t]*(?P<name>[A-Za-z_][\w.]*)[ \t]*$", re.M)
+
+
+def _includes(config: DocgenConfig) -> Includes:
+    """The project's pages, and which of them include which objects with mkdocstrings."""
+    docs = config.docs_dir if config.docs_dir.is_absolute() else config.root / config.docs_dir
+    pages: set[str] = set()
+    written_on: dict[str, str] = {}
+    for file in sorted(docs.rglob("*.md")) if docs.is_dir() else ():
+        page = file.relative_to(docs).as_posix()
+        pages.add(page)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if ":::" in text:
+            for match in _INCLUDE.finditer(text):
+                written_on.setdefault(match["name"], page)
+    return Includes(frozenset(pages), written_on)
+
+
+def _unresolved(config: DocgenConfig, ref: Reference) -> Diagnostic:
+    """DG605 at the docstring's line that holds the reference (else its first line)."""
+    line = ref.line
+    if ref.file and ref.line and ref.end_line and not ref.inherited:
+        try:
+            text = (config.root / ref.file).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            text = []
+        lines = range(ref.line, min(ref.end_line, len(text)) + 1)
+        for written in (f"][{ref.label}]", f"[{ref.label}]", ref.label):
+            found = next((n for n in lines if written in text[n - 1]), None)
+            if found is not None:
+                line = found
+                break
+    if ref.inherited:
+        return _diagnostic(
+            "DG605",
+            Severity.WARNING,
+            f"reference to '{ref.label}' in the docstring {ref.symbol} inherits (its source "
+            "has none of its own) names no documented symbol",
+            ref.file,
+            line,
+            "the docstring is a base class's: add that project's objects.inv to "
+            "`api.inventories`, or write a docstring for it",
+        )
+    return _diagnostic(
+        "DG605",
+        Severity.WARNING,
+        f"reference to '{ref.label}' in the docstring of {ref.symbol} names no documented symbol",
+        ref.file,
+        line,
+        "write the full dotted path of a documented symbol",
+    )
 
 
 def _unclosed(config: DocgenConfig, found: Unclosed) -> Diagnostic:

@@ -20,7 +20,7 @@ import docgen
 
 __all__ = ["FORMAT", "Cache"]
 
-FORMAT = 3
+FORMAT = 4  # 4: failures carry their frames; members their docstring lines
 """What an entry holds: raised when the worker's output changes for the same source
 (2: set values in a stable order, and `sys.argv` the interactive interpreter's;
 3: a package's re-exported names)."""

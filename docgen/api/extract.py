@@ -160,6 +160,11 @@ def _member(
         "file": file,
         "line": line,
         "end_line": end_line,
+        # Where the docstring is written; none in the source while pdoc found one: the
+        # docstring is inherited (from a base class, maybe another project's).
+        "doc_line": span.doc_line if span else None,
+        "doc_end_line": span.doc_end_line if span else None,
+        "doc_inherited": bool(raw) and span is not None and span.doc_line is None,
         "taken_from": ".".join(doc.taken_from),
         "members": [],
         "inherited": [],
@@ -223,6 +228,7 @@ def module_model(module: pdoc.doc.Module, opts: Options) -> dict[str, Any]:
     if file:
         files.add(file)
     files.discard("")
+    own = spans(file).get("") if file else None
     return {
         "name": module.modulename,
         "file": file,
@@ -230,6 +236,8 @@ def module_model(module: pdoc.doc.Module, opts: Options) -> dict[str, Any]:
         "docformat": docformat,
         "docstring": pdoc.docstrings.convert(raw, docformat, module.source_file) if raw else "",
         "documented": bool(raw),
+        "doc_line": own.doc_line if own else None,
+        "doc_end_line": own.doc_end_line if own else None,
         "members": members,
         "reexports": _reexports(module, {m["name"] for m in members}, opts.show_private),
         "files": sorted(files),

@@ -33,7 +33,9 @@ class Member:
     `line`/`end_line` are 1-based; `taken_from` is where it is defined (differs for
     re-exports); a class's `members` are its own public members and `inherited` those it
     inherits, by base; `parameters` and `documented_parameters` are the callable's
-    parameter names.
+    parameter names; `doc_line`/`doc_end_line` are the lines of its docstring in `file`
+    (None when the source has none), and `doc_inherited` says the docstring is a base
+    class's, not written for it.
     """
 
     name: str
@@ -51,6 +53,9 @@ class Member:
     inherited: tuple[Inherited, ...] = ()
     parameters: tuple[str, ...] = ()
     documented_parameters: tuple[str, ...] = ()
+    doc_line: int | None = None
+    doc_end_line: int | None = None
+    doc_inherited: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Member:
@@ -71,6 +76,9 @@ class Member:
             inherited=tuple(Inherited(i["base"], tuple(i["names"])) for i in data["inherited"]),
             parameters=tuple(data["parameters"]),
             documented_parameters=tuple(data["documented_parameters"]),
+            doc_line=data.get("doc_line"),
+            doc_end_line=data.get("doc_end_line"),
+            doc_inherited=data.get("doc_inherited", False),
         )
 
     def walk(self) -> Iterator[Member]:
@@ -87,7 +95,8 @@ class Module:
     `is_package` is true for a package's `__init__`; `docformat` is the docstring format
     its docstrings were read in (its `__docformat__`, else the configured one);
     `reexports` are the names a package without `__all__` imports from its submodules,
-    each with the dotted path where it is defined.
+    each with the dotted path where it is defined; `doc_line`/`doc_end_line` are the
+    lines of its docstring.
     """
 
     name: str
@@ -98,6 +107,8 @@ class Module:
     documented: bool
     members: tuple[Member, ...]
     reexports: tuple[tuple[str, str], ...] = ()
+    doc_line: int | None = None
+    doc_end_line: int | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Module:
@@ -111,6 +122,8 @@ class Module:
             documented=data["documented"],
             members=tuple(Member.from_json(m) for m in data["members"]),
             reexports=tuple((r["name"], r["target"]) for r in data.get("reexports", ())),
+            doc_line=data.get("doc_line"),
+            doc_end_line=data.get("doc_end_line"),
         )
 
     def walk(self) -> Iterator[Member]:

@@ -1,15 +1,16 @@
 """API model → Markdown pages: one page per module under the "API reference" section.
 
-Every symbol is a heading whose anchor is its dotted path (`{#pkg.mod.Class.method}`, via
-the `attr_list` extension), so it is in the page's table of contents and in search, and
-links from anywhere stay stable.
+Every symbol is a heading whose anchor is its dotted path (`{ #pkg.mod.Class.method }`,
+via the `attr_list` extension), so it is in the page's table of contents and in search,
+and links from anywhere stay stable. The spaces keep `{#` from opening a Jinja comment
+on a site whose pages go through a macros plugin.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -18,7 +19,7 @@ from docgen.api.model import Member, Module
 from docgen.api.xref import CODE_SPAN, FENCE, Index, page_path
 from docgen.model import Page
 
-__all__ = ["SECTION", "Reference", "Unclosed", "module_page", "scopes"]
+__all__ = ["SECTION", "Includes", "Reference", "Unclosed", "module_page", "scopes"]
 
 SECTION = "API reference"
 """The nav section the API pages are listed under."""
@@ -36,14 +37,18 @@ class Reference:
     Attributes:
         symbol: the dotted name of the member (or module) whose docstring has it.
         file: that member's source file, or None if unknown.
-        line: 1-based line of that member's definition, or None if unknown.
+        line: 1-based line of the docstring (else of the member's definition), or None.
         label: the name the reference was written with.
+        end_line: the docstring's last line, when its lines are known.
+        inherited: the docstring is a base class's: the reference is not in `file`.
     """
 
     symbol: str
     file: str | None
     line: int | None
     label: str
+    end_line: int | None = None
+    inherited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +73,9 @@ class Unclosed:
 
 
 def _anchor(fullname: str) -> str:
-    # attr_list reads `{#…}` after inline Markdown: `__init__` there would become bold.
-    return "{#" + fullname.replace("_", "\\_") + "}"
+    # attr_list reads `{ #… }` after inline Markdown: `__init__` there would become bold.
+    # `{#` with no space would open a comment for Jinja (a macros plugin renders pages).
+    return "{ #" + fullname.replace("_", "\\_") + " }"
 
 
 def scopes(fullname: str) -> list[str]:
@@ -382,8 +388,25 @@ def _inline_tags(token: Token, start: int, end: int, tags: list[_Tag]) -> None:
                 break
 
 
+@dataclass(frozen=True, slots=True)
+class Includes:
+    """Where the project's own pages include objects with mkdocstrings (`::: pkg.Name`).
+
+    Attributes:
+        pages: the docs-relative path of every Markdown page.
+        written_on: each included object's dotted path, and the page that includes it:
+            relative links in its docstrings were written for that page.
+    """
+
+    pages: frozenset[str] = frozenset()
+    written_on: Mapping[str, str] = field(default_factory=dict)
+
+
 class _Writer:
-    def __init__(self, module: Module, index: Index, source_link: SourceLink) -> None:
+    def __init__(
+        self, module: Module, index: Index, source_link: SourceLink, includes: Includes
+    ) -> None:
+        self.includes = includes
         self.module = module
         self.index = index
         self.page = page_path(module.name)
@@ -398,7 +421,10 @@ class _Writer:
         file: str | None,
         line: int | None,
         parameters: Sequence[str] = (),
+        doc: tuple[int | None, int | None, bool] = (None, None, False),
     ) -> None:
+        """Write a docstring; `doc` is its first and last line in `file` and whether it is
+        inherited (see `Member`)."""
         if not text:
             return
         where = scopes(fullname)
@@ -406,7 +432,17 @@ class _Writer:
         self.problems += [Unclosed(fullname, file, line, *found) for found in left_open]
         text, missing = self.index.rewrite(text, self.page, where)
         text = self.index.link_code(text, self.page, where, parameters)
-        self.problems += [Reference(fullname, file, line, m.label) for m in missing]
+        text = self.index.retarget(text, self.page)
+        written_on = self.includes.written_on
+        origin = next((written_on[s] for s in where if s in written_on), None)
+        if origin is not None:
+            text = Index.rebase(text, origin, self.page, self.includes.pages)
+        if doc[2]:  # inherited: its broken links are reported where it is written
+            text = Index.unlink(text, self.page, self.includes.pages)
+        first, last, inherited = doc
+        self.problems += [
+            Reference(fullname, file, first or line, m.label, last, inherited) for m in missing
+        ]
         self.lines += [text, ""]
 
     def source(self, file: str | None, line: int | None, end_line: int | None) -> None:
@@ -429,7 +465,12 @@ class _Writer:
         if member.taken_from != member.fullname and member.kind == "class":
             self.lines += [f"*Defined as `{member.taken_from}`.*", ""]
         self.docstring(
-            member.docstring, member.fullname, member.file, member.line, member.parameters
+            member.docstring,
+            member.fullname,
+            member.file,
+            member.line,
+            member.parameters,
+            (member.doc_line, member.doc_end_line, member.doc_inherited),
         )
         self.source(member.file, member.line, member.end_line)
         for group in member.inherited:
@@ -471,7 +512,7 @@ def _nav(module: Module) -> tuple[str, ...]:
 
 
 def module_page(
-    module: Module, index: Index, source_link: SourceLink
+    module: Module, index: Index, source_link: SourceLink, includes: Includes | None = None
 ) -> tuple[Page, list[Reference | Unclosed]]:
     """The page of one module, and its docstrings' problems: references that resolved to
     nothing, and syntax left open (closed where its docstring ends, so the page is whole).
@@ -480,10 +521,19 @@ def module_page(
         module: the module to write up.
         index: every documented symbol, for links in docstrings and signatures.
         source_link: a member's file and lines to its URL in the repository, or None.
+        includes: the pages that include objects with mkdocstrings, whose docstrings'
+            relative links were written for those pages.
     """
-    writer = _Writer(module, index, source_link)
+    writer = _Writer(module, index, source_link, includes or Includes())
     writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
-    writer.docstring(module.docstring, module.name, module.file, 1)
+    writer.docstring(
+        module.docstring,
+        module.name,
+        module.file,
+        1,
+        (),
+        (module.doc_line, module.doc_end_line, False),
+    )
     writer.source(module.file, None, None)
     writer.reexports(module.reexports)
     order = {"class": 0, "function": 1, "variable": 2}

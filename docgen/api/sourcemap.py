@@ -23,12 +23,27 @@ __all__ = ["Span", "install", "spans", "where"]
 class Span:
     """A definition's lines and its decorators' source.
 
-    `line` (the first decorator's, if any) and `end_line` are 1-based and inclusive.
+    `line` (the first decorator's, if any) and `end_line` are 1-based and inclusive;
+    `doc_line` and `doc_end_line` are its docstring's (a variable's is the string after
+    it), None when the source has none.
     """
 
     line: int
     end_line: int
     decorators: tuple[str, ...] = ()
+    doc_line: int | None = None
+    doc_end_line: int | None = None
+
+
+def _docstring(node: ast.stmt | None) -> tuple[int | None, int | None]:
+    """The lines of `node` if it is a string on its own (a docstring), else (None, None)."""
+    if (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ):
+        return node.lineno, node.end_lineno
+    return None, None
 
 
 def _targets(node: ast.stmt) -> list[str]:
@@ -44,13 +59,13 @@ _TREES: dict[str, ast.Module] = {}
 
 
 def _walk(body: list[ast.stmt], prefix: str, found: dict[str, Span], lines: list[str]) -> None:
-    for node in body:
+    for number, node in enumerate(body):
         if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             qualname = f"{prefix}{node.name}"
             first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
             decorators = tuple(f"@{ast.unparse(d)}" for d in node.decorator_list)
             end = node.end_lineno or node.lineno
-            found[qualname] = Span(first, end, decorators)
+            found[qualname] = Span(first, end, decorators, *_docstring(node.body[0]))
             if isinstance(node, ast.ClassDef):
                 _TREES["".join(lines[first - 1 : end])] = ast.Module([node], [])
                 _walk(node.body, f"{qualname}.", found, lines)
@@ -59,15 +74,18 @@ def _walk(body: list[ast.stmt], prefix: str, found: dict[str, Span], lines: list
             _walk(node.body, prefix, found, lines)
             _walk(node.orelse, prefix, found, lines)
         else:
+            after = body[number + 1] if number + 1 < len(body) else None
             for name in _targets(node):
                 found.setdefault(
-                    f"{prefix}{name}", Span(node.lineno, node.end_lineno or node.lineno)
+                    f"{prefix}{name}",
+                    Span(node.lineno, node.end_lineno or node.lineno, (), *_docstring(after)),
                 )
 
 
 @cache
 def spans(file: str) -> dict[str, Span]:
-    """Every definition of `file` by qualified name (`Class.method`); empty if unreadable."""
+    """Every definition of `file` by qualified name (`Class.method`), and the module under
+    the empty name; empty if unreadable."""
     found: dict[str, Span] = {}
     lines = linecache.getlines(file)
     source = "".join(lines)
@@ -77,6 +95,8 @@ def spans(file: str) -> dict[str, Span]:
         return found
     _TREES[source] = tree
     _walk(tree.body, "", found, lines)
+    # The module itself, under the empty name: its docstring's lines.
+    found[""] = Span(1, len(lines), (), *_docstring(tree.body[0] if tree.body else None))
     return found
 
 

@@ -7,7 +7,11 @@ pipe (the original stdout; the user's prints go to stderr), one JSON line per ev
 - `{"start": NAME}` before a module is imported, so the parent knows which one hung or
   crashed the worker;
 - `{"module": NAME, "model": {...}, "problems": [...]}` once it is documented;
-- `{"module": NAME, "error": MESSAGE, "file": PATH, "line": N}` when it failed.
+- `{"module": NAME, "error": MESSAGE, "file": PATH, "line": N, "frames": [[PATH, N]],
+  "runs": BOOL, "missing": MODULE}` when it failed: `frames` are the traceback's frames
+  outside docgen, innermost last; `runs` says they show a program run on import (a
+  command line parsed, input read, an exit); `missing` (for a ModuleNotFoundError) is
+  the module not found.
 
 `faulthandler` dumps the stack of a module that hangs past the timeout into stderr and
 exits, so the parent can say on which line it hung.
@@ -33,24 +37,48 @@ __all__ = ["document", "main"]
 _UNRESOLVED = "but it does not resolve"
 
 
+# Code that runs a program when imported: a command line parsed, input read, an exit.
+_PROGRAM_MODULES = frozenset({"argparse", "optparse", "getopt", "click", "typer", "fire"})
+
+
+def _runs_a_program(error: BaseException, frames: traceback.StackSummary) -> bool:
+    if isinstance(error, SystemExit | EOFError | KeyboardInterrupt):
+        return True
+    for frame in frames:
+        path = Path(frame.filename)
+        names = {path.stem, path.parent.name}
+        if names & _PROGRAM_MODULES:
+            return True
+    return False
+
+
 def _failure(name: str, error: BaseException) -> dict[str, Any]:
     frames = traceback.extract_tb(error.__traceback__)
     spec_file = _module_file(name)
     # The user's line: the deepest frame in the failing module, else the deepest of theirs.
     ours = str(Path(__file__).resolve().parent.parent)
+    theirs = [f for f in frames if not f.filename.startswith((ours, "<"))]
     chosen = next((f for f in reversed(frames) if f.filename == spec_file), None)
     if chosen is None:
-        chosen = next((f for f in reversed(frames) if not f.filename.startswith((ours, "<"))), None)
+        chosen = theirs[-1] if theirs else None
     if isinstance(error, SystemExit):
         message = f"calls sys.exit({error.code!r}) on import"
     else:
         message = "".join(traceback.format_exception_only(error)).strip()
-    return {
+    event: dict[str, Any] = {
         "module": name,
         "error": message,
         "file": chosen.filename if chosen else spec_file,
         "line": chosen.lineno if chosen else None,
+        # The traceback's frames outside docgen (where it was raised may be another module
+        # the failing one imports: one cause, one finding), and whether they show
+        # top-level code running a program.
+        "frames": [[f.filename, f.lineno] for f in theirs],
+        "runs": _runs_a_program(error, frames),
     }
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        event["missing"] = error.name
+    return event
 
 
 def _module_file(name: str) -> str | None:

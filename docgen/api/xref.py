@@ -7,6 +7,7 @@ resolved from the member's class and module outwards) becomes a link too, as in 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -27,6 +28,15 @@ CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 # Sphinx's `~pkg.mod.Name` shows the last part only.
 _LINKABLE_SPAN = re.compile(
     r"(?<![\[`])`(?P<short>~)?(?P<name>[A-Za-z_][\w.]*)(?P<call>\(\))?`(?![\]\(`])"
+)
+# An inline link to a page's anchor that is a dotted path: mkdocstrings' way of linking
+# to an object (`reference.md#pkg.mod.Name`), in docstrings written for its pages.
+_ANCHOR_LINK = re.compile(
+    r"(?P<head>\[[^\]\n]*\]\()(?P<page>[^()\s#:]*)#(?P<anchor>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\)"
+)
+# An inline link to a page by a relative path (no scheme, not rooted, not only a fragment).
+_RELATIVE_LINK = re.compile(
+    r"(?P<head>\[[^\]\n]*\]\()(?P<path>[^()\s#:/][^()\s#:]*)(?P<rest>#[^()\s]*)?\)"
 )
 _TYPE_NAME = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
@@ -215,6 +225,103 @@ class Index:
 
             out.append(_LINKABLE_SPAN.sub(replace, line))
         return "\n".join(out)
+
+    def retarget(self, markdown: str, from_page: str) -> str:
+        """Links to another page's anchor named for a documented symbol
+        (`reference.md#pkg.mod.Name`, as written for mkdocstrings' pages) link to the
+        symbol's own anchor instead; other links, and fenced code and code spans, are left.
+
+        Args:
+            markdown: a docstring's Markdown.
+            from_page: the docs-relative page it is on, which links are relative to.
+        """
+        if "#" not in markdown:
+            return markdown
+        out: list[str] = []
+        fence: str | None = None
+        for line in markdown.split("\n"):
+            opened = FENCE.match(line)
+            if fence is not None or opened:
+                if fence is None:
+                    fence = opened.group(1) if opened else None
+                elif opened and opened.group(1)[0] == fence[0]:
+                    fence = None
+                out.append(line)
+                continue
+            spans = [m.span() for m in CODE_SPAN.finditer(line)]
+
+            def replace(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
+                name = match["anchor"]
+                if name not in self.targets or any(a < match.start() < b for a, b in spans):
+                    return match.group(0)
+                return f"{match['head']}{self.url(name, from_page)})"
+
+            out.append(_ANCHOR_LINK.sub(replace, line))
+        return "\n".join(out)
+
+    @staticmethod
+    def rebase(
+        markdown: str,
+        written_on: str,
+        from_page: str,
+        pages: Collection[str],
+        *,
+        keep: bool = True,
+    ) -> str:
+        """Relative links written for another page, made relative to this one.
+
+        Args:
+            markdown: a docstring's Markdown; fenced code and code spans are left alone.
+            written_on: the page its links were written for (a mkdocstrings page that
+                includes the object with `::: pkg.mod.Name`), docs-relative.
+            from_page: the docs-relative page it is on now.
+            pages: every docs-relative page: only links that name one of them from
+                `written_on` change; the others are left as written.
+            keep: False turns the links that name none of `pages` into their text.
+        """
+        if "](" not in markdown:
+            return markdown
+        there = posixpath.dirname(written_on)
+        here = posixpath.dirname(from_page) or "."
+
+        def replace(match: re.Match[str], spans: list[tuple[int, int]]) -> str:
+            target = posixpath.normpath(posixpath.join(there, match["path"]))
+            inside = any(a < match.start() < b for a, b in spans)
+            if inside or target == from_page:
+                return match.group(0)
+            if target not in pages:
+                return match.group(0) if keep else match["head"][1:-2]
+            path = posixpath.relpath(target, here)
+            return f"{match['head']}{path}{match['rest'] or ''})"
+
+        out: list[str] = []
+        fence: str | None = None
+        for line in markdown.split("\n"):
+            opened = FENCE.match(line)
+            if fence is not None or opened:
+                if fence is None:
+                    fence = opened.group(1) if opened else None
+                elif opened and opened.group(1)[0] == fence[0]:
+                    fence = None
+                out.append(line)
+                continue
+            spans = [m.span() for m in CODE_SPAN.finditer(line)]
+            out.append(_RELATIVE_LINK.sub(functools.partial(replace, spans=spans), line))
+        return "\n".join(out)
+
+    @staticmethod
+    def unlink(markdown: str, from_page: str, pages: Collection[str]) -> str:
+        """Relative links that name none of `pages` from `from_page`, as their text.
+
+        For a docstring a member inherits: its links were written for another site or page,
+        and are checked where the docstring is written.
+
+        Args:
+            markdown: the docstring's Markdown; fenced code and code spans are left alone.
+            from_page: the docs-relative page it is on.
+            pages: every docs-relative page.
+        """
+        return Index.rebase(markdown, from_page, from_page, pages, keep=False)
 
     def types_in(self, signature: str, scopes: Sequence[str]) -> list[str]:
         """Documented symbols a signature names (dotted or capitalised names), in order.
