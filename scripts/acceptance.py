@@ -74,8 +74,10 @@ OFFLINE_EDITS = {
 }
 
 ANCHOR = "docgen-acceptance-no-such-anchor"
+# {info} is the fence's info string: `python`, or `python exec="1"` where markdown-exec runs
+# only the blocks it is asked to (docgen then does the same).
 EXAMPLE = """
-```python
+```{info}
 raise RuntimeError("docgen acceptance: planted failing example")
 ```
 """
@@ -83,6 +85,13 @@ PLANTED = (
     "\n\n<!-- docgen acceptance: planted problems, both must fail at their line -->\n\n"
     "[planted broken anchor](#{anchor})\n" + EXAMPLE
 )
+
+
+def fence_info(root: Path) -> str:
+    """How the project's docs mark a Python block that runs."""
+    config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
+    uses_exec = config is not None and "markdown_exec" in config.read_text(encoding="utf-8")
+    return 'python exec="1"' if uses_exec else "python"
 
 
 @dataclass(slots=True)
@@ -187,17 +196,17 @@ def add_plugin_by_hand(root: Path, init_output: str) -> bool:
     return True
 
 
-def plant(page: Path) -> tuple[int, int]:
+def plant(page: Path, info: str) -> tuple[int, int]:
     """Append a broken anchor and a failing example to `page`; their lines (1-based)."""
     text = page.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
     before = text.count("\n")
-    addition = PLANTED.format(anchor=ANCHOR)
+    addition = PLANTED.format(anchor=ANCHOR, info=info)
     page.write_text(text + addition, encoding="utf-8")
     added = addition.split("\n")
     anchor_line = before + next(i for i, t in enumerate(added) if ANCHOR in t) + 1
-    fence_line = before + next(i for i, t in enumerate(added) if t == "```python") + 1
+    fence_line = before + next(i for i, t in enumerate(added) if t.startswith("```python")) + 1
     return anchor_line, fence_line
 
 
@@ -259,10 +268,11 @@ def accept(checkout: Path, python: str, out: Path) -> Row:
                          out / f"{name}-second.json")  # fmt: skip
 
         page = home_page(root)
-        anchor_line, fence_line = plant(page)
+        info = fence_info(root)
+        anchor_line, fence_line = plant(page, info)
         alone = page.parent / "docgen-acceptance.md"
-        alone.write_text("# Planted\n" + EXAMPLE, encoding="utf-8")
-        alone_fence = EXAMPLE.split("\n").index("```python") + 2
+        alone.write_text("# Planted\n" + EXAMPLE.format(info=info), encoding="utf-8")
+        alone_fence = EXAMPLE.split("\n").index("```{info}") + 2
         third = run([*build, str(out / f"{name}-planted.json")], root, env,
                     out / f"{name}-planted.json")  # fmt: skip
         where = page.relative_to(root).as_posix()
