@@ -421,7 +421,8 @@ def test_docstring_links_written_for_mkdocstrings_pages(tmp_path: Path) -> None:
     (broken,) = [d for d in outcome.diagnostics if d.code == "DG301"]
     assert "utilities.md#tool.parts.Gone" in broken.message
     assert broken.location is not None
-    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 12)
+    # the docstring's line that holds the link (`def make` is line 12)
+    assert (broken.location.path, broken.location.line) == ("tool/parts.py", 13)
     html = (root / "site" / "api" / "tool.parts" / "index.html").read_text(encoding="utf-8")
     assert 'href="#tool.parts.make"' in html
     assert 'href="../../config/"' in html

@@ -274,7 +274,7 @@ def test_a_hook_crash_is_one_message(
     monkeypatch.setenv("DOCGEN_OFFLINE", "1")
     outcome = build(root)
     assert outcome.aborted is not None
-    assert outcome.aborted.startswith("the hook 'hooks.py' failed: ")
+    assert outcome.aborted.startswith("the hook 'hooks.py' failed at hooks.py:2: ")
     assert outcome.aborted.endswith(f"hint: {hint}")
 
 
