@@ -169,10 +169,14 @@ def _where(result: StageResult) -> list[tuple[str, str, int | None]]:
 
 
 @pytest.fixture
-def no_leftovers() -> Iterator[None]:
-    before = set(Path(tempfile.gettempdir()).glob("docgen-examples-*"))
+def no_leftovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # A temporary folder of the test's own: other runs (an xdist worker, another checkout)
+    # make docgen-examples-* folders in /tmp at the same time.
+    own = tmp_path / "tmp"
+    own.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
     yield
-    assert set(Path(tempfile.gettempdir()).glob("docgen-examples-*")) == before
+    assert list(own.glob("docgen-examples-*")) == []
 
 
 @pytest.mark.usefixtures("no_leftovers")

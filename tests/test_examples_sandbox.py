@@ -229,6 +229,22 @@ def test_the_network_is_off_by_default(tmp_path: Path, server: socket.socket) ->
     assert (result.summary["skipped"], result.summary["failed"]) == (1, 0)
 
 
+def test_a_server_needs_the_network_and_does_not_wait_for_the_timeout(tmp_path: Path) -> None:
+    serve = (
+        "```python\nimport socketserver\n\n"
+        "server = socketserver.TCPServer(('127.0.0.1', 0), socketserver.BaseRequestHandler)\n"
+        "server.serve_forever()\n```\n"
+    )
+    result = _check(tmp_path, serve)
+    [needs] = [d for d in result.diagnostics if d.code == "DG515"]
+    assert (needs.severity, needs.location and needs.location.line) == (Severity.INFO, 4)
+    assert needs.message.startswith(
+        "python example needs the network: it tried to reach 127.0.0.1:0"
+    )
+    assert needs.message.endswith("(to serve)")
+    assert "DG503" not in {d.code for d in result.diagnostics}
+
+
 def test_the_network_when_allowed(tmp_path: Path, server: socket.socket) -> None:
     port = server.getsockname()[1]
     result = _check(tmp_path, CONNECT.format(port=port), network=True)

@@ -805,8 +805,9 @@ def guard_network(page: Page, *, allowed: bool) -> None:
     """Note every attempt to reach the network in `page.network`; refuse it unless `allowed`.
 
     Python's own sockets are patched, so the examples' code (and any library it calls)
-    gets a `NetworkOff` (a `ConnectionRefusedError`) on connect and a `socket.gaierror` on
-    a name look-up, before a packet is sent. Unix sockets are not the network, and
+    gets a `NetworkOff` (a `ConnectionRefusedError`) on connect, and on binding an
+    address to serve on, and a `socket.gaierror` on a name look-up, before a packet is
+    sent. Unix sockets are not the network, and
     neither is resolving a numeric address. Allowed, only failed name look-ups are noted:
     they mean there is no network, not that the example is wrong.
     """
@@ -872,6 +873,14 @@ def guard_network(page: Page, *, allowed: bool) -> None:
             return errno.ECONNREFUSED
         return real_connect_ex(self, address)
 
+    def bind(self: socket.socket, address: Any) -> None:
+        # A server is on the network too: uvicorn.run() in an example would serve until
+        # the timeout. asyncio and uvloop bind Python sockets before they listen.
+        what = where(self, address)
+        if what is not None:
+            raise refuse(f"{what} (to serve)")
+        real_bind(self, address)
+
     def sendto(self: socket.socket, data: Any, *args: Any) -> int:
         what = where(self, args[-1])
         if what is not None:
@@ -880,13 +889,14 @@ def guard_network(page: Page, *, allowed: bool) -> None:
 
     real_gethostbyname = socket.gethostbyname
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-    real_sendto = socket.socket.sendto
+    real_sendto, real_bind = socket.socket.sendto, socket.socket.bind
     socket.getaddrinfo = getaddrinfo
     socket.gethostbyname = gethostbyname
     socket.gethostbyname_ex = gethostbyname
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.socket.sendto = sendto  # type: ignore[assignment]
+    socket.socket.bind = bind  # type: ignore[method-assign,assignment]
 
 
 def _children() -> list[int]:  # pragma: no cover - in the page's and the server's process
