@@ -458,6 +458,14 @@ def test_a_reversed_link_in_inline_code_is_no_finding(tmp_path: Path) -> None:
     assert codes(lint(tmp_path, page)) == [(3, "DG701")]
 
 
+def test_two_links_side_by_side_are_not_a_reversed_link(tmp_path: Path) -> None:
+    # hatch's docs/meta/authors.md: `[:material-github:](…)[:material-web:](…)`
+    page = {"a.md": "# A\n\nBy [Ofek](https://x.org/o)[Cary](https://x.org/c) and (a)[b].\n"}
+    assert codes(lint(tmp_path, page)) == [(3, "DG701")]  # only the real one
+    page = {"a.md": "# A\n\nBy [Ofek](https://x.org/o)[Cary](https://x.org/c).\n"}
+    assert lint(tmp_path, page) == []
+
+
 def test_a_project_pymarkdown_configuration_is_its_choice_of_style(tmp_path: Path) -> None:
     page = {"a.md": STYLE_ONLY}
     no_table = {"pyproject.toml": "[project]\nname = 'x'\n"}

@@ -95,7 +95,8 @@ configuration guide has the whole classification, rule by rule.
 _BREAKS_AFTER_PARAGRAPH = frozenset({"md032"})
 _ANCHOR = re.compile(r"\[\]\(\)\{:?[^{}]*#[^{}]*\}")
 _EMPTY_LINK = re.compile(r"\[[^\]]*\]\([ \t]*\)")
-_REVERSED_LINK = re.compile(r"\([^()]*\)\[[^\]]*\]")
+# Not after `]`: `[a](x)[b](y)` is two links side by side, whose middle reads `(x)[b]`.
+_REVERSED_LINK = re.compile(r"(?<!\])\([^()]*\)\[[^\]]*\]")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _NOT_PARAGRAPH = re.compile(
     r"^\s*(?:$|#|[-*+]\s|\d+[.)]\s|\||>|<|```|~~~|!!!|\?\?\?|===|[-=_*]{3,}\s*$)"
@@ -334,7 +335,7 @@ def _marked_fence(rule_id: str, markdown: str, line: int) -> bool:
 def _false_alarm(rule_id: str, source: Source, line: int) -> bool:
     """pymarkdownlnt's findings that are not what they say: MD042 on `[](){#id}`, an
     anchor (mkdocs-autorefs' syntax), not an empty link; MD011 on `(text)[url]` inside
-    inline code, which shows as written."""
+    inline code, which shows as written, or on two links side by side (`[a](x)[b](y)`)."""
     lines = source.markdown.splitlines()
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if rule_id.lower() == "md042":
