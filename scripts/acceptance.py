@@ -90,7 +90,8 @@ PLANTED = (
 def fence_info(root: Path) -> str:
     """How the project's docs mark a Python block that runs."""
     config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
-    uses_exec = config is not None and "markdown_exec" in config.read_text(encoding="utf-8")
+    text = config.read_text(encoding="utf-8") if config else ""
+    uses_exec = "markdown_exec" in text or "markdown-exec" in text
     return 'python exec="1"' if uses_exec else "python"
 
 
