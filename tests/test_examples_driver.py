@@ -34,7 +34,7 @@ def borrowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The driver turns the network off by patching socket: given back after the test.
     for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
         monkeypatch.setattr(socket, name, getattr(socket, name))
-    for name in ("connect", "connect_ex", "sendto"):
+    for name in ("connect", "connect_ex", "sendto", "bind"):
         monkeypatch.setattr(socket.socket, name, getattr(socket.socket, name))
     return tmp_path
 
@@ -349,7 +349,12 @@ class _Page:
 
 def test_the_network_guard_refuses_and_notes(borrowed: Path) -> None:
     page = _Page()
+    server = socket.create_server(("127.0.0.1", 0))  # the test's own, before the guard
     runner_child.guard_network(page, allowed=False)  # type: ignore[arg-type]
+    with pytest.raises(ConnectionRefusedError, match=r"127\.0\.0\.1:0 \(to serve\)"):
+        socket.create_server(("127.0.0.1", 0))
+    assert page.network == "127.0.0.1:0 (to serve)"
+    page.network = None
     assert socket.getaddrinfo("127.0.0.1", 80)
     assert socket.getaddrinfo(None, 80)
     assert socket.gethostbyname("127.0.0.1") == "127.0.0.1"
@@ -361,7 +366,7 @@ def test_the_network_guard_refuses_and_notes(borrowed: Path) -> None:
     with pytest.raises(socket.gaierror):
         socket.getaddrinfo("example.org", None)
     assert page.network == "example.org"
-    with socket.create_server(("127.0.0.1", 0)) as server:
+    with server:
         port = server.getsockname()[1]
         page.network = None
         with pytest.raises(ConnectionRefusedError, match="network is off"):

@@ -399,3 +399,47 @@ def test_an_include_that_went_away_binds_nothing_and_keys_the_cache(tmp_path: Pa
     assert page_key("env", "p.md", [gone]) != before
     (tmp_path / "here.py").write_text("y = 2\n", encoding="utf-8")
     assert page_key("env", "p.md", [here]) != before
+
+
+# sqlmodel's pages: a model, then a whole program that declares it again (a registry of
+# tables rejects the second declaration when both run in one process).
+REGISTRY = """\
+```python
+TABLES = set()
+
+
+class Table(type):
+    def __init__(cls, name, bases, namespace):
+        if name in TABLES:
+            raise ValueError(f"Table {name!r} is already defined")
+        TABLES.add(name)
+        super().__init__(name, bases, namespace)
+
+
+class Hero(metaclass=Table):
+    pass
+```
+
+```python
+class Hero(metaclass=Table):
+    name = "again"
+```
+"""
+
+
+def test_a_class_declared_again_is_a_program_of_its_own(project: Path) -> None:
+    mistake = REGISTRY.replace(
+        'class Hero(metaclass=Table):\n    name = "again"',
+        "class Villain(metaclass=Table):\n    name = 1 / 0",
+    )
+    result = _check(project, {"again.md": REGISTRY, "mistake.md": mistake})
+    found = sorted(
+        (d.location.path, d.location.line, d.code, d.severity.value)  # type: ignore[union-attr]
+        for d in result.diagnostics
+    )
+    assert found == [
+        ("docs/again.md", 18, "DG516", "info"),
+        ("docs/mistake.md", 19, "DG501", "error"),
+    ]
+    [again] = [d for d in result.diagnostics if d.code == "DG516"]
+    assert "declares `Hero` again" in again.message

@@ -63,7 +63,8 @@ Include directives in a fence (`--8<-- "file"` with pymdownx.snippets, `{!file!}
 mdx_include) use the file (see `include`). With markdown-exec, only blocks with `exec="1"`
 (or a `run` marker) run. A first failure that is a `NameError` for a name no earlier example
 defines (nor a near-miss of one, nor a builtin), or a relative import, is a fragment (DG516,
-info); a module that is not installed is a warning (DG517). A block that compares
+info), and so is a block that fails declaring again a class an earlier block declared (a
+program of its own); a module that is not installed is a warning (DG517). A block that compares
 `__name__` with `"__main__"` runs with `__name__ == "__example__"` unless marked `main`.
 Bodies indented as a whole are dedented. In data blocks, elision lines (`...`) are left
 out and `<PLACEHOLDERS>` read as words. A `>>>` traceback is compared by its last
@@ -120,7 +121,7 @@ is not run again until one of them changes. `--no-cache` runs everything.
 | DG513 | warning | `--update` could not rewrite: the file changed since it was read |
 | DG514 | info | later examples not run: an earlier one in the same state failed or timed out |
 | DG515 | info | an example (or `examples.setup`) needs the network, which is off |
-| DG516 | info | an example is a fragment: a name no earlier example defines, a relative import |
+| DG516 | info | a fragment: a name no earlier example defines, a relative import, a class again |
 | DG517 | warning | an example needs a module that is not installed |
 """
 
@@ -534,6 +535,21 @@ class _Page:
                 'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
             )
             self.causes[line] = "is a fragment"
+            return True
+        statement = int(record.get("statement") or line)
+        earlier = self.run.blocks[: int(record["block"])]
+        again = names.redeclared_class(example, statement, earlier)
+        if again:
+            self.info(
+                "DG516",
+                f"{example.language} example is a program of its own: it declares `{again}` "
+                "again, which an earlier example of the page declared, and the page's examples "
+                "share one process",
+                statement,
+                'mark the later program `<!-- docgen: skip reason="a program of its own" -->`, '
+                "or give it a page of its own",
+            )
+            self.causes[statement] = "is a program of its own"
             return True
         if name:
             # What the page defined so far: a name only a later block defines is a preview.

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from docgen.examples.collect import Example
 from docgen.examples.include import read_part
 
-__all__ = ["bound_names", "fragment_name"]
+__all__ = ["bound_names", "fragment_name", "redeclared_class"]
 
 
 def _source(example: Example) -> str:
@@ -89,3 +89,41 @@ def fragment_name(name: str, bound: set[str]) -> bool:
     if name in known:
         return False
     return not difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+
+
+def redeclared_class(example: Example, line: int, earlier: Iterable[Example]) -> str | None:
+    """The class `example` declares again at `line` (a Markdown line) that an `earlier`
+    Python block of the page declared too, or None.
+
+    A page that shows one whole program, then another that declares the same class, reads
+    as two programs; run in one process, a registry of the first (an ORM's tables) rejects
+    the second declaration. That failure is the page's layout, not a mistake in it.
+    """
+    if example.language != "python":
+        return None
+    try:
+        tree = ast.parse(example.code)
+    except (SyntaxError, ValueError):
+        return None
+    offset = line - example.code_line + 1  # the failing line in the block's own numbering
+    here = next(
+        (
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.ClassDef)
+            and node.lineno <= offset <= (node.end_lineno or node.lineno)
+        ),
+        None,
+    )
+    if here is None:
+        return None
+    for block in earlier:
+        if block.language != "python":
+            continue
+        try:
+            body = ast.parse(block.code).body
+        except (SyntaxError, ValueError):
+            continue
+        if any(isinstance(node, ast.ClassDef) and node.name == here for node in body):
+            return here
+    return None

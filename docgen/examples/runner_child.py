@@ -680,6 +680,21 @@ def _failing_line(exc: BaseException, path: str) -> int | None:
     return line
 
 
+def _statement_line(exc: BaseException, path: str) -> int | None:
+    """The page's line of the outermost frame of `path`: the statement of the block that
+    raised, wherever in the page the exception then came from."""
+    import traceback
+
+    return next(
+        (
+            lineno
+            for frame, lineno in traceback.walk_tb(exc.__traceback__)
+            if frame.f_code.co_filename == path
+        ),
+        None,
+    )
+
+
 def _user_frames(stack: Any, path: str) -> Any:
     """The frames of the page's code and what it called: not the driver's, not doctest's.
 
@@ -739,6 +754,9 @@ def _failure(exc: BaseException, path: str, default: int) -> dict[str, Any]:
     detail = _traceback(exc, path)
     failure = {"status": "error", "line": line, "message": _headline(exc), "detail": detail[-4000:]}
     # What tells a fragment or a missing package from a mistake (the parent decides).
+    statement = _statement_line(exc, path)
+    if statement is not None:
+        failure["statement"] = statement  # the page's outermost line: the block's statement
     if isinstance(exc, NameError) and not isinstance(exc, UnboundLocalError) and exc.name:
         failure["name"] = exc.name
     if isinstance(exc, ImportError) and "no known parent package" in str(exc):
