@@ -443,3 +443,18 @@ def test_a_class_declared_again_is_a_program_of_its_own(project: Path) -> None:
     ]
     [again] = [d for d in result.diagnostics if d.code == "DG516"]
     assert "declares `Hero` again" in again.message
+
+
+def test_a_class_declared_again_in_an_included_program(project: Path) -> None:
+    # sqlmodel: `{!./docs_src/tutorial/insert/tutorial003_py310.py!}`, a whole program
+    (project / "src").mkdir()
+    (project / "src" / "again.py").write_text(
+        'import os\n\n\nclass Hero(metaclass=Table):\n    name = "again"\n', encoding="utf-8"
+    )
+    page = REGISTRY.replace(
+        'class Hero(metaclass=Table):\n    name = "again"', "{!./src/again.py!}"
+    )
+    setup = MarkdownSetup(includes=str(project))
+    result = _check(project, {"inc.md": page}, markdown=setup)
+    found = [(d.location.line, d.code) for d in result.diagnostics]  # type: ignore[union-attr]
+    assert found == [(18, "DG516")]

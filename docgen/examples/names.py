@@ -97,33 +97,54 @@ def redeclared_class(example: Example, line: int, earlier: Iterable[Example]) ->
 
     A page that shows one whole program, then another that declares the same class, reads
     as two programs; run in one process, a registry of the first (an ORM's tables) rejects
-    the second declaration. That failure is the page's layout, not a mistake in it.
+    the second declaration. That failure is the page's layout, not a mistake in it. A line
+    that is an include directive stands for the classes of the file it includes.
     """
     if example.language != "python":
         return None
-    try:
-        tree = ast.parse(example.code)
-    except (SyntaxError, ValueError):
-        return None
-    offset = line - example.code_line + 1  # the failing line in the block's own numbering
-    here = next(
-        (
-            node.name
-            for node in tree.body
-            if isinstance(node, ast.ClassDef)
-            and node.lineno <= offset <= (node.end_lineno or node.lineno)
-        ),
-        None,
-    )
-    if here is None:
+    offset = line - example.code_line  # 0-based, in the block's own lines
+    included = [part for part in example.includes if part[0] == offset]
+    sources = [_read(path, first, last) for _offset, path, first, last in included]
+    here = set().union(*(_classes(source) for source in sources))
+    if not included:
+        here = {
+            name
+            for name, (start, end) in _class_spans(example.code).items()
+            if start <= offset + 1 <= end
+        }
+    if not here:
         return None
     for block in earlier:
         if block.language != "python":
             continue
-        try:
-            body = ast.parse(block.code).body
-        except (SyntaxError, ValueError):
-            continue
-        if any(isinstance(node, ast.ClassDef) and node.name == here for node in body):
-            return here
+        declared = _classes(block.code).union(
+            *(_classes(_read(path, first, last)) for _offset, path, first, last in block.includes)
+        )
+        found = sorted(here & declared)
+        if found:
+            return found[0]
     return None
+
+
+def _read(path: str, first: int, last: int) -> str:
+    try:
+        return read_part(path, first, last)
+    except OSError:
+        return ""
+
+
+def _class_spans(source: str) -> dict[str, tuple[int, int]]:
+    """The top-level classes of `source` and their first and last lines (1-based)."""
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError):
+        return {}
+    return {
+        node.name: (node.lineno, node.end_lineno or node.lineno)
+        for node in body
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def _classes(source: str) -> set[str]:
+    return set(_class_spans(source))
