@@ -7,10 +7,9 @@ resolved from the member's class and module outwards) becomes a link too, as in 
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from docgen.api.model import Module
@@ -237,27 +236,14 @@ class Index:
         """
         if "#" not in markdown:
             return markdown
-        out: list[str] = []
-        fence: str | None = None
-        for line in markdown.split("\n"):
-            opened = FENCE.match(line)
-            if fence is not None or opened:
-                if fence is None:
-                    fence = opened.group(1) if opened else None
-                elif opened and opened.group(1)[0] == fence[0]:
-                    fence = None
-                out.append(line)
-                continue
-            spans = [m.span() for m in CODE_SPAN.finditer(line)]
 
-            def replace(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
-                name = match["anchor"]
-                if name not in self.targets or any(a < match.start() < b for a, b in spans):
-                    return match.group(0)
-                return f"{match['head']}{self.url(name, from_page)})"
+        def replace(match: re.Match[str], spans: list[tuple[int, int]]) -> str:
+            name = match["anchor"]
+            if name not in self.targets or any(a < match.start() < b for a, b in spans):
+                return match.group(0)
+            return f"{match['head']}{self.url(name, from_page)})"
 
-            out.append(_ANCHOR_LINK.sub(replace, line))
-        return "\n".join(out)
+        return _outside_code(markdown, _ANCHOR_LINK, replace)
 
     @staticmethod
     def rebase(
@@ -294,20 +280,7 @@ class Index:
             path = posixpath.relpath(target, here)
             return f"{match['head']}{path}{match['rest'] or ''})"
 
-        out: list[str] = []
-        fence: str | None = None
-        for line in markdown.split("\n"):
-            opened = FENCE.match(line)
-            if fence is not None or opened:
-                if fence is None:
-                    fence = opened.group(1) if opened else None
-                elif opened and opened.group(1)[0] == fence[0]:
-                    fence = None
-                out.append(line)
-                continue
-            spans = [m.span() for m in CODE_SPAN.finditer(line)]
-            out.append(_RELATIVE_LINK.sub(functools.partial(replace, spans=spans), line))
-        return "\n".join(out)
+        return _outside_code(markdown, _RELATIVE_LINK, replace)
 
     @staticmethod
     def unlink(markdown: str, from_page: str, pages: Collection[str]) -> str:
@@ -337,3 +310,30 @@ class Index:
             if resolved is not None:
                 found[resolved] = None
         return list(found)
+
+
+def _outside_code(
+    markdown: str,
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str], list[tuple[int, int]]], str],
+) -> str:
+    """`markdown` with `pattern` replaced on every line outside fenced code; `replace` gets
+    each match and the line's code spans (a match inside one is to be left as it is)."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        opened = FENCE.match(line)
+        if fence is not None or opened:
+            if fence is None:
+                fence = opened.group(1) if opened else None
+            elif opened and opened.group(1)[0] == fence[0]:
+                fence = None
+            out.append(line)
+            continue
+        spans = [m.span() for m in CODE_SPAN.finditer(line)]
+
+        def each(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
+            return replace(match, spans)
+
+        out.append(pattern.sub(each, line))
+    return "\n".join(out)
