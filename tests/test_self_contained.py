@@ -20,7 +20,9 @@ SCANNED = ("tests", "benchmarks")
 # Path-building calls that keep their first argument's place: Path(x), x.resolve(), ...
 SAME_PLACE = {"Path", "PurePath", "PosixPath", "resolve", "absolute", "abspath", "realpath"}
 # A text scan for what no tool should name, in any file (shell scripts included).
-OUTSIDE_NAMES = ("../shared", "shared/corpus")
+# (Spelled in two parts, so that this file does not name them itself.)
+_SIBLING = "sha" + "red"  # the workspace's folder beside the clone
+OUTSIDE_NAMES = ("../" + _SIBLING, _SIBLING + "/corpus")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,15 +193,15 @@ def test_no_file_names_the_shared_folder() -> None:
 @pytest.mark.parametrize(
     ("source", "lines"),
     [
-        ('C = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"', [1]),
-        ('REPO = Path(__file__).resolve().parents[1]\nC = REPO.parent / "shared"', [2]),
+        ('C = Path(__file__).resolve().parents[1].parent / "sibling" / "corpus"', [1]),
+        ('REPO = Path(__file__).resolve().parents[1]\nC = REPO.parent / "sibling"', [2]),
         ("X = Path(__file__).parents[2]", [1]),
         ("X = Path(__file__).parent.parent.parent", [1]),
-        ('X = Path(__file__).parent / ".." / ".." / "shared"', [1]),
-        ('X = Path(__file__).parent / "../../shared/corpus"', [1]),
+        ('X = Path(__file__).parent / ".." / ".." / "sibling"', [1]),
+        ('X = Path(__file__).parent / "../../sibling/corpus"', [1]),
         ('X = os.path.join(os.path.dirname(__file__), "..", "..", "x")', [1]),
         ('X = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\nY = X + "/.."', [2]),
-        ('X = Path("../shared/corpus/workflows")', [1]),
+        ('X = Path("../sibling/corpus/workflows")', [1]),
         ('X = open("../outside.txt")', [1]),
         ('def f():\n    return Path(__file__).resolve().parents[3] / "x"', [2]),
         # Inside the repository: fine.
@@ -219,6 +221,6 @@ def test_the_check_finds_paths_above_the_root(source: str, lines: list[int]) -> 
 
 def test_the_check_follows_names_imported_from_conftest() -> None:
     imported = {"REPO": 1}  # conftest.py's REPO: one folder above tests/, the root
-    assert [e.line for e in climbs('S = REPO.parent / "shared"', 1, imported)] == [1]
+    assert [e.line for e in climbs('S = REPO.parent / "sibling"', 1, imported)] == [1]
     assert climbs('S = REPO / "tests"', 1, imported) == []
     assert _imports("from conftest import REPO as R\n", REPO / "tests") == {"R": 1}
