@@ -203,27 +203,15 @@ class Index:
             local: names that mean something else here (a function's parameters: `lexer`
                 is the argument, not the module `pkg.lexer`); never linked.
         """
-        out: list[str] = []
-        fence: str | None = None
-        for line in markdown.split("\n"):
-            opened = FENCE.match(line)
-            if fence is not None or opened:
-                if fence is None:
-                    fence = opened.group(1) if opened else None
-                elif opened and opened.group(1)[0] == fence[0]:
-                    fence = None
-                out.append(line)
-                continue
 
-            def replace(match: re.Match[str]) -> str:
-                name = match["name"]
-                shown = name.rsplit(".", 1)[-1] if match["short"] else name
-                code = f"`{shown}{match['call'] or ''}`"
-                found = None if name in local else self.resolve(name, scopes)
-                return code if found is None else f"[{code}]({self.url(found, from_page)})"
+        def replace(match: re.Match[str], _spans: list[tuple[int, int]]) -> str:
+            name = match["name"]
+            shown = name.rsplit(".", 1)[-1] if match["short"] else name
+            code = f"`{shown}{match['call'] or ''}`"
+            found = None if name in local else self.resolve(name, scopes)
+            return code if found is None else f"[{code}]({self.url(found, from_page)})"
 
-            out.append(_LINKABLE_SPAN.sub(replace, line))
-        return "\n".join(out)
+        return _outside_code(markdown, _LINKABLE_SPAN, replace)
 
     def retarget(self, markdown: str, from_page: str) -> str:
         """Links to another page's anchor named for a documented symbol
