@@ -182,9 +182,8 @@ def canonical(
     return page_html[: found.start(1)] + new + page_html[found.end(1) :]
 
 
-_MATERIAL_CONFIG = re.compile(
-    rb'<script id="__config" type="application/json">(.*?)</script>', re.S
-)
+# Material's page configuration; a minified page leaves the attributes unquoted.
+_MATERIAL_CONFIG = re.compile(rb"<script id=[\"']?__config[\"']?[^>]*>(.*?)</script>", re.S)
 
 
 def selector_configured(home: bytes) -> bool | None:

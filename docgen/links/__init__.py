@@ -523,15 +523,10 @@ def _versions(site_dir: Path) -> frozenset[str] | None:
         home = (site_dir / "index.html").read_bytes()
     except OSError:
         home = b""
-    mike = _MIKE.search(home) is not None
+    from docgen.deploy import site  # noqa: PLC0415 - the deploy package, only for this
+
+    mike = site.selector_configured(home) is True
     return frozenset(names) if mike or listed is not None else None
-
-
-# Material's page configuration names mike as the version provider (quoted or, when the
-# page is minified, not).
-_MIKE = re.compile(
-    rb"<script id=[\"']?__config[\"']?[^>]*>[^<]*\"version\":\s*\{[^}<]*\"provider\":\s*\"mike\""
-)
 
 
 # What checking found about one link, by its index in the page: (index, action, a, b, c)
