@@ -281,3 +281,25 @@ class DocgenConfig:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def top_level_keys(text: str) -> list[tuple[str, int]] | None:
+    """The top-level keys of mkdocs.yml's text, in order, each with its 1-based line, or
+    None when YAML cannot read it as a mapping.
+
+    Repeats included: YAML keeps the last of a key written twice, silently (`docgen init`
+    and the plugin both say so).
+    """
+    import yaml  # noqa: PLC0415 - only the callers that look at the file's text need it
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return [
+        (str(key.value), key.start_mark.line + 1)
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    ]

@@ -37,7 +37,6 @@ from typing import Any, Literal
 
 import jinja2
 import markupsafe
-import yaml
 from jinja2.filters import do_striptags
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options as c
@@ -778,15 +777,12 @@ def _duplicate_keys(config: cfg.DocgenConfig, file: Path) -> list[Diagnostic]:
     warning (DG103) at each repeat; a file YAML cannot read is MkDocs' to report.
     """
     try:
-        node = yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []
-    if not isinstance(node, yaml.MappingNode):
+        keys = cfg.top_level_keys(file.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError):
         return []
     lines: dict[str, list[int]] = {}
-    for key, _ in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            lines.setdefault(str(key.value), []).append(key.start_mark.line + 1)
+    for key, line in keys:
+        lines.setdefault(key, []).append(line)
     return [
         Diagnostic(
             "DG103",
@@ -1503,9 +1499,21 @@ class _quiet:
 def _plugin(config: MkDocsConfig, path: Path) -> DocgenPlugin:
     plugin = config.plugins.get("docgen")
     if not isinstance(plugin, DocgenPlugin):
-        raise PluginMissing(
-            f"{path}: the docgen plugin is not enabled; add `- docgen` under `plugins:`"
-        )
+        why = "add `- docgen` under `plugins:`"
+        try:
+            lines = [
+                n
+                for key, n in cfg.top_level_keys(path.read_text("utf-8")) or ()
+                if key == "plugins"
+            ]
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        if len(lines) > 1:  # docgen may be in a `plugins:` that YAML drops for the last one
+            why = (
+                f"`plugins:` is set {len(lines)} times (lines {', '.join(map(str, lines))}) and"
+                f" MkDocs uses only line {lines[-1]}: merge them into one, with `- docgen`"
+            )
+        raise PluginMissing(f"{path}: the docgen plugin is not enabled; {why}")
     return plugin
 
 

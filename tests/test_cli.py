@@ -146,6 +146,11 @@ def test_strict_build_fails_on_mkdocs_own_warnings(
             "option 'page_cache': Expected type: <class 'bool'>",
         ),
         ({"mkdocs.yml": "site_name: x\nplugins: [search]\n"}, ["build"], "plugin is not enabled"),
+        (
+            {"mkdocs.yml": "site_name: x\nplugins: [docgen]\nplugins: [search]\n"},
+            ["build"],
+            "`plugins:` is set 2 times (lines 2, 3) and MkDocs uses only line 3",
+        ),
         ({"mkdocs.yml": "site_name: [unclosed\n"}, ["build"], "mkdocs.yml"),
         ({}, ["check", "--only", "pipelines,nope"], "unknown stage 'nope' in --only"),
         ({}, ["dump", "nope"], "no dump for stage 'nope'"),

@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode
 
+from docgen.config import top_level_keys
 from docgen.init.detect import Project
 from docgen.init.templates import plugin_entry
 
@@ -135,14 +135,10 @@ def _last_wins(text: str) -> tuple[str, tuple[Duplicate, ...], list[object]]:
     That is what MkDocs reads (PyYAML keeps the last value); the line numbers stay. Also
     returns the duplicates and the `plugins:` values that were commented out.
     """
-    node = _yaml().compose(text)
-    if not isinstance(node, MappingNode) or node.flow_style:
+    found = top_level_keys(text)
+    if found is None or text.lstrip().startswith("{"):  # a flow mapping: lines are shared
         return text, (), []
-    keys = [
-        (str(key.value), key.start_mark.line)
-        for key, _ in node.value
-        if isinstance(key, ScalarNode)
-    ]
+    keys = [(key, line - 1) for key, line in found]  # 0-based, as the lines below
     places: dict[str, list[int]] = {}
     for position, (key, _) in enumerate(keys):
         places.setdefault(key, []).append(position)
