@@ -17,6 +17,7 @@ ran here already; the checks run here on what comes back: nothing is done twice.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import pickle
 import subprocess
@@ -29,6 +30,10 @@ from typing import Any
 from docgen.engines import Engine, Rendered, RenderJob, ServeJob
 
 __all__ = ["ProperDocsEngine", "aliased", "engine"]
+
+# ProperDocs is an extra (`pip install 'docgen[properdocs]'`): without it, `engines.get`
+# says this engine is not available. Importing the package alone turns no alias on.
+importlib.import_module("properdocs")
 
 _WAIT = 3600.0  # seconds a render may take before the engine gives up on its process
 
@@ -46,7 +51,7 @@ def aliased() -> bool:
 
 def _inner() -> Engine:
     """The `mkdocs` engine, on ProperDocs: the alias first, then MkDocs' imports."""
-    import properdocs.replacement  # noqa: F401, PLC0415 - from now on mkdocs.* is properdocs.*
+    importlib.import_module("properdocs.replacement")  # from now on mkdocs.* is properdocs.*
 
     from docgen.engines import mkdocs  # noqa: PLC0415
 
@@ -91,6 +96,7 @@ class ProperDocsEngine:
         if job.config.offline:
             args.append("--offline")
         code = "import sys, properdocs.replacement; from docgen.cli import main; sys.exit(main())"
+        # (the child imports the alias first, as `_child_main` does)
         subprocess.run([sys.executable, "-c", code, *args], cwd=job.config.root, check=False)
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ file, as MkDocs' do; a failed build stops the run with one message.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -39,6 +40,11 @@ from docgen.engines import Rendered, RenderJob, ServeJob
 from docgen.engines.zensical_stage import PENDING_MARK, QUALITY_PAGE, Staged, stage
 
 __all__ = ["ZensicalEngine", "engine", "quality_html", "site_path", "warnings"]
+
+# Zensical is an extra (`pip install 'docgen[zensical]'`); it runs as a command, but
+# without it `engines.get` says this engine is not available, before anything is staged.
+if importlib.util.find_spec("zensical") is None:
+    raise ModuleNotFoundError("No module named 'zensical'", name="zensical")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _WARNING = re.compile(
@@ -72,7 +78,7 @@ class ZensicalEngine:
         target = (job.site_dir or job.config.site_dir).resolve()
         try:
             staged = stage(job.config, job.config_file, job.results, job.transform)
-        except (OSError, ValueError) as exc:  # YAML errors are ValueErrors
+        except (OSError, ValueError) as exc:  # mkdocs.yml unreadable: a ValueError
             return _failed(target, f"cannot stage the pages for Zensical: {exc}")
         self._staged = staged
         if staged.site_dir.exists():

@@ -472,5 +472,8 @@ _Dumper.add_representer(_Tagged, _represent)
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     """mkdocs.yml as a mapping; its tags are kept for Zensical (`_Tagged`)."""
-    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe
+    try:
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe
+    except yaml.YAMLError as exc:  # the pipeline read it first: only a file changed since
+        raise ValueError(f"{path.name}: {' '.join(str(exc).split())}") from None
     return dict(loaded) if isinstance(loaded, dict) else {}
