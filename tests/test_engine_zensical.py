@@ -405,3 +405,20 @@ def test_restager_stages_again_after_a_change(tmp_path: Path) -> None:
     assert "new.md" in staged.pages
     assert restager.count == 2
     assert tmp_path / "docs" in staged.watch
+
+
+@pytest.mark.slow
+def test_generated_pages_survive_zensicals_macros(tmp_path: Path) -> None:
+    config = project(tmp_path, MKDOCS_YML.replace("  - search\n", "  - search\n  - macros\n"))
+    workflow = Page(
+        "pipelines/ci.md",
+        "CI",
+        "# CI\n\nRuns on `${{ matrix.os }}` {% if x %}.\n",
+        nav=("Pipelines",),
+    )
+    rendered = ZensicalEngine().render(job(config, (StageResult("pipelines", pages=(workflow,)),)))
+    assert rendered.complete, rendered.aborted
+    page = (rendered.site_dir / "pipelines" / "ci" / "index.html").read_text(encoding="utf-8")
+    assert "${{ matrix.os }}" in page
+    assert "{% if x %}" in page
+    assert "raw" not in page.split("<article", 1)[1].split("</article>", 1)[0]
