@@ -18,6 +18,7 @@ ran here already; the checks run here on what comes back: nothing is done twice.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import multiprocessing
 import pickle
 import subprocess
@@ -32,8 +33,10 @@ from docgen.engines import Engine, Rendered, RenderJob, ServeJob
 __all__ = ["ProperDocsEngine", "aliased", "engine"]
 
 # ProperDocs is an extra (`pip install 'docgen[properdocs]'`): without it, `engines.get`
-# says this engine is not available. Importing the package alone turns no alias on.
-importlib.import_module("properdocs")
+# says this engine is not available. Only looked up: importing it here would make the
+# `mkdocs` engine of this process believe ProperDocs runs it.
+if importlib.util.find_spec("properdocs") is None:
+    raise ModuleNotFoundError("No module named 'properdocs'", name="properdocs")
 
 _WAIT = 3600.0  # seconds a render may take before the engine gives up on its process
 
