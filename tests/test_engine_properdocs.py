@@ -7,8 +7,12 @@ this repository's own site with plain `properdocs build`.
 from __future__ import annotations
 
 import json
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -182,3 +186,33 @@ def test_properdocs_build_of_this_repositorys_site(tmp_path: Path) -> None:
     assert not report["counts"]["error"], report["diagnostics"][:5]
     assert (tmp_path / "api" / "docgen" / "index.html").is_file()
     assert (tmp_path / "pipelines" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_serve_runs_properdocs(tmp_path: Path) -> None:
+    project(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    command = ["serve", "--offline", "--engine", "properdocs", "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "docgen", *command],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline, text = time.monotonic() + 120, ""
+        while time.monotonic() < deadline and "Home" not in text:
+            try:
+                url = f"http://127.0.0.1:{port}/"
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    text = response.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.5)
+        assert "ProperDocs 1.6" in text  # the generator Material names
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err[-2000:]

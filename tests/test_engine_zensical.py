@@ -7,6 +7,12 @@ a temp dir: no engine is mocked.
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -422,3 +428,54 @@ def test_generated_pages_survive_zensicals_macros(tmp_path: Path) -> None:
     assert "${{ matrix.os }}" in page
     assert "{% if x %}" in page
     assert "raw" not in page.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _page(url: str, wanted: str, seconds: float = 90.0) -> str:
+    """The page at `url` once it holds `wanted` (the server rebuilds in the background)."""
+    deadline, text = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = response.read().decode("utf-8")
+        except OSError:
+            text = ""
+        if wanted in text:
+            return text
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed {wanted!r}; last: {text[:300]!r}")
+
+
+@pytest.mark.slow
+def test_serve_stages_again_when_a_source_changes(tmp_path: Path) -> None:
+    yml = MKDOCS_YML.replace("      api: false\n", "      api: false\n      engine: zensical\n")
+    project(tmp_path, yml)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "serve", "--offline", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _page(f"{base}/guide/start/", "a page that is not there")
+        _page(f"{base}/pipelines/ci/", "CI")
+        start = tmp_path / "docs" / "guide" / "start.md"
+        start.write_text("# Start\n\nEdited while serving.\n", encoding="utf-8")
+        _page(f"{base}/guide/start/", "Edited while serving.")
+        workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+        workflow.write_text("name: Renamed CI\non: push\n", encoding="utf-8")
+        _page(f"{base}/pipelines/ci/", "Renamed CI")
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err[-2000:]
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0  # Zensical stopped too

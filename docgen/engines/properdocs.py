@@ -21,6 +21,7 @@ import importlib
 import importlib.util
 import multiprocessing
 import pickle
+import signal
 import subprocess
 import sys
 import traceback
@@ -100,7 +101,12 @@ class ProperDocsEngine:
             args.append("--offline")
         code = "import sys, properdocs.replacement; from docgen.cli import main; sys.exit(main())"
         # (the child imports the alias first, as `_child_main` does)
-        subprocess.run([sys.executable, "-c", code, *args], cwd=job.config.root, check=False)
+        process = subprocess.Popen([sys.executable, "-c", code, *args], cwd=job.config.root)
+        try:
+            process.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached both: let the server stop on its own
+            process.send_signal(signal.SIGINT)
+            process.wait()
 
     def close(self) -> None:
         """End a render process that is still waiting for its report."""
