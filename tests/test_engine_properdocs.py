@@ -20,6 +20,7 @@ from conftest import REPO, write
 
 from docgen import pipeline
 from docgen.engines import get
+from docgen.engines import properdocs as properdocs_engine
 from docgen.engines.properdocs import ProperDocsEngine, aliased
 
 pytest.importorskip("properdocs")
@@ -216,3 +217,21 @@ def test_serve_runs_properdocs(tmp_path: Path) -> None:
         server.send_signal(signal.SIGINT)
         _, err = server.communicate(timeout=60)
     assert server.returncode == 0, err[-2000:]
+
+
+@pytest.mark.slow
+def test_what_cannot_go_to_the_fresh_process_or_takes_too_long_is_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project(tmp_path)
+    docgen = pipeline.load_config(pipeline.BuildOptions(config, offline=True))
+    engine = ProperDocsEngine()
+    unpicklable = pipeline.engines.RenderJob(docgen, config, (), transform=lambda d: d.markdown)
+    rendered = engine.render(unpicklable)
+    assert rendered.aborted is not None
+    assert rendered.aborted.startswith("the ProperDocs build process failed: ")
+    monkeypatch.setattr(properdocs_engine, "_WAIT", 0.001)
+    rendered = engine.render(pipeline.engines.RenderJob(docgen, config, (), transform=str))
+    assert rendered.aborted == "ProperDocs did not finish within 0 s"
+    engine.publish(rendered, {})  # nothing rendered: nothing to publish
+    engine.close()

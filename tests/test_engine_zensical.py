@@ -479,3 +479,83 @@ def test_serve_stages_again_when_a_source_changes(tmp_path: Path) -> None:
     assert server.returncode == 0, err[-2000:]
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # Zensical stopped too
+
+
+@pytest.mark.slow
+def test_strict_stops_on_zensicals_warnings(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    leftover = staging_root(config) / "site" / "old.html"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("old", encoding="utf-8")
+    rendered = ZensicalEngine().render(job(config, strict=True))
+    assert not rendered.complete
+    assert rendered.aborted is not None
+    assert rendered.aborted.startswith("zensical build failed: ")
+    assert not leftover.exists()
+
+
+@pytest.mark.slow
+def test_a_hand_written_quality_page_is_kept(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    write(tmp_path, {"docs/quality/index.md": "# Our quality\n\nHand-written.\n"})
+    engine = ZensicalEngine()
+    rendered = engine.render(job(config))
+    engine.publish(rendered, REPORT)
+    page = (rendered.site_dir / "quality" / "index.html").read_text(encoding="utf-8")
+    assert "Hand-written." in page
+    assert "Problems found" not in page
+    (rendered.site_dir / "quality" / "index.html").unlink()
+    engine.publish(rendered, REPORT)  # no page to fill: report.json only
+    assert (rendered.site_dir / "report.json").is_file()
+
+
+def test_publish_before_any_render_writes_the_report_only(tmp_path: Path) -> None:
+    ZensicalEngine().publish(Rendered(site_dir=tmp_path), REPORT)
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == REPORT
+
+
+def test_warnings_at_generated_pages_and_nowhere(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    results = (
+        generated(tmp_path),
+        StageResult("diagrams", pages=(Page("architecture.md", "Architecture", "# A\n"),)),
+    )
+    staged = stage(config, tmp_path / "mkdocs.yml", results, mark)
+    said = (
+        "Warning: page does not exist\n  ╭─[ pipelines/index.md:3:1 ]\n"
+        "Warning: anchor does not exist\n  ╭─[ architecture.md:1:1 ]\n"
+        "Warning: something in general\n"
+    )
+    found = zensical_engine.warnings(said, staged, job(config))
+    assert [d.location for d in found] == [Location(".github/workflows/ci.yml"), None, None]
+    assert found[1].message == (
+        "zensical: anchor does not exist (in the generated page architecture.md)"
+    )
+    assert found[2].message == "zensical: something in general"
+
+
+def test_a_site_dir_that_cannot_be_written_is_one_message(tmp_path: Path) -> None:
+    built = tmp_path / "built"
+    built.mkdir()
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    problem = zensical_engine._move(built, tmp_path / "file" / "site", tmp_path / "project")
+    assert problem is not None
+    assert problem.startswith("cannot write the site into")
+
+
+def test_excluded_docs_are_not_staged(tmp_path: Path) -> None:
+    config = project(tmp_path, MKDOCS_YML + "exclude_docs: |\n  drafts/\n  *.tmp.md\n")
+    write(
+        tmp_path,
+        {
+            "docs/drafts/idea.md": "# Idea\n",
+            "docs/notes.tmp.md": "# Notes\n",
+            "docs/templates/page.html": "<p>{{ x }}</p>\n",
+            "docs/.hidden.md": "# Hidden\n",
+        },
+    )
+    staged = stage(config, tmp_path / "mkdocs.yml", (), mark)
+    assert set(staged.pages) == {"index.md", "guide/start.md", "quality/index.md"}
+    assert {d.path for d in staged.documents} == {"index.md", "guide/start.md"}
+    assert not (staged.docs_dir / "drafts").exists()
+    assert not (staged.docs_dir / "templates").exists()

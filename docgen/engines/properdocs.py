@@ -36,7 +36,7 @@ __all__ = ["ProperDocsEngine", "aliased", "engine"]
 # ProperDocs is an extra (`pip install 'docgen[properdocs]'`): without it, `engines.get`
 # says this engine is not available. Only looked up: importing it here would make the
 # `mkdocs` engine of this process believe ProperDocs runs it.
-if importlib.util.find_spec("properdocs") is None:
+if importlib.util.find_spec("properdocs") is None:  # pragma: no cover - a dev install has it
     raise ModuleNotFoundError("No module named 'properdocs'", name="properdocs")
 
 _WAIT = 3600.0  # seconds a render may take before the engine gives up on its process

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pathspec
 import yaml
 
 from docgen import escape, macros
@@ -125,7 +126,10 @@ def stage(
     documents: list[Document] = []
     written: set[Path] = set()
     user_pages: list[str] = []
+    excluded = _excluded(user.get("exclude_docs"))
     for path, file in _walk(config.docs_dir, skip):
+        if excluded.match_file(path):
+            continue
         target = docs / path
         if not path.endswith(_PAGE_SUFFIXES):
             _copy(file, target)
@@ -354,6 +358,14 @@ def _repo_host(url: object) -> bool:
     return isinstance(url, str) and any(
         h in url for h in ("github.com", "gitlab.com", "bitbucket.org")
     )
+
+
+def _excluded(patterns: object) -> pathspec.GitIgnoreSpec:
+    """MkDocs' `exclude_docs` (gitignore patterns) with its defaults: hidden files, /templates/."""
+    lines = [".*", "/templates/"]
+    if isinstance(patterns, str):
+        lines += patterns.splitlines()
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _walk(docs: Path, skip: set[Path]) -> Iterator[tuple[str, Path]]:
