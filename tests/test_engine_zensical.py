@@ -376,8 +376,13 @@ def test_quality_html_has_no_title_of_its_own() -> None:
 def test_a_site_dir_holding_the_project_is_refused(tmp_path: Path) -> None:
     built = tmp_path / "built"
     built.mkdir()
-    assert zensical_engine._move(built, tmp_path, tmp_path) is not None
-    assert tmp_path.is_dir()
+    assert zensical_engine._move(built, tmp_path, tmp_path, tmp_path / "docs") is not None
+    docs = tmp_path / "sub" / "docs"
+    docs.mkdir(parents=True)
+    problem = zensical_engine._move(built, tmp_path / "sub", tmp_path, docs)
+    assert problem is not None
+    assert problem.endswith("refusing to replace it")
+    assert docs.is_dir()
 
 
 def test_zensical_missing_is_one_message(tmp_path: Path) -> None:
@@ -482,16 +487,19 @@ def test_serve_stages_again_when_a_source_changes(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_strict_stops_on_zensicals_warnings(tmp_path: Path) -> None:
-    config = project(tmp_path)
+def test_strict_finishes_the_build_and_says_so(tmp_path: Path) -> None:
+    config = project(tmp_path, MKDOCS_YML + "strict: true\n")
     leftover = staging_root(config) / "site" / "old.html"
     leftover.parent.mkdir(parents=True)
     leftover.write_text("old", encoding="utf-8")
     rendered = ZensicalEngine().render(job(config, strict=True))
-    assert not rendered.complete
-    assert rendered.aborted is not None
-    assert rendered.aborted.startswith("zensical build failed: ")
+    assert rendered.complete, rendered.aborted  # Zensical's warnings are findings
+    assert rendered.strict  # which the pipeline turns into errors
+    assert any(d.code == "DG100" for d in rendered.diagnostics)
     assert not leftover.exists()
+    assert not (tmp_path / "site" / "old.html").exists()
+    derived = (staging_root(config) / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "strict" not in derived
 
 
 @pytest.mark.slow
@@ -538,7 +546,9 @@ def test_a_site_dir_that_cannot_be_written_is_one_message(tmp_path: Path) -> Non
     built = tmp_path / "built"
     built.mkdir()
     (tmp_path / "file").write_text("", encoding="utf-8")
-    problem = zensical_engine._move(built, tmp_path / "file" / "site", tmp_path / "project")
+    problem = zensical_engine._move(
+        built, tmp_path / "file" / "site", tmp_path / "project", tmp_path / "project" / "docs"
+    )
     assert problem is not None
     assert problem.startswith("cannot write the site into")
 

@@ -83,9 +83,10 @@ class ZensicalEngine:
         self._staged = staged
         if staged.site_dir.exists():
             shutil.rmtree(staged.site_dir)
+        # Never `--strict`: Zensical would stop at its first warning. Its warnings are
+        # findings (DG100), which `--strict` (or `strict: true`) turns into errors after
+        # every check has run, as with MkDocs.
         args = [*self.command, "build", "-f", str(staged.config_file)]
-        if job.strict:
-            args.append("--strict")
         try:
             done = subprocess.run(
                 args, cwd=job.config.root, capture_output=True, text=True, check=False
@@ -95,7 +96,7 @@ class ZensicalEngine:
         said = _ANSI.sub("", done.stdout + "\n" + done.stderr)
         if done.returncode != 0 or not staged.site_dir.is_dir():
             return _failed(target, "zensical build failed: " + _first_lines(done.stderr, said))
-        problem = _move(staged.site_dir, target, job.config.root)
+        problem = _move(staged.site_dir, target, job.config.root, job.config.docs_dir)
         if problem is not None:
             return _failed(target, problem)
         built = tuple(
@@ -110,6 +111,7 @@ class ZensicalEngine:
             diagnostics=staged.diagnostics + tuple(warnings(said, staged, job)),
             sources=staged.sources,
             lines=staged.lines,
+            strict=staged.strict,
         )
 
     def publish(self, rendered: Rendered, report: Mapping[str, object]) -> None:
@@ -204,11 +206,11 @@ def _failed(target: Path, why: str) -> Rendered:
     return Rendered(site_dir=target, aborted=why, complete=False)
 
 
-def _move(built: Path, target: Path, root: Path) -> str | None:
+def _move(built: Path, target: Path, root: Path, docs: Path) -> str | None:
     """Put Zensical's site at `target`, replacing what was there; why not, if it cannot."""
-    root = root.resolve()
-    if target == root or root.is_relative_to(target):
-        return f"site_dir {target} holds the project: refusing to replace it"
+    for kept in (root.resolve(), docs.resolve()):
+        if kept.is_relative_to(target):
+            return f"site_dir {target} holds {kept}: refusing to replace it"
     try:
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()

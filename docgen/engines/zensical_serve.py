@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from docgen.engines import RenderJob, ServeJob
 from docgen.engines.zensical_stage import Staged, stage, staging_root
+from docgen.run import StageCache
 
 if TYPE_CHECKING:
     from docgen.engines.zensical import ZensicalEngine
@@ -27,7 +28,7 @@ __all__ = ["Restager", "render_job", "serve"]
 _SETTLE = 0.3  # seconds of quiet after a change before staging again (editors save twice)
 
 
-def render_job(job: ServeJob, cache: object | None = None) -> RenderJob:
+def render_job(job: ServeJob, cache: StageCache | None = None) -> RenderJob:
     """The pipeline's generate step for `job`, as a `RenderJob`.
 
     Args:
@@ -38,7 +39,7 @@ def render_job(job: ServeJob, cache: object | None = None) -> RenderJob:
     from docgen import pipeline  # noqa: PLC0415 - the pipeline imports the engines' interface
 
     config = job.config
-    results = pipeline.generate(config, cache)  # type: ignore[arg-type]
+    results = pipeline.generate(config, cache)
     known = pipeline.context(config, results, "zensical")
     return RenderJob(
         config,
@@ -101,8 +102,6 @@ def serve(engine: ZensicalEngine, job: ServeJob) -> None:
     """
     from watchdog.events import FileSystemEvent, FileSystemEventHandler  # noqa: PLC0415
     from watchdog.observers import Observer  # noqa: PLC0415
-
-    from docgen.run import StageCache  # noqa: PLC0415
 
     cache = StageCache()
     restager = Restager(partial(render_job, job, cache))

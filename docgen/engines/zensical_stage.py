@@ -88,6 +88,7 @@ class Staged:
         diagnostics: pages left out (not UTF-8) and generated pages that clash.
         watch: the files and folders whose change calls for staging again.
         use_directory_urls: the site's URL style (`a/b.md` → `a/b/index.html`).
+        strict: mkdocs.yml says `strict: true` (left out of the derived config).
     """
 
     config_file: Path
@@ -100,6 +101,7 @@ class Staged:
     diagnostics: tuple[Diagnostic, ...]
     watch: tuple[Path, ...]
     use_directory_urls: bool
+    strict: bool = False
 
 
 def stage(
@@ -195,6 +197,7 @@ def stage(
         diagnostics=tuple(found),
         watch=tuple(sorted(watch)),
         use_directory_urls=user.get("use_directory_urls", True) is not False,
+        strict=user.get("strict") is True,
     )
 
 
@@ -217,6 +220,7 @@ def derived_config(
         styles: the stages' `extra_css`.
     """
     derived = dict(user)
+    derived.pop("strict", None)  # Zensical would stop at its first warning: see `Staged`
     derived["docs_dir"] = "docs"
     derived["site_dir"] = "site"
     if "INHERIT" in derived:
