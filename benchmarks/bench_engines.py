@@ -14,8 +14,8 @@ children: Zensical renders on several threads, so its CPU time can exceed its wa
 and on a busy machine CPU time is the steadier figure. `--repeat` runs each command
 again and keeps its fastest run.
 
-    python benchmarks/bench_engines.py               # the issue's size: 1,000 pages
-    python benchmarks/bench_engines.py --pages 200   # quick
+    python benchmarks/bench_engines.py          # quick: 200 pages (a few minutes)
+    python benchmarks/bench_engines.py --full   # the issue's size: 1,000 pages
 """
 
 from __future__ import annotations
@@ -135,9 +135,11 @@ def timed(command: list[str], root: Path) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=1000, help="number of pages (1000)")
+    parser.add_argument("--full", action="store_true", help="1,000 pages (default: 200)")
+    parser.add_argument("--pages", type=int, help="number of pages")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest counts")
     args = parser.parse_args()
+    pages = args.pages or (1000 if args.full else 200)
     missing = [m for m in ("zensical", "properdocs") if importlib.util.find_spec(m) is None]
     if missing:
         raise SystemExit(f"pip install {' '.join(missing)} (or pip install -e '.[dev]')")
@@ -156,7 +158,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
         roots = {True: Path(tmp) / "docgen", False: Path(tmp) / "bare"}
         for with_docgen, root in roots.items():
-            make_site(root, args.pages, with_docgen)
+            make_site(root, pages, with_docgen)
         for _ in range(args.repeat):
             for label, (with_docgen, command) in commands.items():
                 wall, cpu = timed(command, roots[with_docgen])
@@ -168,7 +170,7 @@ def main() -> int:
         (wa, ca), (wb, cb) = best[a], best[b]
         return f"{wa / wb:5.2f}x wall, {ca / cb:5.2f}x CPU"
 
-    print(f"pages: {args.pages + 1}, cold, --no-cache, best of {args.repeat}")
+    print(f"pages: {pages + 1}, cold, --no-cache, best of {args.repeat}")
     for label, (wall, cpu) in best.items():
         print(f"{label:36} {wall:7.2f} s wall {cpu:7.2f} s CPU")
     mk, zen, pro = (
@@ -176,10 +178,10 @@ def main() -> int:
         "docgen build --engine zensical",
         "docgen build --engine properdocs",
     )
-    print(f"docgen zensical / mkdocs:        {ratio(zen, mk)} (goal <= 0.6x)")
-    print(f"docgen properdocs / mkdocs:      {ratio(pro, mk)} (goal <= 1.05x)")
-    print(f"zensical alone / mkdocs alone:   {ratio('zensical build', 'mkdocs build')}")
-    print(f"properdocs alone / mkdocs alone: {ratio('properdocs build', 'mkdocs build')}")
+    print(f"ratio docgen zensical / mkdocs:        {ratio(zen, mk)} (goal <= 0.6x)")
+    print(f"ratio docgen properdocs / mkdocs:      {ratio(pro, mk)} (goal <= 1.05x)")
+    print(f"ratio zensical alone / mkdocs alone:   {ratio('zensical build', 'mkdocs build')}")
+    print(f"ratio properdocs alone / mkdocs alone: {ratio('properdocs build', 'mkdocs build')}")
     return 0
 
 
