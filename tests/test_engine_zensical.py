@@ -569,3 +569,25 @@ def test_excluded_docs_are_not_staged(tmp_path: Path) -> None:
     assert {d.path for d in staged.documents} == {"index.md", "guide/start.md"}
     assert not (staged.docs_dir / "drafts").exists()
     assert not (staged.docs_dir / "templates").exists()
+
+
+def test_tags_and_extensions_of_any_shape_are_kept(tmp_path: Path) -> None:
+    outside = DocgenConfig(
+        root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "site",
+        cache_dir=tmp_path.parent / "elsewhere",
+    )  # fmt: skip
+    assert staging_root(outside) == tmp_path / ".cache" / "docgen" / "zensical"
+    yml = (
+        "site_name: !ENV [SITE, Tiny]\n"
+        "extra: !custom {a: 1}\n"
+        "plugins: {docgen: {}, search: {}}\n"
+        "markdown_extensions: [tables]\n"
+    )
+    staged = stage(project(tmp_path, yml), tmp_path / "mkdocs.yml", (), mark)
+    text = staged.config_file.read_text(encoding="utf-8")
+    assert "site_name: !ENV\n- SITE\n- Tiny\n" in text
+    assert "extra: !custom\n  a: 1\n" in text
+    assert "plugins:\n  search: {}\n" in text
+    assert "- pymdownx.superfences:\n    custom_fences:\n    - name: mermaid\n" in text
+    user = {"markdown_extensions": "not a list"}
+    assert derived_config(user, outside, [], [], [], [])["markdown_extensions"] == "not a list"
