@@ -93,7 +93,11 @@ class ProperDocsEngine:
             self._child = None
 
     def serve(self, job: ServeJob) -> None:
-        """`docgen serve --engine mkdocs` in a Python that imported the alias first."""
+        """`docgen serve --engine mkdocs` in a Python that imported the alias first.
+
+        Args:
+            job: the project's config and config file, and the address to serve on.
+        """
         args = ["serve", "--engine", "mkdocs", "-f", str(job.config_file)]
         if job.dev_addr:
             args += ["--dev-addr", job.dev_addr]
