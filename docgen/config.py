@@ -13,16 +13,36 @@ from pathlib import Path
 from typing import Literal
 
 __all__ = [
+    "CONFIG_FILES",
+    "ENGINES",
     "ApiConfig",
     "DeployConfig",
     "DiagramsConfig",
     "DocgenConfig",
+    "EngineName",
     "ExamplesConfig",
     "LinksConfig",
     "LintConfig",
     "MarkdownSetup",
     "PipelinesConfig",
+    "find_config_file",
 ]
+
+EngineName = Literal["mkdocs", "properdocs", "zensical"]
+ENGINES: tuple[EngineName, ...] = ("mkdocs", "properdocs", "zensical")
+"""The engines that can build the site (`engine:` in the docgen section, `--engine`)."""
+
+CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
+"""The names the site's config file goes by, in the order they are looked for."""
+
+
+def find_config_file(root: Path) -> Path:
+    """The site's config file in folder `root`: `mkdocs.yml`, else `mkdocs.yaml` when only
+    that one exists, else `root / "mkdocs.yml"` (whose absence the caller reports)."""
+    for name in CONFIG_FILES:
+        if (root / name).is_file():
+            return root / name
+    return root / CONFIG_FILES[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +263,8 @@ class DocgenConfig:
             reads has changed; `--no-cache` turns it off for one run.
         serving: set under `mkdocs serve`: external links wait for `build` and `check`, so
             a reload never waits on the network.
+        engine: what builds the site: `mkdocs`, `properdocs` or `zensical` (`engine:` in
+            the docgen section; `--engine` overrides it).
         api: the `api` section.
         pipelines: the `pipelines` section.
         diagrams: the `diagrams` section.
@@ -266,6 +288,7 @@ class DocgenConfig:
     quality_page: bool = True
     page_cache: bool = True
     serving: bool = False
+    engine: EngineName = "mkdocs"
     api: ApiConfig | None = None
     pipelines: PipelinesConfig | None = field(default_factory=PipelinesConfig)
     diagrams: DiagramsConfig | None = field(default_factory=DiagramsConfig)

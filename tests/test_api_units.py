@@ -407,15 +407,20 @@ def test_cache_ignores_unreadable_entries(tmp_path: Path) -> None:
     assert cache.load("m") is None
 
 
-def test_transform_generates_the_index_when_missing(tmp_path: Path) -> None:
+def test_transform_reads_the_index_of_its_context_never_a_file(tmp_path: Path) -> None:
     write(tmp_path, {"tiny/__init__.py": '"""Tiny."""\n\n\ndef f():\n    """F."""\n'})
     config = config_for(tmp_path, packages=("tiny",))
-    from docgen.model import Document
+    from docgen.model import Context, Document
 
-    out = api.transform(config, Document("index.md", "[f][tiny.f]", "docs/index.md"))
+    known = Context(api_index=api.generate(config).symbols)
+    assert not list(tmp_path.rglob("index.json"))  # the index passes in memory only
+    out = api.transform(config, known, Document("index.md", "[f][tiny.f]", "docs/index.md"))
     assert out == "[f](api/tiny.md#tiny.f)"
     generated = Document("api/tiny.md", "[f][tiny.f]", "tiny/__init__.py", generated=True)
-    assert api.transform(config, generated) == "[f][tiny.f]"
+    assert api.transform(config, known, generated) == "[f][tiny.f]"
+    # With no API index (no API stage ran), a reference stays as written.
+    document = Document("index.md", "[f][tiny.f]", "docs/index.md")
+    assert api.transform(config, Context(), document) == "[f][tiny.f]"
 
 
 def test_a_thread_left_running_does_not_hold_up_the_build(tmp_path: Path) -> None:

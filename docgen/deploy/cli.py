@@ -31,8 +31,9 @@ examples:
 
 
 def _where(sub: argparse.ArgumentParser) -> None:
+    # No default here: `docgen.cli.main` picks mkdocs.yml, else mkdocs.yaml.
     sub.add_argument(
-        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml path"
+        "-f", "--config-file", type=Path, help="mkdocs.yml path (default: mkdocs.yml or .yaml)"
     )
     sub.add_argument("--remote", help="the remote to fetch and push (default: origin)")
     sub.add_argument("--branch", help="the published branch (default: gh-pages)")
