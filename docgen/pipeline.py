@@ -79,6 +79,8 @@ class BuildOutcome:
         stages: the names of the stages that ran.
         site_dir: where the site was written.
         aborted: why the engine stopped, or None when the build finished.
+        context: what the build learned (pages built, their sources), None when it
+            stopped early.
     """
 
     report: dict[str, object]
@@ -86,6 +88,7 @@ class BuildOutcome:
     stages: tuple[str, ...]
     site_dir: Path
     aborted: str | None = None
+    context: Context | None = None
 
 
 def build(options: BuildOptions) -> BuildOutcome:
@@ -132,7 +135,7 @@ def build(options: BuildOptions) -> BuildOutcome:
     engine.publish(rendered, made)
     ran = tuple(r.stage for r in reporting.merge(results))
     final = sorted(final, key=diagnostics.sort_key)
-    return BuildOutcome(made, tuple(final), ran, rendered.site_dir, rendered.aborted)
+    return BuildOutcome(made, tuple(final), ran, rendered.site_dir, rendered.aborted, known)
 
 
 def load_config(options: BuildOptions) -> DocgenConfig:

@@ -85,7 +85,7 @@ STAGES: tuple[Stage, ...] = (
     _stage("examples", "check", "dump", reads=()),
     _stage("lint", "check", "dump", reads=()),
     # Last: it checks the site every other stage has contributed to.
-    _stage("links", "check_site", "dump", reads=()),
+    _stage("links", "check_site", "dump"),
 )
 """Every stage docgen has, in pipeline order; each entry imports its module on first call."""
 

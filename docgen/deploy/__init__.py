@@ -9,7 +9,6 @@ a compare-and-swap, push; when the remote moved meanwhile, start again on top of
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from collections.abc import Sequence
@@ -182,21 +181,21 @@ def deploy(
         offline: build and publish without touching the network (no fetch).
         attempts: how many times to start again when the remote moved meanwhile.
     """
-    from docgen import mkdocs_plugin as engine  # noqa: PLC0415 - MkDocs loads only when needed
+    from docgen import pipeline  # noqa: PLC0415 - MkDocs loads only when needed
+    from docgen.engines import ConfigProblem  # noqa: PLC0415
 
     early = publish_check(version, aliases, preview=preview, make_default=make_default)
     if early is not None:
         return early
-    if offline:
-        os.environ["DOCGEN_OFFLINE"] = "1"
     with tempfile.TemporaryDirectory(prefix="docgen-deploy-") as tmp:
+        options = pipeline.BuildOptions(
+            config_file, strict=strict, site_dir=Path(tmp) / "site", offline=offline
+        )
         try:
-            outcome = engine.build_site(config_file, strict=strict, site_dir=Path(tmp) / "site")
-            config = engine.load_docgen_config(config_file, offline=offline)
-        except engine.ConfigProblem as problem:
+            outcome = pipeline.build(options)
+            config = pipeline.load_config(replace(options, site_dir=None))
+        except ConfigProblem as problem:
             return Outcome(False, diagnostics=(diagnostic("DG808", str(problem)),))
-        finally:
-            os.environ.pop("DOCGEN_OFFLINE", None)
         found = list(outcome.diagnostics)
         errors = sum(d.severity is Severity.ERROR for d in found)
         where = Location(config.relative(config_file))

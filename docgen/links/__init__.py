@@ -1,6 +1,6 @@
 """Link checking on the built site: collect → internal check → external check → cache.
 
-`check_site(config, site_dir)` reads every HTML page of the built site, checks every
+`check_site(config, context, site_dir)` reads every HTML page of the built site, checks every
 internal link and `#fragment` exactly, checks external URLs (unless offline) politely and
 with a cache, and reports each problem at the Markdown source line of the link.
 `dump(config, args)` lists every link with its location and result.
@@ -21,9 +21,9 @@ Diagnostic codes:
 - DG313 info: external URLs not checked (`--offline` or `links.external: false`).
 - DG314 info: several broken links lead to the same missing files: which, and how many.
 
-Only pages are checked as pages: those MkDocs built (the plugin lists them in the cache
-folder's `pages.json`; without it, as for `docgen check --site DIR` on a site built
-elsewhere, every HTML file but hidden ones), so HTML another plugin leaves in the site
+Only pages are checked as pages: those the engine built (the build's `Context.pages`;
+without them, as for `docgen check --site DIR` on a site built elsewhere, every HTML file
+but hidden ones), so HTML another plugin leaves in the site
 (mkdocs-coverage's `.coverage-tmp.html`) is not, though links to it resolve. Nor is HTML
 that MkDocs copies from the docs folder as it is but that is a template (under the
 theme's `custom_dir`, or with Jinja syntax). A page that `exclude_docs` leaves out of the
@@ -44,18 +44,18 @@ from docgen.links.check import check_external, check_pages
 from docgen.links.external import Progress
 from docgen.links.internal import site_prefix
 from docgen.links.pages import read_pages, site_files
-from docgen.links.run import STAGE, LinkRecord, Run, cache_root
-from docgen.links.sources import SourceMap, read_lines_json, read_sources_json
-from docgen.model import StageResult
+from docgen.links.run import STAGE, LinkRecord, Run
+from docgen.links.sources import SourceMap
+from docgen.model import Context, StageResult
 
 __all__ = ["LinkRecord", "check_site", "dump"]
 
 
 def _run(
     config: DocgenConfig,
+    context: Context,
     site_dir: Path,
     *,
-    sources: Mapping[str, str] | None,
     progress: Progress | None,
     locate_all: bool,
     processes: int | None = None,
@@ -64,21 +64,17 @@ def _run(
     options = config.links or LinksConfig()
     files = site_files(site_dir)
     prefix = site_prefix(config.site_url)
-    lines = None
-    if sources is None:
-        sources = read_sources_json(cache_root(config) / "sources.json")
-        lines = read_lines_json(cache_root(config) / "lines.json")
     run = Run(
         config=config,
         options=options,
         site_dir=site_dir,
-        sources=SourceMap(config, files, sources, prefix, lines),
+        sources=SourceMap(config, files, context.sources, prefix, context.lines),
         prefix=prefix,
         pages={},
         files=files,
         locate_all=locate_all,
     )
-    read_pages(run, processes)
+    read_pages(run, processes, context.pages)
     run.summary["pages"] = len(run.pages)
     check_pages(run)
     check_external(run, progress)
@@ -89,17 +85,18 @@ def _run(
 
 def check_site(
     config: DocgenConfig,
+    context: Context,
     site_dir: Path,
     *,
-    sources: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     processes: int | None = None,
 ) -> StageResult:
     """Check every link of the built site at `site_dir`.
 
     The `config` gives the `links` options, `site_url`, `cache_dir` and `offline`.
-    `sources` maps generated pages (docs path → source file); by default it is read from
-    `cache_dir/sources.json` when the plugin wrote one. `progress(done, total)` is called
+    The build's `context` says which HTML files are the pages the engine built, and maps
+    generated pages to their sources (docs path → source file, and heading → line); an
+    empty `Context()` checks a site built elsewhere. `progress(done, total)` is called
     as external URLs are checked, from worker threads. Pages are read in
     `processes` forked workers (default: one per core; 1 reads them in this process).
     """
@@ -118,7 +115,7 @@ def check_site(
             ),
         )
     run, seconds = _run(
-        config, site_dir, sources=sources, progress=progress, locate_all=False, processes=processes
+        config, context, site_dir, progress=progress, locate_all=False, processes=processes
     )
     unique = list(dict.fromkeys(run.diagnostics))
     run.summary["errors"] = sum(d.severity is Severity.ERROR for d in unique)
@@ -137,7 +134,8 @@ def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
     site_dir = Path(folder[0]) if folder else config.site_dir
     if not site_dir.is_dir():
         return {"site": str(site_dir), "links": [], "error": "site folder does not exist"}
-    run, seconds = _run(config, site_dir, sources=None, progress=None, locate_all=True)
+    # No build's context: a generated page's links are at its site path.
+    run, seconds = _run(config, Context(), site_dir, progress=None, locate_all=True)
     return {
         "site": config.relative(site_dir),
         "summary": dict(run.summary),

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.links.collect import PageLinks, decode, read_links
 from docgen.links.parallel import map_chunks
-from docgen.links.run import STAGE, Run, cache_root
-from docgen.links.sources import (
-    read_pages_json,
-)
+from docgen.links.run import STAGE, Run
 
 
 def site_files(site_dir: Path) -> frozenset[str]:
@@ -56,12 +53,11 @@ def _templates(config: DocgenConfig, paths: Sequence[str]) -> set[str]:
     return found
 
 
-def _built_pages(run: Run) -> list[str]:
-    """The site's pages: those MkDocs built (the plugin lists them in `pages.json`), else
+def _built_pages(run: Run, built: Collection[str] | None) -> list[str]:
+    """The site's pages: those the engine `built` (the build's `Context.pages`), else
     every HTML file but hidden ones (`.coverage-tmp.html`). Other HTML a plugin leaves in
     the site is no page: its links are not checked, though links to it resolve."""
     paths = sorted(p for p in run.files if p.endswith((".html", ".htm")))
-    built = read_pages_json(cache_root(run.config) / "pages.json", run.site_dir)
     if built is None:
         pages = [p for p in paths if not any(part.startswith(".") for part in p.split("/"))]
     else:
@@ -71,8 +67,10 @@ def _built_pages(run: Run) -> list[str]:
     return pages
 
 
-def read_pages(run: Run, processes: int | None) -> None:
-    paths = _built_pages(run)
+def read_pages(run: Run, processes: int | None, built: Collection[str] | None = None) -> None:
+    """Read the site's pages (those the engine `built`, when known) into `run.pages`."""
+    built = frozenset(built) if built is not None else None
+    paths = _built_pages(run, built)
     templates = _templates(run.config, paths)
     if templates:
         run.summary["templates_skipped"] = len(templates)

@@ -2,16 +2,15 @@
 
 `foo/bar/index.html` was built from `docs/foo/bar.md` or `docs/foo/bar/index.md` (or
 `foo/bar.html` from `docs/foo/bar.md` without directory URLs). Generated pages have no file
-in the docs folder: the MkDocs plugin writes `sources.json` (docs path → source file) into
-the cache folder, or a caller passes the same mapping. The line of a link is found by
-parsing the Markdown with markdown-it-py and matching the link's target: inline and
-reference links, autolinks, images, and raw HTML `href`/`src`/`srcset`/`poster`.
+in the docs folder: the build's `Context.sources` maps each to its source file, in memory.
+The line of a link is found by parsing the Markdown with markdown-it-py and matching the
+link's target: inline and reference links, autolinks, images, and raw HTML
+`href`/`src`/`srcset`/`poster`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import posixpath
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -34,9 +33,6 @@ __all__ = [
     "SourceMap",
     "html_key",
     "markdown_links",
-    "read_lines_json",
-    "read_pages_json",
-    "read_sources_json",
 ]
 
 LinkKey = tuple[str, str, str]
@@ -67,45 +63,6 @@ class Source:
     lines: Mapping[str, int] | None = None
 
 
-def _json_object(path: Path) -> dict[str, object]:
-    """The JSON object in the file at `path`; empty when absent, unreadable or not one."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def read_sources_json(path: Path) -> dict[str, str]:
-    """The plugin's docs path → source file mapping; empty when absent or unreadable."""
-    return {k: v for k, v in _json_object(path).items() if isinstance(v, str)}
-
-
-def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
-    """The plugin's docs path → {heading anchor: source line} of generated pages; empty
-    when absent or unreadable."""
-    return {
-        page: {str(a): n for a, n in anchors.items() if isinstance(n, int)}
-        for page, anchors in _json_object(path).items()
-        if isinstance(anchors, dict)
-    }
-
-
-def read_pages_json(path: Path, site_dir: Path) -> frozenset[str] | None:
-    """The pages MkDocs built into `site_dir`, as the plugin listed them in `pages.json`;
-    None when the file is absent, unreadable, or lists another site's pages.
-
-    Args:
-        path: the `pages.json` file the plugin wrote in the cache folder.
-        site_dir: the built site the links stage checks.
-    """
-    data = _json_object(path)
-    pages = data.get("pages")
-    if data.get("site_dir") != str(site_dir.resolve()) or not isinstance(pages, list):
-        return None
-    return frozenset(p for p in pages if isinstance(p, str))
-
-
 def page_paths(markdown: str) -> tuple[str, str]:
     """The two site paths a docs Markdown file can be built to: directory URL, then flat."""
     folder, name = posixpath.split(markdown)
@@ -121,8 +78,8 @@ class SourceMap:
 
     Made from the `config` (its `docs_dir` and `root`), the `site_files` (paths relative
     to the site folder), the `generated` pages (docs path → source file, as in
-    `sources.json`), their `lines` (docs path → heading anchor → source line, as in
-    `lines.json`) and the site's path `prefix` (see `site_prefix`).
+    `Context.sources`), their `lines` (docs path → heading anchor → source line, as in
+    `Context.lines`) and the site's path `prefix` (see `site_prefix`).
     """
 
     def __init__(

@@ -453,7 +453,6 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             state.renders.helpers.stop()  # MkDocs wrote every page: nothing left for them
         state.heard = self._stop_listening()
         state.finished = True
-        _write_link_maps(state, Path(config.site_dir))  # until links reads its context
         if state.renders is not None:
             state.renders.cache.prune()
         if state.job is not None:
@@ -496,18 +495,6 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
             if path.exists():
                 server.watch(str(path))
         return server
-
-
-def _write_link_maps(state: Build, site_dir: Path) -> None:
-    import json  # noqa: PLC0415
-
-    state.config.cache_dir.mkdir(parents=True, exist_ok=True)
-    sources = {p: s for p, s in state.page_sources.items() if not s.startswith("(")}
-    (state.config.cache_dir / "sources.json").write_text(json.dumps(sources), "utf-8")
-    (state.config.cache_dir / "lines.json").write_text(json.dumps(state.page_lines), "utf-8")
-    if state.pages is not None:
-        built = {"site_dir": str(site_dir.resolve()), "pages": state.pages}
-        (state.config.cache_dir / "pages.json").write_text(json.dumps(built), "utf-8")
 
 
 def rendered_of(state: Build, site_dir: Path, *, strict: bool) -> Rendered:

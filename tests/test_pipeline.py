@@ -1,0 +1,200 @@
+"""The pipeline in one function: typed results travel in memory, engines behind one interface,
+and the site's config found as mkdocs.yml or mkdocs.yaml."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import types
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from docgen import engines, pipeline, run
+from docgen.cli import main
+from docgen.config import DocgenConfig, find_config_file
+from docgen.engines.mkdocs.facade import load_docgen_config
+from docgen.model import Context, StageResult
+
+SIDE_FILES = ("index.json", "sources.json", "lines.json", "pages.json")
+TINY = {
+    "docs/index.md": "# Home\n\nSee [f][tiny.f].\n",
+    "tiny/__init__.py": '"""Tiny."""\n\n\ndef f():\n    """F."""\n',
+}
+MKDOCS = (
+    "site_name: t\n"
+    "plugins:\n"
+    "  - docgen:\n"
+    "      api: {packages: [tiny]}\n"
+    "      diagrams: false\n"
+    "      examples: false\n"
+    "      pipelines: false\n"
+)
+
+
+def test_build_passes_what_stages_learn_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path / "p", {"mkdocs.yml": MKDOCS, **TINY})
+    seen: list[tuple[bool, Context]] = []
+    checks = run.check_site
+
+    def spy(
+        config: DocgenConfig, context: Context, site_dir: Path, only: Sequence[str] | None = None
+    ) -> list[StageResult]:
+        seen.append(("DOCGEN_OFFLINE" in os.environ, context))
+        # Caches are caches: with the cache folder gone, the site checks know as much.
+        shutil.rmtree(config.cache_dir, ignore_errors=True)
+        return checks(config, context, site_dir, only)
+
+    monkeypatch.setattr(run, "check_site", spy)
+    outcome = pipeline.build(pipeline.BuildOptions(root / "mkdocs.yml", offline=True))
+    assert outcome.aborted is None
+    ((environ, context),) = seen
+    assert not environ
+    assert context.offline
+    assert context.engine == "mkdocs"
+    assert context.api_index["tiny.f"] == ("api/tiny.md", "tiny.f", "function")
+    assert context.sources["api/tiny.md"] == "tiny/__init__.py"
+    assert context.pages is not None
+    assert {"index.html", "api/tiny/index.html"} <= set(context.pages)
+    assert outcome.context == context
+    assert "DOCGEN_OFFLINE" not in os.environ
+    assert not [p for p in root.rglob("*") if p.name in SIDE_FILES]
+    # The API index reached the transform: the reference is a link.
+    assert 'href="api/tiny/#tiny.f"' in (root / "site" / "index.html").read_text("utf-8")
+    report = json.loads((root / "site" / "report.json").read_text("utf-8"))
+    assert report["engine"] == "mkdocs"
+    assert outcome.report["engine"] == "mkdocs"
+    quality = (root / "site" / "quality" / "index.html").read_text("utf-8")
+    assert "built with MkDocs" in quality
+
+
+def test_plain_mkdocs_build_runs_the_same_steps(tmp_path: Path) -> None:
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    root = write(tmp_path / "p", {"mkdocs.yml": MKDOCS, **TINY})
+    mkdocs_build.build(load_config(str(root / "mkdocs.yml")))
+    report = json.loads((root / "site" / "report.json").read_text("utf-8"))
+    assert report["engine"] == "mkdocs"
+    assert report["offline"] is False
+    assert 'href="api/tiny/#tiny.f"' in (root / "site" / "index.html").read_text("utf-8")
+    assert not [p for p in root.rglob("*") if p.name in SIDE_FILES]
+
+
+# --- engines -------------------------------------------------------------------------------
+
+
+class _Engine:
+    name = "properdocs"
+
+    def render(self, job: engines.RenderJob) -> engines.Rendered:
+        return engines.Rendered(job.site_dir or Path("site"))
+
+    def publish(self, rendered: engines.Rendered, report: Mapping[str, object]) -> None:
+        return None
+
+    def serve(self, job: engines.ServeJob) -> None:
+        return None
+
+
+def test_get_finds_an_engine_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert engines.get("mkdocs").name == "mkdocs"
+    with pytest.raises(engines.UnknownEngine, match="unknown engine 'nope'; engines: mkdocs"):
+        engines.get("nope")
+    module = types.ModuleType("docgen.engines.properdocs")
+    monkeypatch.setitem(sys.modules, "docgen.engines.properdocs", module)
+    with pytest.raises(engines.UnknownEngine, match="defines no engine"):
+        engines.get("properdocs")
+    module.ENGINE = _Engine()  # type: ignore[attr-defined]
+    assert engines.get("properdocs") is module.ENGINE  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "docgen.engines.zensical", None)
+    with pytest.raises(engines.UnknownEngine, match="'zensical' is not available"):
+        engines.get("zensical")
+
+
+def test_a_missing_library_of_an_engine_module_is_not_hidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("docgen.engines.zensical")
+
+    def engine() -> engines.Engine:
+        raise ModuleNotFoundError("No module named 'yaml2'", name="yaml2")
+
+    module.engine = engine  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "docgen.engines.zensical", module)
+    with pytest.raises(ModuleNotFoundError, match="yaml2"):
+        engines.get("zensical")
+
+
+def test_engine_option_is_checked_and_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for command in ("build", "check", "serve"):
+        assert main([command, "--engine", "nope"]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            "docgen: error: unknown engine 'nope' in --engine; engines: mkdocs, properdocs,"
+            " zensical\n"
+        )
+    root = write(tmp_path / "p", {"mkdocs.yml": MKDOCS, **TINY})
+    monkeypatch.setitem(sys.modules, "docgen.engines.zensical", None)
+    config = str(root / "mkdocs.yml")
+    for argv in (["check", "-f", config, "--offline"], ["serve", "-f", config]):
+        assert main([*argv, "--engine", "zensical"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("docgen: error: engine 'zensical' is not available")
+        assert err.count("\n") == 1
+
+
+def test_engine_of_the_config_and_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yml = MKDOCS + "      engine: zensical\n"
+    root = write(tmp_path / "p", {"mkdocs.yml": yml, **TINY})
+    assert load_docgen_config(root / "mkdocs.yml").engine == "zensical"
+    monkeypatch.setitem(sys.modules, "docgen.engines.zensical", None)
+    config = str(root / "mkdocs.yml")
+    assert main(["build", "-f", config, "--offline"]) == 2
+    assert "'zensical' is not available" in capsys.readouterr().err
+    assert main(["build", "-f", config, "--offline", "--engine", "mkdocs"]) == 0
+    report = json.loads((root / "site" / "report.json").read_text("utf-8"))
+    assert report["engine"] == "mkdocs"
+    (root / "mkdocs.yml").write_text(MKDOCS + "      engine: sphinx\n", encoding="utf-8")
+    assert main(["check", "-f", config, "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "engine" in err
+    assert "sphinx" in err
+
+
+# --- mkdocs.yml or mkdocs.yaml ---------------------------------------------------------------
+
+
+def test_find_config_file(tmp_path: Path) -> None:
+    assert find_config_file(tmp_path) == tmp_path / "mkdocs.yml"  # none: the usual name
+    (tmp_path / "mkdocs.yaml").write_text("site_name: x\n")
+    assert find_config_file(tmp_path) == tmp_path / "mkdocs.yaml"
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    assert find_config_file(tmp_path) == tmp_path / "mkdocs.yml"
+
+
+@pytest.mark.parametrize("name", ["mkdocs.yml", "mkdocs.yaml"])
+def test_the_cli_finds_either_config_file(
+    tmp_path: Path,
+    name: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = write(tmp_path / "p", {name: MKDOCS, **TINY})
+    monkeypatch.chdir(root)
+    assert main(["build", "--offline"]) == 0
+    assert (root / "site" / "report.json").is_file()
+    capsys.readouterr()
+    assert main(["dump", "api"]) == 0  # the config's `api: {packages: [tiny]}` is read
+    assert '"name": "tiny"' in capsys.readouterr().out
+    assert main(["check", "--only", "links", "--site", "site", "--offline"]) == 0
