@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 EngineName = Literal["mkdocs", "properdocs", "zensical"]
+"""The name of an engine docgen can build with."""
 ENGINES: tuple[EngineName, ...] = ("mkdocs", "properdocs", "zensical")
 """The engines that can build the site (`engine:` in the docgen section, `--engine`)."""
 

@@ -139,7 +139,7 @@ def build(options: BuildOptions) -> BuildOutcome:
 
 
 def load_config(options: BuildOptions) -> DocgenConfig:
-    """docgen's config from the site's config file, with the run's options applied."""
+    """docgen's config from the site's config file, with the run's `options` applied."""
     from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415 - loads MkDocs
 
     config = load_docgen_config(
@@ -151,23 +151,41 @@ def load_config(options: BuildOptions) -> DocgenConfig:
 
 
 def generate(config: DocgenConfig, cache: run.StageCache | None = None) -> list[StageResult]:
-    """Every enabled stage's pages, assets and model (cached across `serve` rebuilds)."""
+    """Every enabled stage's pages, assets and model.
+
+    Args:
+        config: the project's config.
+        cache: earlier results (kept across `serve` rebuilds), or None to generate anew.
+    """
     return run.generate(config, None, cache)
 
 
 def context(config: DocgenConfig, results: Sequence[StageResult], engine: str) -> Context:
-    """What the generated `results` tell the later steps: the symbols pages may link to."""
+    """What the generated `results` tell the later steps: the symbols pages may link to.
+
+    Args:
+        config: the project's config (its `offline`).
+        results: every stage's `generate` output.
+        engine: the name of the engine that will render the site.
+    """
     symbols = {name: target for r in results for name, target in r.symbols.items()}
     return Context(offline=config.offline, api_index=symbols, engine=engine)
 
 
 def transform(config: DocgenConfig, known: Context, document: Document) -> str:
-    """A page's Markdown after every enabled stage's `transform`."""
+    """A page's Markdown after every enabled stage's `transform`.
+
+    Args:
+        config: the project's config.
+        known: the build's context (the API's symbols).
+        document: the page, as the engine read it.
+    """
     return run.transform(config, known, document)
 
 
 def complete(known: Context, rendered: engines.Rendered) -> Context:
-    """The context, with what the engine rendered: pages built, where each came from."""
+    """The `known` context, with what the engine `rendered`: pages built, where each came
+    from."""
     return replace(known, sources=rendered.sources, lines=rendered.lines, pages=rendered.pages)
 
 
@@ -177,14 +195,29 @@ def check_pages(
     documents: Sequence[Document],
     only: Sequence[str] | None = None,
 ) -> list[StageResult]:
-    """Every enabled stage's checks over all `documents` of the site."""
+    """Every enabled stage's checks over all `documents` of the site.
+
+    Args:
+        config: the project's config.
+        known: the build's context.
+        documents: every page, hand-written and generated, after the transforms.
+        only: the stages to run (`--only`); None runs all.
+    """
     return run.check(config, known, documents, only)
 
 
 def check_site(
     config: DocgenConfig, known: Context, site_dir: Path, only: Sequence[str] | None = None
 ) -> list[StageResult]:
-    """Every enabled stage's checks of the site the engine wrote into `site_dir`."""
+    """Every enabled stage's checks of the site the engine wrote into `site_dir`.
+
+    Args:
+        config: the project's config.
+        known: the build's context: pages built and their sources (empty for a site
+            built elsewhere).
+        site_dir: the built site.
+        only: the stages to run (`--only`); None runs all.
+    """
     return run.check_site(config, known, site_dir, only)
 
 

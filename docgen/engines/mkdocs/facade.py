@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,18 +78,8 @@ class MkDocsEngine:
         state.heard = [d for d in state.heard if not (crash and crash in d.message)]
         self._last = (config, state)
         rendered = rendered_of(state, site_dir, strict=bool(config.strict))
-        return Rendered(
-            rendered.site_dir,
-            rendered.documents,
-            rendered.pages,
-            rendered.diagnostics,
-            rendered.sources,
-            rendered.lines,
-            aborted=aborted or (None if state.finished else "the build did not finish"),
-            complete=state.finished,
-            strict=rendered.strict,
-            summary=rendered.summary,
-        )
+        stopped = None if state.finished else "the build did not finish"
+        return replace(rendered, aborted=aborted or stopped)
 
     def publish(self, rendered: Rendered, report: Mapping[str, object]) -> None:
         """Write `report` into the `rendered` site: report.json and the quality page."""
@@ -99,7 +90,7 @@ class MkDocsEngine:
             publish(config, state, rendered.site_dir, report)
 
     def serve(self, job: ServeJob) -> None:
-        """`mkdocs serve` with the plugin (see `serve_site`)."""
+        """`mkdocs serve` of `job`'s config file, with the plugin (see `serve_site`)."""
         serve_site(job.config_file, dev_addr=job.dev_addr, offline=job.config.offline)
 
 

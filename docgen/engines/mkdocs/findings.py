@@ -20,7 +20,8 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 if TYPE_CHECKING:
     from docgen.engines.mkdocs.plugin import Build
 
-__all__ = ["Capture", "clash", "duplicate_keys", "fold", "locate", "read_page"]
+# The plugin uses the others; `fold` is the pipeline's too.
+__all__ = ["fold"]
 
 # Where MkDocs and its plugins say a message is: a docstring's `file.py:12` (autorefs), MkDocs'
 # `Doc file 'x.md'`, a leading `x.md:` (autorefs), `in 'x.md'`, or any `x.md:12`.

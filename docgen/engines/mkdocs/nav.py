@@ -18,16 +18,8 @@ from mkdocs.utils import nest_paths
 from docgen import config as cfg
 from docgen import escape, macros, stages
 
-__all__ = [
-    "front_matter_lines",
-    "jinja",
-    "made_by_plugin",
-    "markdown_extensions",
-    "merged",
-    "striptags",
-    "unescape",
-    "with_generated",
-]
+# Helpers of the plugin's; documented here, for the plugin only.
+__all__ = ["front_matter_lines", "merged"]
 
 _ESCAPED = re.compile("\x02(\\d+)\x03")
 

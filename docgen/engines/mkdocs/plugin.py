@@ -66,7 +66,8 @@ from docgen.engines.mkdocs.schema import DocgenPluginConfig, to_docgen_config
 from docgen.model import Context, Document, StageResult
 from docgen.pagecache import PageCache
 
-__all__ = ["Build", "DocgenPlugin", "publish", "rendered_of"]
+# `Build` is the hooks' own state.
+__all__ = ["DocgenPlugin", "publish", "rendered_of"]
 
 log = logging.getLogger("mkdocs.plugins.docgen")
 

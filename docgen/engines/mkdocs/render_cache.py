@@ -32,19 +32,11 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from docgen import config as cfg
 from docgen.pagecache import PageCache
 
-__all__ = [
-    "QUALITY_PAGE",
-    "CachedPage",
-    "Helpers",
-    "Renders",
-    "config_signature",
-    "nav_signature",
-    "renders_for",
-    "template_class",
-    "theme_files",
-]
+# The plugin uses the rest; `Renders` is what a build keeps of the cache.
+__all__ = ["Renders"]
 
 QUALITY_PAGE = "quality/index.md"
+"""The docs path of the quality page: rendered again once the checks are done."""
 
 # Plugins known not to feed templates anything a page's key would miss; with any other
 # plugin (or MkDocs hook), pages are rendered every time.

@@ -27,6 +27,7 @@ SECTIONS: dict[str, type[Any]] = {
     "lint": cfg.LintConfig,
     "deploy": cfg.DeployConfig,
 }
+"""Each section of the `docgen:` plugin config, with the dataclass docgen reads it into."""
 
 
 # --- config: the schema is derived from docgen's dataclasses, validated by MkDocs' options ---
@@ -171,7 +172,10 @@ def to_docgen_config(
 ) -> cfg.DocgenConfig:
     """Build docgen's frozen config from MkDocs' validated config and the plugin section.
 
-    `offline` is the CLI's `--offline`, handed over explicitly (plain MkDocs: False).
+    Args:
+        mkdocs: the whole site config, as MkDocs validated it.
+        plugin: the `docgen:` section of it.
+        offline: the CLI's `--offline`, handed over explicitly (plain MkDocs: False).
     """
     root = Path(mkdocs.config_file_path or "mkdocs.yml").resolve().parent
     sections = {name: _section(kind, plugin[name]) for name, kind in SECTIONS.items()}
