@@ -20,7 +20,7 @@ from docgen import diagnostics, engines, run, stages
 from docgen import report as reporting
 from docgen.baseline import BASELINE_FILE, load_baseline
 from docgen.baseline import apply as apply_baseline
-from docgen.config import DocgenConfig
+from docgen.config import ENGINES, DocgenConfig
 from docgen.diagnostics import Diagnostic
 from docgen.model import Context, Document, StageResult
 
@@ -139,14 +139,22 @@ def build(options: BuildOptions) -> BuildOutcome:
 
 
 def load_config(options: BuildOptions) -> DocgenConfig:
-    """docgen's config from the site's config file, with the run's `options` applied."""
+    """docgen's config from the site's config file, with the run's `options` applied.
+
+    Raises:
+        engines.ConfigProblem: the file cannot be used, or `options.engine` is no engine.
+    """
     from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415 - loads MkDocs
 
     config = load_docgen_config(
         options.config_file, offline=options.offline, site_dir=options.site_dir
     )
     if options.engine is not None:
-        config = replace(config, engine=options.engine)  # type: ignore[arg-type]
+        if options.engine not in ENGINES:
+            raise engines.UnknownEngine(
+                f"unknown engine {options.engine!r}; engines: {', '.join(ENGINES)}"
+            )
+        config = replace(config, engine=options.engine)
     return options.adjust(config) if options.adjust is not None else config
 
 

@@ -103,6 +103,14 @@ class _Engine:
         return None
 
 
+def test_an_unknown_engine_option_stops_before_anything_runs(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"mkdocs.yml": MKDOCS, **TINY})
+    options = pipeline.BuildOptions(root / "mkdocs.yml", engine="sphinx")
+    with pytest.raises(engines.UnknownEngine, match="unknown engine 'sphinx'"):
+        pipeline.build(options)
+    assert not (root / "site").exists()
+
+
 def test_get_finds_an_engine_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     assert engines.get("mkdocs").name == "mkdocs"
     with pytest.raises(engines.UnknownEngine, match="unknown engine 'nope'; engines: mkdocs"):
@@ -198,3 +206,67 @@ def test_the_cli_finds_either_config_file(
     assert main(["dump", "api"]) == 0  # the config's `api: {packages: [tiny]}` is read
     assert '"name": "tiny"' in capsys.readouterr().out
     assert main(["check", "--only", "links", "--site", "site", "--offline"]) == 0
+
+
+def test_a_build_stopped_before_docgen_started_says_so(tmp_path: Path) -> None:
+    hook = (
+        "from mkdocs.plugins import event_priority\n\n\n"
+        "@event_priority(50)\n"
+        "def on_config(config):\n"
+        "    raise ValueError('bad hook')\n"
+    )
+    yml = MKDOCS + "hooks: [hooks.py]\n"
+    root = write(tmp_path / "p", {"mkdocs.yml": yml, "hooks.py": hook, **TINY})
+    outcome = pipeline.build(pipeline.BuildOptions(root / "mkdocs.yml", offline=True))
+    assert outcome.aborted is not None
+    assert outcome.aborted.startswith("the hook 'hooks.py' failed at hooks.py:6: ValueError")
+    assert outcome.context is None
+    assert outcome.report == {}
+    engine = engines.get("mkdocs")
+    engine.publish(engines.Rendered(root / "site"), {})  # nothing rendered: nothing to write
+    assert not (root / "site" / "report.json").exists()
+
+
+def test_serve_hands_offline_to_the_plugin_not_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands import serve as mkdocs_serve
+    from mkdocs.config import load_config
+
+    from docgen.engines.mkdocs.plugin import DocgenPlugin
+
+    root = write(tmp_path / "p", {"mkdocs.yml": MKDOCS, **TINY})
+    seen: list[tuple[DocgenConfig, bool, dict[str, object]]] = []
+
+    def serve(config_file: str, livereload: bool, **kwargs: object) -> None:
+        config = load_config(config_file)  # as `mkdocs serve` does, for each rebuild
+        config.plugins.on_startup(command="serve", dirty=False)
+        config = config.plugins.on_config(config)
+        plugin = config.plugins["docgen"]
+        assert isinstance(plugin, DocgenPlugin)
+        assert plugin.build is not None
+        seen.append((plugin.build.config, "DOCGEN_OFFLINE" in os.environ, kwargs))
+
+    monkeypatch.setattr(mkdocs_serve, "serve", serve)
+    config = str(root / "mkdocs.yml")
+    assert main(["serve", "-f", config, "--offline", "-a", "127.0.0.1:1"]) == 0
+    ((served, environ, kwargs),) = seen
+    assert served.offline
+    assert served.serving
+    assert not environ
+    assert kwargs == {"dev_addr": "127.0.0.1:1"}
+    plugin = load_config(config).plugins["docgen"]
+    assert isinstance(plugin, DocgenPlugin)
+    assert not plugin.offline  # the next run of this process starts online
+
+
+def test_a_report_without_an_engine_says_none() -> None:
+    from docgen import report
+
+    made = report.build_report(
+        [], diagnostics=[], seconds=0, offline=True, strict=False, available=[], engine="zensical"
+    )
+    assert made["engine"] == "zensical"
+    assert "built with Zensical" in report.quality_page(made)
+    del made["engine"]  # a report of an older docgen
+    assert "built with" not in report.quality_page(made)

@@ -73,7 +73,7 @@ class MkDocsEngine:
         if state is None:
             return Rendered(site_dir, aborted=aborted or "the build did not finish", complete=False)
         if not state.finished and state.mkdocs is not None:
-            state.heard = state.mkdocs.detach()
+            state.heard = state.mkdocs.detach()  # what was heard before MkDocs gave up
         # A crash is said once, as `aborted`: not again as what MkDocs logged of it.
         state.heard = [d for d in state.heard if not (crash and crash in d.message)]
         self._last = (config, state)

@@ -242,8 +242,10 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop listening, and any helper, when MkDocs gives up with `error`."""
-        self._stop_listening()
-        renders = self.build.renders if self.build is not None else None
+        if self.build is None:  # it gave up before docgen's on_config
+            return
+        self.build.heard = self._stop_listening()
+        renders = self.build.renders
         if renders is not None and renders.helpers is not None:
             renders.helpers.stop()
 
