@@ -266,6 +266,8 @@ class DocgenConfig:
             a reload never waits on the network.
         engine: what builds the site: `mkdocs`, `properdocs` or `zensical` (`engine:` in
             the docgen section; `--engine` overrides it).
+        config_file: the site's config file (`mkdocs.yml` or `mkdocs.yaml`); None when
+            there is none (`docgen dump` in any folder): then `find_config_file(root)`.
         api: the `api` section.
         pipelines: the `pipelines` section.
         diagrams: the `diagrams` section.
@@ -290,6 +292,7 @@ class DocgenConfig:
     page_cache: bool = True
     serving: bool = False
     engine: EngineName = "mkdocs"
+    config_file: Path | None = None
     api: ApiConfig | None = None
     pipelines: PipelinesConfig | None = field(default_factory=PipelinesConfig)
     diagrams: DiagramsConfig | None = field(default_factory=DiagramsConfig)
@@ -298,6 +301,11 @@ class DocgenConfig:
     lint: LintConfig | None = field(default_factory=LintConfig)
     deploy: DeployConfig | None = field(default_factory=DeployConfig)
     markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
+
+    @property
+    def site_config(self) -> Path:
+        """The site's config file: `config_file`, else the one `find_config_file` finds."""
+        return self.config_file or find_config_file(self.root)
 
     def relative(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root when inside it."""

@@ -9,6 +9,7 @@ import shutil
 import sys
 import types
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -184,11 +185,26 @@ def test_engine_of_the_config_and_the_command_line(
 
 
 def test_find_config_file(tmp_path: Path) -> None:
+    config = DocgenConfig(tmp_path, tmp_path / "docs", tmp_path / "site")
     assert find_config_file(tmp_path) == tmp_path / "mkdocs.yml"  # none: the usual name
     (tmp_path / "mkdocs.yaml").write_text("site_name: x\n")
     assert find_config_file(tmp_path) == tmp_path / "mkdocs.yaml"
+    assert config.site_config == tmp_path / "mkdocs.yaml"
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
     assert find_config_file(tmp_path) == tmp_path / "mkdocs.yml"
+    chosen = tmp_path / "site.yml"
+    assert replace(config, config_file=chosen).site_config == chosen
+
+
+def test_a_mkdocs_yaml_is_where_links_say_a_theme_problem_is(tmp_path: Path) -> None:
+    yml = MKDOCS.replace("      pipelines: false\n", "      pipelines: false\n      lint: false\n")
+    yml += "extra_css: [gone.css]\n"
+    root = write(tmp_path / "p", {"mkdocs.yaml": yml, **TINY})
+    assert load_docgen_config(root / "mkdocs.yaml").config_file == (root / "mkdocs.yaml").resolve()
+    outcome = pipeline.build(pipeline.BuildOptions(root / "mkdocs.yaml", offline=True))
+    gone = [d for d in outcome.diagnostics if "gone.css" in d.message and d.code == "DG301"]
+    assert gone
+    assert {str(d.location) for d in gone} == {"mkdocs.yaml:9"}
 
 
 @pytest.mark.parametrize("name", ["mkdocs.yml", "mkdocs.yaml"])

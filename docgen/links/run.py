@@ -203,7 +203,7 @@ class Run:
         path: not inside a longer name), looking in its `nav` first; None when none does."""
         if self.yml_lines is None:
             try:
-                text = (self.config.root / "mkdocs.yml").read_text(encoding="utf-8")
+                text = self.config.site_config.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
             self.yml_lines = text.splitlines()
@@ -267,7 +267,7 @@ class Run:
         """Say the links `report` kept back: once at mkdocs.yml for a problem on many pages
         (a theme's Google Fonts, offline; a missing `extra_css` file), else each where it is.
         """
-        config_file = Location(self.config.relative(self.config.root / "mkdocs.yml"))
+        config_file = Location(self.config.relative(self.config.site_config))
         for (code, severity, message, hint, result), found in self.unplaced.items():
             pages = {occurrence.page.path for occurrence, _, _ in found}
             if len(pages) < _THEME_PAGES:

@@ -199,6 +199,7 @@ def to_docgen_config(
         quality_page=plugin.quality_page,
         page_cache=plugin.page_cache,
         engine=plugin.engine,
+        config_file=Path(mkdocs.config_file_path).resolve() if mkdocs.config_file_path else None,
         markdown=markdown_setup(mkdocs, root),
         **sections,  # type: ignore[arg-type]
     )
