@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
-from docgen import escape
+from docgen import codes, escape
 
 __all__ = [
     "Diagnostic",
@@ -228,6 +228,8 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
 def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> str:
     """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of findings.
 
+    Each code of docgen's links to the page of its docs that explains it.
+
     Args:
         diagnostics: the findings; infos are counted but not listed, nor are the ones
             accepted in the baseline.
@@ -246,12 +248,18 @@ def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> 
     if shown:
         lines += ["| Severity | Where | Code | Message |", "|---|---|---|---|"]
         lines += [
-            f"| {d.severity} | {escape.code(str(d.location or '-'))} | {d.code} "
+            f"| {d.severity} | {escape.code(str(d.location or '-'))} | {_code_link(d.code)} "
             f"| {escape.markdown(d.message)} |"
             for d in shown
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def _code_link(code: str) -> str:
+    """A registered code linked to its row in docgen's docs; any other as it is."""
+    url = codes.url(code)
+    return f"[{code}]({url})" if url else code
 
 
 FORMATS = {"text": render_text, "github": render_github, "json": render_json}

@@ -12,7 +12,7 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 
 STAGE = "deploy"
 # Codes that mean "the command cannot be done as asked": the CLI exits 2 for them.
-USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811"})
+USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811", "DG816", "DG817"})
 PREVIEWS = "previews"
 BATCH = 500
 
