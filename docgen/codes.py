@@ -157,7 +157,7 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG711", _E, "a page of `required_pages` is missing", "lint"),
     ("DG712", _W, "a marker word in prose", "lint"),
     ("DG713", _W, "a page with a title and nothing else", "lint"),
-    ("DG714", _W, "a misspelt word in prose", "lint"),
+    ("DG714", _W, "a misspelling in prose", "lint"),
     ("DG715", _I, "`--fix` rewrote the page", "lint"),
     ("DG716", _W, "pymarkdownlnt or typos could not run", "lint"),
     ("DG717", _W, "an unknown lint rule or severity, or a broken mkdocs.yml", "lint"),
