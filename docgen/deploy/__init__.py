@@ -437,7 +437,7 @@ def prune_previews(
             False,
             diagnostics=(
                 diagnostic(
-                    "DG808",
+                    "DG816",
                     "say which previews to remove",
                     "pass --older-than DAYS, --keep NAME ..., or both",
                 ),

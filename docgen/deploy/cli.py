@@ -184,7 +184,7 @@ def _confirmed(args: argparse.Namespace, place: _Place) -> int | None:
     what = ", ".join(args.identifiers)
     if not sys.stdin.isatty():
         print(
-            f"docgen: error[DG808]: not deleting {what} without confirmation\n"
+            f"docgen: error[DG817]: not deleting {what} without confirmation\n"
             "  hint: pass --yes to delete without a question",
             file=sys.stderr,
         )

@@ -9,10 +9,11 @@ from pathlib import Path
 from docgen.deploy.git import Entry
 from docgen.deploy.versions import InvalidName, Version
 from docgen.diagnostics import Diagnostic, Location, Severity
+from docgen.jsonenc import to_json
 
 STAGE = "deploy"
 # Codes that mean "the command cannot be done as asked": the CLI exits 2 for them.
-USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811"})
+USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811", "DG816", "DG817"})
 PREVIEWS = "previews"
 BATCH = 500
 
@@ -30,8 +31,9 @@ class Preview:
     updated: int
 
     def to_dict(self) -> dict[str, object]:
-        """JSON shape."""
-        return {"name": self.name, "updated": self.updated}
+        """JSON shape: `{"name", "updated"}`."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +70,9 @@ class Outcome:
         return 0 if self.ok else 1
 
     def to_dict(self) -> dict[str, object]:
-        """JSON shape: `versions` is exactly mike's `versions.json` list."""
-        return {
-            "ok": self.ok,
-            "commit": self.commit,
-            "versions": [v.to_json() for v in self.versions],
-            "default": self.default,
-            "previews": [p.to_dict() for p in self.previews],
-            "pushed": self.pushed,
-            "attempts": self.attempts,
-            "removed": list(self.removed),
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
-        }
+        """JSON shape: one key per field; `versions` is exactly mike's `versions.json` list."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ def read_branch(git: Git, commit: str | None) -> Branch:
         except ValueError as error:
             raise Refused(
                 diagnostic(
-                    "DG806",
+                    "DG815",
                     f"versions.json on the published branch cannot be read: {error}",
                     "repair or delete versions.json on the branch, then deploy again",
                 )

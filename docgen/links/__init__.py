@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from docgen.config import DocgenConfig, LinksConfig
 from docgen.diagnostics import Diagnostic, Severity
+from docgen.jsonenc import to_json
 from docgen.links.check import check_external, check_pages
 from docgen.links.external import Progress
 from docgen.links.internal import site_prefix
@@ -140,6 +140,6 @@ def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
         "site": config.relative(site_dir),
         "summary": dict(run.summary),
         "seconds": round(seconds, 3),
-        "links": [asdict(record) for record in run.records],
-        "diagnostics": [d.to_dict() for d in dict.fromkeys(run.diagnostics)],
+        "links": to_json(run.records),
+        "diagnostics": to_json(list(dict.fromkeys(run.diagnostics))),
     }
