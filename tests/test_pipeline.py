@@ -140,6 +140,18 @@ def test_a_missing_library_of_an_engine_module_is_not_hidden(
     with pytest.raises(ModuleNotFoundError, match="yaml2"):
         engines.get("zensical")
 
+    lacking = ["yaml2"]
+
+    def broken(name: str) -> types.ModuleType:
+        raise ModuleNotFoundError(f"No module named '{lacking[0]}'", name=lacking[0])
+
+    monkeypatch.setattr(engines.importlib, "import_module", broken)
+    with pytest.raises(ModuleNotFoundError, match="yaml2"):  # a bug of the module: said as is
+        engines.get("zensical")
+    lacking[0] = "zensical"  # the engine's own library is not installed
+    with pytest.raises(engines.UnknownEngine, match=r"not available .*\(zensical is missing\)"):
+        engines.get("zensical")
+
 
 def test_engine_option_is_checked_and_one_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
