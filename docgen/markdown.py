@@ -97,7 +97,8 @@ class FrontMatter:
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A heading (ATX or setext): its text as readers see it, and its 1-based line.
+    """A heading (ATX or setext) of `level` 1 to 6: its `text` as readers see it, and its
+    1-based `line`.
 
     `anchor` is the id its attribute list gives (`{ #id }`), or None; `classes` the
     classes it gives. The list itself is not part of `text`.
@@ -176,7 +177,8 @@ class CodeSpan:
 
 @dataclass(frozen=True, slots=True)
 class Html:
-    """Raw HTML: a block (`block`) or an inline tag, with its first and last line."""
+    """Raw HTML `text`: a block (`block`) or an inline tag, with its first `line` and its
+    `end_line`."""
 
     text: str
     line: int
@@ -189,7 +191,7 @@ class Container:
     """A Material admonition (`kind` `admonition`: `!!! note "Title"`, `??? tip`) or
     content tab (`tab`: `=== "Tab"`), its `type` (`note`; "" for a tab or a `??? "T"`;
     further words are classes: `!!! tip inline end`), its title as
-    written (None when not given), and its opening and last line."""
+    written (None when not given), its opening `line` and its `end_line`."""
 
     kind: str
     type: str
@@ -218,8 +220,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A leaf block: `paragraph`, `heading`, `fence`, `code` (indented), `html`, `hr`,
-    `table` or `term` (of a definition list), with its first and last line."""
+    """A leaf block of a `kind`: `paragraph`, `heading`, `fence`, `code` (indented),
+    `html`, `hr`, `table` or `term` (of a definition list), from `line` to `end_line`."""
 
     kind: str
     line: int
@@ -228,7 +230,21 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Everything read from one page, each part in page order."""
+    """Everything read from one page, each part in page order (a footnote's parts come
+    last, where the page shows them).
+
+    Attributes:
+        front_matter: the YAML block at the top.
+        headings: every heading.
+        links: every link, image, autolink and raw HTML URL.
+        fences: every fenced code block.
+        code_spans: every code span.
+        html: every HTML block and inline tag.
+        containers: every admonition and content tab.
+        footnotes: every footnote definition.
+        texts: the runs of prose text.
+        blocks: every leaf block.
+    """
 
     front_matter: FrontMatter
     headings: tuple[Heading, ...]

@@ -85,7 +85,7 @@ class ParsedPage:
 
 
 def slugify(text: str) -> str:
-    """Python-Markdown's `toc` anchor for a heading (its default slugify)."""
+    """Python-Markdown's `toc` anchor for a heading's `text` (its default slugify)."""
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^\w\s-]", "", value).strip().lower()
     return re.sub(r"[-\s]+", "-", value)
