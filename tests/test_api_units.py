@@ -366,6 +366,22 @@ def test_rewrite_skips_fences_definitions_and_plain_labels() -> None:
     assert [(m.line, m.label) for m in missing] == [(4, "nope")]
 
 
+def test_references_skip_all_code_the_markdown_reader_finds() -> None:
+    # Indented code, and a code span over two lines, as docgen.markdown reads them.
+    text = "    [a][pkg.mod.f]\n\nSee ``a\n[b][pkg.mod.f]`` and [c][pkg.mod.f]"
+    out, missing = index().rewrite(text, "index.md")
+    assert out == (
+        "    [a][pkg.mod.f]\n\nSee ``a\n[b][pkg.mod.f]`` and [c](api/pkg.mod.md#pkg.mod.f)"
+    )
+    assert missing == []
+    # A single-backtick name inside a literal double-backtick span stays as written.
+    text = "``x `C` y`` and `C`"
+    assert index().link_code(text, "api/pkg.mod.md", ["pkg.mod"]) == (
+        "``x `C` y`` and [`C`](#pkg.mod.C)"
+    )
+    assert index().link_code("no code", "api/pkg.mod.md", []) == "no code"
+
+
 def test_link_code_skips_fences() -> None:
     text = "`C` and `pkg.mod.f()`\n```\n`C`\n```\n`unknown`"
     out = index().link_code(text, "api/pkg.mod.md", ["pkg.mod"])

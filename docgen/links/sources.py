@@ -10,22 +10,16 @@ link's target: inline and reference links, autolinks, images, and raw HTML
 
 from __future__ import annotations
 
-import functools
 import posixpath
-import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from docgen import markdown
 from docgen.config import DocgenConfig
-from docgen.links.collect import parse_srcset
 from docgen.links.internal import Kind, classify, find_file, resolve
-from docgen.lint.page import unwrap
 
 __all__ = [
     "LinkKey",
@@ -43,9 +37,6 @@ the URL as written when it does not resolve inside the site.
 """
 # Per page: HTML link position → (line, target as written); and target → the same.
 _Written = tuple[dict[int, tuple[int, str]], dict[LinkKey, list[tuple[int, str]]]]
-_HTML_URL = re.compile(
-    r"""\b(href|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
-)
 _INDEX_NAMES = ("index.md", "README.md", "readme.md")
 
 
@@ -204,45 +195,11 @@ def html_key(page: str, url: str, prefix: str = "/") -> LinkKey:
     return ("raw", unquote(head), unquote(fragment))
 
 
-def _html_urls(html: str) -> Iterator[tuple[str, int]]:
-    """URLs in raw HTML with the 0-based line offset of each."""
-    for match in _HTML_URL.finditer(html):
-        value = match.group(2) or match.group(3) or match.group(4) or ""
-        offset = html.count("\n", 0, match.start())
-        urls = parse_srcset(value) if match.group(1).lower() == "srcset" else [value]
-        for url in urls:
-            yield url, offset
-
-
-def _inline_links(token: Token, first_line: int) -> Iterator[tuple[str, int]]:
-    line = first_line
-    for child in token.children or ():
-        if child.type in {"softbreak", "hardbreak"}:
-            line += 1
-        elif child.type == "link_open":
-            yield str(child.attrs.get("href", "")), line
-        elif child.type == "image":
-            yield str(child.attrs.get("src", "")), line
-        elif child.type == "html_inline":
-            for url, offset in _html_urls(child.content):
-                yield url, line + offset
-
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
-
-
 def markdown_links(text: str) -> Iterator[tuple[str, int]]:
     """Every link target in Markdown text with its 1-based line, in document order.
 
-    Admonitions (`!!! note`, `??? tip`) and content tabs (`=== "Tab"`) are read as their
-    content, as lint reads them, not as indented code: each line keeps its number.
+    Read by `docgen.markdown`: inline and reference links, autolinks, images and raw HTML
+    URLs; admonitions and content tabs are read as their content, every line its own.
     """
-    unwrapped = "\n".join(line for line, _ in unwrap(text.splitlines()))
-    for token in _parser().parse(unwrapped):
-        if token.type == "inline" and token.map:
-            yield from _inline_links(token, token.map[0] + 1)
-        elif token.type == "html_block" and token.map:
-            for url, offset in _html_urls(token.content):
-                yield url, token.map[0] + 1 + offset
+    for link in markdown.read(text).links:
+        yield link.target, link.line
