@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.model import Asset, Document, Page, StageResult
+from docgen.model import Asset, Context, Document, Page, StageResult
 
 __all__ = [
     "Asset",
+    "Context",
     "Diagnostic",
     "DocgenConfig",
     "Document",

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docgen.diagnostics import Diagnostic, Location, Severity, sort_key
+from docgen.jsonenc import to_json
 
 __all__ = [
     "BASELINE_FILE",
@@ -78,15 +79,9 @@ class Known:
         return (self.code, self.file, self.fingerprint)
 
     def to_dict(self) -> dict[str, object]:
-        """The entry's JSON shape in `baseline.json`."""
-        return {
-            "code": self.code,
-            "file": self.file,
-            "fingerprint": self.fingerprint,
-            "stage": self.stage,
-            "message": self.message,
-            "count": self.count,
-        }
+        """The entry's JSON shape in `baseline.json`: one key per field."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +90,14 @@ class Baseline:
 
     findings: tuple[Known, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
+    def __json__(self) -> dict[str, object]:
         """The JSON shape of `baseline.json`: a format version and the sorted findings."""
-        return {"version": FORMAT, "findings": [k.to_dict() for k in self.findings]}
+        return {"version": FORMAT, "findings": self.findings}
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of `baseline.json` (see `__json__`), as JSON data."""
+        data: dict[str, object] = to_json(self)
+        return data
 
     @property
     def total(self) -> int:

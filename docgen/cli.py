@@ -24,7 +24,7 @@ from docgen.baseline import apply as apply_baseline
 from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
-from docgen.config import DocgenConfig
+from docgen.config import ENGINES, DocgenConfig, find_config_file
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
     Diagnostic,
@@ -35,10 +35,12 @@ from docgen.diagnostics import (
     render_text,
     strict,
 )
+from docgen.engines import ConfigProblem, PluginMissing
 from docgen.init import cli as init_cli
+from docgen.model import Context
 
 if TYPE_CHECKING:
-    from docgen.mkdocs_plugin import BuildOutcome
+    from docgen.pipeline import BuildOptions, BuildOutcome
 
 __all__ = ["main"]
 
@@ -72,9 +74,19 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml path"
+            "-f",
+            "--config-file",
+            type=Path,
+            help="mkdocs.yml path (default: mkdocs.yml, else mkdocs.yaml)",
         )
         sub.add_argument("--offline", action="store_true", help="never contact the network")
+
+    def engine(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--engine",
+            metavar="NAME",
+            help=f"build with this engine ({', '.join(ENGINES)}), not the config's `engine:`",
+        )
 
     def runs(sub: argparse.ArgumentParser) -> None:
         common(sub)
@@ -104,14 +116,17 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site and run every check")
     checks(build)
+    engine(build)
     check = commands.add_parser("check", help="run the checks without publishing anything")
     checks(check)
+    engine(check)
     check.add_argument("--only", help="comma-separated stages, e.g. pipelines,links")
     check.add_argument("--site", type=Path, help="check this built site instead of building")
     check.add_argument("--update", action="store_true", help="examples: rewrite expected output")
     check.add_argument("--fix", action="store_true", help="lint: apply safe formatting fixes")
     serve = commands.add_parser("serve", help="live preview with mkdocs serve")
     common(serve)
+    engine(serve)
     serve.add_argument("-a", "--dev-addr", help="address to serve on (default 127.0.0.1:8000)")
     dump = commands.add_parser("dump", help="print a stage's model as JSON")
     common(dump)
@@ -146,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if "config_file" in args and args.config_file is None:
+        args.config_file = find_config_file(Path())
     try:
         return int(_COMMANDS[args.command](args))
     except UsageError as exc:
@@ -215,25 +232,38 @@ def _visible(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return loud if any(d.severity is not Severity.INFO for d in loud) else new
 
 
+def _options(args: argparse.Namespace, site_dir: Path | None, *, baseline: bool) -> BuildOptions:
+    """The pipeline's options from the command line."""
+    from docgen.pipeline import BuildOptions  # noqa: PLC0415 - the pipeline loads when needed
+
+    return BuildOptions(
+        args.config_file,
+        strict=getattr(args, "strict", False),
+        site_dir=site_dir,
+        only=tuple(only) if (only := _only(getattr(args, "only", None))) else None,
+        adjust=_adjust(args) if "jobs" in args else None,
+        baseline=baseline,
+        offline=args.offline,
+        engine=_engine(args),
+    )
+
+
+def _engine(args: argparse.Namespace) -> str | None:
+    """`--engine`, checked: an unknown name is a usage error before anything loads."""
+    name: str | None = getattr(args, "engine", None)
+    if name is not None and name not in ENGINES:
+        raise UsageError(f"unknown engine {name!r} in --engine; engines: {', '.join(ENGINES)}")
+    return name
+
+
 def _run(args: argparse.Namespace, site_dir: Path | None, *, baseline: bool) -> BuildOutcome:
     """Build the site with the command line's options; the findings are the caller's to say."""
-    from docgen import mkdocs_plugin as engine  # noqa: PLC0415 - MkDocs loads only when needed
+    from docgen import pipeline  # noqa: PLC0415 - MkDocs loads only when needed
 
-    if args.offline:
-        os.environ["DOCGEN_OFFLINE"] = "1"
     try:
-        return engine.build_site(
-            args.config_file,
-            strict=getattr(args, "strict", False),
-            site_dir=site_dir,
-            only=_only(getattr(args, "only", None)),
-            adjust=_adjust(args),
-            baseline=baseline,
-        )
-    except engine.ConfigProblem as exc:
+        return pipeline.build(_options(args, site_dir, baseline=baseline))
+    except ConfigProblem as exc:
         raise UsageError(str(exc)) from None
-    finally:
-        os.environ.pop("DOCGEN_OFFLINE", None)
 
 
 def _unusable_baseline(args: argparse.Namespace) -> bool:
@@ -298,11 +328,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _check_site(args: argparse.Namespace) -> int:
     if not args.site.is_dir():
         raise UsageError(f"--site {args.site}: no such folder")
-    config = _adjust(args)(_config(args))
+    config = _config(args)
     only = _only(args.only)
     if _unusable_baseline(args):
         return 2
-    results = runner.check_site(config, args.site.resolve(), only)
+    # A site built elsewhere: which pages it has, and where they came from, is not known.
+    known = Context(offline=config.offline, engine=config.engine)
+    results = runner.check_site(config, known, args.site.resolve(), only)
     diagnostics = [d for r in results for d in r.diagnostics]
     accepted = None if args.no_baseline else load_baseline(config.root)
     if isinstance(accepted, Baseline):
@@ -315,21 +347,24 @@ def _check_site(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> DocgenConfig:
-    from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+    from docgen import pipeline  # noqa: PLC0415
 
     try:
-        return engine.load_docgen_config(args.config_file, offline=args.offline)
-    except engine.ConfigProblem as exc:
+        return pipeline.load_config(_options(args, None, baseline=False))
+    except ConfigProblem as exc:
         raise UsageError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`docgen serve`: `mkdocs serve` with the plugin."""
-    from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+    """`docgen serve`: a live preview by the config's engine (`mkdocs serve` with the plugin)."""
+    from docgen import engines  # noqa: PLC0415
 
+    config = _config(args)
     try:
-        engine.serve_site(args.config_file, dev_addr=args.dev_addr, offline=args.offline)
-    except engine.ConfigProblem as exc:
+        engines.get(config.engine).serve(
+            engines.ServeJob(config, args.config_file, dev_addr=args.dev_addr)
+        )
+    except ConfigProblem as exc:
         raise UsageError(str(exc)) from None
     return 0
 
@@ -337,15 +372,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _dump_config(args: argparse.Namespace) -> DocgenConfig:
     """mkdocs.yml's config; docgen's defaults in a folder without one, or whose mkdocs.yml
     does not enable docgen: a dump works in any repository."""
-    from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+    from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415
 
     path: Path = args.config_file
     if path.is_file():
         try:
-            return engine.load_docgen_config(path, offline=args.offline)
-        except engine.PluginMissing:
+            return load_docgen_config(path, offline=args.offline)
+        except PluginMissing:
             pass
-        except engine.ConfigProblem as exc:
+        except ConfigProblem as exc:
             raise UsageError(str(exc)) from None
     root = (path.parent if path.is_file() else Path.cwd()).resolve()
     return DocgenConfig(root, root / "docs", root / "site", offline=args.offline)
@@ -359,9 +394,9 @@ def cmd_dump(args: argparse.Namespace) -> int:
         raise UsageError(f"no dump for stage {args.stage!r}; stages with one: {', '.join(can)}")
     config = _dump_config(args)
     if getattr(config, stage.name, None) is None:  # turned off in mkdocs.yml: dump defaults
-        from docgen import mkdocs_plugin as engine  # noqa: PLC0415
+        from docgen.engines.mkdocs.schema import SECTIONS  # noqa: PLC0415
 
-        config = replace(config, **{stage.name: engine._SECTIONS[stage.name]()})
+        config = replace(config, **{stage.name: SECTIONS[stage.name]()})
     json.dump(stage.dump(config, args.args), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -13,16 +13,37 @@ from pathlib import Path
 from typing import Literal
 
 __all__ = [
+    "CONFIG_FILES",
+    "ENGINES",
     "ApiConfig",
     "DeployConfig",
     "DiagramsConfig",
     "DocgenConfig",
+    "EngineName",
     "ExamplesConfig",
     "LinksConfig",
     "LintConfig",
     "MarkdownSetup",
     "PipelinesConfig",
+    "find_config_file",
 ]
+
+EngineName = Literal["mkdocs", "properdocs", "zensical"]
+"""The name of an engine docgen can build with."""
+ENGINES: tuple[EngineName, ...] = ("mkdocs", "properdocs", "zensical")
+"""The engines that can build the site (`engine:` in the docgen section, `--engine`)."""
+
+CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
+"""The names the site's config file goes by, in the order they are looked for."""
+
+
+def find_config_file(root: Path) -> Path:
+    """The site's config file in folder `root`: `mkdocs.yml`, else `mkdocs.yaml` when only
+    that one exists, else `root / "mkdocs.yml"` (whose absence the caller reports)."""
+    for name in CONFIG_FILES:
+        if (root / name).is_file():
+            return root / name
+    return root / CONFIG_FILES[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +264,10 @@ class DocgenConfig:
             reads has changed; `--no-cache` turns it off for one run.
         serving: set under `mkdocs serve`: external links wait for `build` and `check`, so
             a reload never waits on the network.
+        engine: what builds the site: `mkdocs`, `properdocs` or `zensical` (`engine:` in
+            the docgen section; `--engine` overrides it).
+        config_file: the site's config file (`mkdocs.yml` or `mkdocs.yaml`); None when
+            there is none (`docgen dump` in any folder): then `find_config_file(root)`.
         api: the `api` section.
         pipelines: the `pipelines` section.
         diagrams: the `diagrams` section.
@@ -266,6 +291,8 @@ class DocgenConfig:
     quality_page: bool = True
     page_cache: bool = True
     serving: bool = False
+    engine: EngineName = "mkdocs"
+    config_file: Path | None = None
     api: ApiConfig | None = None
     pipelines: PipelinesConfig | None = field(default_factory=PipelinesConfig)
     diagrams: DiagramsConfig | None = field(default_factory=DiagramsConfig)
@@ -274,6 +301,11 @@ class DocgenConfig:
     lint: LintConfig | None = field(default_factory=LintConfig)
     deploy: DeployConfig | None = field(default_factory=DeployConfig)
     markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
+
+    @property
+    def site_config(self) -> Path:
+        """The site's config file: `config_file`, else the one `find_config_file` finds."""
+        return self.config_file or find_config_file(self.root)
 
     def relative(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root when inside it."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
-from docgen import escape
+from docgen import codes, escape, jsonenc
+from docgen.jsonenc import to_json
 
 __all__ = [
     "Diagnostic",
@@ -79,29 +80,21 @@ class Diagnostic:
     code: str
     severity: Severity
     message: str
-    location: Location | None = None
+    location: Location | None = field(
+        default=None,
+        metadata=jsonenc.key(flatten={"file": "path", "line": "line", "end_line": "end_line"}),
+    )
     hint: str | None = None
     stage: str = ""
-    baseline: bool = False
+    baseline: bool = field(default=False, metadata=jsonenc.key(omit_empty=True))
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape used by `report.json`, `docgen check --format json` and dumps.
+        """The JSON shape used by `report.json`, `docgen check --format json` and dumps:
+        `code`, `severity`, `message`, `file`, `line`, `end_line`, `hint`, `stage`.
 
         `"baseline": true` is added to a finding the baseline accepts (absent otherwise).
         """
-        loc = self.location
-        shape: dict[str, object] = {
-            "code": self.code,
-            "severity": str(self.severity),
-            "message": self.message,
-            "file": loc.path if loc else None,
-            "line": loc.line if loc else None,
-            "end_line": loc.end_line if loc else None,
-            "hint": self.hint,
-            "stage": self.stage,
-        }
-        if self.baseline:
-            shape["baseline"] = True
+        shape: dict[str, object] = to_json(self)
         return shape
 
 
@@ -168,7 +161,7 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     """`{"diagnostics": [...], "counts": {...}}`, indented."""
-    payload = {"diagnostics": [d.to_dict() for d in diagnostics], "counts": count(diagnostics)}
+    payload = {"diagnostics": [to_json(d) for d in diagnostics], "counts": count(diagnostics)}
     return json.dumps(payload, indent=2) + "\n"
 
 
@@ -228,6 +221,8 @@ def render_junit(diagnostics: Sequence[Diagnostic], stages: Sequence[str] = ()) 
 def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> str:
     """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of findings.
 
+    Each code of docgen's links to the page of its docs that explains it.
+
     Args:
         diagnostics: the findings; infos are counted but not listed, nor are the ones
             accepted in the baseline.
@@ -246,12 +241,18 @@ def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> 
     if shown:
         lines += ["| Severity | Where | Code | Message |", "|---|---|---|---|"]
         lines += [
-            f"| {d.severity} | {escape.code(str(d.location or '-'))} | {d.code} "
+            f"| {d.severity} | {escape.code(str(d.location or '-'))} | {_code_link(d.code)} "
             f"| {escape.markdown(d.message)} |"
             for d in shown
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def _code_link(code: str) -> str:
+    """A registered code linked to its row in docgen's docs; any other as it is."""
+    url = codes.url(code)
+    return f"[{code}]({url})" if url else code
 
 
 FORMATS = {"text": render_text, "github": render_github, "json": render_json}

@@ -3,6 +3,8 @@
 Stages produce `StageResult`s: generated `Page`s (virtual: never written into `docs/`),
 `Asset`s to copy into the site, diagnostics, files to watch, and a JSON-dumpable model.
 Checks that read every page get `Document`s: hand-written and generated pages alike.
+What one stage learns that a later one needs (the API's symbols, where a generated page
+came from, which pages the engine built) travels in a `Context`, in memory.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from pathlib import Path
 
 from docgen.diagnostics import Diagnostic
 
-__all__ = ["Asset", "Document", "Page", "StageResult"]
+__all__ = ["Asset", "Context", "Document", "Page", "StageResult", "Symbol"]
+
+Symbol = tuple[str, str, str]
+"""Where a symbol is documented: (page, anchor, kind); the page is a URL for another
+project's symbol."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,8 @@ class StageResult:
         seconds: how long the stage took, for the report.
         extra_javascript: script paths in the site the theme must load.
         extra_css: stylesheet paths in the site the theme must load.
+        symbols: names pages may link to by name (`[text][pkg.mod.f]`), each with where it
+            is documented (the API stage's index).
     """
 
     stage: str
@@ -94,3 +102,32 @@ class StageResult:
     seconds: float = 0.0
     extra_javascript: tuple[str, ...] = ()
     extra_css: tuple[str, ...] = ()
+    symbols: Mapping[str, Symbol] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the stages of one build learned that later ones read: typed, in memory.
+
+    Made by the pipeline (`docgen.pipeline`) after `generate`, completed once the engine
+    has rendered the site, and passed explicitly to `transform` and the checks: no file
+    of the cache folder and no environment variable carries any of it.
+
+    Attributes:
+        offline: the run stays off the network (`--offline`).
+        api_index: every symbol pages may link to by name → (page, anchor, kind); empty
+            without the API stage.
+        sources: docs path of a generated page → the user's file it was made from
+            (relative to the project root).
+        lines: docs path of a generated page → heading anchor → line of its source.
+        pages: site paths (HTML files) of the pages the engine built; None when unknown
+            (`docgen check --site DIR` on a site built elsewhere).
+        engine: the engine that built the site.
+    """
+
+    offline: bool = False
+    api_index: Mapping[str, Symbol] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
+    lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    pages: tuple[str, ...] | None = None
+    engine: str = "mkdocs"

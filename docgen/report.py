@@ -37,6 +37,7 @@ def merge(results: Sequence[StageResult]) -> list[StageResult]:
             seconds=before.seconds + result.seconds,
             extra_javascript=before.extra_javascript + result.extra_javascript,
             extra_css=before.extra_css + result.extra_css,
+            symbols={**before.symbols, **result.symbols},
         )
     return list(merged.values())
 
@@ -51,6 +52,7 @@ def build_report(
     available: Sequence[str],
     disabled: Sequence[str] = (),
     baseline: Mapping[str, object] | None = None,
+    engine: str = "mkdocs",
 ) -> dict[str, object]:
     """The JSON report: stages (seconds, summary, counts, diagnostics), totals, run options.
 
@@ -65,6 +67,7 @@ def build_report(
         disabled: stages the user turned off in the config.
         baseline: the baseline applied: its `file`, how many findings it marked `known`
             and how many of its findings are `fixed`; None when none was.
+        engine: the engine that built the site (`mkdocs`, `properdocs`, `zensical`).
     """
     stages: dict[str, object] = {}
     for result in merge(results):
@@ -81,6 +84,7 @@ def build_report(
         "docgen": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
+        "engine": engine,
         "offline": offline,
         "strict": strict,
         "stages": stages,
@@ -133,6 +137,17 @@ def _findings(diagnostics: Sequence[Mapping[str, object]]) -> list[str]:
     return lines
 
 
+_ENGINES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs", "zensical": "Zensical"}
+
+
+def _built_by(report: Mapping[str, object]) -> str:
+    """`, built with MkDocs`: the engine of the report, when it names one."""
+    engine = report.get("engine")
+    if not isinstance(engine, str):
+        return ""
+    return f", built with {_ENGINES.get(engine, _md(engine))}"
+
+
 def quality_page(report: Mapping[str, object]) -> str:
     """The "Documentation quality" page, in Markdown, from a report made by `build_report`."""
     counts = report["counts"]
@@ -151,7 +166,7 @@ def quality_page(report: Mapping[str, object]) -> str:
         "",
         f"**{verdict}** — {counts['error']} errors, {counts['warning']} warnings, "
         f"{counts['info']} notes{f', {known} known' if known else ''}, "
-        f"from docgen {report['docgen']} "
+        f"from docgen {report['docgen']}{_built_by(report)} "
         f"({'offline' if report['offline'] else 'online'}"
         f"{', strict' if report['strict'] else ''}).",
         "",

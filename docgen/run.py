@@ -3,7 +3,7 @@
     generate  →  transform each page  →  check every page  →  (engine writes the site)
               →  check the site  →  report
 
-The engine adapter (`docgen.mkdocs_plugin`) calls these at the right moments of a build.
+`docgen.pipeline` calls these in order; `context` carries what earlier steps learned.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Severity
-from docgen.model import Document, StageResult
+from docgen.model import Context, Document, StageResult
 from docgen.stages import Stage, enabled
 
 __all__ = ["StageCache", "check", "check_site", "fingerprint", "generate", "transform"]
@@ -126,18 +126,24 @@ def generate(
     return results
 
 
-def transform(config: DocgenConfig, document: Document, only: Sequence[str] | None = None) -> str:
+def transform(
+    config: DocgenConfig,
+    context: Context,
+    document: Document,
+    only: Sequence[str] | None = None,
+) -> str:
     """A page's Markdown after every enabled stage's `transform` (e.g. diagram embeds, refs).
 
     Args:
         config: the project's docgen config.
+        context: what earlier steps learned (the API's symbols).
         document: the page; its Markdown is passed from one stage to the next.
         only: stage names to run; None runs every enabled stage.
     """
     markdown = document.markdown
     for stage in enabled(config, only):
         if stage.transform is not None:
-            markdown = stage.transform(config, replace(document, markdown=markdown))
+            markdown = stage.transform(config, context, replace(document, markdown=markdown))
     return markdown
 
 
@@ -155,34 +161,42 @@ def _each(
 
 
 def check(
-    config: DocgenConfig, documents: Sequence[Document], only: Sequence[str] | None = None
+    config: DocgenConfig,
+    context: Context,
+    documents: Sequence[Document],
+    only: Sequence[str] | None = None,
 ) -> list[StageResult]:
     """Run every enabled stage's page checks over all `documents` of the site.
 
     Args:
         config: the project's docgen config.
+        context: what earlier steps learned (the API's symbols).
         documents: hand-written and generated pages alike.
         only: stage names to run; None runs every enabled stage.
     """
 
     def pick(stage: Stage) -> Callable[[], StageResult] | None:
-        return None if stage.check is None else partial(stage.check, config, documents)
+        return None if stage.check is None else partial(stage.check, config, context, documents)
 
     return _each(config, only, pick)
 
 
 def check_site(
-    config: DocgenConfig, site_dir: Path, only: Sequence[str] | None = None
+    config: DocgenConfig, context: Context, site_dir: Path, only: Sequence[str] | None = None
 ) -> list[StageResult]:
     """Run every enabled stage's checks of the built site in `site_dir`.
 
     Args:
         config: the project's docgen config.
+        context: what the build learned (pages built, sources of generated pages); empty
+            for a site built elsewhere (`docgen check --site DIR`).
         site_dir: the folder the engine wrote the site into.
         only: stage names to run; None runs every enabled stage.
     """
 
     def pick(stage: Stage) -> Callable[[], StageResult] | None:
-        return None if stage.check_site is None else partial(stage.check_site, config, site_dir)
+        if stage.check_site is None:
+            return None
+        return partial(stage.check_site, config, context, site_dir)
 
     return _each(config, only, pick)

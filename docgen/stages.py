@@ -3,10 +3,16 @@
 A stage is a handful of plain functions over plain data; any may be missing:
 
 - `generate(config)` makes pages, assets and a model from the stage's sources;
-- `transform(config, document)` rewrites a page's Markdown before it is rendered;
-- `check(config, documents)` reads every page of the site (hand-written and generated);
-- `check_site(config, site_dir)` reads the built site;
+- `transform(config, context, document)` rewrites a page's Markdown before it is rendered;
+- `check(config, context, documents)` reads every page of the site (hand-written and
+  generated);
+- `check_site(config, context, site_dir)` reads the built site;
 - `dump(config, args)` returns the stage's JSON model for `docgen dump STAGE`.
+
+`context` (`docgen.model.Context`) is what earlier steps learned: the API's symbols, where
+each generated page came from, the pages the engine built. A stage module whose function
+does not read it is registered with `_stage(..., reads=())`: its function keeps the
+shorter signature and the registry drops the context for it.
 
 A stage runs when its config section is not None (`pipelines: false` turns it off).
 """
@@ -20,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import DocgenConfig
-from docgen.model import Document, StageResult
+from docgen.model import Context, Document, StageResult
 
 __all__ = ["STAGES", "Stage", "enabled", "names"]
 
@@ -40,33 +46,44 @@ class Stage:
 
     name: str
     generate: Callable[[DocgenConfig], StageResult] | None = None
-    transform: Callable[[DocgenConfig, Document], str] | None = None
-    check: Callable[[DocgenConfig, Sequence[Document]], StageResult] | None = None
-    check_site: Callable[[DocgenConfig, Path], StageResult] | None = None
+    transform: Callable[[DocgenConfig, Context, Document], str] | None = None
+    check: Callable[[DocgenConfig, Context, Sequence[Document]], StageResult] | None = None
+    check_site: Callable[[DocgenConfig, Context, Path], StageResult] | None = None
     dump: Callable[[DocgenConfig, Sequence[str]], Mapping[str, object]] | None = None
 
 
-def _entry(module: str, name: str) -> Callable[..., Any]:
-    """A stage function imported on first call: `docgen --version` loads no stage at all."""
+_WITH_CONTEXT = ("transform", "check", "check_site")
+
+
+def _entry(module: str, name: str, context: bool) -> Callable[..., Any]:
+    """A stage function imported on first call: `docgen --version` loads no stage at all.
+
+    With `context` False the function does not take the pipeline's context: the call
+    drops it (the context is the second argument of `transform` and the checks).
+    """
 
     def call(*args: Any) -> Any:
-        return getattr(importlib.import_module(module), name)(*args)
+        function = getattr(importlib.import_module(module), name)
+        if name in _WITH_CONTEXT and not context:
+            args = (args[0], *args[2:])
+        return function(*args)
 
     call.__name__ = call.__qualname__ = f"{module}.{name}"
     return call
 
 
-def _stage(name: str, *entries: str) -> Stage:
+def _stage(name: str, *entries: str, reads: Sequence[str] = _WITH_CONTEXT) -> Stage:
+    """Stage `name` of module `docgen.NAME`; `reads` are its entries that take the context."""
     module = f"docgen.{name}"
-    return Stage(name, **{entry: _entry(module, entry) for entry in entries})
+    return Stage(name, **{entry: _entry(module, entry, entry in reads) for entry in entries})
 
 
 STAGES: tuple[Stage, ...] = (
     _stage("pipelines", "generate", "dump"),
     _stage("api", "generate", "transform", "check", "dump"),
-    _stage("diagrams", "generate", "transform", "check", "dump"),
-    _stage("examples", "check", "dump"),
-    _stage("lint", "check", "dump"),
+    _stage("diagrams", "generate", "transform", "check", "dump", reads=()),
+    _stage("examples", "check", "dump", reads=()),
+    _stage("lint", "check", "dump", reads=()),
     # Last: it checks the site every other stage has contributed to.
     _stage("links", "check_site", "dump"),
 )

@@ -13,7 +13,7 @@ import pytest
 from docgen import stages
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.model import Asset, Document, Page, StageResult
+from docgen.model import Asset, Context, Document, Page, StageResult
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"
@@ -116,10 +116,12 @@ class FakeStage:
             summary={"pages": len(pages)},
         )
 
-    def transform(self, config: DocgenConfig, document: Document) -> str:
+    def transform(self, config: DocgenConfig, context: Context, document: Document) -> str:
         return document.markdown.replace("{{fake}}", "transformed")
 
-    def check(self, config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
+    def check(
+        self, config: DocgenConfig, context: Context, documents: Sequence[Document]
+    ) -> StageResult:
         self.calls.append("check")
         self.documents = list(documents)
         found = [
@@ -137,7 +139,7 @@ class FakeStage:
             "pipelines", diagnostics=tuple(found), summary={"checked": len(documents)}
         )
 
-    def check_site(self, config: DocgenConfig, site_dir: Path) -> StageResult:
+    def check_site(self, config: DocgenConfig, context: Context, site_dir: Path) -> StageResult:
         self.calls.append("check_site")
         self.site_dirs.append(site_dir)
         return StageResult("pipelines", summary={"html": len(list(site_dir.rglob("*.html")))})

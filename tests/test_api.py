@@ -26,7 +26,7 @@ from docgen.api.pages import Reference
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic
 from docgen.mkdocs_plugin import build_site
-from docgen.model import Document, StageResult
+from docgen.model import Context, Document, StageResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "api" / "sample"
 GOLDEN = Path(__file__).parent / "golden" / "api"
@@ -251,7 +251,8 @@ def test_below_min_coverage_each_gap_is_a_warning(tmp_path: Path) -> None:
 def test_hand_written_references_become_relative_links(
     built: tuple[DocgenConfig, StageResult],
 ) -> None:
-    config, _ = built
+    config, result = built
+    known = Context(api_index=result.symbols)
     markdown = (
         "# Guide\n\n"
         "Use [the base][sample.core.Base] or [`sample.core.helper`][].\n"
@@ -261,7 +262,7 @@ def test_hand_written_references_become_relative_links(
         "Broken: [`sample.nope`][] and [x][sample.core.Gone].\n"
     )
     document = Document("guide/use.md", markdown, "docs/guide/use.md")
-    out = api.transform(config, document)
+    out = api.transform(config, known, document)
     assert "[the base](../api/sample.core.md#sample.core.Base)" in out
     assert "[`sample.core.helper`](../api/sample.core.md#sample.core.helper)" in out
     assert "```\n[not][sample.core.Base]\n```" in out
@@ -269,6 +270,7 @@ def test_hand_written_references_become_relative_links(
     assert "`[code][sample.core.Base]`" in out
     result = api.check(
         config,
+        known,
         [document, Document("api/sample.md", "[x][a.b]", "sample/__init__.py", generated=True)],
     )
     found = sorted((str(d.location), d.message) for d in result.diagnostics)
@@ -277,7 +279,7 @@ def test_hand_written_references_become_relative_links(
         ("docs/guide/use.md:10", "reference to 'sample.nope' names no documented symbol"),
     ]
     untouched = Document("index.md", "No references here.", "docs/index.md")
-    assert api.transform(config, untouched) == "No references here."
+    assert api.transform(config, known, untouched) == "No references here."
 
 
 def test_dump_lists_the_named_modules(built: tuple[DocgenConfig, StageResult]) -> None:
@@ -348,7 +350,8 @@ def test_pages_build_in_mkdocs_strict_with_anchors_in_the_toc(
         target.write_text(generated.markdown, encoding="utf-8")
     guide = "# Guide\n\nSee [the base][sample.core.Base].\n"
     document = Document("guide.md", guide, "docs/guide.md")
-    (docs / "guide.md").write_text(api.transform(config, document), encoding="utf-8")
+    known = Context(api_index=result.symbols)
+    (docs / "guide.md").write_text(api.transform(config, known, document), encoding="utf-8")
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: t\ntheme:\n  name: material\n"
@@ -481,7 +484,8 @@ def test_a_package_without_all_lists_what_it_re_exports(tmp_path: Path) -> None:
     assert "Price" not in page(result, "shop.basket")
     # `shop.Basket` is a name references resolve, in pages and in the dump.
     document = Document("guide.md", "# Guide\n\nSee [the basket][shop.Basket].\n", "docs/guide.md")
-    assert "(api/shop.basket.md#shop.basket.Basket)" in api.transform(config, document)
+    known = Context(api_index=result.symbols)
+    assert "(api/shop.basket.md#shop.basket.Basket)" in api.transform(config, known, document)
     dumped = api.dump(config, ["shop"])
     modules = {m["name"]: m for m in dumped["modules"]}  # type: ignore[attr-defined]
     assert modules["shop.basket"]["reexports"] == []

@@ -366,6 +366,22 @@ def test_rewrite_skips_fences_definitions_and_plain_labels() -> None:
     assert [(m.line, m.label) for m in missing] == [(4, "nope")]
 
 
+def test_references_skip_all_code_the_markdown_reader_finds() -> None:
+    # Indented code, and a code span over two lines, as docgen.markdown reads them.
+    text = "    [a][pkg.mod.f]\n\nSee ``a\n[b][pkg.mod.f]`` and [c][pkg.mod.f]"
+    out, missing = index().rewrite(text, "index.md")
+    assert out == (
+        "    [a][pkg.mod.f]\n\nSee ``a\n[b][pkg.mod.f]`` and [c](api/pkg.mod.md#pkg.mod.f)"
+    )
+    assert missing == []
+    # A single-backtick name inside a literal double-backtick span stays as written.
+    text = "``x `C` y`` and `C`"
+    assert index().link_code(text, "api/pkg.mod.md", ["pkg.mod"]) == (
+        "``x `C` y`` and [`C`](#pkg.mod.C)"
+    )
+    assert index().link_code("no code", "api/pkg.mod.md", []) == "no code"
+
+
 def test_link_code_skips_fences() -> None:
     text = "`C` and `pkg.mod.f()`\n```\n`C`\n```\n`unknown`"
     out = index().link_code(text, "api/pkg.mod.md", ["pkg.mod"])
@@ -407,15 +423,20 @@ def test_cache_ignores_unreadable_entries(tmp_path: Path) -> None:
     assert cache.load("m") is None
 
 
-def test_transform_generates_the_index_when_missing(tmp_path: Path) -> None:
+def test_transform_reads_the_index_of_its_context_never_a_file(tmp_path: Path) -> None:
     write(tmp_path, {"tiny/__init__.py": '"""Tiny."""\n\n\ndef f():\n    """F."""\n'})
     config = config_for(tmp_path, packages=("tiny",))
-    from docgen.model import Document
+    from docgen.model import Context, Document
 
-    out = api.transform(config, Document("index.md", "[f][tiny.f]", "docs/index.md"))
+    known = Context(api_index=api.generate(config).symbols)
+    assert not list(tmp_path.rglob("index.json"))  # the index passes in memory only
+    out = api.transform(config, known, Document("index.md", "[f][tiny.f]", "docs/index.md"))
     assert out == "[f](api/tiny.md#tiny.f)"
     generated = Document("api/tiny.md", "[f][tiny.f]", "tiny/__init__.py", generated=True)
-    assert api.transform(config, generated) == "[f][tiny.f]"
+    assert api.transform(config, known, generated) == "[f][tiny.f]"
+    # With no API index (no API stage ran), a reference stays as written.
+    document = Document("index.md", "[f][tiny.f]", "docs/index.md")
+    assert api.transform(config, Context(), document) == "[f][tiny.f]"
 
 
 def test_a_thread_left_running_does_not_hold_up_the_build(tmp_path: Path) -> None:

@@ -318,7 +318,7 @@ def test_only_limits_checks_and_findings_but_the_site_stays_whole(
 
     checked: list[str] = []
 
-    def examples_check(config, documents):  # type: ignore[no-untyped-def]
+    def examples_check(config, context, documents):  # type: ignore[no-untyped-def]
         checked.append("examples")
         found = Diagnostic("DG501", Severity.ERROR, "failed", Location("docs/index.md", 1))
         return StageResult("examples", diagnostics=(found,))

@@ -292,6 +292,7 @@ def test_previews_are_unlisted_and_pruned(
     listed = json.loads(capsys.readouterr().out)
     assert [p["name"] for p in listed["previews"]] == ["pr-1", "pr-2"]
     assert main(["versions", "prune-previews"]) == 2
+    assert "error[DG816]" in capsys.readouterr().err
     assert main(["versions", "prune-previews", "--keep", "pr-2", "--push"]) == 0
     assert "removed previews/pr-1" in capsys.readouterr().err
     assert main(["versions", "prune-previews", "--older-than", "1"]) == 0
@@ -326,7 +327,9 @@ def test_versions_commands(
         '1.0 "Old times" [old] (default)',
     ]
     assert main(["versions", "delete", "old"]) == 2  # no TTY and no --yes
-    assert "--yes" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--yes" in err
+    assert "error[DG817]" in err
     assert main(["versions", "delete", "1.0", "--yes"]) == 2  # the default
     assert "DG811" in capsys.readouterr().err
     assert main(["versions", "delete", "nope", "--yes"]) == 2
@@ -400,7 +403,7 @@ def test_unreadable_versions_json_is_reported(work: Path, tmp_path: Path) -> Non
         broken = commit.finish()
     git(work, "update-ref", "refs/heads/gh-pages", broken)
     outcome = deploy.publish(make_site(tmp_path / "t", "y"), "2.0", repo=work)
-    assert [d.code for d in outcome.diagnostics] == ["DG806"]
+    assert [d.code for d in outcome.diagnostics] == ["DG815"]
     assert "versions.json" in outcome.diagnostics[0].message
 
 

@@ -58,7 +58,7 @@ def codes(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[tuple[
 # --- collecting ---------------------------------------------------------------------------
 
 
-def test_fences_found_at_any_indent_but_not_inside_other_fences() -> None:
+def test_fences_found_in_containers_but_not_inside_other_fences() -> None:
     markdown = (
         "# Page\n"  # 1
         "\n"
@@ -93,6 +93,14 @@ def test_fences_found_at_any_indent_but_not_inside_other_fences() -> None:
         (22, 23, "", "diagrams/pipeline.mmd"),
     ]
     assert found[1].text == 'pie\n  "a": 1'
+
+
+def test_fences_follow_commonmark_indentation() -> None:
+    # Four spaces at the top of a page is indented code (Python-Markdown shows it as code
+    # too); in a list item, the fence belongs to the item.
+    assert list(collect.fences("    ```mermaid\n    graph TD\n    ```\n")) == []
+    (fence,) = collect.fences("- ```mermaid\n  graph TD\n  ```\n")
+    assert (fence.start, fence.end, fence.indent, fence.text) == (0, 2, "  ", "graph TD")
 
 
 def test_unclosed_fence_runs_to_the_end_of_the_page() -> None:

@@ -138,7 +138,7 @@ def test_offline_strict_build_serves_its_own_mermaid(site: Path) -> None:
         assert "unpkg.com" not in html
         assert "jsdelivr" not in html
     guide = (site / "guide" / "index.html").read_text(encoding="utf-8")
-    assert "participant M as MkDocs" in guide  # the embed was replaced by the file
+    assert "participant E as engine" in guide  # the embed was replaced by the file
     report = json.loads((site / "report.json").read_text(encoding="utf-8"))
     summary = report["stages"]["diagrams"]["summary"]
     assert summary["validation"] == "Mermaid 11.17.2"

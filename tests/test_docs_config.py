@@ -8,7 +8,7 @@ from dataclasses import fields
 import pytest
 from conftest import REPO
 
-from docgen import mkdocs_plugin
+from docgen.engines.mkdocs import schema
 
 GUIDE = REPO / "docs" / "user-guide" / "configuration.md"
 
@@ -20,7 +20,7 @@ def documented(section: str) -> set[str]:
     return set(re.findall(r"^\| `(\w+)` \|", match.group(1), re.MULTILINE))
 
 
-@pytest.mark.parametrize("section", sorted(mkdocs_plugin._SECTIONS))
+@pytest.mark.parametrize("section", sorted(schema.SECTIONS))
 def test_every_option_is_in_the_guide(section: str) -> None:
-    options = {f.name for f in fields(mkdocs_plugin._SECTIONS[section])}
+    options = {f.name for f in fields(schema.SECTIONS[section])}
     assert documented(section) == options

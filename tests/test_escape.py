@@ -28,7 +28,8 @@ from docgen.diagnostics import (
     render_junit,
     render_summary,
 )
-from docgen.mkdocs_plugin import _striptags, build_site
+from docgen.engines.mkdocs.nav import striptags as _striptags
+from docgen.mkdocs_plugin import build_site
 from docgen.model import StageResult
 from docgen.report import build_report, quality_page
 

@@ -9,7 +9,7 @@ import pytest
 
 from docgen.config import DocgenConfig
 from docgen.examples import collect, collect_folder, compare, dump, update
-from docgen.examples.collect import Example, flatten_containers, iter_runnable, language_of
+from docgen.examples.collect import Example, iter_runnable, language_of
 
 
 def _one(text: str) -> Example:
@@ -90,12 +90,6 @@ def test_admonition_syntax_inside_a_fence_is_left_alone() -> None:
     (example,) = collect("docs/p.md", text).examples
     assert example.language == "markdown"
     assert example.code == "!!! note\n    ```python\n    x\n    ```\n"
-
-
-def test_flatten_containers_reports_removed_indentation() -> None:
-    lines, removed = flatten_containers(["!!! note", "    text", "", "back"])
-    assert lines == ["", "text", "", "back"]
-    assert removed == [0, 4, 0, 0]
 
 
 def test_lists_and_quotes_give_the_prefix_to_write_back() -> None:

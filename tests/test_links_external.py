@@ -19,6 +19,7 @@ from docgen.config import DocgenConfig, LinksConfig
 from docgen.diagnostics import Severity
 from docgen.links import cache, check_site, dump
 from docgen.links.external import ExternalResult, check_urls, retry_after
+from docgen.model import Context
 
 PAGE = b'<html><body><h2 id="there">x</h2><a name="named"></a></body></html>'
 
@@ -328,7 +329,7 @@ def test_site_check_diagnostics_and_cache(server: Server, tmp_path: Path) -> Non
         f'<a href="{b}/ok#x">same url</a>\n'
     )
     config = write_site(tmp_path, body)
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     found = sorted((d.code, d.severity, str(d.location)) for d in result.diagnostics)
     assert found == [
         ("DG310", Severity.ERROR, "docs/index.md:2"),
@@ -338,7 +339,7 @@ def test_site_check_diagnostics_and_cache(server: Server, tmp_path: Path) -> Non
     assert result.summary["external_checked"] == 3
     first = dict(server.hits)
     # The rerun asks the server only about the failure: good results come from the cache.
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     assert sorted(d.code for d in result.diagnostics) == ["DG310", "DG311"]
     assert result.summary["external_cached"] == 2
     new = {k: v - first.get(k, 0) for k, v in server.hits.items() if v != first.get(k, 0)}
@@ -350,7 +351,9 @@ def test_site_check_diagnostics_and_cache(server: Server, tmp_path: Path) -> Non
     assert [r["message"] for r in records if r["url"].startswith(f"{b}/ok")] == ["cached"] * 2
     # The CLI's progress bar: called once per URL actually fetched.
     calls: list[tuple[int, int]] = []
-    check_site(config, config.site_dir, progress=lambda done, total: calls.append((done, total)))
+    check_site(
+        config, Context(), config.site_dir, progress=lambda done, total: calls.append((done, total))
+    )
     assert calls == [(1, 1)]
 
 
@@ -362,18 +365,18 @@ def test_external_fragments(server: Server, tmp_path: Path) -> None:
         f'<a href="{b}/huge#far">huge page</a>'
     )
     config = write_site(tmp_path, body)
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     assert result.diagnostics == ()  # fragments_external is off by default
     fragments = LinksConfig(**{**_fields(FAST), "fragments_external": True})
     config = DocgenConfig(**{**_fields(config), "links": fragments})
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     assert [(d.code, d.severity, str(d.location)) for d in result.diagnostics] == [
         ("DG312", Severity.WARNING, "docs/index.md:2"),
         ("DG312", Severity.WARNING, "docs/index.md:3"),
     ]
     # Cached with their anchors: the rerun fetches nothing.
     before = sum(server.hits.values())
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     assert len(result.diagnostics) == 2
     assert sum(server.hits.values()) == before
 
@@ -448,7 +451,7 @@ def test_a_broken_url_of_the_theme_is_one_finding(server: Server, tmp_path: Path
             "</body></html>",
             encoding="utf-8",
         )
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     found = sorted((str(d.location), d.message) for d in result.diagnostics)
     assert [where for where, _ in found] == ["docs/p0.md:3", "mkdocs.yml"]
     # p0 writes it too: its own link is said at its line, the theme's three pages once.
@@ -456,5 +459,5 @@ def test_a_broken_url_of_the_theme_is_one_finding(server: Server, tmp_path: Path
     # Fewer pages than that: each is said where it is.
     for n in (2, 3):
         shutil.rmtree(tmp_path / "site" / f"p{n}")
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     assert sorted(str(d.location) for d in result.diagnostics) == ["docs/p0.md:3", "docs/p1.md"]

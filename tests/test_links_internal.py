@@ -23,6 +23,7 @@ from docgen.links.internal import (
     resolve,
     site_prefix,
 )
+from docgen.model import Context
 
 
 def make_site(tmp_path: Path, pages: dict[str, str | bytes], docs: dict[str, str] | None = None):
@@ -261,7 +262,7 @@ def test_clean_site_has_no_diagnostics(tmp_path: Path) -> None:
             "assets/index.html": "<p>listing</p>",
         },
     )
-    result = check_site(config_for(tmp_path, offline=True), site)
+    result = check_site(config_for(tmp_path, offline=True), Context(), site)
     assert result.diagnostics == ()
     assert result.summary["pages"] == 3
     assert result.summary["mailto"] == 1
@@ -296,7 +297,7 @@ def test_every_broken_kind_is_one_error(tmp_path: Path) -> None:
             "guide/v.mp4": "",
         },
     )
-    result = check_site(config_for(tmp_path, offline=True), site)
+    result = check_site(config_for(tmp_path, offline=True), Context(), site)
     found = codes(result)
     assert [c for c, _ in found].count("DG301") == 8
     assert [c for c, _ in found].count("DG302") == 2
@@ -324,7 +325,7 @@ def test_site_url_prefix(tmp_path: Path) -> None:
         },
     )
     config = config_for(tmp_path, offline=True, site_url="https://me.example.org/proj/")
-    result = check_site(config, site)
+    result = check_site(config, Context(), site)
     assert [d.code for d in sorted(result.diagnostics, key=lambda d: d.code)] == [
         "DG301",
         "DG303",
@@ -335,7 +336,7 @@ def test_thousands_of_links_on_one_page(tmp_path: Path) -> None:
     links = "".join(f'<a href="#s{i}">{i}</a>\n' for i in range(5000))
     anchors = "".join(f'<h3 id="s{i}">{i}</h3>' for i in range(4999))
     site = make_site(tmp_path, {"index.html": f"<html><body>{anchors}{links}</body></html>"})
-    result = check_site(config_for(tmp_path, offline=True), site)
+    result = check_site(config_for(tmp_path, offline=True), Context(), site)
     assert [d.message for d in result.diagnostics] == [
         "broken link to '#s4999' (no anchor '#s4999' on this page)"
     ]
@@ -352,7 +353,7 @@ def test_non_utf8_pages(tmp_path: Path) -> None:
             "index.html": '<a href="latin/#café">ok</a>',
         },
     )
-    result = check_site(config_for(tmp_path, offline=True), site)
+    result = check_site(config_for(tmp_path, offline=True), Context(), site)
     assert sorted(d.code for d in result.diagnostics) == ["DG301", "DG306"]
     warning = next(d for d in result.diagnostics if d.code == "DG306")
     assert warning.severity is Severity.WARNING
@@ -368,14 +369,14 @@ def test_unreadable_page_is_one_warning(tmp_path: Path) -> None:
     (site / "dangling.html").symlink_to(site / "nowhere.html")
     # A file whose every read fails (EIO): one warning, the rest of the site goes on.
     (site / "eio.html").symlink_to("/proc/self/mem")
-    result = check_site(config_for(tmp_path, offline=True), site)
+    result = check_site(config_for(tmp_path, offline=True), Context(), site)
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("DG306", "page eio.html cannot be read: Input/output error")
     ]
 
 
 def test_missing_site_and_links_off(tmp_path: Path) -> None:
-    result = check_site(config_for(tmp_path), tmp_path / "nope")
+    result = check_site(config_for(tmp_path), Context(), tmp_path / "nope")
     assert [d.code for d in result.diagnostics] == ["DG300"]
     assert dump(config_for(tmp_path), [str(tmp_path / "nope")])["links"] == []
 
@@ -389,13 +390,13 @@ def test_external_links_counted_when_offline_or_disabled(tmp_path: Path) -> None
         },
     )
     offline = config_for(tmp_path, offline=True, links=LinksConfig(exclude=("skip\\.example",)))
-    result = check_site(offline, site)
+    result = check_site(offline, Context(), site)
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("DG313", "2 external links not checked (--offline)")
     ]
     assert result.summary["external_excluded"] == 1
     disabled = config_for(tmp_path, links=LinksConfig(external=False, exclude=("(",)))
-    result = check_site(disabled, site)
+    result = check_site(disabled, Context(), site)
     assert sorted(d.code for d in result.diagnostics) == ["DG307", "DG313"]
     assert "links.external is false" in next(
         d.message for d in result.diagnostics if d.code == "DG313"
@@ -405,7 +406,7 @@ def test_external_links_counted_when_offline_or_disabled(tmp_path: Path) -> None
     assert sorted(r["result"] for r in records) == ["excluded", "skipped", "skipped", "skipped"]
     json.dumps(records)
     # `mkdocs serve` never waits on the network: build and check do it.
-    (serving,) = check_site(config_for(tmp_path, serving=True), site).diagnostics
+    (serving,) = check_site(config_for(tmp_path, serving=True), Context(), site).diagnostics
     assert serving.message == "3 external links not checked (while serving)"
     assert serving.hint == "`docgen build` and `docgen check` check them"
 
@@ -413,7 +414,7 @@ def test_external_links_counted_when_offline_or_disabled(tmp_path: Path) -> None
 def test_only_excluded_external_links_need_no_network(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"index.html": '<a href="https://skip.example/">4</a>'})
     config = config_for(tmp_path, links=LinksConfig(exclude=("skip",)))
-    assert check_site(config, site).diagnostics == ()
+    assert check_site(config, Context(), site).diagnostics == ()
 
 
 def test_a_broken_link_of_the_theme_is_one_finding(project: Callable[..., Path]) -> None:

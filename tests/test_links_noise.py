@@ -20,7 +20,8 @@ from docgen.diagnostics import Diagnostic, Severity
 from docgen.links import check_site
 from docgen.links.collect import ids_in_link_order
 from docgen.links.internal import unversioned
-from docgen.links.sources import markdown_links, read_pages_json
+from docgen.links.sources import markdown_links
+from docgen.model import Context
 
 
 def config_for(root: Path, site_url: str | None = None) -> DocgenConfig:
@@ -33,10 +34,12 @@ def config_for(root: Path, site_url: str | None = None) -> DocgenConfig:
     )
 
 
-def check(root: Path, site_url: str | None = None) -> list[Diagnostic]:
+def check(
+    root: Path, site_url: str | None = None, context: Context | None = None
+) -> list[Diagnostic]:
     (root / "docs").mkdir(exist_ok=True)
     config = config_for(root, site_url)
-    return list(check_site(config, config.site_dir, processes=1).diagnostics)
+    return list(check_site(config, context or Context(), config.site_dir, processes=1).diagnostics)
 
 
 def found(diagnostics: list[Diagnostic], code: str = "DG301") -> list[tuple[str, str]]:
@@ -57,8 +60,8 @@ NON_PAGES = {
 def test_hidden_html_is_no_page_but_links_to_it_resolve(tmp_path: Path) -> None:
     root = write(tmp_path, NON_PAGES)
     config = config_for(root)
-    result = check_site(config, config.site_dir, processes=1)
-    # Without pages.json: every HTML file but hidden ones is a page.
+    result = check_site(config, Context(), config.site_dir, processes=1)
+    # Not told which pages were built: every HTML file but hidden ones is a page.
     assert found(list(result.diagnostics)) == [
         ("site/extra.html", "broken link to 'gone.html' (no such page or file: gone.html)")
     ]
@@ -66,23 +69,13 @@ def test_hidden_html_is_no_page_but_links_to_it_resolve(tmp_path: Path) -> None:
     assert result.summary["non_pages_skipped"] == 2
 
 
-def test_pages_json_names_the_pages_mkdocs_built(tmp_path: Path) -> None:
+def test_the_context_names_the_pages_the_engine_built(tmp_path: Path) -> None:
     root = write(tmp_path, NON_PAGES)
-    cache = root / ".cache"
-    cache.mkdir()
-    listing = {"site_dir": str((root / "site").resolve()), "pages": ["index.html", 7]}
-    (cache / "pages.json").write_text(json.dumps(listing))
-    assert read_pages_json(cache / "pages.json", root / "site") == {"index.html"}
     config = config_for(root)
-    result = check_site(config, config.site_dir, processes=1)
+    built = Context(pages=("index.html",))
+    result = check_site(config, built, config.site_dir, processes=1)
     assert result.diagnostics == ()  # extra.html is no page of this build: not checked
     assert result.summary["non_pages_skipped"] == 3
-    # A listing of another site, or none that can be read, is not used.
-    assert read_pages_json(cache / "pages.json", tmp_path / "elsewhere") is None
-    (cache / "pages.json").write_text('{"site_dir": "x", "pages": "index.html"}')
-    assert read_pages_json(cache / "pages.json", Path("x")) is None
-    (cache / "pages.json").write_text("[")
-    assert read_pages_json(cache / "pages.json", root / "site") is None
     assert len(found(check(root))) == 1
 
 
@@ -261,11 +254,10 @@ def test_a_generated_pages_missing_link_keeps_its_site_path(tmp_path: Path) -> N
         {
             # A docstring's link written for the mkdocstrings page that includes it.
             "site/api/m/index.html": '<h2 id="m.f">f</h2><a href="reference.md#m.f">x</a>',
-            ".cache/lines.json": json.dumps({"api/m.md": {"m.f": 10}}),
-            ".cache/sources.json": json.dumps({"api/m.md": "m.py"}),
         },
     )
-    assert found(check(root)) == [
+    generated = Context(sources={"api/m.md": "m.py"}, lines={"api/m.md": {"m.f": 10}})
+    assert found(check(root, context=generated)) == [
         (
             "m.py:10",
             "broken link to 'reference.md#m.f' (no such page or file: api/m/reference.md)",
@@ -306,13 +298,12 @@ def test_a_link_on_a_minified_page_is_at_its_part(tmp_path: Path) -> None:
             "site/api/m/index.html": MINIFIED,
             "site/a.png": "",
             "site/b.png": "",
-            ".cache/lines.json": json.dumps({"api/m.md": {"m.f": 10, "m.g": 20}}),
-            ".cache/sources.json": json.dumps({"api/m.md": "m.py"}),
         },
     )
+    generated = Context(sources={"api/m.md": "m.py"}, lines={"api/m.md": {"m.f": 10, "m.g": 20}})
     # f's docstring holds its link on line 12, and (as text) g's link on line 15.
     (root / "m.py").write_text("\n" * 9 + "def f():\n\n    [x](#gone-1)\n\n\n    #gone-2\n")
-    diagnostics = check(root)
+    diagnostics = check(root, context=generated)
     # Each in the part it is in, though all share one line of HTML: at the line of the
     # part that holds it, else the part's; before the first part the page knows, the
     # module without a line.
@@ -322,7 +313,7 @@ def test_a_link_on_a_minified_page_is_at_its_part(tmp_path: Path) -> None:
         "m.py:20": "#gone-2'",
     }
     (root / "m.py").write_bytes(b"\xff")  # unreadable: the part's line
-    assert "m.py:10" in {loc for loc, _ in found(check(root), "DG302")}
+    assert "m.py:10" in {loc for loc, _ in found(check(root, context=generated), "DG302")}
 
 
 # --- 5. links inside admonitions and content tabs ----------------------------------------
@@ -393,12 +384,11 @@ def test_a_theme_nav_link_to_a_missing_page_is_one_finding(tmp_path: Path) -> No
         "site/index.html": '<a href="ref/cli.md">nav</a>',
         "site/a/index.html": '<a href="../ref/cli.md">nav</a>',
         "site/api/m/index.html": '<a href="../../ref/cli.md">nav</a>',
-        ".cache/sources.json": json.dumps({"api/m.md": "m.py"}),
         "docs/index.md": "# Home\n",
         "docs/a.md": "# A\n",
         "mkdocs.yml": "site_name: x\nnav:\n  - index.md\n  - ref/cli.md\n",
     }
-    diagnostics = check(write(tmp_path, pages))
+    diagnostics = check(write(tmp_path, pages), context=Context(sources={"api/m.md": "m.py"}))
     assert found(diagnostics) == [
         (
             "mkdocs.yml:4",

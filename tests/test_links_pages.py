@@ -17,6 +17,7 @@ from docgen import links
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic
 from docgen.mkdocs_plugin import BuildOutcome, build_site
+from docgen.model import Context
 
 MKDOCS_YML = """
 site_name: Pages only
@@ -114,7 +115,7 @@ def test_check_skips_templates_without_a_theme_folder(
     """`docgen check` on the site: with no `custom_dir` known, Jinja syntax still tells."""
     root, _ = built
     config = DocgenConfig(root=root, docs_dir=root / "docs", site_dir=root / "site")
-    result = links.check_site(config, root / "site", processes=1)
+    result = links.check_site(config, Context(), root / "site", processes=1)
     places = {str(d.location) for d in result.diagnostics}
     assert "site/overrides/main.html" not in places
     assert "site/snippets/card.html" not in places
@@ -127,21 +128,21 @@ def test_check_skips_templates_without_a_theme_folder(
 def test_html_a_plugin_leaves_in_the_site_is_not_a_page(
     built: tuple[Path, BuildOutcome],
 ) -> None:
-    """The plugin lists the pages MkDocs built; other HTML in the site is not checked."""
-    root, _ = built
-    listing = json.loads((root / ".cache" / "docgen" / "pages.json").read_text("utf-8"))
-    assert listing["site_dir"] == str((root / "site").resolve())
-    assert {"index.html", "hidden/index.html", "404.html", "static/plain.html"} <= set(
-        listing["pages"]
-    )
-    assert "drafts/d/index.html" not in listing["pages"]
+    """The engine says which pages it built; other HTML in the site is not checked."""
+    root, outcome = built
+    assert outcome.context is not None
+    listing = outcome.context.pages
+    assert listing is not None
+    assert {"index.html", "hidden/index.html", "404.html", "static/plain.html"} <= set(listing)
+    assert "drafts/d/index.html" not in listing
+    assert not (root / ".cache" / "docgen" / "pages.json").exists()  # in memory only
     leftovers = [root / "site" / ".coverage-tmp.html", root / "site" / "coverage" / "x.html"]
     leftovers[1].parent.mkdir()
     try:
         for leftover in leftovers:
             leftover.write_text('<a href="../../../architecture/">up</a>', encoding="utf-8")
         config = DocgenConfig(root=root, docs_dir=root / "docs", site_dir=root / "site")
-        result = links.check_site(config, root / "site", processes=1)
+        result = links.check_site(config, outcome.context, root / "site", processes=1)
         assert not [d for d in result.diagnostics if d.code == "DG303"]
         assert result.summary["non_pages_skipped"] == 2
     finally:

@@ -16,6 +16,7 @@ from docgen.links import check_site, dump, parallel
 from docgen.links.collect import PageLinks, parse_page, read_links
 from docgen.links.internal import PlainResolver, folders, resolve
 from docgen.links.parallel import MIN_PAGES, map_chunks, workers
+from docgen.model import Context
 
 
 def _pids(context: str, chunk: Sequence[str]) -> list[tuple[str, str, int]]:
@@ -85,8 +86,8 @@ def _big_site(tmp_path: Path) -> Path:
 def test_forked_readers_give_the_same_result_as_one_process(tmp_path: Path) -> None:
     _big_site(tmp_path)
     config = config_for(tmp_path, offline=True)
-    serial = check_site(config, tmp_path / "site", processes=1)
-    forked = check_site(config, tmp_path / "site", processes=2)
+    serial = check_site(config, Context(), tmp_path / "site", processes=1)
+    forked = check_site(config, Context(), tmp_path / "site", processes=2)
     assert forked.diagnostics == serial.diagnostics
     assert list(forked.summary.items()) == list(serial.summary.items())
     found = {d.code for d in serial.diagnostics}

@@ -18,9 +18,8 @@ from docgen.links.sources import (
     SourceMap,
     markdown_links,
     page_paths,
-    read_lines_json,
-    read_sources_json,
 )
+from docgen.model import Context
 
 MARKDOWN = """\
 # Title
@@ -68,18 +67,10 @@ def test_markdown_links_have_their_lines() -> None:
     ]
 
 
-def test_page_paths_and_sources_json(tmp_path: Path) -> None:
+def test_page_paths() -> None:
     assert page_paths("a/b.md") == ("a/b/index.html", "a/b.html")
     assert page_paths("a/index.md") == ("a/index.html", "a/index.html")
     assert page_paths("README.md") == ("index.html", "index.html")
-    file = tmp_path / "sources.json"
-    assert read_sources_json(file) == {}
-    file.write_text("[1, 2]")
-    assert read_sources_json(file) == {}
-    file.write_text("{not json")
-    assert read_sources_json(file) == {}
-    file.write_text(json.dumps({"p.md": "x.yml", "bad": 3}))
-    assert read_sources_json(file) == {"p.md": "x.yml"}
 
 
 def test_theme_links_match_no_line_unless_broken(tmp_path: Path) -> None:
@@ -181,7 +172,7 @@ info[DG313]: 4 external links not checked (--offline)
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_mkdocs_site_reports_markdown_lines(tmp_path: Path, directory_urls: bool) -> None:
     config = build(tmp_path, directory_urls)
-    result = check_site(config, config.site_dir)
+    result = check_site(config, Context(), config.site_dir)
     lines = [line for line in render_text(result.diagnostics).splitlines() if "hint:" not in line]
     # The same broken link twice on one line is two findings at one place: shown once.
     expected = EXPECTED.format(
@@ -197,16 +188,12 @@ def test_generated_pages_point_at_their_sources(tmp_path: Path) -> None:
     page = config.site_dir / "pipelines" / "ci" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text('<a href="../../nope/">x</a>', encoding="utf-8")
-    cache = tmp_path / ".cache"
-    cache.mkdir()
-    (cache / "sources.json").write_text(
-        json.dumps({"pipelines/ci.md": str(tmp_path / ".github/workflows/ci.yml")})
-    )
-    result = check_site(config, config.site_dir)
+    generated = Context(sources={"pipelines/ci.md": str(tmp_path / ".github/workflows/ci.yml")})
+    result = check_site(config, generated, config.site_dir)
     found = [d for d in result.diagnostics if "nope/" in d.message]
     assert [str(d.location) for d in found] == [".github/workflows/ci.yml"]
-    # A mapping passed by the caller wins over the file.
-    result = check_site(config, config.site_dir, sources={"pipelines/ci.md": "mod/x.py"})
+    # A source relative to the project's root is the root's.
+    result = check_site(config, Context(sources={"pipelines/ci.md": "mod/x.py"}), config.site_dir)
     found = [d for d in result.diagnostics if "nope/" in d.message]
     assert [str(d.location) for d in found] == ["mod/x.py"]
     # The dump lists every link, theme links included, each with a place and a result.
@@ -218,15 +205,7 @@ def test_generated_pages_point_at_their_sources(tmp_path: Path) -> None:
     json.dumps(records)
 
 
-def test_lines_json_and_element_ids(tmp_path: Path) -> None:
-    file = tmp_path / "lines.json"
-    assert read_lines_json(file) == {}
-    file.write_text("[1]")
-    assert read_lines_json(file) == {}
-    file.write_text("{not json")
-    assert read_lines_json(file) == {}
-    file.write_text(json.dumps({"api/m.md": {"m.f": 3, "m.g": "x"}, "other": [1]}))
-    assert read_lines_json(file) == {"api/m.md": {"m.f": 3}}
+def test_element_ids() -> None:
     html = '<html><body>\n<h2 id="a">A</h2>\n<!-- c -->\n<p id="b">x</p>\n</body></html>'
     assert element_ids(html) == [(2, "a"), (4, "b")]
     assert element_ids("") == []

@@ -855,7 +855,9 @@ def test_leading_comment_of_a_comment_only_text_and_json_of_mappings() -> None:
     assert leading_comment("\n# a\n#\n# b") == "a\n\nb"
     assert flow(load("[a, ~, {k: [v]}]")) == "[a, null, {k: [v]}]"
     assert to_json({"k": (1, None)}) == {"k": [1, None]}
-    assert to_json(Path("x")) == Path("x")
+    assert to_json(Path("x")) == "x"
+    thing = object()
+    assert to_json(thing) is thing  # no JSON kind: as it is
 
 
 def test_comment_lists_get_the_blank_lines_markdown_needs() -> None:

@@ -14,7 +14,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from docgen import mkdocs_plugin
+from docgen import mkdocs_plugin, pipeline, run
+from docgen.engines.mkdocs import nav
 from docgen.mkdocs_plugin import DocgenPlugin, build_site, load_docgen_config
 
 Project = Callable[..., Path]
@@ -72,11 +73,12 @@ def test_auto_nav_lists_user_pages_then_generated_sections(
 
 def test_generate_is_cached_until_a_source_changes(project: Project, fake_stage: FakeStage) -> None:
     root = project({"sources/thing.txt": "one"})
-    build_site(root / "mkdocs.yml")
-    build_site(root / "mkdocs.yml")
+    options = pipeline.BuildOptions(root / "mkdocs.yml", cache=run.StageCache())
+    pipeline.build(options)
+    pipeline.build(options)
     assert fake_stage.calls.count("generate") == 1
     (root / "sources" / "thing.txt").write_text("two, longer")
-    build_site(root / "mkdocs.yml")
+    pipeline.build(options)
     assert fake_stage.calls.count("generate") == 2
     assert "Source says: two" in (root / "site" / "fake" / "index.html").read_text()
     # the docs' own pages are never cached: checks always see the current text
@@ -127,14 +129,15 @@ def test_load_docgen_config_reads_sections(project: Project, fake_stage: FakeSta
     assert config.relative(Path("/elsewhere/x")) == "/elsewhere/x"
 
 
-def test_engine_is_the_only_module_importing_mkdocs() -> None:
+def test_engines_are_the_only_modules_importing_mkdocs() -> None:
     package = Path(mkdocs_plugin.__file__).parent
     importers = sorted(
         str(p.relative_to(package))
         for p in package.rglob("*.py")
         if re.search(r"^\s*(from|import) mkdocs\b", p.read_text(), re.MULTILINE)
     )
-    assert importers == ["mkdocs_plugin.py"]
+    assert "engines/mkdocs/plugin.py" in importers
+    assert all(name.startswith("engines/") for name in importers), importers
 
 
 def test_user_superfences_keep_their_options_and_gain_mermaid(project: Project) -> None:
@@ -149,14 +152,14 @@ def test_user_superfences_keep_their_options_and_gain_mermaid(project: Project) 
     options = config.mdx_configs["pymdownx.superfences"]
     assert options["preserve_tabs"] is True
     assert [f["name"] for f in options["custom_fences"]] == ["mermaid"]
-    assert mkdocs_plugin._merged(
+    assert nav.merged(
         {"custom_fences": [{"name": "mermaid", "class": "x"}]},
         {"custom_fences": [{"name": "mermaid", "class": "mermaid"}]},
     ) == {"custom_fences": [{"name": "mermaid", "class": "x"}]}
-    assert mkdocs_plugin._merged(None, {"custom_fences": [{"name": "m"}]}) == {
+    assert nav.merged(None, {"custom_fences": [{"name": "m"}]}) == {
         "custom_fences": [{"name": "m"}]
     }
-    assert mkdocs_plugin._merged({"a": 1}, {}) == {"a": 1}
+    assert nav.merged({"a": 1}, {}) == {"a": 1}
 
 
 def test_serving_waits_for_build_to_touch_the_network(project: Project) -> None:
@@ -179,7 +182,7 @@ def test_a_mermaid2_fence_draws_as_docgens_own() -> None:
 
     ours = {"name": "mermaid", "class": "mermaid", "format": print}
     theirs = {"name": "diagram", "class": "theirs", "format": fence_mermaid_custom}
-    merged = mkdocs_plugin._merged({"custom_fences": [theirs]}, {"custom_fences": [ours]})
+    merged = nav.merged({"custom_fences": [theirs]}, {"custom_fences": [ours]})
     assert merged["custom_fences"] == [
         {"name": "diagram", "class": "mermaid", "format": print},
         ours,

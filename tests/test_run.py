@@ -9,7 +9,7 @@ import pytest
 
 from docgen import run, stages
 from docgen.config import DocgenConfig
-from docgen.model import Document, StageResult
+from docgen.model import Context, Document, StageResult
 
 
 def config(tmp_path: Path) -> DocgenConfig:
@@ -59,7 +59,7 @@ def test_stages_run_in_order_and_crashes_are_not_cached(
         calls.append("bad")
         raise KeyError("nope")
 
-    def transform(cfg: DocgenConfig, document: Document) -> str:
+    def transform(cfg: DocgenConfig, context: Context, document: Document) -> str:
         return document.markdown + "!"
 
     monkeypatch.setattr(
@@ -84,6 +84,6 @@ def test_stages_run_in_order_and_crashes_are_not_cached(
     assert second[0].seconds == 0.0
     assert run.generate(config(tmp_path), only=["diagrams"]) != []
     document = Document("a.md", "x", "docs/a.md")
-    assert run.transform(config(tmp_path), document) == "x!!"
-    assert run.transform(config(tmp_path), document, only=["pipelines"]) == "x!"
+    assert run.transform(config(tmp_path), Context(), document) == "x!!"
+    assert run.transform(config(tmp_path), Context(), document, only=["pipelines"]) == "x!"
     assert stages.names() == ["pipelines", "diagrams", "nowhere"]

@@ -20,7 +20,6 @@ docgen closes where the docstring ends (warning).
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import subprocess
@@ -41,7 +40,7 @@ from docgen.api.pages import Includes, Reference, Unclosed, module_page
 from docgen.api.xref import Index, Target, page_path
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.model import Asset, Document, StageResult
+from docgen.model import Asset, Context, Document, StageResult, Symbol
 
 __all__ = ["check", "default_packages", "dump", "generate", "transform"]
 
@@ -299,7 +298,6 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
             index.targets, config.site_name or ", ".join(packages), "", api.use_directory_urls
         )
     )
-    _write_index(folder, index)
     by_module = {m.name: coverage([m]).to_dict() for m in modules}
     result = StageResult(
         stage=STAGE,
@@ -326,6 +324,7 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
             "coverage_by_module": {n: c["percent"] for n, c in by_module.items()},
         },
         seconds=time.perf_counter() - started,
+        symbols={n: (t.page, t.anchor, t.kind) for n, t in index.targets.items()},
     )
     return result, modules
 
@@ -415,49 +414,42 @@ def _unclosed(config: DocgenConfig, found: Unclosed) -> Diagnostic:
     )
 
 
-def _write_index(folder: Path, index: Index) -> None:
-    data = {name: [t.page, t.anchor, t.kind] for name, t in index.targets.items()}
-    (folder / "index.json").write_text(json.dumps(data), encoding="utf-8")
+_LAST: list[tuple[Mapping[str, Symbol], Index]] = []
 
 
-_LOADED: dict[Path, tuple[int, Index]] = {}
-
-
-def _index(config: DocgenConfig) -> Index:
-    """The index `generate` last wrote (read once per change), generating it if absent."""
-    file = _cache_dir(config) / "index.json"
-    if not file.is_file():
-        generate(config)
-    stamp = file.stat().st_mtime_ns
-    known = _LOADED.get(file)
-    if known is None or known[0] != stamp:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        known = (stamp, Index({n: Target(*t) for n, t in data.items()}))
-        _LOADED[file] = known
-    return known[1]
+def _index(context: Context) -> Index:
+    """The symbol index of `context` (the API stage's `symbols`), made once per build."""
+    if _LAST and _LAST[0][0] is context.api_index:
+        return _LAST[0][1]
+    index = Index({n: Target(*t) for n, t in context.api_index.items()})
+    # The mapping is kept with its index: `is` then never matches a new mapping at its address.
+    _LAST[:] = [(context.api_index, index)]
+    return index
 
 
 def _hand_written(document: Document) -> bool:
     return not (document.generated and document.path.startswith("api/"))
 
 
-def transform(config: DocgenConfig, document: Document) -> str:
+def transform(config: DocgenConfig, context: Context, document: Document) -> str:
     """A page's Markdown with `[text][pkg.mod.Symbol]` references turned into links.
 
     Args:
-        config: the project's settings, from which the symbol index is built.
+        config: the project's settings.
+        context: the build's context: its `api_index` is what `generate` documented.
         document: the page; generated API pages are returned as they are.
     """
     if not _hand_written(document) or "][" not in document.markdown:
         return document.markdown
-    return _index(config).rewrite(document.markdown, document.path)[0]
+    return _index(context).rewrite(document.markdown, document.path)[0]
 
 
-def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
+def check(config: DocgenConfig, context: Context, documents: Sequence[Document]) -> StageResult:
     """Warn about each reference to a symbol that is not documented, where it is written.
 
     Args:
-        config: the project's settings, from which the symbol index is built.
+        config: the project's settings.
+        context: the build's context: its `api_index` is what `generate` documented.
         documents: every page's Markdown; generated API pages are skipped.
     """
     started = time.perf_counter()
@@ -467,7 +459,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         if not _hand_written(document) or "][" not in document.markdown:
             continue
         checked += 1
-        for ref in _index(config).rewrite(document.markdown, document.path)[1]:
+        for ref in _index(context).rewrite(document.markdown, document.path)[1]:
             diagnostics.append(
                 _diagnostic(
                     "DG605",

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from docgen.api.model import Module
+from docgen.jsonenc import to_json
 
 __all__ = ["KINDS", "Coverage", "Gap", "coverage", "gaps"]
 
@@ -69,12 +70,16 @@ class Coverage:
         done = sum(self.documented[k] for k in kinds)
         return 100.0 if total == 0 else round(100.0 * done / total, 1)
 
+    def __json__(self) -> dict[str, object]:
+        """`{"percent": …, "docstrings": …, "modules": {"documented": …, "total": …}, …}`:
+        the two shares, then the counts of each kind."""
+        counts = {k: {"documented": self.documented[k], "total": self.total[k]} for k in KINDS}
+        return {"percent": self.percent, "docstrings": self.docstrings, **counts}
+
     def to_dict(self) -> dict[str, object]:
-        """`{"percent": …, "modules": {"documented": …, "total": …}, …}`."""
-        out: dict[str, object] = {"percent": self.percent, "docstrings": self.docstrings}
-        for kind in KINDS:
-            out[kind] = {"documented": self.documented[kind], "total": self.total[kind]}
-        return out
+        """The JSON shape (see `__json__`), as JSON data."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 def gaps(module: Module) -> Iterator[Gap]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from docgen import markdown as md
 from docgen.api.model import Module
 
 __all__ = ["CODE_SPAN", "FENCE", "Index", "Target", "Unresolved", "page_path"]
@@ -19,6 +20,7 @@ __all__ = ["CODE_SPAN", "FENCE", "Index", "Target", "Unresolved", "page_path"]
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _REFERENCE = re.compile(r"\[(?P<text>[^\]\n]+)\]\[(?P<label>[^\]\n]*)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:", re.MULTILINE)
+# Code is found by docgen.markdown; these two remain for docgen/api/pages.py's own walk.
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 """A line that opens or closes a Markdown code fence; group 1 is the fence."""
 CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -147,45 +149,25 @@ class Index:
             from_page: the docs-relative page the text is on, which links are relative to.
             scopes: dotted paths a short name is also looked up in, innermost first.
         """
+        if "][" not in markdown:
+            return markdown, []
         defined = {m["label"].strip().lower() for m in _DEFINITION.finditer(markdown)}
         unresolved: list[Unresolved] = []
-        out: list[str] = []
-        fence: str | None = None
-        for number, line in enumerate(markdown.split("\n"), start=1):
-            opened = FENCE.match(line)
-            if fence is not None:
-                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                    fence = None
-                out.append(line)
-                continue
-            if opened:
-                fence = opened.group(1)
-                out.append(line)
-                continue
-            if "][" not in line:
-                out.append(line)
-                continue
-            spans = [m.span() for m in CODE_SPAN.finditer(line)]
 
-            def replace(
-                match: re.Match[str], number: int = number, spans: list[tuple[int, int]] = spans
-            ) -> str:
-                if any(a < match.start() < b for a, b in spans):
-                    return match.group(0)
-                text, label = match["text"], match["label"].strip()
-                explicit = bool(label)
-                label = label or text.strip().strip("`")
-                if label.lower() in defined or not _DOTTED.match(label.removesuffix("()")):
-                    return match.group(0)
-                found = self.resolve(label, scopes)
-                if found is None:
-                    if "." in label or (not explicit and text.strip().startswith("`")):
-                        unresolved.append(Unresolved(number, label))
-                    return match.group(0)
-                return f"[{text}]({self.url(found, from_page)})"
+        def replace(match: re.Match[str], number: int) -> str:
+            text, label = match["text"], match["label"].strip()
+            explicit = bool(label)
+            label = label or text.strip().strip("`")
+            if label.lower() in defined or not _DOTTED.match(label.removesuffix("()")):
+                return match.group(0)
+            found = self.resolve(label, scopes)
+            if found is None:
+                if "." in label or (not explicit and text.strip().startswith("`")):
+                    unresolved.append(Unresolved(number, label))
+                return match.group(0)
+            return f"[{text}]({self.url(found, from_page)})"
 
-            out.append(_REFERENCE.sub(replace, line))
-        return "\n".join(out), unresolved
+        return _outside_code(markdown, _REFERENCE, replace), unresolved
 
     def link_code(
         self,
@@ -204,7 +186,10 @@ class Index:
                 is the argument, not the module `pkg.lexer`); never linked.
         """
 
-        def replace(match: re.Match[str], _spans: list[tuple[int, int]]) -> str:
+        if "`" not in markdown:
+            return markdown
+
+        def replace(match: re.Match[str], _line: int) -> str:
             name = match["name"]
             shown = name.rsplit(".", 1)[-1] if match["short"] else name
             code = f"`{shown}{match['call'] or ''}`"
@@ -225,9 +210,9 @@ class Index:
         if "#" not in markdown:
             return markdown
 
-        def replace(match: re.Match[str], spans: list[tuple[int, int]]) -> str:
+        def replace(match: re.Match[str], _line: int) -> str:
             name = match["anchor"]
-            if name not in self.targets or any(a < match.start() < b for a, b in spans):
+            if name not in self.targets:
                 return match.group(0)
             return f"{match['head']}{self.url(name, from_page)})"
 
@@ -258,10 +243,9 @@ class Index:
         there = posixpath.dirname(written_on)
         here = posixpath.dirname(from_page) or "."
 
-        def replace(match: re.Match[str], spans: list[tuple[int, int]]) -> str:
+        def replace(match: re.Match[str], _line: int) -> str:
             target = posixpath.normpath(posixpath.join(there, match["path"]))
-            inside = any(a < match.start() < b for a, b in spans)
-            if inside or target == from_page:
+            if target == from_page:
                 return match.group(0)
             if target not in pages:
                 return match.group(0) if keep else match["head"][1:-2]
@@ -303,25 +287,35 @@ class Index:
 def _outside_code(
     markdown: str,
     pattern: re.Pattern[str],
-    replace: Callable[[re.Match[str], list[tuple[int, int]]], str],
+    replace: Callable[[re.Match[str], int], str],
 ) -> str:
-    """`markdown` with `pattern` replaced on every line outside fenced code; `replace` gets
-    each match and the line's code spans (a match inside one is to be left as it is)."""
+    """`markdown` with `pattern` replaced outside code, as `docgen.markdown` reads it:
+    never in fenced or indented code, nor starting inside a code span. `replace` gets each
+    match and its 1-based line."""
+    page = md.read(markdown)
+    code: set[int] = set()
+    for block in page.blocks:
+        if block.kind in ("fence", "code"):
+            code.update(range(block.line, block.end_line + 1))
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for span in page.code_spans:
+        for number in range(span.line, span.end_line + 1):
+            start = span.column if number == span.line else -1
+            end = span.end_column if number == span.end_line else 1 << 30
+            spans.setdefault(number, []).append((start, end))
     out: list[str] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        opened = FENCE.match(line)
-        if fence is not None or opened:
-            if fence is None:
-                fence = opened.group(1) if opened else None
-            elif opened and opened.group(1)[0] == fence[0]:
-                fence = None
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        if number in code:
             out.append(line)
             continue
-        spans = [m.span() for m in CODE_SPAN.finditer(line)]
+        inside = spans.get(number, [])
 
-        def each(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
-            return replace(match, spans)
+        def each(
+            match: re.Match[str], number: int = number, inside: list[tuple[int, int]] = inside
+        ) -> str:
+            if any(a < match.start() < b for a, b in inside):
+                return match.group(0)
+            return replace(match, number)
 
         out.append(pattern.sub(each, line))
     return "\n".join(out)

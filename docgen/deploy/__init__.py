@@ -9,20 +9,32 @@ a compare-and-swap, push; when the remote moved meanwhile, start again on top of
 
 from __future__ import annotations
 
-import hashlib
-import os
-import random
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from docgen import __version__
 from docgen.deploy import site
 from docgen.deploy import versions as model
-from docgen.deploy.git import Commit, Entry, Git, GitError
-from docgen.deploy.versions import InvalidName, Version
+from docgen.deploy.git import Git, GitError
+from docgen.deploy.outcome import PREVIEWS as PREVIEWS
+from docgen.deploy.outcome import STAGE as STAGE
+from docgen.deploy.outcome import USAGE_CODES as USAGE_CODES
+from docgen.deploy.outcome import (
+    Branch,
+    Change,
+    Outcome,
+    Preview,
+    Refused,
+    Target,
+    diagnostic,
+    invalid,
+    unknown,
+)
+from docgen.deploy.transaction import base_commit, read_branch, transact
+from docgen.deploy.versions import InvalidName
 from docgen.diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
@@ -36,380 +48,6 @@ __all__ = [
     "retitle",
     "set_default",
 ]
-
-STAGE = "deploy"
-# Codes that mean "the command cannot be done as asked": the CLI exits 2 for them.
-USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811"})
-PREVIEWS = "previews"
-_BATCH = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    """A pull-request preview in `previews/NAME/`.
-
-    Attributes:
-        name: the preview's folder name (`pr-42`).
-        updated: when it was last deployed, in seconds since the epoch.
-    """
-
-    name: str
-    updated: int
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON shape."""
-        return {"name": self.name, "updated": self.updated}
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a deploy or a versions command did: the branch after it, and what was found.
-
-    Attributes:
-        ok: True when the command did what was asked.
-        commit: the branch's commit afterwards, or None when there is no branch.
-        versions: the published versions, as in mike's `versions.json`.
-        default: the version the site's root redirects to, or None.
-        previews: the pull-request previews on the branch.
-        pushed: True when the new commit was pushed to the remote.
-        attempts: how many transactions it took (the remote may move meanwhile).
-        removed: the folders deleted from the branch.
-        diagnostics: what was found on the way.
-    """
-
-    ok: bool
-    commit: str | None = None
-    versions: tuple[Version, ...] = ()
-    default: str | None = None
-    previews: tuple[Preview, ...] = ()
-    pushed: bool = False
-    attempts: int = 0
-    removed: tuple[str, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
-
-    @property
-    def exit_code(self) -> int:
-        """0 done (even with `--allow-errors`), 1 failed, 2 cannot be done as asked."""
-        if any(d.code in USAGE_CODES for d in self.diagnostics):
-            return 2
-        return 0 if self.ok else 1
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON shape: `versions` is exactly mike's `versions.json` list."""
-        return {
-            "ok": self.ok,
-            "commit": self.commit,
-            "versions": [v.to_json() for v in self.versions],
-            "default": self.default,
-            "previews": [p.to_dict() for p in self.previews],
-            "pushed": self.pushed,
-            "attempts": self.attempts,
-            "removed": list(self.removed),
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where to publish: the repository, the branch, the remote, and whether to push."""
-
-    repo: Path
-    branch: str = "gh-pages"
-    remote: str = "origin"
-    push: bool = False
-    attempts: int = 5
-    fetch: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """The published branch as read at one commit."""
-
-    commit: str | None
-    files: dict[str, Entry]
-    versions: tuple[Version, ...]
-    default: str | None
-
-    @property
-    def previews(self) -> tuple[str, ...]:
-        """Names of the previews on the branch."""
-        found = {p.split("/")[1] for p in self.files if p.startswith(f"{PREVIEWS}/")}
-        return tuple(sorted(found))
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A planned commit: the versions and default after it, folders removed, files written.
-
-    `files` maps a path on the branch to its content and the folder whose version the
-    content belongs to (aliases are copies of their version).
-    """
-
-    message: str
-    versions: tuple[Version, ...]
-    default: str | None
-    delete: tuple[str, ...] = ()
-    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
-    removed: tuple[str, ...] = ()
-    notes: tuple[Diagnostic, ...] = ()
-
-
-class Refused(Exception):
-    """The change cannot be planned: carries the diagnostic that says why."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
-
-
-def _diagnostic(
-    code: str,
-    message: str,
-    hint: str | None = None,
-    severity: Severity = Severity.ERROR,
-    location: Location | None = None,
-) -> Diagnostic:
-    return Diagnostic(code, severity, message, location, hint, STAGE)
-
-
-def _invalid(error: InvalidName) -> Refused:
-    clash = "already" in str(error) or "itself" in str(error)
-    return Refused(
-        _diagnostic(
-            "DG802" if clash else "DG801",
-            str(error),
-            "pick another name; see `docgen versions list` for the names in use"
-            if clash
-            else "use a name like 1.2, dev or latest",
-        )
-    )
-
-
-def _unknown(identifier: str, branch: Branch) -> Refused:
-    known = ", ".join(n for v in branch.versions for n in v.folders) or "none yet"
-    return Refused(
-        _diagnostic("DG807", f"no version or alias named {identifier!r}", f"known: {known}")
-    )
-
-
-# -- reading the branch ------------------------------------------------------------------
-
-
-def _read(git: Git, commit: str | None) -> Branch:
-    files = git.tree(commit)
-    wanted = {p: files[p].sha for p in ("versions.json", "index.html") if p in files}
-    blobs = git.blobs(wanted.values())
-    published: tuple[Version, ...] = ()
-    if "versions.json" in wanted:
-        try:
-            published = model.loads(blobs[wanted["versions.json"]].decode("utf-8"))
-        except ValueError as error:
-            raise Refused(
-                _diagnostic(
-                    "DG806",
-                    f"versions.json on the published branch cannot be read: {error}",
-                    "repair or delete versions.json on the branch, then deploy again",
-                )
-            ) from None
-    index = blobs.get(wanted["index.html"]) if "index.html" in wanted else None
-    return Branch(commit, files, published, site.default_of(index))
-
-
-def _base(git: Git, target: Target, ours: str | None, notes: list[Diagnostic]) -> str | None:
-    """The commit to build on: the remote's head, unless the local branch is ahead of it."""
-    ref = f"refs/heads/{target.branch}"
-    local = git.rev(ref)
-    remote_head = None
-    if target.fetch and git.has_remote(target.remote):
-        remote_head = git.fetch(target.remote, target.branch)
-    elif target.fetch and not any(d.code == "DG810" for d in notes):
-        notes.append(
-            _diagnostic(
-                "DG810",
-                f"no remote {target.remote!r}: published to the local branch only",
-                "add the remote (git remote add origin URL) to fetch and push",
-                Severity.INFO,
-            )
-        )
-    if remote_head is None or local == remote_head:
-        return local
-    if local is None or local == ours or git.is_ancestor(local, remote_head):
-        return remote_head
-    if git.is_ancestor(remote_head, local):
-        return local
-    raise Refused(
-        _diagnostic(
-            "DG806",
-            f"branch {target.branch} has diverged from {target.remote}/{target.branch}",
-            f"push or drop the local commits: git branch -f {target.branch} "
-            f"{target.remote}/{target.branch}",
-        )
-    )
-
-
-# -- writing a commit --------------------------------------------------------------------
-
-
-def _owner(versions: Sequence[Version], folder: str) -> str:
-    for version in versions:
-        if folder in version.folders:
-            return version.name
-    return folder
-
-
-def _under(path: str, folders: Sequence[str]) -> bool:
-    return any(path == f or path.startswith(f"{f}/") for f in folders)
-
-
-def _folder_of(path: str) -> tuple[str, str]:
-    """Split a branch path into its version folder (or `previews/NAME`) and the page."""
-    head, _, rest = path.partition("/")
-    if head == PREVIEWS and "/" in rest:
-        name, _, page = rest.partition("/")
-        return f"{PREVIEWS}/{name}", page
-    return head, rest
-
-
-def _write(git: Git, branch: Branch, change: Change) -> str:
-    """Commit `change` on top of `branch` with fast-import; the new commit."""
-    kept = {p: e for p, e in branch.files.items() if not _under(p, change.delete)}
-    paths = set(kept) | set(change.files)
-    default = change.default
-    pages = {p.partition("/")[2] for p in paths if default and p.startswith(f"{default}/")}
-    folders = [n for v in change.versions for n in v.folders]
-    known = [*folders, *(f"{PREVIEWS}/{n}" for n in branch.previews)]
-    known += [_folder_of(p)[0] for p in change.files if p.startswith(f"{PREVIEWS}/")]
-
-    def point(folder: str, page: str, content: bytes) -> bytes:
-        if not page.endswith(".html"):
-            return content
-        own = _owner(change.versions, folder)
-        goal = default if default is not None and page in pages else own
-        return site.canonical(content, page, goal, known, noindex=folder.startswith(PREVIEWS))
-
-    touched = set(change.delete) | {_folder_of(p)[0] for p in change.files}
-    recheck = default != branch.default or default in touched
-    with Commit(git, change.message, branch.commit) as commit:
-        commit.delete(change.delete)
-        for path, (content, folder) in sorted(change.files.items()):
-            data = point(folder, _folder_of(path)[1], content)
-            commit.put(path, commit.blob(data, hashlib.sha1(data).digest()))  # noqa: S324
-        if recheck:
-            _repoint(git, commit, kept, change, point, known)
-        root = {
-            "versions.json": model.dumps(change.versions).encode(),
-            "404.html": site.not_found_html(default, folders),
-            ".nojekyll": site.NOJEKYLL,
-        }
-        if default is not None:
-            root["index.html"] = site.index_html(default)
-        for path, data in root.items():
-            commit.put(path, commit.blob(data, hashlib.sha1(data).digest()))  # noqa: S324
-        return commit.finish()
-
-
-def _repoint(
-    git: Git,
-    commit: Commit,
-    kept: dict[str, Entry],
-    change: Change,
-    point: Callable[[str, str, bytes], bytes],
-    known: Sequence[str],
-) -> None:
-    """The default moved: re-point the canonical links of the pages already published."""
-    pages = {
-        p: e
-        for p, e in kept.items()
-        if p.endswith(".html") and e.mode != "120000" and _folder_of(p)[0] in known
-    }
-    ordered = sorted(pages.items())
-    for start in range(0, len(ordered), _BATCH):  # a bounded number of pages in memory
-        batch = ordered[start : start + _BATCH]
-        blobs = git.blobs(e.sha for _, e in batch)
-        for path, entry in batch:
-            folder, page = _folder_of(path)
-            old = blobs[entry.sha]
-            new = point(folder, page, old)
-            if new != old:
-                key = hashlib.sha1(new).digest()  # noqa: S324 - a dedup key, not security
-                commit.put(path, commit.blob(new, key), entry.mode)
-
-
-# -- the transaction ---------------------------------------------------------------------
-
-
-def _transact(target: Target, plan: Callable[[Branch], Change]) -> Outcome:
-    """Fetch, plan, commit, move the branch, push; start again when the remote moved."""
-    git = Git(target.repo)
-    notes: list[Diagnostic] = []
-    ref = f"refs/heads/{target.branch}"
-    ours: str | None = None
-    attempt = 0
-    try:
-        while attempt < target.attempts:
-            attempt += 1
-            local = git.rev(ref)
-            base = _base(git, target, ours, notes)
-            branch = _read(git, base)
-            change = plan(branch)
-            if base is None and not change.files:
-                return _done(git, branch, change, None, False, attempt, notes)
-            new = _write(git, branch, change)
-            if base is not None and git.same_tree(new, base):
-                new = base
-                notes.append(
-                    _diagnostic("DG812", "nothing changed on the branch", None, Severity.INFO)
-                )
-            if new != local and not git.update_ref(ref, new, local):
-                continue  # another deploy moved the local branch meanwhile: start again
-            ours = new
-            pushed = target.push and git.push(target.remote, new, target.branch)
-            if target.push and not pushed:
-                time.sleep(random.uniform(0.05, 0.3) * attempt)  # noqa: S311 - jitter only
-                continue
-            return _done(git, branch, change, new, pushed, attempt, notes)
-    except Refused as refused:
-        return Outcome(False, attempts=attempt, diagnostics=(*notes, refused.diagnostic))
-    except GitError as error:
-        return Outcome(
-            False,
-            attempts=attempt,
-            diagnostics=(*notes, _diagnostic("DG804", str(error), "see what git said above")),
-        )
-    gave_up = _diagnostic(
-        "DG805",
-        f"the branch {target.branch} kept moving: gave up after {attempt} attempts",
-        "run the command again; deploys in CI should share one concurrency group",
-    )
-    return Outcome(False, attempts=attempt, diagnostics=(*notes, gave_up))
-
-
-def _done(
-    git: Git,
-    branch: Branch,
-    change: Change,
-    commit: str | None,
-    pushed: bool,
-    attempt: int,
-    notes: list[Diagnostic],
-) -> Outcome:
-    kept = {n for n in branch.previews if not _under(f"{PREVIEWS}/{n}", change.delete)}
-    written = {_folder_of(p)[0].partition("/")[2] for p in change.files if p.startswith(PREVIEWS)}
-    names = sorted(kept | written)
-    previews = tuple(
-        Preview(n, git.last_change(commit, f"{PREVIEWS}/{n}")) for n in names if commit
-    )
-    return Outcome(
-        True,
-        commit,
-        change.versions,
-        change.default,
-        previews,
-        pushed,
-        attempt,
-        change.removed,
-        (*notes, *change.notes),
-    )
 
 
 # -- the commands ------------------------------------------------------------------------
@@ -478,12 +116,12 @@ def publish(
             try:
                 listed, _moved = model.add(branch.versions, version, title, aliases)
             except InvalidName as error:
-                raise _invalid(error) from None
+                raise invalid(error) from None
         default = branch.default
         if not preview and (make_default or default is None):
             if default is None and not make_default:
                 notes.append(
-                    _diagnostic(
+                    diagnostic(
                         "DG813",
                         f"{version} is the first version: it is now the default",
                         "change it with docgen versions set-default VERSION",
@@ -501,7 +139,7 @@ def publish(
         }
         return Change(message, listed, default, folders, files, notes=tuple(notes))
 
-    return _transact(
+    return transact(
         Target(repo, branch, remote, push, attempts, fetch),
         plan,
     )
@@ -543,30 +181,30 @@ def deploy(
         offline: build and publish without touching the network (no fetch).
         attempts: how many times to start again when the remote moved meanwhile.
     """
-    from docgen import mkdocs_plugin as engine  # noqa: PLC0415 - MkDocs loads only when needed
+    from docgen import pipeline  # noqa: PLC0415 - MkDocs loads only when needed
+    from docgen.engines import ConfigProblem  # noqa: PLC0415
 
     early = publish_check(version, aliases, preview=preview, make_default=make_default)
     if early is not None:
         return early
-    if offline:
-        os.environ["DOCGEN_OFFLINE"] = "1"
     with tempfile.TemporaryDirectory(prefix="docgen-deploy-") as tmp:
+        options = pipeline.BuildOptions(
+            config_file, strict=strict, site_dir=Path(tmp) / "site", offline=offline
+        )
         try:
-            outcome = engine.build_site(config_file, strict=strict, site_dir=Path(tmp) / "site")
-            config = engine.load_docgen_config(config_file, offline=offline)
-        except engine.ConfigProblem as problem:
-            return Outcome(False, diagnostics=(_diagnostic("DG808", str(problem)),))
-        finally:
-            os.environ.pop("DOCGEN_OFFLINE", None)
+            outcome = pipeline.build(options)
+            config = pipeline.load_config(replace(options, site_dir=None))
+        except ConfigProblem as problem:
+            return Outcome(False, diagnostics=(diagnostic("DG808", str(problem)),))
         found = list(outcome.diagnostics)
         errors = sum(d.severity is Severity.ERROR for d in found)
         where = Location(config.relative(config_file))
         if outcome.aborted:
-            refusal = _diagnostic("DG803", f"the build failed: {outcome.aborted}", None)
+            refusal = diagnostic("DG803", f"the build failed: {outcome.aborted}", None)
             return Outcome(False, diagnostics=(*found, refusal))
         note = ""
         if errors and not allow_errors:
-            refusal = _diagnostic(
+            refusal = diagnostic(
                 "DG803",
                 f"not published: docgen check found {errors} error(s)",
                 "fix them, or publish anyway with --allow-errors (the commit says so)",
@@ -575,11 +213,11 @@ def deploy(
             return Outcome(False, diagnostics=(*found, refusal))
         if errors:
             note = f"Published with --allow-errors: docgen check found {errors} error(s)."
-            found.append(_diagnostic("DG809", note, None, Severity.WARNING, where))
+            found.append(diagnostic("DG809", note, None, Severity.WARNING, where))
         home = outcome.site_dir / "index.html"
         if not preview and home.is_file() and site.selector_configured(home.read_bytes()) is False:
             found.append(
-                _diagnostic(
+                diagnostic(
                     "DG814",
                     "the Material theme's version selector is off: readers cannot switch versions",
                     "add to mkdocs.yml: extra: {version: {provider: mike, alias: true}}",
@@ -617,12 +255,12 @@ def publish_check(
         if version in aliases:
             raise InvalidName(f"alias {version!r} is the version itself")
     except InvalidName as error:
-        return Outcome(False, diagnostics=(_invalid(error).diagnostic,))
+        return Outcome(False, diagnostics=(invalid(error).diagnostic,))
     if preview and (aliases or make_default):
         return Outcome(
             False,
             diagnostics=(
-                _diagnostic(
+                diagnostic(
                     "DG801",
                     "a preview has no aliases and cannot be the default",
                     "drop the aliases and --set-default, or drop --preview",
@@ -650,8 +288,8 @@ def list_versions(
     git = Git(repo)
     notes: list[Diagnostic] = []
     try:
-        base = _base(git, _target(repo, branch, remote, False, fetch), None, notes)
-        state = _read(git, base)
+        base = base_commit(git, _target(repo, branch, remote, False, fetch), None, notes)
+        state = read_branch(git, base)
         previews = tuple(
             Preview(n, git.last_change(base, f"{PREVIEWS}/{n}"))
             for n in state.previews
@@ -660,7 +298,7 @@ def list_versions(
     except Refused as refused:
         return Outcome(False, diagnostics=(*notes, refused.diagnostic))
     except GitError as error:
-        return Outcome(False, diagnostics=(*notes, _diagnostic("DG804", str(error))))
+        return Outcome(False, diagnostics=(*notes, diagnostic("DG804", str(error))))
     return Outcome(True, base, state.versions, state.default, previews, diagnostics=tuple(notes))
 
 
@@ -691,11 +329,11 @@ def delete(
             try:
                 listed, folders = model.remove(listed, identifier)
             except KeyError:
-                raise _unknown(identifier, state) from None
+                raise unknown(identifier, state) from None
             gone += folders
         if state.default in gone:
             raise Refused(
-                _diagnostic(
+                diagnostic(
                     "DG811",
                     f"{state.default!r} is the default version: not deleted",
                     "make another version the default first: docgen versions set-default VERSION",
@@ -704,7 +342,7 @@ def delete(
         message = f"Deleted {', '.join(identifiers)} with docgen {__version__}"
         return Change(message, listed, state.default, tuple(gone), removed=tuple(gone))
 
-    return _transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch), plan)
 
 
 def set_default(
@@ -729,11 +367,11 @@ def set_default(
 
     def plan(state: Branch) -> Change:
         if model.find(state.versions, identifier) is None:
-            raise _unknown(identifier, state)
+            raise unknown(identifier, state)
         message = f"Set default version to {identifier} with docgen {__version__}"
         return Change(message, state.versions, identifier)
 
-    return _transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch), plan)
 
 
 def retitle(
@@ -762,11 +400,11 @@ def retitle(
         try:
             listed = model.retitle(state.versions, identifier, title)
         except KeyError:
-            raise _unknown(identifier, state) from None
+            raise unknown(identifier, state) from None
         message = f"Set title of {identifier} to {title!r} with docgen {__version__}"
         return Change(message, listed, state.default)
 
-    return _transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch), plan)
 
 
 def prune_previews(
@@ -798,8 +436,8 @@ def prune_previews(
         return Outcome(
             False,
             diagnostics=(
-                _diagnostic(
-                    "DG808",
+                diagnostic(
+                    "DG816",
                     "say which previews to remove",
                     "pass --older-than DAYS, --keep NAME ..., or both",
                 ),
@@ -821,4 +459,4 @@ def prune_previews(
         message = f"Pruned previews {', '.join(gone) or '(none)'} with docgen {__version__}"
         return Change(message, state.versions, state.default, tuple(gone), removed=tuple(gone))
 
-    return _transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch), plan)

@@ -31,8 +31,9 @@ examples:
 
 
 def _where(sub: argparse.ArgumentParser) -> None:
+    # No default here: `docgen.cli.main` picks mkdocs.yml, else mkdocs.yaml.
     sub.add_argument(
-        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml path"
+        "-f", "--config-file", type=Path, help="mkdocs.yml path (default: mkdocs.yml or .yaml)"
     )
     sub.add_argument("--remote", help="the remote to fetch and push (default: origin)")
     sub.add_argument("--branch", help="the published branch (default: gh-pages)")
@@ -183,7 +184,7 @@ def _confirmed(args: argparse.Namespace, place: _Place) -> int | None:
     what = ", ".join(args.identifiers)
     if not sys.stdin.isatty():
         print(
-            f"docgen: error[DG808]: not deleting {what} without confirmation\n"
+            f"docgen: error[DG817]: not deleting {what} without confirmation\n"
             "  hint: pass --yes to delete without a question",
             file=sys.stderr,
         )

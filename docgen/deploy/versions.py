@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from verspec.loose import LooseVersion  # type: ignore[import-untyped]
+
+from docgen import jsonenc
+from docgen.jsonenc import to_json
 
 __all__ = [
     "InvalidName",
@@ -43,20 +46,15 @@ class Version:
     `properties` is mike's free-form field, kept as read (None when absent).
     """
 
-    name: str
+    name: str = field(metadata=jsonenc.key(name="version"))
     title: str
     aliases: tuple[str, ...] = ()
-    properties: object = None
+    properties: object = field(default=None, metadata=jsonenc.key(omit_empty=True))
 
     def to_json(self) -> dict[str, object]:
-        """mike's shape: `properties` only when there are some."""
-        data: dict[str, object] = {
-            "version": self.name,
-            "title": self.title,
-            "aliases": list(self.aliases),
-        }
-        if self.properties:
-            data["properties"] = self.properties
+        """mike's shape, `{"version", "title", "aliases"}`: `properties` only when there
+        are some."""
+        data: dict[str, object] = to_json(self)
         return data
 
     @property

@@ -1,17 +1,17 @@
 """Find every Mermaid diagram: `.mmd` files, ```` ```mermaid ```` fences and file embeds.
 
-Fences are found line by line rather than with a CommonMark parser because the site's
-Markdown (Python-Markdown + pymdownx.superfences) nests fences in indented blocks —
-admonitions, tabs, lists — where CommonMark sees indented code instead.
+Fences are found by `docgen.markdown`, the reader every stage shares: nested in
+admonitions, tabs and lists as pymdownx.superfences nests them, never inside another
+fence, and indented by at most three spaces elsewhere (four is indented code).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen import markdown as md
 from docgen.config import DocgenConfig
 from docgen.model import Document
 
@@ -26,9 +26,6 @@ __all__ = [
     "read_file",
     "resolve",
 ]
-
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
-_EMBED_FILE = re.compile(r"""\bfile\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,33 +83,16 @@ class Embed:
     source: str
 
 
-def _strip_indent(line: str, indent: str) -> str:
-    return line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
-
-
 def fences(markdown: str) -> Iterator[Fence]:
     """Every Mermaid fence of a page's `markdown`, skipping fences shown inside other fences."""
-    lines = markdown.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = _FENCE_OPEN.match(lines[index])
-        if not opening or (opening["mark"][0] == "`" and "`" in opening["info"]):
-            index += 1
+    for fence in md.read(markdown).fences:
+        if fence.language != "mermaid":
             continue
-        mark, indent, info = opening["mark"], opening["indent"], opening["info"].strip()
-        end = index + 1
-        while end < len(lines):
-            stripped = lines[end].strip()
-            if stripped.startswith(mark) and stripped.strip(mark[0]) == "":
-                break
-            end += 1
-        words = info.lstrip("{. ").split()
-        if words and words[0].rstrip("}") == "mermaid":
-            found = _EMBED_FILE.search(info)
-            embed = found and (found["dq"] or found["sq"] or found["bare"])
-            body = "\n".join(_strip_indent(line, indent) for line in lines[index + 1 : end])
-            yield Fence(index, end, indent, body, embed or None)
-        index = end + 1
+        body = fence.body.removesuffix("\n")
+        # A list item's marker before the fence is indentation for the lines under it.
+        indent = fence.indent if not fence.indent.strip() else " " * len(fence.indent)
+        end = fence.end_line - 1 if fence.closed else fence.end_line
+        yield Fence(fence.line - 1, end, indent, body, fence.attributes.get("file") or None)
 
 
 def resolve(config: DocgenConfig, fence: Fence) -> Embed:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from docgen import escape
+from docgen import escape, jsonenc
 from docgen.config import DiagramsConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.diagrams import collect, setup, validate
 from docgen.diagrams.collect import Diagram, Embed
+from docgen.jsonenc import to_json
 from docgen.model import Asset, Document, Page, StageResult
 
 __all__ = ["check", "dump", "generate", "markdown_extensions", "transform"]
@@ -181,25 +182,26 @@ def transform(config: DocgenConfig, document: Document) -> str:
     return "\n".join(lines)
 
 
+_DIAGRAM_KEYS = (
+    "source",
+    "line",
+    "origin",
+    "page",
+)  # what a dump shows of a diagram (not its text)
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     """A diagram and what became of it, for diagnostics and `docgen dump diagrams`."""
 
-    diagram: Diagram
+    diagram: Diagram = field(metadata=jsonenc.key(flatten={k: k for k in _DIAGRAM_KEYS}))
     kind: str | None = None
     valid: bool | None = None
     message: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "source": self.diagram.source,
-            "line": self.diagram.line,
-            "origin": self.diagram.origin,
-            "page": self.diagram.page,
-            "kind": self.kind,
-            "valid": self.valid,
-            "message": self.message,
-        }
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 def _content_line(text: str) -> int:

@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from docgen.config import DocgenConfig
+from docgen.config import ENGINES, DocgenConfig
 from docgen.diagnostics import Diagnostic
 from docgen.model import Document, StageResult
-
-ENGINES = ("mkdocs", "properdocs", "zensical")  # provisional: W1 moves it to docgen.config
 
 __all__ = [
     "ConfigProblem",
@@ -120,9 +118,16 @@ class ServeJob:
 
 @runtime_checkable
 class Engine(Protocol):
-    """An engine: renders a site, publishes the report into it, serves a preview."""
+    """An engine: renders a site, publishes the report into it, serves a preview.
+
+    Attributes:
+        name: the engine's name (`mkdocs`, `properdocs`, `zensical`), as the report says it.
+    """
 
     name: str
+
+    def __init__(self) -> None:
+        """Engines take no arguments: `get` makes a new one for each build."""
 
     def render(self, job: RenderJob) -> Rendered:
         """Write the site that `job` describes; return its pages as the checks see them."""
@@ -131,7 +136,8 @@ class Engine(Protocol):
         """Write `report.json` and the final quality page into the `rendered` site."""
 
     def serve(self, job: ServeJob) -> None:
-        """Serve a live preview until interrupted; generated pages follow their sources."""
+        """Serve a live preview of `job`'s site until interrupted; generated pages follow
+        their sources."""
 
 
 def get(name: str) -> Engine:

@@ -1,9 +1,8 @@
 """Find the code examples of a Markdown page, with their markers and exact lines.
 
-Pages are parsed with markdown-it-py (CommonMark). Material's admonitions (`!!! note`,
-`??? note`, `???+ note`) and content tabs (`=== "Tab"`) indent their content by four
-spaces, which CommonMark reads as an indented code block: those containers are flattened
-first, line for line, so every token keeps the line it has in the user's file.
+Pages are read by `docgen.markdown` (markdown-it-py, CommonMark), the one reader every
+stage shares: fences inside Material's admonitions (`!!! note`, `??? note`) and content
+tabs (`=== "Tab"`), lists and quotes are found, each with the line it has in the file.
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from docgen import markdown
 
 __all__ = [
     "ALLOW_KINDS",
@@ -27,7 +25,6 @@ __all__ = [
     "PageExamples",
     "Problem",
     "collect",
-    "flatten_containers",
     "language_of",
 ]
 
@@ -59,8 +56,6 @@ DATA_LANGUAGES = frozenset({"yaml", "json", "toml"})
 # Blocks of these languages are never silently ignored: run, or skipped with a reason.
 PYTHON_FAMILY = frozenset({"python", "pycon", "pyi"})
 
-_CONTAINER = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
-_FENCE_OPEN = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})")
 _MARKER = re.compile(r"<!--\s*docgen:(?P<body>.*?)-->", re.DOTALL)
 _KEYS = frozenset(
     {
@@ -81,10 +76,6 @@ _KEYS = frozenset(
 ALLOW_KINDS = ("install", "clone", "sudo", "pipe-to-shell")
 """What `allow=` (and `examples.allow`) can let a shell block do, in the order of the docs."""
 _TITLE = re.compile(r"^[\w.\-]+(?:/[\w.\-]+)*\.\w+$")
-
-
-# Only block structure matters here: inline parsing is half the work and is skipped.
-_MARKDOWN = MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +221,9 @@ class PageExamples:
 
 @functools.lru_cache(maxsize=512)
 def _language_of(info: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    language, attributes = _read_info(info)
-    return language, tuple(attributes.items())
+    language, attributes = markdown.info_string(info)
+    language = language.lower()
+    return _ALIASES.get(language, language), attributes
 
 
 def language_of(info: str) -> tuple[str, dict[str, str]]:
@@ -241,66 +233,6 @@ def language_of(info: str) -> tuple[str, dict[str, str]]:
     """
     language, attributes = _language_of(info)
     return language, dict(attributes)
-
-
-def _read_info(info: str) -> tuple[str, dict[str, str]]:
-    text = info.strip()
-    braced = text.startswith("{") and text.endswith("}")
-    if braced:
-        text = text[1:-1]
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        words = text.split()
-    language = ""
-    attributes: dict[str, str] = {}
-    for word in words:
-        if "=" in word:
-            key, _, value = word.partition("=")
-            attributes[key] = value
-        elif braced and word.startswith("."):
-            language = language or word[1:]
-        elif not braced and not language:
-            language = word
-    language = language.lower()
-    return _ALIASES.get(language, language), attributes
-
-
-def flatten_containers(lines: list[str]) -> tuple[list[str], list[int]]:
-    """Material admonitions and tabs unwrapped, line for line.
-
-    Returns the new lines (opener lines become blank) and, per line, how many columns of
-    container indentation were removed.
-    """
-    out: list[str] = []
-    removed: list[int] = []
-    stack: list[int] = []  # content indentation of each open container
-    fence: tuple[str, int] | None = None  # (character, length) of the open fence
-    for line in lines:
-        if not line.strip():
-            out.append("")
-            removed.append(0)
-            continue
-        width = len(line) - len(line.lstrip(" "))
-        while stack and width < stack[-1]:
-            stack.pop()
-            fence = None
-        depth = stack[-1] if stack else 0
-        inner = line[depth:]
-        if fence is not None:
-            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{fence[1]},}}\s*$", inner):
-                fence = None
-        elif (opening := _FENCE_OPEN.match(inner)) is not None:
-            mark = opening.group("mark")
-            fence = (mark[0], len(mark))
-        elif (container := _CONTAINER.match(inner)) is not None:
-            stack.append(depth + len(container.group("indent")) + 4)
-            out.append("")
-            removed.append(0)
-            continue
-        out.append(inner)
-        removed.append(depth)
-    return out, removed
 
 
 def _parse_marker(body: str) -> tuple[dict[str, str], list[str]]:
@@ -333,8 +265,6 @@ class _Collector:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.original = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.flat, self.removed = flatten_containers(self.original)
-        self.md = _MARKDOWN
         self.examples: list[Example] = []
         self.problems: list[Problem] = []
         self.pending = _Pending()
@@ -342,13 +272,15 @@ class _Collector:
     def warn(self, line: int, message: str, hint: str) -> None:
         self.problems.append(Problem(line, message, hint))
 
-    def run(self) -> PageExamples:
-        tokens = self.md.parse("\n".join(self.flat))
-        for token in tokens:
-            if token.type == "html_block" and token.map:
-                self.html(token, token.map[0])
-            elif token.type == "fence" and token.map:
-                self.fence(token, token.map[0], hidden=False)
+    def run(self, text: str) -> PageExamples:
+        page = markdown.read(text)
+        blocks: list[markdown.Html | markdown.Fence] = [h for h in page.html if h.block]
+        blocks += page.fences
+        for block in sorted(blocks, key=lambda found: found.line):
+            if isinstance(block, markdown.Html):
+                self.html(block)
+            else:
+                self.fence(block, 0, hidden=False)
         if self.pending.values:
             self.warn(
                 self.pending.line,
@@ -357,9 +289,9 @@ class _Collector:
             )
         return PageExamples(self.path, tuple(self.examples), tuple(self.problems))
 
-    def html(self, token: Token, offset: int) -> None:
-        for match in _MARKER.finditer(token.content):
-            line = offset + token.content[: match.start()].count("\n") + 1
+    def html(self, block: markdown.Html) -> None:
+        for match in _MARKER.finditer(block.text):
+            line = block.line + block.text[: match.start()].count("\n")
             head, _, rest = match.group("body").partition("\n")
             values, errors = _parse_marker(head)
             for error in errors:
@@ -385,7 +317,7 @@ class _Collector:
                 self.pending.line = self.pending.line or line
 
     def setup(self, text: str, line: int, values: dict[str, str]) -> None:
-        fences = [t for t in self.md.parse(text) if t.type == "fence" and t.map]
+        fences = markdown.read(text).fences
         if not fences:
             self.warn(
                 line,
@@ -394,9 +326,9 @@ class _Collector:
             )
             return
         saved = self.pending.values
-        for token in fences:
+        for fence in fences:
             self.pending.values = dict(values)
-            self.fence(token, line + (token.map or [0])[0], hidden=True, lines=text.split("\n"))
+            self.fence(fence, line, hidden=True, lines=text.split("\n"))
         self.pending.values = saved
 
     def markers(self, line: int, language: str, values: dict[str, str]) -> Markers:
@@ -467,37 +399,33 @@ class _Collector:
         )
 
     def fence(
-        self, token: Token, offset: int, *, hidden: bool, lines: list[str] | None = None
+        self, fence: markdown.Fence, offset: int, *, hidden: bool, lines: list[str] | None = None
     ) -> None:
-        assert token.map is not None
+        """An example of `fence`, whose lines are `offset` lines down the page (a hidden
+        setup block's, in its marker); `lines` are the text it was read from."""
         values = self.pending.values
         self.pending.values = {}
         self.pending.line = 0
-        source = lines if lines is not None else self.flat
-        start, end = token.map
-        line = offset + 1
-        last = source[end - 1] if end - 1 < len(source) else ""
-        closed = end - start >= 2 and bool(
-            re.match(rf"^[ \t>]*{re.escape(token.markup[0])}{{{len(token.markup)},}}\s*$", last)
-        )
-        if not closed and any(rest.strip() for rest in source[end:]):
-            closed = True  # its container (list item, quote) ended: CommonMark closes it there
-        language, attributes = language_of(token.info)
+        source = lines if lines is not None else self.original
+        line = offset + fence.line
+        # An unclosed fence whose container (list item, quote) ended: CommonMark closes it.
+        closed = fence.closed or any(rest.strip() for rest in source[fence.end_line :])
+        language, attributes = language_of(fence.info)
         # A body indented as a whole (content tabs written as `tab="..."`) is dedented.
-        code = textwrap.dedent(token.content)
+        code = textwrap.dedent(fence.body)
         if language == "python" and code.lstrip().startswith(">>>"):
             language = "pycon"  # a session labelled python: compare its output too
         markers = self.markers(line, language, values)
-        indent = "" if hidden else self.indent_of(offset + 1, code)
+        indent = "" if hidden else self.indent_of(line, code)
         title = attributes.get("title")
         self.examples.append(
             Example(
                 path=self.path,
                 line=line,
                 code_line=line + 1,
-                end_line=offset + (end - start),
+                end_line=offset + fence.end_line,
                 language=language,
-                info=token.info.strip(),
+                info=fence.info,
                 code=code,
                 indent=indent,
                 markers=markers,
@@ -521,7 +449,7 @@ def collect(path: str, text: str) -> PageExamples:
 
     `text` is the page's Markdown source, with any kind of line endings.
     """
-    return _Collector(path, text).run()
+    return _Collector(path, text).run(text)
 
 
 def iter_runnable(page: PageExamples) -> Iterator[Example]:

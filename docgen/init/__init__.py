@@ -35,14 +35,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen import jsonenc
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.init import templates
 from docgen.init.detect import STAGE, Project, detect
 from docgen.init.examples import propose as propose_examples
 from docgen.init.extend import Extension, extend_mkdocs, snippet
+from docgen.jsonenc import to_json
 
 __all__ = ["Change", "InitPlan", "InitResult", "apply", "plan"]
 
@@ -66,16 +68,12 @@ class Change:
     action: str
     reason: str
     content: str = ""
-    original: str | None = None
+    original: str | None = field(default=None, metadata=jsonenc.key(skip=True))
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape of `docgen init --format json`."""
-        return {
-            "path": self.path,
-            "action": self.action,
-            "reason": self.reason,
-            "content": self.content,
-        }
+        """The JSON shape of `docgen init --format json`: every field but `original`."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +98,9 @@ class InitPlan:
         return tuple(c for c in self.changes if c.action in (CREATE, EXTEND))
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape of `docgen init --format json`."""
-        return {
-            "root": self.root.as_posix(),
-            "project": self.project.to_dict() if self.project else None,
-            "changes": [c.to_dict() for c in self.changes],
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
-        }
+        """The JSON shape of `docgen init --format json`: one key per field."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 @dataclass(frozen=True, slots=True)

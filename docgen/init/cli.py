@@ -10,16 +10,15 @@ import argparse
 import difflib
 import json
 import logging
-import os
 import sys
 import tempfile
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from docgen.config import find_config_file
 from docgen.diagnostics import Diagnostic, Severity, count, render_text, sort_key
 
 if TYPE_CHECKING:
@@ -188,20 +187,17 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
         root: the repository.
         mkdocs_file: its MkDocs configuration's name, if it had one before init.
     """
-    from docgen.mkdocs_plugin import build_site  # noqa: PLC0415 - MkDocs loads only for the check
+    from docgen import pipeline  # noqa: PLC0415 - MkDocs loads only for the check
 
-    config = root / (mkdocs_file or "mkdocs.yml")
-    os.environ["DOCGEN_OFFLINE"] = "1"
+    config = root / mkdocs_file if mkdocs_file else find_config_file(root)
     logged = _Logged()
     top = logging.getLogger()
     handlers = top.handlers[:]
     top.handlers[:] = [logged]
     try:
         with tempfile.TemporaryDirectory(prefix="docgen-init-") as site:
-            outcome = build_site(
-                config,
-                site_dir=Path(site),
-                adjust=lambda docgen: replace(docgen, offline=True),
+            outcome = pipeline.build(
+                pipeline.BuildOptions(config, site_dir=Path(site), offline=True)
             )
     except Exception as exc:  # whatever stops it, init itself is done
         reason = " ".join(str(exc).split()) or type(exc).__name__
@@ -212,7 +208,6 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
         return True
     finally:
         top.handlers[:] = handlers
-        os.environ.pop("DOCGEN_OFFLINE", None)
     if outcome.aborted:
         print(f"docgen init: the first check could not finish: {outcome.aborted}", file=sys.stderr)
         return True

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 import subprocess
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen import jsonenc
 from docgen.diagnostics import Diagnostic, Location, Severity
+from docgen.jsonenc import to_json
 
 __all__ = ["Project", "Remote", "detect", "parse_remote", "python_packages"]
 
@@ -78,30 +80,17 @@ class Project:
     mkdocs_file: str | None = None
     diagrams: str | None = None
     sphinx: bool = False
-    remote: Remote | None = None
+    remote: Remote | None = field(
+        default=None, metadata=jsonenc.key(flatten={"repo_url": "repo_url", "site_url": "site_url"})
+    )
     branch: str = "main"
     git: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape shown by `docgen init --dry-run --format json`."""
-        return {
-            "root": self.root.as_posix(),
-            "name": self.name,
-            "description": self.description,
-            "packages": list(self.packages),
-            "package_paths": list(self.package_paths),
-            "installable": self.installable,
-            "workflows": self.workflows,
-            "workflow_files": list(self.workflow_files),
-            "docs_dir": self.docs_dir,
-            "mkdocs_file": self.mkdocs_file,
-            "diagrams": self.diagrams,
-            "sphinx": self.sphinx,
-            "repo_url": self.remote.repo_url if self.remote else None,
-            "site_url": self.remote.site_url if self.remote else None,
-            "branch": self.branch,
-            "git": self.git,
-        }
+        """The JSON shape shown by `docgen init --dry-run --format json`: one key per
+        field, `remote` as `repo_url` and `site_url`."""
+        data: dict[str, object] = to_json(self)
+        return data
 
 
 def _info(message: str, path: str, hint: str) -> Diagnostic:

@@ -2,31 +2,24 @@
 
 `foo/bar/index.html` was built from `docs/foo/bar.md` or `docs/foo/bar/index.md` (or
 `foo/bar.html` from `docs/foo/bar.md` without directory URLs). Generated pages have no file
-in the docs folder: the MkDocs plugin writes `sources.json` (docs path → source file) into
-the cache folder, or a caller passes the same mapping. The line of a link is found by
-parsing the Markdown with markdown-it-py and matching the link's target: inline and
-reference links, autolinks, images, and raw HTML `href`/`src`/`srcset`/`poster`.
+in the docs folder: the build's `Context.sources` maps each to its source file, in memory.
+The line of a link is found by parsing the Markdown with markdown-it-py and matching the
+link's target: inline and reference links, autolinks, images, and raw HTML
+`href`/`src`/`srcset`/`poster`.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import posixpath
-import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from docgen import markdown
 from docgen.config import DocgenConfig
-from docgen.links.collect import parse_srcset
 from docgen.links.internal import Kind, classify, find_file, resolve
-from docgen.lint.page import unwrap
 
 __all__ = [
     "LinkKey",
@@ -34,9 +27,6 @@ __all__ = [
     "SourceMap",
     "html_key",
     "markdown_links",
-    "read_lines_json",
-    "read_pages_json",
-    "read_sources_json",
 ]
 
 LinkKey = tuple[str, str, str]
@@ -47,9 +37,6 @@ the URL as written when it does not resolve inside the site.
 """
 # Per page: HTML link position → (line, target as written); and target → the same.
 _Written = tuple[dict[int, tuple[int, str]], dict[LinkKey, list[tuple[int, str]]]]
-_HTML_URL = re.compile(
-    r"""\b(href|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
-)
 _INDEX_NAMES = ("index.md", "README.md", "readme.md")
 
 
@@ -67,45 +54,6 @@ class Source:
     lines: Mapping[str, int] | None = None
 
 
-def _json_object(path: Path) -> dict[str, object]:
-    """The JSON object in the file at `path`; empty when absent, unreadable or not one."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def read_sources_json(path: Path) -> dict[str, str]:
-    """The plugin's docs path → source file mapping; empty when absent or unreadable."""
-    return {k: v for k, v in _json_object(path).items() if isinstance(v, str)}
-
-
-def read_lines_json(path: Path) -> dict[str, dict[str, int]]:
-    """The plugin's docs path → {heading anchor: source line} of generated pages; empty
-    when absent or unreadable."""
-    return {
-        page: {str(a): n for a, n in anchors.items() if isinstance(n, int)}
-        for page, anchors in _json_object(path).items()
-        if isinstance(anchors, dict)
-    }
-
-
-def read_pages_json(path: Path, site_dir: Path) -> frozenset[str] | None:
-    """The pages MkDocs built into `site_dir`, as the plugin listed them in `pages.json`;
-    None when the file is absent, unreadable, or lists another site's pages.
-
-    Args:
-        path: the `pages.json` file the plugin wrote in the cache folder.
-        site_dir: the built site the links stage checks.
-    """
-    data = _json_object(path)
-    pages = data.get("pages")
-    if data.get("site_dir") != str(site_dir.resolve()) or not isinstance(pages, list):
-        return None
-    return frozenset(p for p in pages if isinstance(p, str))
-
-
 def page_paths(markdown: str) -> tuple[str, str]:
     """The two site paths a docs Markdown file can be built to: directory URL, then flat."""
     folder, name = posixpath.split(markdown)
@@ -121,8 +69,8 @@ class SourceMap:
 
     Made from the `config` (its `docs_dir` and `root`), the `site_files` (paths relative
     to the site folder), the `generated` pages (docs path → source file, as in
-    `sources.json`), their `lines` (docs path → heading anchor → source line, as in
-    `lines.json`) and the site's path `prefix` (see `site_prefix`).
+    `Context.sources`), their `lines` (docs path → heading anchor → source line, as in
+    `Context.lines`) and the site's path `prefix` (see `site_prefix`).
     """
 
     def __init__(
@@ -247,45 +195,11 @@ def html_key(page: str, url: str, prefix: str = "/") -> LinkKey:
     return ("raw", unquote(head), unquote(fragment))
 
 
-def _html_urls(html: str) -> Iterator[tuple[str, int]]:
-    """URLs in raw HTML with the 0-based line offset of each."""
-    for match in _HTML_URL.finditer(html):
-        value = match.group(2) or match.group(3) or match.group(4) or ""
-        offset = html.count("\n", 0, match.start())
-        urls = parse_srcset(value) if match.group(1).lower() == "srcset" else [value]
-        for url in urls:
-            yield url, offset
-
-
-def _inline_links(token: Token, first_line: int) -> Iterator[tuple[str, int]]:
-    line = first_line
-    for child in token.children or ():
-        if child.type in {"softbreak", "hardbreak"}:
-            line += 1
-        elif child.type == "link_open":
-            yield str(child.attrs.get("href", "")), line
-        elif child.type == "image":
-            yield str(child.attrs.get("src", "")), line
-        elif child.type == "html_inline":
-            for url, offset in _html_urls(child.content):
-                yield url, line + offset
-
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
-
-
 def markdown_links(text: str) -> Iterator[tuple[str, int]]:
     """Every link target in Markdown text with its 1-based line, in document order.
 
-    Admonitions (`!!! note`, `??? tip`) and content tabs (`=== "Tab"`) are read as their
-    content, as lint reads them, not as indented code: each line keeps its number.
+    Read by `docgen.markdown`: inline and reference links, autolinks, images and raw HTML
+    URLs; admonitions and content tabs are read as their content, every line its own.
     """
-    unwrapped = "\n".join(line for line, _ in unwrap(text.splitlines()))
-    for token in _parser().parse(unwrapped):
-        if token.type == "inline" and token.map:
-            yield from _inline_links(token, token.map[0] + 1)
-        elif token.type == "html_block" and token.map:
-            for url, offset in _html_urls(token.content):
-                yield url, token.map[0] + 1 + offset
+    for link in markdown.read(text).links:
+        yield link.target, link.line

@@ -50,13 +50,13 @@ pymarkdownlnt configuration).
 
 from __future__ import annotations
 
-import re
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from docgen import markdown
 from docgen.config import DocgenConfig, LintConfig
 from docgen.diagnostics import Diagnostic, sort_key
 from docgen.lint import completeness, formatting, spelling, structure
@@ -71,7 +71,6 @@ RULES: dict[str, Rule] = _rules.RULES
 """Every lint rule by name: its code, default severity and hint (see the table above)."""
 
 _GENERATING_STAGES = ("api", "pipelines")
-_TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 
 
 def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
@@ -137,9 +136,8 @@ def _present(found: Iterable[Diagnostic | None]) -> list[Diagnostic]:
     return [d for d in found if d is not None]
 
 
-def _first_title(markdown: str) -> str | None:
-    found = _TITLE.search(markdown)
-    return found.group(1).strip() if found else None
+def _first_title(text: str) -> str | None:
+    return next((h.text for h in markdown.read(text).headings if h.level == 1), None)
 
 
 def _as_written(config: DocgenConfig, document: Document) -> Document:
@@ -174,9 +172,9 @@ def read_docs(config: DocgenConfig) -> list[Document]:
     """The hand-written pages under the `config`'s `docs_dir`, as the plugin would pass them."""
     documents = []
     for file in sorted(config.docs_dir.rglob("*.md")):
-        markdown = file.read_text(encoding="utf-8", errors="replace")
+        text = file.read_text(encoding="utf-8", errors="replace")
         path = file.relative_to(config.docs_dir).as_posix()
-        documents.append(Document(path, markdown, config.relative(file)))
+        documents.append(Document(path, text, config.relative(file)))
     return documents
 
 

@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 from pymarkdown.api import PyMarkdownApi
 
+from docgen import markdown as md
 from docgen.diagnostics import Diagnostic
 from docgen.lint.rules import Rules
 from docgen.pagecache import PageCache, reuse
@@ -97,7 +98,6 @@ _ANCHOR = re.compile(r"\[\]\(\)\{:?[^{}]*#[^{}]*\}")
 _EMPTY_LINK = re.compile(r"\[[^\]]*\]\([ \t]*\)")
 # Not after `]`: `[a](x)[b](y)` is two links side by side, whose middle reads `(x)[b]`.
 _REVERSED_LINK = re.compile(r"(?<!\])\([^()]*\)\[[^\]]*\]")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
 _NOT_PARAGRAPH = re.compile(
     r"^\s*(?:$|#|[-*+]\s|\d+[.)]\s|\||>|<|```|~~~|!!!|\?\?\?|===|[-=_*]{3,}\s*$)"
 )
@@ -342,8 +342,18 @@ def _false_alarm(rule_id: str, source: Source, line: int) -> bool:
         rest = _ANCHOR.sub("", text)
         return rest != text and not _EMPTY_LINK.search(rest)  # anchors, and no empty link
     if rule_id.lower() == "md011":
-        return not _REVERSED_LINK.search(_CODE_SPAN.sub("", text))
+        return not _REVERSED_LINK.search(_without_code(source.markdown, line, text))
     return False
+
+
+def _without_code(markdown: str, line: int, text: str) -> str:
+    """Line `line` (its `text`) of the page with its code spans blanked out."""
+    for span in md.read(markdown).code_spans:
+        if span.line <= line <= span.end_line:
+            start = span.column if span.line == line else 0
+            end = span.end_column if span.end_line == line else len(text)
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _after_paragraph(markdown: str, line: int) -> bool:

@@ -215,7 +215,7 @@ def _model(
     return {
         "workflows": [to_json(w) for w in workflows],
         "actions": [to_json(a) for a in actions],
-        "diagnostics": [d.to_dict() for d in sorted(diagnostics, key=sort_key)],
+        "diagnostics": [to_json(d) for d in sorted(diagnostics, key=sort_key)],
     }
 
 

@@ -13,9 +13,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.pipelines.extract import _action, _Extractor, _walk, flow, leading_comment
+from docgen.pipelines.extractor import _Extractor
 from docgen.pipelines.load import LoadError, Value, YamlList, YamlMap, load
 from docgen.pipelines.model import Action, ActionInput, ActionStep, ActionUse, Output, Workflow
+from docgen.pipelines.values import _action, _walk, flow, leading_comment
 
 __all__ = [
     "ACTION_NAMES",

@@ -1,14 +1,15 @@
 """The pipeline model: what a workflow file says, as frozen, JSON-dumpable dataclasses.
 
 Values are kept as written (`"3.10"`, `"true"`, `${{ expressions }}`); every element that
-came from the file has the 1-based `line` it starts on. `to_json` turns any of them into
-plain JSON data for `docgen dump pipelines`.
+came from the file has the 1-based `line` it starts on. `to_json` (`docgen.jsonenc`'s) turns
+any of them into plain JSON data for `docgen dump pipelines` (`if_` is written `if`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
+
+from docgen.jsonenc import to_json
 
 __all__ = [
     "Action",
@@ -424,31 +425,6 @@ class Workflow:
     actions: tuple[ActionUse, ...] = ()
     caches: tuple[Cache, ...] = ()
     findings: tuple[Finding, ...] | None = None
-
-
-_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
-
-
-def to_json(value: object) -> object:
-    """Plain JSON data: dataclasses become objects (`if_` is written `if`), tuples lists.
-
-    `value` is any model object, or a tuple, list, dict or scalar holding them.
-    """
-    if value is None or isinstance(value, str | int | float):
-        return value
-    if isinstance(value, tuple | list):
-        return [to_json(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    kind = type(value)
-    names = _FIELDS.get(kind)
-    if names is None:
-        if not dataclasses.is_dataclass(value):
-            return value
-        # Field lists are looked up once per class: dumps walk thousands of objects.
-        names = tuple((f.name, f.name.rstrip("_")) for f in dataclasses.fields(value))
-        _FIELDS[kind] = names
-    return {key: to_json(getattr(value, name)) for name, key in names}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,246 @@
+"""The one transaction every change to the published branch runs: fetch, read the
+branch, plan the change, write a commit with fast-import, move the branch with a
+compare-and-swap, push; when the remote moved meanwhile, start again on top of it."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections.abc import Callable, Sequence
+
+from docgen.deploy import site
+from docgen.deploy import versions as model
+from docgen.deploy.git import Commit, Entry, Git, GitError
+from docgen.deploy.outcome import (
+    BATCH,
+    PREVIEWS,
+    Branch,
+    Change,
+    Outcome,
+    Preview,
+    Refused,
+    Target,
+    diagnostic,
+)
+from docgen.deploy.versions import Version
+from docgen.diagnostics import Diagnostic, Severity
+
+# -- reading the branch ------------------------------------------------------------------
+
+
+def read_branch(git: Git, commit: str | None) -> Branch:
+    files = git.tree(commit)
+    wanted = {p: files[p].sha for p in ("versions.json", "index.html") if p in files}
+    blobs = git.blobs(wanted.values())
+    published: tuple[Version, ...] = ()
+    if "versions.json" in wanted:
+        try:
+            published = model.loads(blobs[wanted["versions.json"]].decode("utf-8"))
+        except ValueError as error:
+            raise Refused(
+                diagnostic(
+                    "DG815",
+                    f"versions.json on the published branch cannot be read: {error}",
+                    "repair or delete versions.json on the branch, then deploy again",
+                )
+            ) from None
+    index = blobs.get(wanted["index.html"]) if "index.html" in wanted else None
+    return Branch(commit, files, published, site.default_of(index))
+
+
+def base_commit(git: Git, target: Target, ours: str | None, notes: list[Diagnostic]) -> str | None:
+    """The commit to build on: the remote's head, unless the local branch is ahead of it."""
+    ref = f"refs/heads/{target.branch}"
+    local = git.rev(ref)
+    remote_head = None
+    if target.fetch and git.has_remote(target.remote):
+        remote_head = git.fetch(target.remote, target.branch)
+    elif target.fetch and not any(d.code == "DG810" for d in notes):
+        notes.append(
+            diagnostic(
+                "DG810",
+                f"no remote {target.remote!r}: published to the local branch only",
+                "add the remote (git remote add origin URL) to fetch and push",
+                Severity.INFO,
+            )
+        )
+    if remote_head is None or local == remote_head:
+        return local
+    if local is None or local == ours or git.is_ancestor(local, remote_head):
+        return remote_head
+    if git.is_ancestor(remote_head, local):
+        return local
+    raise Refused(
+        diagnostic(
+            "DG806",
+            f"branch {target.branch} has diverged from {target.remote}/{target.branch}",
+            f"push or drop the local commits: git branch -f {target.branch} "
+            f"{target.remote}/{target.branch}",
+        )
+    )
+
+
+# -- writing a commit --------------------------------------------------------------------
+
+
+def _owner(versions: Sequence[Version], folder: str) -> str:
+    for version in versions:
+        if folder in version.folders:
+            return version.name
+    return folder
+
+
+def _under(path: str, folders: Sequence[str]) -> bool:
+    return any(path == f or path.startswith(f"{f}/") for f in folders)
+
+
+def _folder_of(path: str) -> tuple[str, str]:
+    """Split a branch path into its version folder (or `previews/NAME`) and the page."""
+    head, _, rest = path.partition("/")
+    if head == PREVIEWS and "/" in rest:
+        name, _, page = rest.partition("/")
+        return f"{PREVIEWS}/{name}", page
+    return head, rest
+
+
+def _write(git: Git, branch: Branch, change: Change) -> str:
+    """Commit `change` on top of `branch` with fast-import; the new commit."""
+    kept = {p: e for p, e in branch.files.items() if not _under(p, change.delete)}
+    paths = set(kept) | set(change.files)
+    default = change.default
+    pages = {p.partition("/")[2] for p in paths if default and p.startswith(f"{default}/")}
+    folders = [n for v in change.versions for n in v.folders]
+    known = [*folders, *(f"{PREVIEWS}/{n}" for n in branch.previews)]
+    known += [_folder_of(p)[0] for p in change.files if p.startswith(f"{PREVIEWS}/")]
+
+    def point(folder: str, page: str, content: bytes) -> bytes:
+        if not page.endswith(".html"):
+            return content
+        own = _owner(change.versions, folder)
+        goal = default if default is not None and page in pages else own
+        return site.canonical(content, page, goal, known, noindex=folder.startswith(PREVIEWS))
+
+    touched = set(change.delete) | {_folder_of(p)[0] for p in change.files}
+    recheck = default != branch.default or default in touched
+    with Commit(git, change.message, branch.commit) as commit:
+        commit.delete(change.delete)
+        for path, (content, folder) in sorted(change.files.items()):
+            data = point(folder, _folder_of(path)[1], content)
+            commit.put(path, commit.blob(data, hashlib.sha1(data).digest()))  # noqa: S324
+        if recheck:
+            _repoint(git, commit, kept, change, point, known)
+        root = {
+            "versions.json": model.dumps(change.versions).encode(),
+            "404.html": site.not_found_html(default, folders),
+            ".nojekyll": site.NOJEKYLL,
+        }
+        if default is not None:
+            root["index.html"] = site.index_html(default)
+        for path, data in root.items():
+            commit.put(path, commit.blob(data, hashlib.sha1(data).digest()))  # noqa: S324
+        return commit.finish()
+
+
+def _repoint(
+    git: Git,
+    commit: Commit,
+    kept: dict[str, Entry],
+    change: Change,
+    point: Callable[[str, str, bytes], bytes],
+    known: Sequence[str],
+) -> None:
+    """The default moved: re-point the canonical links of the pages already published."""
+    pages = {
+        p: e
+        for p, e in kept.items()
+        if p.endswith(".html") and e.mode != "120000" and _folder_of(p)[0] in known
+    }
+    ordered = sorted(pages.items())
+    for start in range(0, len(ordered), BATCH):  # a bounded number of pages in memory
+        batch = ordered[start : start + BATCH]
+        blobs = git.blobs(e.sha for _, e in batch)
+        for path, entry in batch:
+            folder, page = _folder_of(path)
+            old = blobs[entry.sha]
+            new = point(folder, page, old)
+            if new != old:
+                key = hashlib.sha1(new).digest()  # noqa: S324 - a dedup key, not security
+                commit.put(path, commit.blob(new, key), entry.mode)
+
+
+# -- the transaction ---------------------------------------------------------------------
+
+
+def transact(target: Target, plan: Callable[[Branch], Change]) -> Outcome:
+    """Fetch, plan, commit, move the branch, push; start again when the remote moved."""
+    git = Git(target.repo)
+    notes: list[Diagnostic] = []
+    ref = f"refs/heads/{target.branch}"
+    ours: str | None = None
+    attempt = 0
+    try:
+        while attempt < target.attempts:
+            attempt += 1
+            local = git.rev(ref)
+            base = base_commit(git, target, ours, notes)
+            branch = read_branch(git, base)
+            change = plan(branch)
+            if base is None and not change.files:
+                return _done(git, branch, change, None, False, attempt, notes)
+            new = _write(git, branch, change)
+            if base is not None and git.same_tree(new, base):
+                new = base
+                notes.append(
+                    diagnostic("DG812", "nothing changed on the branch", None, Severity.INFO)
+                )
+            if new != local and not git.update_ref(ref, new, local):
+                continue  # another deploy moved the local branch meanwhile: start again
+            ours = new
+            pushed = target.push and git.push(target.remote, new, target.branch)
+            if target.push and not pushed:
+                time.sleep(random.uniform(0.05, 0.3) * attempt)  # noqa: S311 - jitter only
+                continue
+            return _done(git, branch, change, new, pushed, attempt, notes)
+    except Refused as refused:
+        return Outcome(False, attempts=attempt, diagnostics=(*notes, refused.diagnostic))
+    except GitError as error:
+        return Outcome(
+            False,
+            attempts=attempt,
+            diagnostics=(*notes, diagnostic("DG804", str(error), "see what git said above")),
+        )
+    gave_up = diagnostic(
+        "DG805",
+        f"the branch {target.branch} kept moving: gave up after {attempt} attempts",
+        "run the command again; deploys in CI should share one concurrency group",
+    )
+    return Outcome(False, attempts=attempt, diagnostics=(*notes, gave_up))
+
+
+def _done(
+    git: Git,
+    branch: Branch,
+    change: Change,
+    commit: str | None,
+    pushed: bool,
+    attempt: int,
+    notes: list[Diagnostic],
+) -> Outcome:
+    kept = {n for n in branch.previews if not _under(f"{PREVIEWS}/{n}", change.delete)}
+    written = {_folder_of(p)[0].partition("/")[2] for p in change.files if p.startswith(PREVIEWS)}
+    names = sorted(kept | written)
+    previews = tuple(
+        Preview(n, git.last_change(commit, f"{PREVIEWS}/{n}")) for n in names if commit
+    )
+    return Outcome(
+        True,
+        commit,
+        change.versions,
+        change.default,
+        previews,
+        pushed,
+        attempt,
+        change.removed,
+        (*notes, *change.notes),
+    )
