@@ -41,6 +41,7 @@ __all__ = [
     "Merged",
     "Part",
     "config_key",
+    "dumps_part",
     "from_dict",
     "merge",
     "part",
@@ -116,6 +117,19 @@ def part(
         "stages": list(stages),
         "report": shown or None,
     }
+
+
+def dumps_part(
+    split: Split,
+    diagnostics: Sequence[Diagnostic],
+    *,
+    config: Mapping[str, object],
+    report: Mapping[str, object] | None,
+    stages: Sequence[str] = (),
+) -> str:
+    """`part`'s answer as the JSON text of a part file."""
+    shape = part(split, diagnostics, config=config, report=report, stages=stages)
+    return json.dumps(shape, indent=2) + "\n"
 
 
 def from_dict(shape: Mapping[str, object]) -> Diagnostic:
