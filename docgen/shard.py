@@ -13,15 +13,17 @@ then each check's work or findings are split so that the N parts, merged by
 - each external URL is checked by one shard only: the one its hash picks; the findings
   about it, on whatever page, are that shard's.
 
-Who owns what is decided the same way on every machine: pages are balanced by size
-(longest first, each to the lightest shard, ties by path), and any other file or URL by a
-hash of its name. Nothing depends on the order files are listed in or on the machine.
+Who owns what is decided the same way on every machine: pages are balanced by what they
+cost to check (`weight`: the page and its code blocks; heaviest first, each to the
+lightest shard, ties by path), and any other file or URL by a hash of its name. Nothing
+depends on the order files are listed in, nor on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -45,6 +47,7 @@ __all__ = [
     "pick",
     "plan",
     "planned",
+    "weight",
 ]
 
 SPLIT_INPUT = frozenset({"examples"})
@@ -104,6 +107,15 @@ def bucket(key: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count + 1
 
 
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
+
+
+def weight(markdown: str) -> int:
+    """What checking a page costs, roughly: one for the page (its examples' process), one
+    for each code block (each may run). Bytes would favour prose, which costs little."""
+    return 1 + len(_FENCE.findall(markdown)) // 2
+
+
 def plan(weights: Mapping[str, int], count: int) -> dict[str, int]:
     """Each key's shard (1-based): the heaviest first, each to the lightest shard so far.
 
@@ -148,10 +160,10 @@ class Split:
 
     @classmethod
     def of(cls, shard: Shard, pages: Sequence[Document]) -> Split:
-        """The plan for the site's `pages`, balanced by their Markdown's size."""
+        """The plan for the site's `pages`, balanced by `weight`."""
         weights: dict[str, int] = {}
         for page in pages:
-            weights[page.source] = weights.get(page.source, 0) + len(page.markdown)
+            weights[page.source] = weights.get(page.source, 0) + weight(page.markdown)
         return cls(shard, plan(weights, shard.count))
 
     def owns(self, path: str) -> bool:
