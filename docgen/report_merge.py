@@ -203,8 +203,8 @@ def read_part(path: Path) -> Part | Diagnostic:
         if not isinstance(found, list) or not all(isinstance(d, dict) for d in found):
             raise ValueError("'diagnostics' must be a list of findings")
         diagnostics = tuple(from_dict(d) for d in found)
-        report = data.get("report") or {}
-        stages = data.get("stages") or []
+        report, stages = data.get("report", {}), data.get("stages", [])
+        report = {} if report is None else report
         if not isinstance(report, dict) or not isinstance(stages, list):
             raise ValueError("'report' must be an object and 'stages' a list")
     except (KeyError, ValueError, TypeError) as exc:
