@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from docgen.diagnostics import Diagnostic
@@ -37,16 +35,13 @@ __all__ = [
     "URL_CODES",
     "Shard",
     "Split",
-    "active",
     "add_argument",
     "bucket",
     "documents",
     "keep",
-    "owns_url",
     "parse",
     "pick",
     "plan",
-    "planned",
     "weight",
 ]
 
@@ -200,36 +195,3 @@ def keep(split: Split | None, result: StageResult) -> StageResult:
     found = tuple(d for d in result.diagnostics if _kept(split, result.stage, d))
     summary = {**result.summary, "shard": str(split.shard)}
     return replace(result, diagnostics=found, summary=summary)
-
-
-# The CLI sets the shard for one run; the checks read it. The pipeline passes it instead.
-_SHARD: ContextVar[Shard | None] = ContextVar("docgen_shard", default=None)
-_SPLIT: ContextVar[Split | None] = ContextVar("docgen_split", default=None)
-
-
-@contextmanager
-def active(shard: Shard | None) -> Iterator[None]:
-    """Run the checks inside as `shard` (None: unsharded)."""
-    tokens = (_SHARD.set(shard), _SPLIT.set(None))
-    try:
-        yield
-    finally:
-        _SPLIT.reset(tokens[1])
-        _SHARD.reset(tokens[0])
-
-
-def planned(pages: Sequence[Document] | None = None) -> Split | None:
-    """The active shard's plan: made from the site's `pages` when given, then remembered for
-    the site checks; without pages and before any, by hash. None when unsharded."""
-    shard = _SHARD.get()
-    if shard is None:
-        return None
-    if pages is not None:
-        _SPLIT.set(Split.of(shard, pages))
-    return _SPLIT.get() or Split(shard)
-
-
-def owns_url(url: str) -> bool:
-    """Whether the active shard checks the external `url` (True when unsharded)."""
-    split = planned()
-    return split is None or split.owns_url(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -153,17 +154,17 @@ def test_keep_holds_the_findings_in_the_shards_files() -> None:
     assert shard.keep(None, unsharded) is unsharded
 
 
-def test_active_shard_is_planned_once_for_the_site_checks() -> None:
-    pages = [_doc(f"p{n}.md") for n in range(4)]
-    assert shard.planned(pages) is None
-    assert shard.owns_url("https://example.org/")
-    with shard.active(Shard(1, 2)):
-        assert shard.planned() == Split(Shard(1, 2))  # before the pages: by hash
-        planned = shard.planned(pages)
-        assert planned is not None
-        assert planned.owner
-        assert shard.planned() == planned
-        assert shard.owns_url("https://example.org/") == planned.owns_url("https://example.org/")
-    assert shard.planned() is None
-    with shard.active(None):
-        assert shard.planned(pages) is None
+def test_the_pipeline_plans_a_shard_once_from_the_pages_the_engine_rendered(
+    tmp_path: Path,
+) -> None:
+    from docgen import engines, pipeline
+    from docgen.model import Context
+
+    pages = tuple(_doc(f"p{n}.md") for n in range(4))
+    rendered = engines.Rendered(tmp_path, pages, (), (), {}, {})
+    unsharded = pipeline.complete(Context(), rendered)
+    assert unsharded.split is None
+    known = pipeline.complete(Context(), rendered, Shard(1, 2))
+    assert known.split == Split.of(Shard(1, 2), pages)
+    assert known.split is not None
+    assert set(known.split.owner) == {p.source for p in pages}

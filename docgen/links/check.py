@@ -283,6 +283,8 @@ def check_external(run: Run, progress: Progress | None) -> None:
             for occurrence, _ in occurrences:
                 run.record(occurrence, "skipped", why)
         return
+    if run.split is not None:  # one shard per URL, wherever it is cited
+        urls = {url: found for url, found in urls.items() if run.split.owns_url(url)}
     wanted = {
         url
         for url, occurrences in urls.items()

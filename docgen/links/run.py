@@ -9,6 +9,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from docgen.config import DocgenConfig, LinksConfig
@@ -23,6 +24,9 @@ from docgen.links.sources import (
     Source,
     SourceMap,
 )
+
+if TYPE_CHECKING:
+    from docgen.shard import Split
 
 STAGE = "links"
 
@@ -88,6 +92,7 @@ class Run:
     external: dict[str, list[tuple[Occurrence, str]]] = field(default_factory=dict)
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
+    split: Split | None = None  # `--shard`: each external URL is checked by one job
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     yml_lines: list[str] | None = None
     texts: dict[str, list[str]] = field(default_factory=dict)  # generated pages' sources
