@@ -71,7 +71,13 @@ def _shown(merged: Merged, fmt: str) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """`docgen report merge PART...`: print, and write, the merged report."""
+    """`docgen report merge PART...`: print, and write, the merged report.
+
+    `args` are the parsed command line: the part files, the config file (its folder's
+    baseline is applied), the format, and where to write the report and quality page.
+    Returns the exit code: 2 when the parts cannot be merged, 1 when errors outside the
+    baseline are found, else 0.
+    """
     merged = merge(args.parts, args.config_file.resolve().parent)
     if not isinstance(merged, Merged):
         sys.stderr.write(render_text([merged]))

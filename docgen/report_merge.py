@@ -59,7 +59,15 @@ def config_key(
     config_file: Path, *, offline: bool, strict: bool, only: Sequence[str] | None, baseline: bool
 ) -> dict[str, object]:
     """What must be equal in every part: the config file's hash and the options that change
-    the findings."""
+    the findings.
+
+    Args:
+        config_file: the site's config file (its name and content are compared).
+        offline: `--offline` was given.
+        strict: `--strict` was given.
+        only: the checks `--only` named, or None for all.
+        baseline: the project's baseline was applied (no `--no-baseline`).
+    """
     try:
         digest = hashlib.sha256(config_file.read_bytes()).hexdigest()
     except OSError:
@@ -127,7 +135,10 @@ def dumps_part(
     report: Mapping[str, object] | None,
     stages: Sequence[str] = (),
 ) -> str:
-    """`part`'s answer as the JSON text of a part file."""
+    """`part`'s answer as the JSON text of a part file.
+
+    `split`, `diagnostics`, `config`, `report` and `stages` are as `part` takes them.
+    """
     shape = part(split, diagnostics, config=config, report=report, stages=stages)
     return json.dumps(shape, indent=2) + "\n"
 
@@ -156,7 +167,20 @@ def from_dict(shape: Mapping[str, object]) -> Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One part, read: its file, shard, what must match, findings and build report."""
+    """One part, read: its file, shard, what must match, findings and build report.
+
+    Attributes:
+        path: the part file.
+        index: its shard's number, from 1.
+        count: how many shards the check was split into.
+        docgen: the docgen version that wrote it.
+        config: `config_key`'s answer for its run.
+        plan: a hash of how the pages were split, the same in every part of one check.
+        pages: how many pages its shard checked.
+        diagnostics: its findings.
+        stages: the stages that ran.
+        report: its build report, without findings; empty when it has none.
+    """
 
     path: Path
     index: int
@@ -336,7 +360,14 @@ def _summary(stage: str, summaries: Sequence[Mapping[str, object]]) -> dict[str,
 
 @dataclass(frozen=True, slots=True)
 class Merged:
-    """The merge: the report (`report.json`'s shape), its findings, and the quality page."""
+    """The merge: the report (`report.json`'s shape), its findings, and the quality page.
+
+    Attributes:
+        report: the merged report, in `report.json`'s shape.
+        diagnostics: each finding of the merged report, the baseline applied anew.
+        stages: the stages any part ran.
+        quality_page: the quality page's Markdown.
+    """
 
     report: dict[str, object]
     diagnostics: tuple[Diagnostic, ...]

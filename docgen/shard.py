@@ -66,7 +66,7 @@ class Shard:
 
 
 def parse(text: str) -> Shard:
-    """`I/N` as a `Shard`; a `ValueError` saying what is wrong otherwise."""
+    """`text` written `I/N` as a `Shard`; a `ValueError` saying what is wrong otherwise."""
     index, slash, count = text.strip().partition("/")
     if not slash or not index.isdigit() or not count.isdigit():
         raise ValueError(f"{text!r} is not I/N; {USAGE}")
@@ -106,13 +106,15 @@ _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 
 
 def weight(markdown: str) -> int:
-    """What checking a page costs, roughly: one for the page (its examples' process), one
-    for each code block (each may run). Bytes would favour prose, which costs little."""
+    """What checking a page of `markdown` costs, roughly: one for the page (its examples'
+    process), one for each code block (each may run). Bytes would favour prose, which
+    costs little."""
     return 1 + len(_FENCE.findall(markdown)) // 2
 
 
 def plan(weights: Mapping[str, int], count: int) -> dict[str, int]:
-    """Each key's shard (1-based): the heaviest first, each to the lightest shard so far.
+    """Each key of `weights` → its shard (1-based, of `count`): the heaviest first, each to
+    the lightest shard so far.
 
     Ties are broken by key and by shard number, so every machine computes the same plan.
     """
@@ -155,7 +157,7 @@ class Split:
 
     @classmethod
     def of(cls, shard: Shard, pages: Sequence[Document]) -> Split:
-        """The plan for the site's `pages`, balanced by `weight`."""
+        """The plan of `shard`'s check for the site's `pages`, balanced by `weight`."""
         weights: dict[str, int] = {}
         for page in pages:
             weights[page.source] = weights.get(page.source, 0) + weight(page.markdown)
@@ -174,7 +176,10 @@ class Split:
 
 
 def documents(split: Split | None, stage: str, pages: Sequence[Document]) -> list[Document]:
-    """The pages a page check of `stage` is given: the shard's for `SPLIT_INPUT`, else all."""
+    """The pages a page check of `stage` is given: the shard's for `SPLIT_INPUT`, else all.
+
+    `split` is this job's share and plan, or None when unsharded (then all `pages`).
+    """
     if split is None or stage not in SPLIT_INPUT:
         return list(pages)
     return [page for page in pages if split.owns(page.source)]
@@ -189,7 +194,8 @@ def _kept(split: Split, stage: str, diagnostic: Diagnostic) -> bool:
 
 
 def keep(split: Split | None, result: StageResult) -> StageResult:
-    """A check's `result` with only this shard's findings (see the module docstring)."""
+    """A check's `result` with only the findings of this job's `split` (see the module
+    docstring); `result` as it is when unsharded (`split` None)."""
     if split is None:
         return result
     found = tuple(d for d in result.diagnostics if _kept(split, result.stage, d))
