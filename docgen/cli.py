@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import __version__
+from docgen import __version__, report_cli, report_merge, shard
 from docgen import run as runner
 from docgen import stages as stage_registry
 from docgen.baseline import BASELINE_FILE, Baseline, load_baseline
@@ -120,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="run the checks without publishing anything")
     checks(check)
     engine(check)
+    shard.add_argument(check)
     check.add_argument("--only", help="comma-separated stages, e.g. pipelines,links")
     check.add_argument("--site", type=Path, help="check this built site instead of building")
     check.add_argument("--update", action="store_true", help="examples: rewrite expected output")
@@ -150,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     deploy_cli.add_parsers(commands)
     init_cli.add_parsers(commands)
+    report_cli.add_parsers(commands)
     return parser
 
 
@@ -204,12 +206,30 @@ def _adjust(args: argparse.Namespace) -> Callable[[DocgenConfig], DocgenConfig]:
     return adjust
 
 
-def _emit(args: argparse.Namespace, diagnostics: list[Diagnostic], stages: Sequence[str]) -> int:
-    """Print or write the findings in the chosen format; return the exit code they mean."""
+def _emit(
+    args: argparse.Namespace,
+    diagnostics: list[Diagnostic],
+    stages: Sequence[str],
+    report: Mapping[str, object] | None = None,
+    split: shard.Split | None = None,
+) -> int:
+    """Print or write the findings in the chosen format; return the exit code they mean.
+
+    Under `--shard I/N`, `--format json` writes this job's part for `docgen report merge`.
+    """
     if args.strict:
         diagnostics = strict(diagnostics)
     shown = diagnostics if args.format in ("json", "junit") else _visible(diagnostics)
     text = render(shown, args.format, stages)
+    if split is not None and args.format == "json":
+        key = report_merge.config_key(
+            args.config_file,
+            offline=args.offline,
+            strict=args.strict,
+            only=_only(args.only),
+            baseline=not args.no_baseline,
+        )
+        text = report_merge.dumps_part(split, diagnostics, config=key, report=report, stages=stages)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
@@ -245,6 +265,7 @@ def _options(args: argparse.Namespace, site_dir: Path | None, *, baseline: bool)
         baseline=baseline,
         offline=args.offline,
         engine=_engine(args),
+        shard=getattr(args, "shard", None),
     )
 
 
@@ -291,7 +312,8 @@ def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
     if _unusable_baseline(args):
         return 2
     outcome = _run(args, site_dir, baseline=not args.no_baseline)
-    code = _emit(args, list(outcome.diagnostics), outcome.stages)
+    split = outcome.context.split if outcome.context is not None else None
+    code = _emit(args, list(outcome.diagnostics), outcome.stages, outcome.report, split)
     counts = count(strict(outcome.diagnostics) if args.strict else outcome.diagnostics)
     where = f" into {outcome.site_dir}" if args.command == "build" else ""
     if outcome.aborted:
@@ -333,7 +355,8 @@ def _check_site(args: argparse.Namespace) -> int:
     if _unusable_baseline(args):
         return 2
     # A site built elsewhere: which pages it has, and where they came from, is not known.
-    known = Context(offline=config.offline, engine=config.engine)
+    split = shard.Split(args.shard) if args.shard else None  # no pages known: by hash
+    known = Context(offline=config.offline, engine=config.engine, split=split)
     results = runner.check_site(config, known, args.site.resolve(), only)
     diagnostics = [d for r in results for d in r.diagnostics]
     accepted = None if args.no_baseline else load_baseline(config.root)
@@ -343,7 +366,7 @@ def _check_site(args: argparse.Namespace) -> int:
             diagnostics, accepted, config.root, checked=checked, offline=config.offline
         )
         diagnostics = list(applied.diagnostics)
-    return _emit(args, diagnostics, [r.stage for r in results])
+    return _emit(args, diagnostics, [r.stage for r in results], split=split)
 
 
 def _config(args: argparse.Namespace) -> DocgenConfig:
@@ -478,4 +501,5 @@ _COMMANDS = {
     "baseline": cmd_baseline,
     **deploy_cli.COMMANDS,
     **init_cli.COMMANDS,
+    **report_cli.COMMANDS,
 }

@@ -68,6 +68,14 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG103", _W, "a top-level key of mkdocs.yml is set twice", "build"),
     ("DG110", _E, "the baseline cannot be read or is not a docgen baseline", "baseline"),
     ("DG111", _I, "findings of the baseline are fixed", "baseline"),
+    # `docgen report merge`: the parts of a sharded check.
+    ("DG120", _E, "a report part cannot be read, is not JSON or is not a docgen part", "report"),
+    (
+        "DG121",
+        _E,
+        "the report parts do not fit together (a shard missing, twice, or differing)",
+        "report",
+    ),
     # Pipelines (GitHub Actions workflows and local actions).
     ("DG200", _I, "a file was skipped: not a workflow, or no folder", "pipelines"),
     ("DG201", _E, "YAML syntax error", "pipelines"),

@@ -58,7 +58,14 @@ def key(
     omit_empty: bool = False,
     flatten: Mapping[str, str] | None = None,
 ) -> dict[str, Key]:
-    """Field metadata saying how the field is written: `field(metadata=key(name="x"))`."""
+    """Field metadata saying how the field is written: `field(metadata=key(name="x"))`.
+
+    Args:
+        name: the key to write it under; None for the field's name.
+        skip: never write it.
+        omit_empty: write it only when it is truthy.
+        flatten: key → attribute of the value, each written in the field's place.
+    """
     return {_META: Key(name, skip, omit_empty, flatten)}
 
 

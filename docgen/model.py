@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from docgen.shard import Split
 
 __all__ = ["Asset", "Context", "Document", "Page", "StageResult", "Symbol"]
 
@@ -123,6 +127,8 @@ class Context:
         pages: site paths (HTML files) of the pages the engine built; None when unknown
             (`docgen check --site DIR` on a site built elsewhere).
         engine: the engine that built the site.
+        split: this job's share of the checks under `docgen check --shard I/N`; None
+            checks everything.
     """
 
     offline: bool = False
@@ -131,3 +137,4 @@ class Context:
     lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     pages: tuple[str, ...] | None = None
     engine: str = "mkdocs"
+    split: Split | None = None

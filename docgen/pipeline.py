@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from docgen import diagnostics, engines, run, stages
+from docgen import diagnostics, engines, run, shard, stages
 from docgen import report as reporting
 from docgen.baseline import BASELINE_FILE, load_baseline
 from docgen.baseline import apply as apply_baseline
@@ -56,6 +56,7 @@ class BuildOptions:
         engine: the engine to build with, instead of the config's (`--engine`).
         cache: the stages' results of earlier builds in this process, reused while their
             sources are unchanged; None generates every time.
+        shard: this job's share of the checks (`--shard I/N`); None checks everything.
     """
 
     config_file: Path
@@ -67,6 +68,7 @@ class BuildOptions:
     offline: bool = False
     engine: str | None = None
     cache: run.StageCache | None = None
+    shard: shard.Shard | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,7 @@ def build(options: BuildOptions) -> BuildOutcome:
         found = diagnostics.strict(found) if options.strict else found
         aborted = rendered.aborted or "the build did not finish"
         return BuildOutcome({}, tuple(found), (), rendered.site_dir, aborted)
-    known = complete(known, rendered)
+    known = complete(known, rendered, options.shard)
     results += check_pages(config, known, rendered.documents, options.only)
     results += check_site(config, known, rendered.site_dir, options.only)
     found = findings(config, results, rendered.diagnostics, options.only)
@@ -191,10 +193,13 @@ def transform(config: DocgenConfig, known: Context, document: Document) -> str:
     return run.transform(config, known, document)
 
 
-def complete(known: Context, rendered: engines.Rendered) -> Context:
+def complete(known: Context, rendered: engines.Rendered, job: shard.Shard | None = None) -> Context:
     """The `known` context, with what the engine `rendered`: pages built, where each came
-    from."""
-    return replace(known, sources=rendered.sources, lines=rendered.lines, pages=rendered.pages)
+    from, and, for one `job` of several (`--shard I/N`), which pages it checks."""
+    split = shard.Split.of(job, rendered.documents) if job is not None else None
+    return replace(
+        known, sources=rendered.sources, lines=rendered.lines, pages=rendered.pages, split=split
+    )
 
 
 def check_pages(

@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from docgen import shard
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Severity
 from docgen.model import Context, Document, StageResult
@@ -176,9 +177,12 @@ def check(
     """
 
     def pick(stage: Stage) -> Callable[[], StageResult] | None:
-        return None if stage.check is None else partial(stage.check, config, context, documents)
+        if stage.check is None:
+            return None
+        given = shard.documents(context.split, stage.name, documents)  # `--shard I/N`
+        return partial(stage.check, config, context, given)
 
-    return _each(config, only, pick)
+    return [shard.keep(context.split, result) for result in _each(config, only, pick)]
 
 
 def check_site(
@@ -199,4 +203,4 @@ def check_site(
             return None
         return partial(stage.check_site, config, context, site_dir)
 
-    return _each(config, only, pick)
+    return [shard.keep(context.split, result) for result in _each(config, only, pick)]

@@ -21,6 +21,7 @@ RANGES = {
     "docgen": "0",
     "build": "1",
     "baseline": "1",
+    "report": "1",
     "pipelines": "2",
     "links": "3",
     "diagrams": "4",

@@ -12,10 +12,13 @@ from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.jsonenc import to_json
 
 STAGE = "deploy"
-# Codes that mean "the command cannot be done as asked": the CLI exits 2 for them.
+"""The stage name every deploy diagnostic carries."""
 USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811", "DG816", "DG817"})
+"""Codes that mean "the command cannot be done as asked": the CLI exits 2 for them."""
 PREVIEWS = "previews"
+"""The branch's folder of pull-request previews."""
 BATCH = 500
+"""How many pages are read from git at a time when the canonical links are re-pointed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,16 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where to publish: the repository, the branch, the remote, and whether to push."""
+    """Where to publish: the repository, the branch, the remote, and whether to push.
+
+    Attributes:
+        repo: the local git repository.
+        branch: the published branch.
+        remote: the remote it is fetched from and pushed to.
+        push: push the new commit; without it only the local branch moves.
+        attempts: how many times to start again when the remote moved meanwhile.
+        fetch: fetch the branch first; off for `--offline`.
+    """
 
     repo: Path
     branch: str = "gh-pages"
@@ -89,7 +101,14 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Branch:
-    """The published branch as read at one commit."""
+    """The published branch as read at one commit.
+
+    Attributes:
+        commit: that commit, or None when the branch does not exist yet.
+        files: every file of the commit's tree, by its path on the branch.
+        versions: the published versions, as its `versions.json` lists them.
+        default: the version its root `index.html` redirects to, or None.
+    """
 
     commit: str | None
     files: dict[str, Entry]
@@ -107,8 +126,16 @@ class Branch:
 class Change:
     """A planned commit: the versions and default after it, folders removed, files written.
 
-    `files` maps a path on the branch to its content and the folder whose version the
-    content belongs to (aliases are copies of their version).
+    Attributes:
+        message: the commit message.
+        versions: the published versions after the commit, for `versions.json`.
+        default: the version the site's root redirects to after the commit, or None.
+        delete: the folders deleted from the branch before `files` are written (a
+            version's folder is deleted, then written again).
+        files: a path on the branch → its content and the folder whose version the
+            content belongs to (aliases are copies of their version).
+        removed: the folders the outcome reports as removed.
+        notes: diagnostics to add to the outcome.
     """
 
     message: str
@@ -135,10 +162,21 @@ def diagnostic(
     severity: Severity = Severity.ERROR,
     location: Location | None = None,
 ) -> Diagnostic:
+    """A diagnostic of the deploy stage.
+
+    Args:
+        code: its code, e.g. `DG801`.
+        message: what is wrong.
+        hint: how to fix it, or None.
+        severity: an error unless said otherwise.
+        location: where it is, or None.
+    """
     return Diagnostic(code, severity, message, location, hint, STAGE)
 
 
 def invalid(error: InvalidName) -> Refused:
+    """The refusal of a bad version or alias name: DG802 when it clashes with a name in
+    use (or is the version itself), else DG801; `error` says what is wrong."""
     clash = "already" in str(error) or "itself" in str(error)
     return Refused(
         diagnostic(
@@ -152,6 +190,8 @@ def invalid(error: InvalidName) -> Refused:
 
 
 def unknown(identifier: str, branch: Branch) -> Refused:
+    """The refusal (DG807) of an `identifier` that is no version or alias on the
+    `branch`; the hint lists those it has."""
     known = ", ".join(n for v in branch.versions for n in v.folders) or "none yet"
     return Refused(
         diagnostic("DG807", f"no version or alias named {identifier!r}", f"known: {known}")

@@ -30,6 +30,11 @@ from docgen.diagnostics import Diagnostic, Severity
 
 
 def read_branch(git: Git, commit: str | None) -> Branch:
+    """The published branch as it is at `commit` (None: no branch yet), read with `git`.
+
+    Raises:
+        Refused: DG815 when the branch's `versions.json` cannot be read.
+    """
     files = git.tree(commit)
     wanted = {p: files[p].sha for p in ("versions.json", "index.html") if p in files}
     blobs = git.blobs(wanted.values())
@@ -50,7 +55,18 @@ def read_branch(git: Git, commit: str | None) -> Branch:
 
 
 def base_commit(git: Git, target: Target, ours: str | None, notes: list[Diagnostic]) -> str | None:
-    """The commit to build on: the remote's head, unless the local branch is ahead of it."""
+    """The commit to build on: the remote's head, unless the local branch is ahead of it.
+
+    Args:
+        git: the repository.
+        target: the branch and remote; the remote is fetched first when `target.fetch`.
+        ours: the commit this transaction made in an earlier attempt, or None.
+        notes: the transaction's diagnostics so far; DG810 is added (once) when there is
+            no remote to fetch from.
+
+    Raises:
+        Refused: DG806 when the local branch and the remote's have diverged.
+    """
     ref = f"refs/heads/{target.branch}"
     local = git.rev(ref)
     remote_head = None
@@ -173,7 +189,13 @@ def _repoint(
 
 
 def transact(target: Target, plan: Callable[[Branch], Change]) -> Outcome:
-    """Fetch, plan, commit, move the branch, push; start again when the remote moved."""
+    """Fetch, plan, commit, move the branch, push; start again when the remote moved.
+
+    Args:
+        target: where to publish, and how many attempts to make.
+        plan: the change to make on the branch as read; a `Refused` it raises ends the
+            transaction with its diagnostic.
+    """
     git = Git(target.repo)
     notes: list[Diagnostic] = []
     ref = f"refs/heads/{target.branch}"

@@ -73,6 +73,7 @@ def _run(
         pages={},
         files=files,
         locate_all=locate_all,
+        split=context.split,
     )
     read_pages(run, processes, context.pages)
     run.summary["pages"] = len(run.pages)

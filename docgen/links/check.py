@@ -200,6 +200,9 @@ def _check_page(
 
 
 def check_pages(run: Run) -> None:
+    """Check the links of every page in `run.pages`: internal links and `#fragment`s now,
+    each problem reported through the `run`; external URLs are collected in
+    `run.external` for `check_external`. Counts links by kind in `run.summary`."""
     site = _Site(
         run.pages,
         run.files,
@@ -245,6 +248,13 @@ def _excluded(run: Run) -> list[re.Pattern[str]]:
 
 
 def check_external(run: Run, progress: Progress | None) -> None:
+    """Check the external URLs `check_pages` collected in `run.external`, through the cache.
+
+    URLs matching `links.exclude` are recorded as excluded; offline, while serving, or with
+    `links.external` false none is checked (one DG313 says so). Broken URLs (DG310),
+    missing fragments (DG312) and permanent redirects (DG311) are reported through the
+    `run`. `progress(done, total)` is called as URLs are checked, or not at all when None.
+    """
     patterns = _excluded(run)
     urls = {}
     for url, occurrences in run.external.items():
@@ -283,6 +293,8 @@ def check_external(run: Run, progress: Progress | None) -> None:
             for occurrence, _ in occurrences:
                 run.record(occurrence, "skipped", why)
         return
+    if run.split is not None:  # one shard per URL, wherever it is cited
+        urls = {url: found for url, found in urls.items() if run.split.owns_url(url)}
     wanted = {
         url
         for url, occurrences in urls.items()

@@ -14,6 +14,7 @@ from docgen.links.run import STAGE, Run
 
 
 def site_files(site_dir: Path) -> frozenset[str]:
+    """Every file under `site_dir`, as a path relative to it with `/` separators."""
     return frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
 
 
@@ -68,7 +69,11 @@ def _built_pages(run: Run, built: Collection[str] | None) -> list[str]:
 
 
 def read_pages(run: Run, processes: int | None, built: Collection[str] | None = None) -> None:
-    """Read the site's pages (those the engine `built`, when known) into `run.pages`."""
+    """Read the site's pages (those the engine `built`, when known) into `run.pages`.
+
+    Pages are read in `processes` forked workers (None: one per core; below 2, in this
+    process). A page that is not valid UTF-8, or cannot be read, is reported (DG306).
+    """
     built = frozenset(built) if built is not None else None
     paths = _built_pages(run, built)
     templates = _templates(run.config, paths)

@@ -9,6 +9,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from docgen.config import DocgenConfig, LinksConfig
@@ -24,7 +25,11 @@ from docgen.links.sources import (
     SourceMap,
 )
 
+if TYPE_CHECKING:
+    from docgen.shard import Split
+
 STAGE = "links"
+"""The stage name every link diagnostic carries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,8 @@ class LinkRecord:
 
 @dataclass(slots=True)
 class Occurrence:
+    """One link where it occurs: on `page`, the `link` at position `index` of its links."""
+
     page: PageLinks
     link: HtmlLink
     index: int
@@ -76,6 +83,34 @@ _THEME_PAGES = 3  # a problem on this many pages, in no page's Markdown: the the
 
 @dataclass(slots=True)
 class Run:
+    """One link check of a built site: what it knows, what it found, and how it reports.
+
+    Attributes:
+        config: the configuration.
+        options: its `links` options.
+        site_dir: the built site's folder.
+        sources: where each page's links were written.
+        prefix: the path the site is served under (see `site_prefix`).
+        pages: the pages read, by path in the site folder.
+        files: every file of the site, relative to its folder.
+        diagnostics: what was found.
+        records: the links recorded for `docgen dump links`: every link with
+            `locate_all`, else those reported.
+        external: each external URL (without its `#fragment`) → where it occurs, and
+            the fragment each occurrence asks for.
+        summary: counts by name, for the stage's summary.
+        locate_all: record every link with where it was written, not only those reported.
+        split: with `--shard`, this job's share: each external URL is checked by one job;
+            None when unsharded.
+        ids: per page with a finding, the ids of its elements, each with the number of
+            links before it (read when first needed).
+        yml_lines: the lines of mkdocs.yml, once read.
+        texts: the lines of generated pages' source files, by path, once read.
+        unplaced: the reports of links in no page's Markdown that wait for `flush`, by
+            problem (code, severity, message, hint, result): each occurrence, its
+            location, and the link as written.
+    """
+
     config: DocgenConfig
     options: LinksConfig
     site_dir: Path
@@ -88,6 +123,7 @@ class Run:
     external: dict[str, list[tuple[Occurrence, str]]] = field(default_factory=dict)
     summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     locate_all: bool = False
+    split: Split | None = None  # `--shard`: each external URL is checked by one job
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     yml_lines: list[str] | None = None
     texts: dict[str, list[str]] = field(default_factory=dict)  # generated pages' sources
@@ -102,7 +138,11 @@ class Run:
         return Occurrence(page, page.link(index), index)
 
     def location(self, occurrence: Occurrence, *, broken: bool) -> tuple[Location, str]:
-        """Where the user wrote the link, and the target as they wrote it."""
+        """Where the user wrote the link of `occurrence`, and the target as they wrote it.
+
+        A `broken` link outside the alignment of the page's links with its Markdown takes
+        the first line that has the same target.
+        """
         page, link = occurrence.page, occurrence.link
         source = self.sources.source(page.path)
         if source is None:
@@ -149,9 +189,9 @@ class Run:
         return start
 
     def missing_target(self, occurrence: Occurrence, site_path: str) -> None:
-        """Report a link to a page or file the site does not have (`site_path`), naming the
-        missing file as the user meant it: a link to a Markdown file that MkDocs left as
-        it is names a file of the docs folder."""
+        """Report the link of `occurrence` to a page or file the site does not have
+        (`site_path`), naming the missing file as the user meant it: a link to a Markdown
+        file that MkDocs left as it is names a file of the docs folder."""
         location, written = self.location(occurrence, broken=True)
         docs_path = self._missing_markdown(occurrence.page.path, written, site_path, location)
         hint = "fix the link's path, or add the missing page"
@@ -236,21 +276,30 @@ class Run:
         hint: str,
         result: str = "broken",
     ) -> None:
-        """One diagnostic for a link; `{url}` in the message becomes the link as written.
+        """One diagnostic for the link of `occurrence`; `{url}` in the `message` becomes
+        the link as written.
 
         A link no page's Markdown holds (the theme's, or mkdocs.yml's) waits for `flush`,
         which says it once when it is on many pages.
+
+        Args:
+            occurrence: the link.
+            code: the diagnostic's code.
+            severity: the diagnostic's severity.
+            message: what is wrong, with `{url}` for the link.
+            hint: how to fix it.
+            result: the link's result in `records` (`broken`, `ok`).
         """
         location, written = self.location(occurrence, broken=result == "broken")
         if location.line is None:
             key = (code, severity, message, hint, result)
             self.unplaced.setdefault(key, []).append((occurrence, location, written))
             return
-        self.say(
+        self._say(
             occurrence, code, severity, message.replace("{url}", written), location, hint, result
         )
 
-    def say(
+    def _say(
         self,
         occurrence: Occurrence,
         code: str,
@@ -260,6 +309,7 @@ class Run:
         hint: str,
         result: str,
     ) -> None:
+        """Add the diagnostic at `location`, and record the link with it."""
         self.diagnostics.append(Diagnostic(code, severity, message, location, hint, STAGE))
         self.record(occurrence, result, message, location)
 
@@ -273,7 +323,7 @@ class Run:
             if len(pages) < _THEME_PAGES:
                 for occurrence, location, written in found:
                     text = message.replace("{url}", written)
-                    self.say(occurrence, code, severity, text, location, hint, result)
+                    self._say(occurrence, code, severity, text, location, hint, result)
                 continue
             text = message.replace("{url}", found[0][2]) + (
                 f"; on {len(pages)} pages, from the theme or mkdocs.yml, not from any page's "
@@ -336,6 +386,11 @@ class Run:
         message: str = "",
         location: Location | None = None,
     ) -> None:
+        """Record the link of `occurrence` in `records` with its `result` and `message`.
+
+        Kept only with a `location` (a reported link) or with `locate_all`; without a
+        `location`, it is where the user wrote the link.
+        """
         if not self.locate_all and location is None:
             return
         location = location or self.location(occurrence, broken=False)[0]
@@ -357,5 +412,6 @@ class Run:
 
 
 def cache_root(config: DocgenConfig) -> Path:
+    """The `config`'s `cache_dir`, under the project root when it is relative."""
     folder = config.cache_dir
     return folder if folder.is_absolute() else config.root / folder

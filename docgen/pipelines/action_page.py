@@ -37,6 +37,8 @@ def action_page_paths(actions: Sequence[Action]) -> dict[str, str]:
 
 
 def using(action: Action) -> str:
+    """How the `action` runs, as Markdown: `composite (steps)`; JavaScript, Docker or the
+    `runs.using` value, with the main file when given; `—` when `runs.using` is missing."""
     if action.using == "composite":
         return "composite (steps)"
     if action.using is None:

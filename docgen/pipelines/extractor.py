@@ -29,27 +29,27 @@ from docgen.pipelines.model import (
 )
 from docgen.pipelines.values import _action, _cache, _some, _text, _walk, combinations, flow
 
-WORKFLOW_KEYS = frozenset(
+_WORKFLOW_KEYS = frozenset(
     {"name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"}
 )
-JOB_KEYS = frozenset(
+_JOB_KEYS = frozenset(
     {
         "name", "permissions", "needs", "if", "runs-on", "snapshot", "environment",
         "concurrency", "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy",
         "continue-on-error", "container", "services", "uses", "with", "secrets",
     }
 )  # fmt: skip
-FILTER_KINDS = ("branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore")
+_FILTER_KINDS = ("branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore")
 _BRANCHES = ("branches", "branches-ignore")
 _FILTERS_OF = {
-    "push": FILTER_KINDS,
+    "push": _FILTER_KINDS,
     "pull_request": (*_BRANCHES, "paths", "paths-ignore"),
     "pull_request_target": (*_BRANCHES, "paths", "paths-ignore"),
     "merge_group": _BRANCHES,
     "workflow_run": _BRANCHES,
 }
 _EVENT_KEYS = frozenset(
-    {*FILTER_KINDS, "types", "inputs", "outputs", "secrets", "workflows", "names", "versions"}
+    {*_FILTER_KINDS, "types", "inputs", "outputs", "secrets", "workflows", "names", "versions"}
 )
 _REFERENCE = re.compile(
     r"\b(secrets|vars)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']+)'\s*\])"
@@ -119,7 +119,7 @@ class _Extractor:
     # -- workflow level ---------------------------------------------------------------
 
     def workflow(self, doc: YamlMap, stem: str, description: str) -> Workflow:
-        self.unknown_keys(doc, WORKFLOW_KEYS, "the workflow")
+        self.unknown_keys(doc, _WORKFLOW_KEYS, "the workflow")
         name = doc.get("name")
         jobs = self.jobs(doc)
         actions: list[ActionUse] = []
@@ -238,8 +238,8 @@ class _Extractor:
             return Trigger(event, line)
         self.unknown_keys(config, _EVENT_KEYS, f"the {event} trigger")
         filters = []
-        allowed = _FILTERS_OF.get(event, FILTER_KINDS)
-        for kind in FILTER_KINDS:
+        allowed = _FILTERS_OF.get(event, _FILTER_KINDS)
+        for kind in _FILTER_KINDS:
             if kind in config:
                 where = config.line_of(kind)
                 value = config[kind]
@@ -370,7 +370,7 @@ class _Extractor:
         return tuple(jobs)
 
     def job(self, job_id: str, spec: YamlMap, line: int) -> Job:
-        self.unknown_keys(spec, JOB_KEYS, f"job {job_id!r}")
+        self.unknown_keys(spec, _JOB_KEYS, f"job {job_id!r}")
         environment = spec.get("environment")
         if isinstance(environment, YamlMap):
             environment = environment.get("name")

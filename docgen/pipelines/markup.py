@@ -12,7 +12,8 @@ from docgen.escape import code, markdown_prose
 from docgen.pipelines.model import ActionUse, Job
 
 SECTION = "pipelines"
-CELL_LIMIT = 80
+"""The docs folder of the pipelines pages."""
+_CELL_LIMIT = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,8 @@ class Sources:
         return f"[{text}]({url})" if url else text
 
 
-def short(text: str, limit: int = CELL_LIMIT) -> str:
+def short(text: str, limit: int = _CELL_LIMIT) -> str:
+    """`text` cut to at most `limit` characters for a table cell, ending in `…` when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -72,12 +74,14 @@ def prose(text: str) -> str:
 
 
 def line_link(sources: Sources, path: str, line: int) -> str:
-    """` (line 12)` linked to the source, or nothing without a repository URL."""
+    """` (line 12)` linked to `line` of the file at `path`, or nothing when `sources`
+    have no repository URL."""
     url = sources.url(path, line)
     return f" ([line {line}]({url}))" if url else ""
 
 
 def job_title(job: Job) -> str:
+    """What a page calls the `job`: its `name`, else its id."""
     return job.name or job.id
 
 
@@ -94,6 +98,15 @@ def _pin_text(action: ActionUse) -> str:
 def actions_table(
     actions: Sequence[ActionUse], users_title: str, owner: str, show: Callable[[str], str]
 ) -> list[str]:
+    """The "Actions used" section: one row per action and ref, with how firmly it is
+    pinned and who uses it; its Markdown lines, or none without `actions`.
+
+    Args:
+        actions: the actions used, as extracted.
+        users_title: the heading of the last column, which lists who uses each action.
+        owner: what the pins protect, in the section's first sentence (`the workflow`).
+        show: how one user (a job id, or an action's step) is written in the cell.
+    """
     if not actions:
         return []
     grouped: dict[tuple[str, str | None, str], list[str]] = {}

@@ -171,7 +171,10 @@ def _some(names: Sequence[str], limit: int = 8) -> str:
 
 
 def local_call(uses: str | None) -> str | None:
-    """The file name a local reusable call names (`./.github/workflows/x.yml` → `x.yml`)."""
+    """The file name a local reusable call names (`./.github/workflows/x.yml` → `x.yml`).
+
+    None when `uses` is None or names no workflow of this repository.
+    """
     if uses is None or not _is_local(uses):
         return None
     return PurePosixPath(uses.partition("@")[0]).name
