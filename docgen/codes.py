@@ -62,7 +62,12 @@ _I: Level = "info"
 _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG001", _E, "a stage crashed: a docgen bug", "docgen"),
     # The build (the MkDocs adapter) and the baseline.
-    ("DG100", _W, "a warning or error of MkDocs or another plugin", "build"),
+    (
+        "DG100",
+        _W,
+        "a warning or error of the engine (MkDocs, ProperDocs, Zensical) or another plugin",
+        "build",
+    ),
     ("DG101", _W, "a generated page has the path of one of yours: yours is kept", "build"),
     ("DG102", _E, "a page is not UTF-8 text: it is left out", "build"),
     ("DG103", _W, "a top-level key of mkdocs.yml is set twice", "build"),

@@ -89,9 +89,12 @@ def test_two_versions_an_alias_and_mike_reads_them(work: Path, tmp_path: Path) -
     assert "DG812" in [d.code for d in same.diagnostics]
 
 
+# mike runs ProperDocs when it is installed (docgen's dev tools have it), which wants the
+# theme named: the same site then deploys under MkDocs and ProperDocs alike.
 MIKE_YML = """\
 site_name: Mike made this
 site_url: https://example.org/p/
+theme: material
 """
 
 

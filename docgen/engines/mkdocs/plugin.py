@@ -108,8 +108,12 @@ class Build:
 
 
 def _engine_name() -> str:
-    """`properdocs` when ProperDocs runs the plugin (it aliases `mkdocs`), else `mkdocs`."""
-    return "properdocs" if "properdocs" in sys.modules else "mkdocs"
+    """`properdocs` when ProperDocs runs the plugin (its alias makes `mkdocs` its module),
+    else `mkdocs`: a process that merely imported properdocs still runs MkDocs."""
+    mkdocs = sys.modules.get("mkdocs")
+    return (
+        "properdocs" if mkdocs is not None and mkdocs is sys.modules.get("properdocs") else "mkdocs"
+    )
 
 
 class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-call]
