@@ -30,6 +30,7 @@ from docgen.diagnostics import (
     Diagnostic,
     Severity,
     count,
+    plural,
     render,
     render_summary,
     render_text,
@@ -327,7 +328,8 @@ def _build(args: argparse.Namespace, site_dir: Path | None = None) -> int:
     )
     print(
         f"docgen: {args.command}{where}: "
-        f"{counts['error']} errors, {counts['warning']} warnings{_known(outcome.report)} "
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}"
+        f"{_known(outcome.report)} "
         f"({time.perf_counter() - start:.1f} s{reused})",
         file=sys.stderr,
     )

@@ -22,6 +22,7 @@ __all__ = [
     "Location",
     "Severity",
     "count",
+    "plural",
     "render",
     "render_github",
     "render_json",
@@ -119,6 +120,11 @@ def count(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     """
     counts = Counter(str(d.severity) for d in diagnostics if not d.baseline)
     return {str(s): counts.get(str(s), 0) for s in Severity}
+
+
+def plural(number: int, noun: str) -> str:
+    """`1 error`, `2 errors`: `number` and `noun`, which gets an `s` unless there is one."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:

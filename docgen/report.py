@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docgen import __version__, escape
-from docgen.diagnostics import Diagnostic, Severity, count, sort_key
+from docgen.diagnostics import Diagnostic, Severity, count, plural, sort_key
 from docgen.model import StageResult
 
 __all__ = ["build_report", "merge", "quality_page", "write_report"]
@@ -164,8 +164,9 @@ def quality_page(report: Mapping[str, object]) -> str:
     lines = [
         "# Documentation quality",
         "",
-        f"**{verdict}** — {counts['error']} errors, {counts['warning']} warnings, "
-        f"{counts['info']} notes{f', {known} known' if known else ''}, "
+        f"**{verdict}** — {plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')}, {plural(counts['info'], 'note')}"
+        f"{f', {known} known' if known else ''}, "
         f"from docgen {report['docgen']}{_built_by(report)} "
         f"({'offline' if report['offline'] else 'online'}"
         f"{', strict' if report['strict'] else ''}).",

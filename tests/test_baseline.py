@@ -281,7 +281,7 @@ def test_the_report_counts_known_findings_and_the_page_lists_them() -> None:
     )
     assert report["baseline"] == {"file": BASELINE_FILE, "known": 1, "fixed": 0}
     page = quality_page(report)
-    assert "0 errors, 1 warnings, 0 notes, 1 known" in page
+    assert "0 errors, 1 warning, 0 notes, 1 known" in page
     findings, known = page.split("## Known findings")
     assert "DG302" in findings
     assert "DG301" not in findings

@@ -55,7 +55,7 @@ def test_report_merges_a_stage_s_results_and_counts() -> None:
 
 def test_quality_page_says_what_failed_and_escapes_messages() -> None:
     page = quality_page(report())
-    assert page.startswith("# Documentation quality\n\n**Problems found** — 1 errors, 1 warnings")
+    assert page.startswith("# Documentation quality\n\n**Problems found** — 1 error, 1 warning")
     assert "(offline)" in page
     assert "| pipelines | failed | 1 | 0 | 0.50 s | jobs: 3; workflows: 2 |" in page
     assert "| links | passed | 0 | 0 | 1.50 s | ratio: 0.5; hosts: a, b; by: x: 1 |" in page
