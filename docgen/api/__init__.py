@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from docgen import docsdir
 from docgen.api import isolate
 from docgen.api.cache import Cache
 from docgen.api.coverage import coverage, gaps
@@ -337,7 +338,7 @@ def _includes(config: DocgenConfig) -> Includes:
     docs = config.docs_dir if config.docs_dir.is_absolute() else config.root / config.docs_dir
     pages: set[str] = set()
     written_on: dict[str, str] = {}
-    for file in sorted(docs.rglob("*.md")) if docs.is_dir() else ():
+    for file in docsdir.markdown_files(docs):
         page = file.relative_to(docs).as_posix()
         pages.add(page)
         try:

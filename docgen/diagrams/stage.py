@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from docgen import escape, jsonenc
+from docgen import docsdir, escape, jsonenc
 from docgen.config import DiagramsConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.diagrams import collect, setup, validate
@@ -378,15 +378,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
 
 
 def _hand_written(config: DocgenConfig) -> list[Document]:
-    documents: list[Document] = []
-    for path in sorted(config.docs_dir.rglob("*.md")) if config.docs_dir.is_dir() else []:
-        try:
-            markdown = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # not a diagram problem: the build itself reports unreadable pages
-        relative = path.relative_to(config.docs_dir).as_posix()
-        documents.append(Document(relative, markdown, config.relative(path)))
-    return documents
+    return docsdir.documents(config)
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:

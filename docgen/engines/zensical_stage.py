@@ -24,7 +24,7 @@ from typing import Any
 import pathspec
 import yaml
 
-from docgen import escape, macros
+from docgen import docsdir, escape, macros
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Document, StageResult
@@ -129,7 +129,7 @@ def stage(
     written: set[Path] = set()
     user_pages: list[str] = []
     excluded = _excluded(user.get("exclude_docs"))
-    for path, file in _walk(config.docs_dir, skip):
+    for path, file in docsdir.files(config.docs_dir, skip=skip):
         if excluded.match_file(path):
             continue
         target = docs / path
@@ -370,18 +370,6 @@ def _excluded(patterns: object) -> pathspec.GitIgnoreSpec:
     if isinstance(patterns, str):
         lines += patterns.splitlines()
     return pathspec.GitIgnoreSpec.from_lines(lines)
-
-
-def _walk(docs: Path, skip: set[Path]) -> Iterator[tuple[str, Path]]:
-    """Every file of the docs folder, by docs path; hidden ones and the site left out."""
-    for folder, dirs, files in os.walk(docs):
-        here = Path(folder)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
-        )
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield (here / name).relative_to(docs).as_posix(), here / name
 
 
 def _front_matter(text: str) -> str:

@@ -18,6 +18,7 @@ import os
 import re
 from pathlib import Path
 
+from docgen import docsdir
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.examples.collect import Example, PageExamples, collect, iter_runnable
 from docgen.examples.run import PageRun, Sandbox, run_pages
@@ -33,7 +34,7 @@ _ONE_BY_ONE = 3
 
 def _pages(folder: Path, root: Path) -> list[PageExamples]:
     pages = []
-    for file in sorted(folder.rglob("*.md")):
+    for file in docsdir.markdown_files(folder):
         try:
             text = file.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):

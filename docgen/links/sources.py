@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from docgen import markdown
+from docgen import docsdir, markdown
 from docgen.config import DocgenConfig
 from docgen.links.internal import Kind, classify, find_file, resolve
 
@@ -88,7 +88,7 @@ class SourceMap:
         self._md_to_page: dict[str, str] = {}
         self._written: dict[str, _Written] = {}
         docs = config.docs_dir
-        markdown_files = sorted(docs.rglob("*.md")) if docs.is_dir() else []
+        markdown_files = docsdir.markdown_files(docs)
         self.left_out: dict[str, str] = {}
         """Site path → source file of each Markdown file that has no page (`exclude_docs`)."""
         self._left_out_md: set[str] = set()

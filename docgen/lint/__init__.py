@@ -56,7 +56,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from docgen import markdown
+from docgen import docsdir, markdown
 from docgen.config import DocgenConfig, LintConfig
 from docgen.diagnostics import Diagnostic, sort_key
 from docgen.lint import completeness, formatting, spelling, structure
@@ -170,12 +170,7 @@ def _fix(
 
 def read_docs(config: DocgenConfig) -> list[Document]:
     """The hand-written pages under the `config`'s `docs_dir`, as the plugin would pass them."""
-    documents = []
-    for file in sorted(config.docs_dir.rglob("*.md")):
-        text = file.read_text(encoding="utf-8", errors="replace")
-        path = file.relative_to(config.docs_dir).as_posix()
-        documents.append(Document(path, text, config.relative(file)))
-    return documents
+    return docsdir.documents(config)
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> dict[str, object]:
