@@ -73,8 +73,9 @@ says how many later examples were not run (DG514).
 
 ## How examples run
 
-Each page runs in a process of its own (forked from one warm interpreter, so Python's
-start-up is paid once), pages in parallel (`-j N`, default: one per core). The blocks of a
+Each page runs in a process of its own (forked from a warm interpreter, so Python's
+start-up is paid once per worker, not per page), pages in parallel (`-j N` workers,
+default: one per core; a free worker takes the next page). The blocks of a
 page share state in order; a bash block that exits as its `exit=` marker expects ends its
 session, and the next shell block starts a new one.
 
@@ -151,8 +152,9 @@ from docgen.examples.data import check_data, placeholder, without_elisions
 from docgen.examples.findings import STAGE, Tally, diagnostic, network_hint, not_utf8
 from docgen.examples.include import expand
 from docgen.examples.page_report import PageReport, apply_updates, setup_failure
-from docgen.examples.run import ForkServer, Sandbox, run_pages
+from docgen.examples.run import Sandbox, run_pages, start_workers
 from docgen.model import Document, StageResult
+from docgen.pool import Workers
 
 __all__ = [
     "Example",
@@ -184,7 +186,7 @@ def _check_pages(
     texts: Mapping[str, str],
     diagnostics: list[Diagnostic],
     started: float,
-    server: ForkServer | None,
+    workers: Workers | None,
 ) -> StageResult:
     settings = config.examples or ExamplesConfig()
     sandbox = _sandbox(settings, offline=config.offline)
@@ -316,7 +318,7 @@ def _check_pages(
                 tally.passed += sum(e.language in RUN_LANGUAGES for e in examples)
         tally.pages_cached = len(cached)
         to_run = [(path, examples) for path, examples in to_run if path not in cached]
-    runs = run_pages(to_run, sandbox, server)
+    runs = run_pages(to_run, sandbox, workers if sandbox.fork_server else None)
     tally.pages_run = len(runs)
     results: list[PageReport] = []
     hint = network_hint(settings, offline=config.offline)
@@ -384,7 +386,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         documents: every page's Markdown; generated pages are left out.
     """
     started = time.perf_counter()
-    server = _early_server(config, documents)
+    workers = _early_workers(config, documents)
     try:
         diagnostics: list[Diagnostic] = []
         pages: list[PageExamples] = []
@@ -398,27 +400,29 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
                 continue
             pages.append(collect(document.source, document.markdown))
             texts[document.source] = document.markdown
-        result = _check_pages(config, pages, texts, diagnostics, started, server)
+        result = _check_pages(config, pages, texts, diagnostics, started, workers)
     finally:
-        if server is not None:
-            server.close(unused=server.unused)
+        if workers is not None:
+            workers.close()
     return result
 
 
-def _early_server(config: DocgenConfig, documents: Sequence[Document]) -> ForkServer | None:
-    """The fork server, started before the pages are collected when they will surely run.
+def _early_workers(config: DocgenConfig, documents: Sequence[Document]) -> Workers | None:
+    """The warm workers, started before the pages are collected when they will surely run.
 
-    Its start-up then overlaps with the collection. Not when the cache may hold pages (they
-    may not run at all), nor when no page has a code fence.
+    Their start-up then overlaps with the collection. Not when the cache may hold pages
+    (they may not run at all), nor when no page has a code fence. One per page with a
+    fence, at most `-j`.
     """
     settings = config.examples or ExamplesConfig()
     cache_may_hold = settings.cache and (config.cache_dir / "examples").is_dir()
-    fenced = any(
+    fenced = sum(
         not d.generated and ("```" in d.markdown or "~~~" in d.markdown) for d in documents
     )
-    if cache_may_hold or not fenced:
+    sandbox = _sandbox(settings, offline=config.offline)
+    if cache_may_hold or not fenced or not sandbox.fork_server:
         return None
-    return ForkServer(_sandbox(settings, offline=config.offline).python)
+    return start_workers(sandbox, min(sandbox.jobs, fenced))
 
 
 def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagnostic]]:
