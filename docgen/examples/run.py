@@ -285,8 +285,9 @@ def start_workers(sandbox: Sandbox, jobs: int | None = None) -> Workers:
     Their start-up overlaps with what the caller does next (collecting the pages).
     """
     tmp = tempfile.gettempdir()
+    offline = [] if sandbox.network else ["--offline"]
     return Workers(
-        [sandbox.python, "-P", str(CHILD), "--serve"],
+        [sandbox.python, "-P", str(CHILD), "--serve", *offline],
         jobs or sandbox.jobs,
         env=environment(os.environ, Path(tmp), Path(tmp)),
         cwd=tmp,

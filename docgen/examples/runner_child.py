@@ -488,9 +488,9 @@ def _stops(record: dict[str, Any], block: Block) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """Run the job file named by `argv[1]`; with `--serve`, be a fork server."""
+    """Run the job file named by `argv[1]`; with `--serve` (`--offline`), be a warm worker."""
     if argv[1] == "--serve":
-        return serve(run_job)
+        return serve(run_job, offline="--offline" in argv)
     with open(argv[1], encoding="utf-8") as file:
         job = json.load(file)
     return run_job(job)

@@ -142,20 +142,20 @@ def _children() -> list[int]:  # pragma: no cover - in the page's and the server
     return found
 
 
-def cut_network() -> None:  # pragma: no cover - in the page's process
+def cut_network() -> bool:  # pragma: no cover - in the page's (or the worker's) process
     """Leave the machine's network: programs the examples start cannot reach it either.
 
-    A network namespace of the page's own, with only a loopback that is down, inside a user
-    namespace where the page keeps its user and group ids. Where the system does not allow
-    it (unprivileged user namespaces turned off), nothing changes: Python's own sockets are
-    still refused (`guard_network`).
+    A network namespace of the process's own, with only a loopback that is down, inside a
+    user namespace where it keeps its user and group ids; its children inherit both. Where
+    the system does not allow it (unprivileged user namespaces turned off), nothing changes
+    (False): Python's own sockets are still refused (`guard_network`).
     """
     import ctypes
 
     uid, gid = os.getuid(), os.getgid()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(0x10000000 | 0x40000000) != 0:  # CLONE_NEWUSER | CLONE_NEWNET
-        return
+        return False
     for name, text in (
         ("setgroups", "deny"),
         ("uid_map", f"{uid} {uid} 1"),
@@ -163,6 +163,7 @@ def cut_network() -> None:  # pragma: no cover - in the page's process
     ):
         with contextlib.suppress(OSError), open(f"/proc/self/{name}", "w") as file:
             file.write(text)
+    return True
 
 
 def adopt_orphans() -> None:  # pragma: no cover - in the page's and the server's process
