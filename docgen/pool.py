@@ -462,7 +462,10 @@ class Workers:
         worker is ended and replaced.
         """
         self.used = True
-        return self._scheduler.map(requests, timeout)
+        outcomes = self._scheduler.map(requests, timeout)
+        with contextlib.suppress(OSError):  # warm again: those that ended are replaced
+            self._scheduler.fill()
+        return outcomes
 
     def close(self) -> None:
         """Let the workers end, and reap them; unused ones are ended at once."""

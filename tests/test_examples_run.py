@@ -512,3 +512,33 @@ def test_pages_with_fences_but_nothing_to_run(project: Path) -> None:
     assert _problems(result) == []
     assert result.summary["pages_run"] == 0
     assert result.summary["passed"] == 1
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_ctrl_c_ends_the_pages_and_removes_their_folders(project: Path) -> None:
+    import signal
+    import time
+
+    from docgen.examples.collect import collect, iter_runnable
+    from docgen.examples.run import Sandbox, run_pages
+
+    marker = "41.2718"
+    code = f"```python\nimport subprocess\nsubprocess.run(['sleep', '{marker}'])\n```\n"
+    page = collect("docs/p.md", code)
+    pages = [(page.path, list(iter_runnable(page)))] * 2
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_pages(pages, Sandbox(jobs=2, timeout=60))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, check=False)
+    assert found.stdout == b""
