@@ -111,6 +111,8 @@ class _Worker(Protocol):
 
     def receive(self) -> tuple[bool, Outcome[Any] | None]: ...
 
+    def finish(self) -> None: ...
+
     def stop(self) -> None: ...
 
     def kill(self) -> None: ...
@@ -191,7 +193,9 @@ class _Scheduler:
             self.idle.remove(worker)
 
     def close(self) -> None:
-        """Let every worker end, and reap it."""
+        """Let every worker end, and reap it: all are told first, so they end together."""
+        for worker in self.workers:
+            worker.finish()
         for worker in self.workers:
             worker.stop()
         self.workers.clear()
@@ -261,9 +265,14 @@ class _Forked:
             with contextlib.suppress(OSError):
                 os.close(fd)
 
-    def stop(self) -> None:
-        os.close(self.task_write)  # the worker reads the end of its tasks and exits
+    def finish(self) -> None:
+        """No more tasks: the worker reads their end and exits."""
+        with contextlib.suppress(OSError):
+            os.close(self.task_write)
         self.task_write = -1
+
+    def stop(self) -> None:
+        self.finish()
         self._reap()
         self._close()
 
@@ -386,11 +395,15 @@ class _Started:
             return False, Outcome(error=str(reply["error"]), detail=str(reply.get("detail", "")))
         return False, Outcome(value=reply.get("value"))
 
-    def stop(self) -> None:
+    def finish(self) -> None:
+        """No more requests: the worker reads the end of its stdin and exits."""
         assert self.proc.stdin is not None
-        assert self.proc.stdout is not None
         with contextlib.suppress(OSError):
             self.proc.stdin.close()
+
+    def stop(self) -> None:
+        assert self.proc.stdout is not None
+        self.finish()
         self.proc.wait()
         self.proc.stdout.close()
 
