@@ -50,6 +50,7 @@ def _page_process(  # pragma: no cover - a forked child
     """In the forked child: become the page's sandboxed process, run it, never return."""
     code = 70
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the worker's handler is not the page's
         os.setsid()
         output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         null = os.open(os.devnull, os.O_RDONLY)
