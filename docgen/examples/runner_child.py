@@ -143,6 +143,7 @@ class Page:
         self.namespace: dict[str, Any] = self.module.__dict__
         self.shell: Shell | None = None
         self.network: str | None = None
+        self.reader = -1
 
     # -- records ---------------------------------------------------------------------
 
@@ -158,8 +159,9 @@ class Page:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError, OutputLimitExceeded):
                 stream.flush()
-        with open(self.job["output"], "rb") as file:
-            data = file.read(self.output_limit + 1)
+        if self.reader < 0:  # kept open: a block's output is read at every block's end
+            self.reader = os.open(self.job["output"], os.O_RDONLY)
+        data = os.pread(self.reader, self.output_limit + 1, 0)
         over = len(data) > self.output_limit or self.written > self.output_limit
         return data[: self.output_limit].decode("utf-8", "replace"), over
 
@@ -203,6 +205,8 @@ class Page:
             if self.shell is not None:
                 self.shell.close()
             self.results.close()
+            if self.reader >= 0:
+                os.close(self.reader)
 
     def run_setup(self) -> dict[str, Any] | None:
         """Run `examples.setup` in the page's namespace; its failure, if it failed."""
@@ -244,7 +248,7 @@ class Page:
 
     def run_block(self, block: Block) -> dict[str, Any] | None:
         """Run one block of any language, emit its result and return it (None: not run)."""
-        os.ftruncate(1, 0)
+        _empty_output()
         self.written = 0
         self.network = None
         title = block.get("title")
@@ -447,7 +451,7 @@ class Page:
         commands: list[dict[str, Any]] = []
         for command in console_commands(block["code"], block["line"]):
             shell = self.get_shell()
-            os.ftruncate(1, 0)
+            _empty_output()
             status, _ = shell.run_script(command["command"], strict=False)
             text, over = self.output()
             if over:
@@ -465,6 +469,12 @@ class Page:
 
 # What programs print when there is no network (curl, wget, git, pip, requests, ssh, bash's
 # /dev/tcp), to tell "needs the network" from a failing command.
+
+
+def _empty_output() -> None:
+    """Empty the output file for the next block; most blocks print little or nothing."""
+    if os.fstat(1).st_size:
+        os.ftruncate(1, 0)
 
 
 def _stops(record: dict[str, Any], block: Block) -> bool:

@@ -163,12 +163,15 @@ def remove(path: str) -> None:
 class _Running:
     """The page this worker runs now, so SIGTERM can end it: its process group, folder.
 
+    `done`: the folders of the pages answered, removed while the next page runs.
+
     `offline`: the worker left the network itself, so its pages need not (see `serve`).
     """
 
     pid = 0
     root = ""
     offline = False
+    done: list[str] = []  # noqa: RUF012 - one worker, one list
 
 
 def _terminate(_signal: int, _frame: Any) -> None:  # pragma: no cover - in the worker
@@ -178,7 +181,8 @@ def _terminate(_signal: int, _frame: Any) -> None:  # pragma: no cover - in the 
 def run_page(request: dict[str, Any], run_job: RunJob) -> tuple[dict[str, Any], str]:
     """Run one page in a forked process; what `run.PageRun` needs, and the page's folder.
 
-    The folder is the caller's to remove (after it answered).
+    The folder is the caller's to remove (after it answered); the folders of earlier
+    pages (`_Running.done`) are removed while this page runs, off the pages' path.
     """
     started = time.monotonic()
     base = os.environ.get("TMPDIR") or "/tmp"  # noqa: S108 - the sandbox's temporary folder
@@ -207,6 +211,8 @@ def run_page(request: dict[str, Any], run_job: RunJob) -> tuple[dict[str, Any], 
             )
         _Running.pid = pid
         try:
+            while _Running.done:
+                remove(_Running.done.pop())
             timed_out = watch(pid, records, timeouts, max(timeouts, default=0) + 10)
         finally:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -262,13 +268,14 @@ def serve(run_job: RunJob, *, offline: bool = False) -> int:  # pragma: no cover
             data = (json.dumps(answer) + "\n").encode()
             while data:
                 data = data[os.write(1, data) :]
-            remove(root or _Running.root)
+            _Running.done.append(root or _Running.root)  # removed while the next page runs
             _Running.root = ""
     finally:
         if _Running.pid:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(_Running.pid, signal.SIGKILL)
             end_children()
-        if _Running.root:
-            remove(_Running.root)
+        for folder in (*_Running.done, _Running.root):
+            if folder:
+                remove(folder)
     return 0
