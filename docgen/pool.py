@@ -18,17 +18,18 @@ Workers come in two kinds, because the work does:
 - **forked** (`run`): a copy of this process that runs `function(item)` on data it
   already holds, inherited through the fork and never pickled. For CPU-bound Python
   (reading a site's HTML pages). Forking a worker costs ~2 ms; starting an interpreter
-  that imports docgen.links instead costs ~150 ms per worker on the 2-core machine of
-  the benchmarks, more than the 40-page speed-up it would buy. With `jobs` < 2, one
-  item, no `fork`, or other threads running (forking them is unsafe), the tasks run here,
-  one after another, and `timeout` is not enforced.
+  that imports docgen.links instead cost 325-490 ms per worker on the 2-core machine of
+  the benchmarks, loaded (a bare interpreter: 40-50 ms). With `jobs` < 2, one item, no
+  `fork`, or other threads running (forking them is unsafe), the tasks run here, one
+  after another, and `timeout` is not enforced.
 - **started** (`Workers`): prestarted interpreters, each running a command that reads
   one JSON request per line on stdin and answers one JSON line on stdout,
   `{"value": ...}` or `{"error": "..."}`. For work that must not inherit this process:
-  an example's sandbox forks from a clean, import-light interpreter, not from docgen
-  with MkDocs loaded (a page forked from the docgen process would see ~600 modules in
-  `sys.modules` instead of ~60, and a fork of a 100 MB process costs ~3x one of 10 MB).
-  The workers are started once and stay warm across `map` calls until `close`.
+  an example's sandbox forks from a clean, import-light interpreter, not from docgen. A
+  page forked from the examples' warm worker starts with 124 modules and 13 MB; one forked
+  from docgen with MkDocs loaded would start with 517 modules and 40 MB (3x the memory to
+  map at every fork), and with `sys.modules` that is not the reader's. The workers are
+  started once and stay warm across `map` calls until `close`.
 """
 
 from __future__ import annotations
