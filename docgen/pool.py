@@ -95,10 +95,10 @@ def _failed(exc: BaseException) -> Outcome[Any]:
     return Outcome(error=headline, detail="".join(traceback.format_exception(exc)))
 
 
-def _ended(pid: int, status: int | None) -> str:
-    if status is None:
-        return f"its worker (pid {pid}) ended"
-    code = os.waitstatus_to_exitcode(status)
+def _ended(code: int | None) -> str:
+    """How a worker ended, from its exit code (negative: the signal that killed it)."""
+    if code is None:
+        return "its worker ended"
     if code < 0:
         return f"its worker was killed by signal {-code}"
     return f"its worker exited with status {code}"
@@ -235,7 +235,7 @@ class _Forked:
             os.setpgid(pid, pid)
         self.pid = pid
         self.buffer = b""
-        self.status: int | None = None
+        self.code: int | None = None
 
     def send(self, index: int, item: object) -> None:
         os.write(self.task_write, _LENGTH.pack(index))
@@ -244,7 +244,7 @@ class _Forked:
         chunk = os.read(self.fd, 1 << 16)
         if not chunk:
             self._reap()
-            return True, Outcome(error=_ended(self.pid, self.status))
+            return True, Outcome(error=_ended(self.code))
         self.buffer += chunk
         if len(self.buffer) < _LENGTH.size:
             return False, None
@@ -257,9 +257,9 @@ class _Forked:
         return False, outcome
 
     def _reap(self) -> None:
-        if self.status is None:
+        if self.code is None:
             with contextlib.suppress(ChildProcessError):
-                _, self.status = os.waitpid(self.pid, 0)
+                self.code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
     def _close(self) -> None:
         for fd in (self.task_write, self.fd):
@@ -358,7 +358,11 @@ class _Started:
     """A prestarted interpreter that answers one JSON line per JSON request line."""
 
     def __init__(
-        self, command: Sequence[str], env: Mapping[str, str] | None, cwd: str | None
+        self,
+        command: Sequence[str],
+        env: Mapping[str, str] | None,
+        cwd: str | None,
+        pass_fds: Sequence[int] = (),
     ) -> None:
         self.proc = subprocess.Popen(
             list(command),
@@ -367,6 +371,7 @@ class _Started:
             env=None if env is None else dict(env),
             cwd=cwd,
             start_new_session=True,  # Ctrl-C reaches this process only; it ends the workers
+            pass_fds=tuple(pass_fds),
         )
         assert self.proc.stdin is not None
         assert self.proc.stdout is not None
@@ -385,16 +390,12 @@ class _Started:
     def receive(self) -> tuple[bool, Outcome[Any] | None]:
         chunk = os.read(self.fd, 1 << 16)
         if not chunk:
-            status = self.proc.wait()
-            return True, Outcome(error=_ended(self.pid, _wait_status(status)))
+            return True, Outcome(error=_ended(self.proc.wait()))
         self.buffer += chunk
         if b"\n" not in self.buffer:
             return False, None
         line, self.buffer = self.buffer.split(b"\n", 1)
-        reply = json.loads(line)
-        if "error" in reply:
-            return False, Outcome(error=str(reply["error"]), detail=str(reply.get("detail", "")))
-        return False, Outcome(value=reply.get("value"))
+        return False, _outcome(json.loads(line))
 
     def finish(self) -> None:
         """No more requests: the worker reads the end of its stdin and exits."""
@@ -425,11 +426,81 @@ class _Started:
                 stream.close()
 
 
-def _wait_status(returncode: int) -> int:
-    """subprocess's returncode (negative: a signal) as a wait status."""
-    if returncode < 0:
-        return -returncode
-    return returncode << 8
+def _outcome(reply: Mapping[str, Any]) -> Outcome[Any]:
+    if "error" in reply:
+        return Outcome(error=str(reply["error"]), detail=str(reply.get("detail", "")))
+    return Outcome(value=reply.get("value"))
+
+
+class _Sibling:
+    """A worker the first started worker forked from its warm state, on pipes of ours.
+
+    Its first line says its process id, `{"pid": N}`; then it answers like the first.
+    """
+
+    def __init__(self, requests: int, replies: int) -> None:
+        self.requests = requests
+        self.fd = replies
+        self.pid = 0
+        self.buffer = b""
+
+    def send(self, index: int, item: object) -> None:
+        data = json.dumps(item).encode() + b"\n"
+        with contextlib.suppress(OSError):  # it ended: receive() reads the end
+            while data:
+                data = data[os.write(self.requests, data) :]
+
+    def receive(self) -> tuple[bool, Outcome[Any] | None]:
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return True, Outcome(error=_ended(None))
+        self.buffer += chunk
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            reply = json.loads(line)
+            if set(reply) == {"pid"}:
+                self.pid = int(reply["pid"])
+                continue
+            return False, _outcome(reply)
+        return False, None
+
+    def _wait(self, seconds: float, *, pid_only: bool) -> bool:
+        """Read until its end (or only its pid); whether that came within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while not (pid_only and self.pid):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                return False
+            ended, _ = self.receive()
+            if ended:
+                return True
+        return True
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.requests)
+        self.requests = -1
+
+    def stop(self) -> None:
+        self.finish()
+        if not self._wait(_TERMINATE_GRACE * 5, pid_only=False):  # pragma: no cover - stuck
+            self.kill()
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+    def kill(self) -> None:
+        """SIGTERM first, as for a started worker; SIGKILL if it does not end."""
+        self.finish()
+        if not self.pid:
+            self._wait(_TERMINATE_GRACE, pid_only=True)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if self.pid:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self.pid, sig)
+            if self._wait(_TERMINATE_GRACE, pid_only=False):
+                break
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 class Workers:
@@ -452,17 +523,43 @@ class Workers:
         *,
         env: Mapping[str, str] | None = None,
         cwd: str | None = None,
+        siblings: bool = False,
     ) -> None:
         self.command = tuple(command)
         self.jobs = max(1, jobs)
         self.used = False
         self._scheduler = _Scheduler(lambda: _Started(self.command, env, cwd), self.jobs)
+        if siblings and self.jobs > 1:
+            with contextlib.suppress(OSError):
+                self._start_siblings(env, cwd)
         with contextlib.suppress(OSError):  # said by each task, when there is one
             self._scheduler.fill()
 
+    def _start_siblings(self, env: Mapping[str, str] | None, cwd: str | None) -> None:
+        """One interpreter, given `--siblings R:W,...` (the pipe ends each other worker
+        reads requests from and answers on), forks the others once warm: a fork each, not an
+        interpreter's start-up, which at `-j 2` competes with the caller for the cores."""
+        pairs = [(os.pipe(), os.pipe()) for _ in range(self.jobs - 1)]
+        theirs = [fd for (request, _), (_, reply) in pairs for fd in (request, reply)]
+        spec = ",".join(f"{request[0]}:{reply[1]}" for request, reply in pairs)
+        try:
+            first = _Started([*self.command, "--siblings", spec], env, cwd, pass_fds=theirs)
+        except OSError:
+            for request, reply in pairs:
+                for fd in (request[1], reply[0]):
+                    os.close(fd)
+            raise
+        finally:
+            for fd in theirs:
+                os.close(fd)
+        workers: list[_Worker] = [first]
+        workers += [_Sibling(request[1], reply[0]) for request, reply in pairs]
+        self._scheduler.workers += workers
+        self._scheduler.idle += workers
+
     @property
     def pids(self) -> list[int]:
-        """The workers' process ids."""
+        """The workers' process ids (0 for a sibling that has not said its own yet)."""
         return [worker.pid for worker in self._scheduler.workers]
 
     def map(

@@ -227,3 +227,47 @@ def test_ctrl_c_ends_the_started_workers(worker: list[str]) -> None:
 
 def test_cores() -> None:
     assert 1 <= pool.cores() <= (os.cpu_count() or 1)
+
+
+SIBLINGS = (
+    """\
+import json, os, sys, time
+pairs = sys.argv[sys.argv.index("--siblings") + 1].split(",") if "--siblings" in sys.argv else []
+for pair in pairs:  # once warm, fork the other workers onto the pipes they were given
+    read, write = (int(fd) for fd in pair.split(":"))
+    if os.fork() == 0:
+        os.dup2(read, 0)
+        os.dup2(write, 1)
+        sys.stdout.write(json.dumps({"pid": os.getpid()}) + "\\n")
+        sys.stdout.flush()
+        break
+for fd in [int(fd) for pair in pairs for fd in pair.split(":")]:
+    os.close(fd)  # only the worker that uses a pipe keeps it: the others see its end
+"""
+    + WORKER
+)
+
+
+def test_siblings_are_forked_by_the_first_worker(tmp_path: Path) -> None:
+    script = tmp_path / "worker.py"
+    script.write_text(SIBLINGS, encoding="utf-8")
+    with Workers([sys.executable, str(script)], 3, siblings=True) as workers:
+        assert workers.pids[1:] == [0, 0]  # not known until they say
+        outcomes = workers.map([{"n": 0, "sleep": 0.3}] + [{"n": n} for n in range(1, 9)])
+        assert [o.value[0] for o in outcomes if o.value] == list(range(9))
+        assert len({o.value[1] for o in outcomes if o.value}) == 3
+        hung, died = workers.map([{"sleep": 60}, {"exit": 0}], timeout=0.5)
+        assert hung.timed_out
+        assert died.error == "its worker ended"
+        assert len(workers.pids) == 3
+    assert workers.pids == []
+
+
+def test_a_sibling_that_never_says_its_pid_is_still_ended(tmp_path: Path) -> None:
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER, encoding="utf-8")  # ignores --siblings: nobody answers
+    workers = Workers([sys.executable, str(script)], 2, siblings=True)
+    started = time.monotonic()
+    workers.kill()
+    assert time.monotonic() - started < 10
+    assert workers.pids == []

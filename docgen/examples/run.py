@@ -291,6 +291,7 @@ def start_workers(sandbox: Sandbox, jobs: int | None = None) -> Workers:
         jobs or sandbox.jobs,
         env=environment(os.environ, Path(tmp), Path(tmp)),
         cwd=tmp,
+        siblings=True,  # one interpreter starts; it forks the others once warm
     )
 
 

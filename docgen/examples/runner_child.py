@@ -500,7 +500,8 @@ def _stops(record: dict[str, Any], block: Block) -> bool:
 def main(argv: list[str]) -> int:
     """Run the job file named by `argv[1]`; with `--serve` (`--offline`), be a warm worker."""
     if argv[1] == "--serve":
-        return serve(run_job, offline="--offline" in argv)
+        siblings = argv[argv.index("--siblings") + 1] if "--siblings" in argv else ""
+        return serve(run_job, offline="--offline" in argv, siblings=siblings)
     with open(argv[1], encoding="utf-8") as file:
         job = json.load(file)
     return run_job(job)
@@ -524,5 +525,6 @@ if __name__ == "__main__":  # pragma: no cover - run by docgen.examples.run
                 cut_network()
     status = main(sys.argv)
     sys.stdout.flush()
-    end_children()
+    if sys.argv[1] != "--serve":  # a worker's children are its siblings: they end on their own
+        end_children()
     os._exit(status)

@@ -172,6 +172,7 @@ class _Running:
     root = ""
     offline = False
     done: list[str] = []  # noqa: RUF012 - one worker, one list
+    siblings: frozenset[int] = frozenset()  # forked workers: not the pages' leftovers
 
 
 def _terminate(_signal: int, _frame: Any) -> None:  # pragma: no cover - in the worker
@@ -219,7 +220,7 @@ def run_page(request: dict[str, Any], run_job: RunJob) -> tuple[dict[str, Any], 
                 os.killpg(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)
             _Running.pid = 0
-            end_children()  # what left the page's group: adopted by this worker
+            end_children(keep=_Running.siblings)  # what left the page's group: adopted here
         records.read()
     finally:
         records.close()
@@ -238,10 +239,35 @@ def run_page(request: dict[str, Any], run_job: RunJob) -> tuple[dict[str, Any], 
     return value, root
 
 
-def serve(run_job: RunJob, *, offline: bool = False) -> int:  # pragma: no cover - see pages
+def _fork_siblings(pairs: list[list[str]]) -> None:  # pragma: no cover - in the worker
+    """Fork a sibling worker per pair of pipe ends; in the sibling, return as that worker."""
+    fds = [int(fd) for pair in pairs for fd in pair]
+    forked: list[int] = []
+    for read, write in pairs:
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(int(read), 0)
+            os.dup2(int(write), 1)
+            for fd in fds:
+                os.close(fd)
+            adopt_orphans()  # not inherited through fork
+            os.write(1, (json.dumps({"pid": os.getpid()}) + "\n").encode())
+            return
+        forked.append(pid)
+    for fd in fds:
+        os.close(fd)
+    _Running.siblings = frozenset(forked)
+
+
+def serve(  # pragma: no cover - measured through the pages it runs
+    run_job: RunJob, *, offline: bool = False, siblings: str = ""
+) -> int:
     """The warm worker's loop: a page per request line, its run as the answer line.
 
-    `offline`: leave the network once, here, for every page forked from this worker. A
+    `siblings` (`R:W,R:W`, see `docgen.pool.Workers`): once warm, fork one more worker
+    per pair of pipe ends, which reads its requests from R and answers on W, after a first
+    line with its process id. `offline`: leave the network once, here, for every page
+    forked from this worker (and its siblings). A
     network namespace per page cost each page its creation and, worse, its teardown, which
     the kernel does in a worker thread of its own: CPU the pages' cores pay for at `-j 2`.
     """
@@ -257,6 +283,7 @@ def serve(run_job: RunJob, *, offline: bool = False) -> int:  # pragma: no cover
     # The worker's objects never change again: the pages' collector leaves them (and the
     # memory pages they are on) alone, so fewer of them are copied after each fork.
     gc.freeze()
+    _fork_siblings([pair.split(":") for pair in siblings.split(",") if pair])
     try:
         for line in sys.stdin.buffer:
             root = ""
@@ -274,7 +301,7 @@ def serve(run_job: RunJob, *, offline: bool = False) -> int:  # pragma: no cover
         if _Running.pid:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(_Running.pid, signal.SIGKILL)
-            end_children()
+            end_children(keep=_Running.siblings)
         for folder in (*_Running.done, _Running.root):
             if folder:
                 remove(folder)
