@@ -297,6 +297,11 @@ def serve(  # pragma: no cover - measured through the pages it runs
                 data = data[os.write(1, data) :]
             _Running.done.append(root or _Running.root)  # removed while the next page runs
             _Running.root = ""
+        # The end of the requests: the siblings got theirs too. Reaped here, their CPU time
+        # is counted with this worker's, and so with the caller's.
+        for sibling in _Running.siblings:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(sibling, 0)
     finally:
         if _Running.pid:
             with contextlib.suppress(ProcessLookupError, PermissionError):
