@@ -518,13 +518,14 @@ def run_job(job: dict[str, Any]) -> int:
 
 if __name__ == "__main__":  # pragma: no cover - run by docgen.examples.run
     # os._exit: a thread an example left running must not keep the page alive.
-    if sys.argv[1] != "--serve":
+    serving = sys.argv[1] == "--serve"  # read now: a page's examples get an argv of their own
+    if not serving:
         adopt_orphans()
         with open(sys.argv[1], encoding="utf-8") as job_file:
             if not json.load(job_file).get("network"):
                 cut_network()
     status = main(sys.argv)
     sys.stdout.flush()
-    if sys.argv[1] != "--serve":  # a worker's children are its siblings: they end on their own
+    if not serving:  # a worker's children are its siblings: they end on their own
         end_children()
     os._exit(status)
