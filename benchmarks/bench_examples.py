@@ -9,16 +9,22 @@
 2. pytest-markdown-docs (`pip install pytest-markdown-docs`; all pages in one process,
    no isolation — docgen isolates each page in its own sandboxed subprocess),
 3. docgen with the cache on: cold (an empty cache folder, so every page runs and is
-   remembered), then warm (nothing changed: every page comes from the cache).
+   remembered), then warm (nothing changed: every page comes from the cache),
+4. with `--cli`, the commands on the same pages (a `mkdocs.yml` with the docgen plugin):
+   `docgen --version` (the interpreter and docgen's imports), `docgen check --only
+   pipelines` (the command with a stage that has nothing to do: its own start-up) and
+   `docgen check --only examples` warm (nothing changed), each `--repeat` times.
 
 The speed-up needs an idle machine: the CPU time other processes used meanwhile (from
 /proc/stat) is printed, with a warning when it is more than 10 % of the cores' time. The
 CPU seconds (docgen's process and the pages' processes) show both runs did the same work.
 
 Usage: `python benchmarks/bench_examples.py [--pages 40] [--per-page 10] [--repeat 3]
-[--pytest-markdown-docs-path DIR]` (the last adds DIR to PYTHONPATH for pytest, for a
+[--pytest-markdown-docs-path DIR] [--cli]` (the last adds DIR to PYTHONPATH for pytest, for a
 `pip install --target DIR pytest-markdown-docs`). Goals: parallel >= 1.7x faster than
--j 1 on 2 cores, <= 2x pytest-markdown-docs' time, warm rerun <= 10 % of cold.
+-j 1 on 2 cores, <= 2x pytest-markdown-docs' time, warm rerun <= 10 % of cold, and a warm
+`docgen check --only examples` no slower than the command's own start-up. The load
+average before and after is printed: on a shared machine, say it with the figures.
 """
 
 from __future__ import annotations
@@ -126,13 +132,41 @@ def run_pytest_markdown_docs(folder: Path, extra_path: str | None) -> float | No
     return seconds
 
 
+def _command(folder: Path, args: list[str], repeat: int) -> float:
+    """The median wall-clock seconds of `docgen ARGS` run in `folder`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    times = []
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "docgen", *args]
+        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+        assert done.returncode == 0, done.stdout.decode()[-2000:] + done.stderr.decode()[-2000:]
+    return statistics.median(times)
+
+
+def run_cli(folder: Path, repeat: int) -> dict[str, float]:
+    """The commands' times on the benchmark's pages, the examples' cache warm."""
+    (folder / "mkdocs.yml").write_text("site_name: bench\nplugins:\n  - docgen\n", "utf-8")
+    _command(folder, ["check", "--only", "examples"], 1)  # cold: fills the caches
+    return {
+        "docgen --version": _command(folder, ["--version"], repeat),
+        "docgen check --only pipelines": _command(folder, ["check", "--only", "pipelines"], repeat),
+        "docgen check --only examples (warm)": _command(
+            folder, ["check", "--only", "examples"], repeat
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--per-page", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pytest-markdown-docs-path", default=None)
+    parser.add_argument("--cli", action="store_true", help="also time the docgen commands")
     args = parser.parse_args(argv)
+    load = os.getloadavg()
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="bench-examples-") as name:
         folder = Path(name)
@@ -161,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         assert cold_summary["pages_run"] == args.pages, cold_summary
         warm, warm_summary = run_docgen(folder, documents, cores, cache=True)
         assert warm_summary["pages_cached"] == args.pages, warm_summary
+        commands = run_cli(folder, args.repeat) if args.cli else {}
     runs = ", ".join(f"{s:.2f}" for s in parallels)
     cpu = statistics.median(parallel_cpu)
     print(f"docgen -j {cores}:            {parallel:6.2f} s  (median of {runs}; {cpu:.2f} s CPU)")
@@ -173,12 +208,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pytest-markdown-docs:   {other:6.2f} s")
     print(f"docgen cold (cache on): {cold:6.2f} s")
     print(f"docgen warm (cached):   {warm:6.2f} s")
+    for command, seconds in commands.items():
+        print(f"{command + ':':38} {seconds:6.2f} s")
     print()
     print(f"parallel speed-up (-j 1 / -j {cores}):       {serial / parallel:5.2f}x  (goal >= 1.7x)")
     if other is not None:
         print(f"docgen / pytest-markdown-docs:        {parallel / other:5.2f}x  (goal <= 2x)")
     print(f"warm / cold:                          {100 * warm / cold:5.1f} %  (goal <= 10 %)")
     print(f"other processes' share of the cores during the timed runs: {100 * others_share:.0f} %")
+    after = os.getloadavg()
+    print(f"load average (1 min) before: {load[0]:.2f}, after: {after[0]:.2f}")
     if others_share > 0.1:
         print("warning: the machine was busy; the speed-up is only meaningful on an idle one")
     return 0

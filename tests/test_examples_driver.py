@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from docgen.examples import runner_child
+from docgen.examples import runner_child, runner_trace
 from docgen.examples.collect import collect, iter_runnable
 from docgen.examples.run import Sandbox, make_job
 
@@ -490,7 +490,7 @@ def test_what_tells_a_fragment_and_a_missing_module(borrowed: Path) -> None:
     assert (record.get("name"), record["module"]) == (None, "not_installed_pkg")
     (record,) = _drive(borrowed, "```python\nimport json.nothing_here\n```\n")
     assert "module" not in record
-    assert not runner_child._installed("")
+    assert not runner_trace.installed("")
 
 
 CHAINED = """\
@@ -541,19 +541,19 @@ def test_pycon_tracebacks_compare_their_last_exception_and_paths_are_relative(
     assert [(m["line"], m["got"][-1]) for m in record["mismatches"]] == [
         (26, "LookupError: could not resolve package1")
     ]
-    assert runner_child._last_exception("Traceback (most recent call last):\nX: y") is None
-    assert runner_child._last_exception("x\nTraceback (most recent call last):\n  y") is None
+    assert runner_trace.last_exception("Traceback (most recent call last):\nX: y") is None
+    assert runner_trace.last_exception("x\nTraceback (most recent call last):\n  y") is None
 
 
 def test_an_include_directive_runs_its_file_with_its_lines(borrowed: Path) -> None:
     module = borrowed / "module.py"
     module.write_text("a = 1\nb = 2\n", encoding="utf-8")
     block = {"code": "if True:\n    --8<-- 'module.py'\n", "includes": [[1, str(module), 2, 0]]}
-    assert runner_child._included(block).split("\n")[1] == (
+    assert runner_trace.included(block).split("\n")[1] == (
         f"    exec(compile(''.join(['\\n'] * 1 + __import__('pathlib').Path({str(module)!r})"
         f".read_text(encoding='utf-8').splitlines(True)[1:None]), {str(module)!r}, 'exec'), "
         "globals())"
     )
     namespace: dict[str, Any] = {}
-    exec(runner_child._included(block), namespace)  # noqa: S102 - the driver's own output
+    exec(runner_trace.included(block), namespace)  # noqa: S102 - the driver's own output
     assert (namespace["b"], "a" in namespace) == (2, False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -454,51 +456,53 @@ def test_marker_problems_become_warnings(project: Path) -> None:
     assert result.summary["passed"] == 1
 
 
-def test_a_fork_server_that_ran_no_page_is_ended_without_waiting() -> None:
-    import signal
-    import sys
+def test_workers_that_ran_no_page_are_ended_without_waiting() -> None:
+    import time
 
-    from docgen.examples.run import ForkServer
+    from docgen.examples.run import Sandbox, start_workers
 
-    server = ForkServer(sys.executable)
-    assert server.unused
-    server.close(unused=True)
-    assert server.proc.returncode == -signal.SIGKILL
+    workers = start_workers(Sandbox(), 2)
+    assert len(workers.pids) == 2
+    started = time.monotonic()
+    workers.close()
+    assert time.monotonic() - started < 2
+    assert workers.pids == []
 
 
 @pytest.mark.usefixtures("no_leftovers")
-def test_a_server_given_to_run_pages_stays_open_for_its_caller(project: Path) -> None:
-    import sys
-
+def test_workers_given_to_run_pages_stay_open_for_their_caller(project: Path) -> None:
     from docgen.examples.collect import collect, iter_runnable
-    from docgen.examples.run import ForkServer, Sandbox, run_pages
+    from docgen.examples.run import Sandbox, run_pages, start_workers
 
     page = collect("docs/p.md", "```python\nprint('hi')\n```\n")
     pages = [(page.path, list(iter_runnable(page)))]
-    server = ForkServer(sys.executable)
+    workers = start_workers(Sandbox(), 1)
+    (pid,) = workers.pids
     try:
         for _ in range(2):
-            (run,) = run_pages(pages, Sandbox(), server)
+            (run,) = run_pages(pages, Sandbox(), workers)
             assert [record["status"] for record in run.records] == ["ok"]
-            assert server.proc.poll() is None
-        assert not server.unused
+            assert workers.pids == [pid]  # the same warm worker, still running
+        assert workers.used
     finally:
-        server.close()
-    assert server.proc.returncode == 0
+        workers.close()
 
 
-def test_the_remover_has_removed_every_folder_when_closed(tmp_path: Path) -> None:
-    from docgen.examples.run import Remover
+@pytest.mark.usefixtures("no_leftovers")
+def test_a_worker_that_cannot_start_is_one_error_per_page(project: Path) -> None:
+    from docgen.examples.collect import collect, iter_runnable
+    from docgen.examples.run import Sandbox, run_pages
 
-    folders = [tmp_path / f"page{n}" for n in range(5)]
-    remover = Remover()
-    for folder in folders:
-        (folder / "work" / "deep").mkdir(parents=True)
-        (folder / "work" / "deep" / "file.txt").write_text("x", encoding="utf-8")
-        remover(folder)
-    remover.close()
-    assert not any(folder.exists() for folder in folders)
-    assert not remover.thread.is_alive()
+    page = collect("docs/p.md", "```python\nprint('hi')\n```\n")
+    sandbox = Sandbox(python=sys.executable, jobs=1)
+    pages = [(page.path, list(iter_runnable(page)))] * 2
+    broken = dataclasses.replace(sandbox, python="/bin/false")
+    first, second = run_pages(pages, broken)
+    assert first.error == second.error == "its worker exited with status 1"
+    assert first.records == ()
+    missing = dataclasses.replace(sandbox, python="/nonexistent/python")
+    (run,) = run_pages(pages[:1], missing)
+    assert (run.error or "").startswith("could not start a worker: [Errno 2]")
 
 
 @pytest.mark.usefixtures("no_leftovers")
@@ -508,3 +512,33 @@ def test_pages_with_fences_but_nothing_to_run(project: Path) -> None:
     assert _problems(result) == []
     assert result.summary["pages_run"] == 0
     assert result.summary["passed"] == 1
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_ctrl_c_ends_the_pages_and_removes_their_folders(project: Path) -> None:
+    import signal
+    import time
+
+    from docgen.examples.collect import collect, iter_runnable
+    from docgen.examples.run import Sandbox, run_pages
+
+    marker = "41.2718"
+    code = f"```python\nimport subprocess\nsubprocess.run(['sleep', '{marker}'])\n```\n"
+    page = collect("docs/p.md", code)
+    pages = [(page.path, list(iter_runnable(page)))] * 2
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_pages(pages, Sandbox(jobs=2, timeout=60))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, check=False)
+    assert found.stdout == b""

@@ -292,3 +292,12 @@ def test_programs_an_example_starts_are_off_the_network_too(
     assert "Network is unreachable" in result.diagnostics[1].message
     assert not _accepted(server)
     assert result.summary["passed"] == 1  # the page keeps its user id in its namespace
+
+
+def test_a_page_ended_by_sigterm_is_a_crash_not_an_exit(tmp_path: Path) -> None:
+    # The worker ends its page on SIGTERM; the page itself keeps the default handler.
+    result = _check(
+        tmp_path, "```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n```\n"
+    )
+    (error,) = [d for d in result.diagnostics if d.code == "DG505"]
+    assert "killed by signal 15" in error.message

@@ -1,7 +1,8 @@
 """Run extraction workers: a subprocess per batch of modules, a timeout, restarts.
 
 A module that hangs or kills its worker costs one diagnostic: the worker is replaced and
-the modules after it are still documented. Batches run in parallel, one per core.
+the modules after it are still documented. Batches run in parallel, one per core, on the
+pool's forked workers (`docgen.pool.run`), each driving its batch's subprocesses.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import sys
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
 import docgen
+from docgen import pool
 
 __all__ = ["extract", "worker_env"]
 
@@ -185,7 +186,16 @@ def extract(
     # Round robin: neighbouring modules are often alike in cost, so batches even out.
     batches = [names[i::jobs] for i in range(jobs)]
     results: dict[str, dict[str, Any]] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for found in pool.map(lambda b: _batch(b, request, env, files), batches):
-            results.update(found)
+    outcomes = pool.run(lambda batch: _batch(batch, request, env, files), batches, jobs=jobs)
+    for batch, outcome in zip(batches, outcomes, strict=True):
+        if outcome.value is not None:
+            results.update(outcome.value)
+            continue
+        for name in batch:  # its driver died (out of memory, killed): each module says so
+            results[name] = {
+                "module": name,
+                "error": f"could not be documented: {outcome.error}",
+                "file": str(files[name]),
+                "line": None,
+            }
     return {name: results[name] for name in names}

@@ -73,8 +73,9 @@ says how many later examples were not run (DG514).
 
 ## How examples run
 
-Each page runs in a process of its own (forked from one warm interpreter, so Python's
-start-up is paid once), pages in parallel (`-j N`, default: one per core). The blocks of a
+Each page runs in a process of its own (forked from a warm interpreter, so Python's
+start-up is paid once per worker, not per page), pages in parallel (`-j N` workers,
+default: one per core; a free worker takes the next page). The blocks of a
 page share state in order; a bash block that exits as its `exit=` marker expects ends its
 session, and the next shell block starts a new one.
 
@@ -128,23 +129,14 @@ is not run again until one of them changes. `--no-cache` runs everything.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import re
-import signal
 import time
-import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 from docgen.config import DocgenConfig, ExamplesConfig
-from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.examples import compare, names, policy, update
+from docgen.diagnostics import Diagnostic, Severity
+from docgen.examples import policy
 from docgen.examples.cache import ResultCache, environment_key, page_key
 from docgen.examples.collect import (
     DATA_LANGUAGES,
@@ -156,9 +148,13 @@ from docgen.examples.collect import (
     iter_runnable,
     language_of,
 )
-from docgen.examples.include import expand, expand_text
-from docgen.examples.run import ForkServer, PageRun, Sandbox, run_pages
+from docgen.examples.data import check_data, placeholder, without_elisions
+from docgen.examples.findings import STAGE, Tally, diagnostic, network_hint, not_utf8
+from docgen.examples.include import expand
+from docgen.examples.page_report import PageReport, apply_updates, setup_failure
+from docgen.examples.run import Sandbox, run_pages, start_workers
 from docgen.model import Document, StageResult
+from docgen.pool import Workers
 
 __all__ = [
     "Example",
@@ -170,503 +166,6 @@ __all__ = [
     "placeholder",
     "without_elisions",
 ]
-
-STAGE = "examples"
-_SKIP_HINT = 'or skip it with `<!-- docgen: skip reason="why" -->` before the fence'
-
-
-@dataclass(slots=True)
-class _Tally:
-    """What happened to the examples, for the summary."""
-
-    examples: int = 0
-    run: int = 0
-    passed: int = 0
-    failed: int = 0
-    skipped: int = 0
-    not_reached: int = 0
-    not_run: Counter[str] = field(default_factory=Counter)
-    pages_run: int = 0
-    pages_cached: int = 0
-    updated: int = 0
-
-    def summary(self, pages: int) -> dict[str, object]:
-        return {
-            "pages": pages,
-            "examples": self.examples,
-            "run": self.run,
-            "passed": self.passed,
-            "failed": self.failed,
-            "skipped": self.skipped,
-            "not_reached": self.not_reached,
-            "not_run": dict(sorted(self.not_run.items())),
-            "pages_run": self.pages_run,
-            "pages_cached": self.pages_cached,
-            "updated": self.updated,
-        }
-
-
-def _diagnostic(
-    code: str,
-    severity: Severity,
-    message: str,
-    path: str,
-    line: int | None,
-    hint: str | None = None,
-) -> Diagnostic:
-    return Diagnostic(code, severity, message, Location(path, line), hint, STAGE)
-
-
-def _not_utf8(path: str, data: str | bytes) -> Diagnostic | None:
-    """DG509 when a page is not UTF-8 (bytes, or text read with surrogateescape)."""
-    if isinstance(data, bytes):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-        else:
-            return None
-    else:
-        bad = re.search("[\ud800-\udfff]", data)
-        if bad is None:
-            return None
-        line = data[: bad.start()].count("\n") + 1
-    return _diagnostic(
-        "DG509",
-        Severity.ERROR,
-        "page is not valid UTF-8; its examples were not run",
-        path,
-        line,
-        "save the file as UTF-8",
-    )
-
-
-def _excerpt(lines: Sequence[str], line: int, context: int = 2) -> str:
-    start = max(1, line - context)
-    shown = []
-    for number in range(start, min(line, len(lines)) + 1):
-        mark = ">" if number == line else " "
-        shown.append(f"  {mark} {number:>4} | {lines[number - 1]}")
-    return "\n".join(shown)
-
-
-# A line that only says "more here": `...`, `# ...`, `// ...`, `…`, `...with more data...`.
-_ELISION = re.compile(r"^\s*(?:#|//)?\s*(?:\.\.\.|…)")
-# `<TARGET_NAME>`, `<YOUR-TOKEN>`: a value for the reader to fill in.
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_-]*>")
-
-
-def placeholder(code: str) -> str | None:
-    """The first `<UPPER_CASE>` placeholder of a data block's `code`, or None."""
-    found = _PLACEHOLDER.search(code)
-    return found.group(0) if found else None
-
-
-def without_elisions(code: str) -> str:
-    """A data block's `code` with its elision lines blanked, line numbers kept.
-
-    A comma left dangling before a closing bracket by an elided last item goes too.
-    """
-    lines = code.split("\n")
-    for number, text in enumerate(lines):
-        if not _ELISION.match(text):
-            continue
-        lines[number] = ""
-        before = next((i for i in range(number - 1, -1, -1) if lines[i].strip()), None)
-        after = next((t.strip() for t in lines[number + 1 :] if t.strip()), "")
-        if before is not None and lines[before].rstrip().endswith(",") and after[:1] in "]}":
-            lines[before] = lines[before].rstrip()[:-1]
-    return "\n".join(lines)
-
-
-def _check_data(example: Example) -> Diagnostic | None:
-    """DG507 for a YAML, JSON or TOML block that does not parse (elisions left out).
-
-    A block with `<UPPER_CASE>` placeholders is read with each one as a plain word; if it
-    still does not parse, the placeholder may stand for any value: one DG511 info.
-    """
-    code, origin = expand_text(example.code, example.includes)
-    code = without_elisions(code)
-    failure = _parse_error(example.language, code)
-    if failure is not None and placeholder(code) is not None:
-        plain = _PLACEHOLDER.sub(lambda found: found.group(0)[1:-1], code)
-        if _parse_error(example.language, plain) is None:
-            return None
-        return _diagnostic(
-            "DG511",
-            Severity.INFO,
-            f"{example.language} example not parsed: it has a placeholder "
-            f"({placeholder(code)}) for the reader to fill in",
-            example.path,
-            example.line,
-        )
-    if failure is None:
-        return None
-    message, line = failure
-    # Parsers point past the end for an unclosed bracket: keep the line inside the block.
-    # A line of an included file is reported at its directive's line.
-    offset = origin[min(line - 1, len(origin) - 1)] if line else 0
-    where = min(example.code_line + offset, max(example.end_line - 1, 1))
-    return _diagnostic(
-        "DG507",
-        Severity.ERROR,
-        f"{example.language} example does not parse: {message}",
-        example.path,
-        where,
-        f"fix the {example.language}, {_SKIP_HINT}",
-    )
-
-
-def _parse_error(language: str, code: str) -> tuple[str, int | None] | None:
-    """Why `code` does not parse as `language` (yaml, json, toml), and at which line."""
-    line: int | None
-    try:
-        if language == "json":
-            json.loads(code)
-        elif language == "toml":
-            tomllib.loads(code)
-        else:
-            for _document in yaml.load_all(code, Loader=_YamlLoader):
-                pass
-    except json.JSONDecodeError as exc:
-        message, line = exc.msg, exc.lineno
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r"at line (\d+)", message)
-        line = int(found.group(1)) if found else None
-    except yaml.YAMLError as exc:
-        message = str(exc).split("\n")[0]
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-    else:
-        return None
-    return message, line
-
-
-class _YamlLoader(yaml.SafeLoader):
-    """Safe, and tolerant of what real YAML examples hold: `on:` keys and custom tags."""
-
-
-# GitHub's `on:` stays the string "on" (YAML 1.1 would read it as true).
-_YamlLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-# `!ENV`, `!!python/name:` and friends are MkDocs' business, not a syntax error.
-_YamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _hint_for(message: str) -> str:
-    if message.startswith("MemoryError"):
-        return (
-            "the examples' memory is limited (`examples.memory_limit` in mkdocs.yml): "
-            f"use less, or raise the limit, {_SKIP_HINT}"
-        )
-    if "EOFError" in message:
-        return f"stdin is closed while examples run; don't read input, {_SKIP_HINT}"
-    if any(word in message for word in ("TOKEN", "SECRET", "KEY", "PASS")):
-        return (
-            f"credentials are removed from the examples' environment: don't read them, {_SKIP_HINT}"
-        )
-    return f"fix the example, or expect the error with `<!-- docgen: raises=NAME -->`, {_SKIP_HINT}"
-
-
-_SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
-
-
-class _Page:
-    """Turns one page's run into diagnostics, counts and `--update` replacements."""
-
-    def __init__(
-        self,
-        run: PageRun,
-        lines: Sequence[str],
-        tally: _Tally,
-        sandbox: Sandbox,
-        network_hint: str = "",
-    ):
-        self.run = run
-        self.lines = lines
-        self.tally = tally
-        self.sandbox = sandbox
-        self.network_hint = network_hint
-        self.diagnostics: list[Diagnostic] = []
-        self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
-        # The lines of failures that are not errors (a fragment, a missing package): why.
-        self.causes: dict[int, str] = {}
-
-    def info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
-        self.diagnostics.append(
-            _diagnostic(code, Severity.INFO, message, self.run.path, line, hint)
-        )
-
-    def error(self, code: str, message: str, line: int | None, hint: str) -> None:
-        if line is not None:
-            message = f"{message}\n{_excerpt(self.lines, line)}"
-        self.diagnostics.append(
-            _diagnostic(code, Severity.ERROR, message, self.run.path, line, hint)
-        )
-
-    def read(self) -> None:
-        blocks = self.run.blocks
-        reported = {record["block"] for record in self.run.records}
-        blocked: dict[tuple[int, str], list[int]] = {}
-        for record in self.run.records:
-            example = blocks[record["block"]]
-            if record["status"] == "blocked":
-                blocked.setdefault((record["cause"], record["why"]), []).append(record["line"])
-                self.tally.not_reached += 1
-            elif record["status"] == "network":
-                self.needs_network(example, record)
-            elif self.excused(example, record):
-                self.tally.skipped += 1
-            else:
-                ok = self.record(example, record)
-                self.tally.passed += ok
-                self.tally.failed += not ok
-        for (cause, why), lines in blocked.items():
-            if cause == 0:
-                continue  # examples.setup failed: said once for every page, at mkdocs.yml
-            count = len(lines)
-            why = self.causes.get(cause, why)  # noqa: PLW2901
-            self.info(
-                "DG514",
-                f"{count} later example{'s' if count > 1 else ''} not run: "
-                f"the example at line {cause} {why}",
-                lines[0],
-                "they share its state (the page's Python namespace, or its shell session): "
-                + (
-                    "they run once it does"
-                    if why == "needs the network" or cause in self.causes
-                    else "fix that example, and they run again"
-                ),
-            )
-        # Blocks that are only written to their file (`text title="x.txt"`) report nothing.
-        unreported = [
-            i
-            for i in range(len(blocks))
-            if i not in reported and blocks[i].language in RUN_LANGUAGES
-        ]
-        if self.run.error is not None:
-            self.error(
-                "DG505",
-                f"could not start the examples' process: {self.run.error}",
-                None,
-                "check that the Python interpreter and bash are installed",
-            )
-        elif self.run.timed_out is not None:
-            index = self.run.timed_out
-            if index >= 0:
-                example = blocks[index]
-                seconds = example.markers.timeout or self.sandbox.timeout
-                self.error(
-                    "DG503",
-                    f"{example.language} example did not finish within {seconds:g} s",
-                    example.code_line,
-                    "make it faster, allow more with `<!-- docgen: timeout=SECONDS -->`, "
-                    + _SKIP_HINT,
-                )
-            else:
-                self.error(
-                    "DG503",
-                    "the examples' process hung between two blocks",
-                    None,
-                    "a Python block may have left a thread or handler behind",
-                )
-        elif self.run.unfinished is not None or self.run.returncode != 0:
-            running = self.run.unfinished
-            how = (
-                f"was killed by signal {-self.run.returncode}"
-                if self.run.returncode < 0
-                else f"exited with status {self.run.returncode}"
-            )
-            if self.run.returncode == -signal.SIGXCPU:
-                how += " (its CPU time limit)"
-            output = "\n".join(f"    {o}" for o in compare.normalize(self.run.output)[-10:])
-            where = " while this example ran" if running is not None else ""
-            self.error(
-                "DG505",
-                f"the page's process {how}{where}" + (f"\n  output:\n{output}" if output else ""),
-                blocks[running].code_line if running is not None else None,
-                "an example must not end the interpreter (os._exit, os.kill, exec), " + _SKIP_HINT,
-            )
-        ended = {self.run.timed_out, self.run.unfinished}
-        self.tally.failed += sum(i in ended for i in unreported)
-        later = [i for i in unreported if i not in ended]
-        self.tally.not_reached += len(later)
-        stopper = next((i for i in ended if i is not None and i >= 0), None)
-        if later and stopper is not None:
-            # The page's process is gone: every later block of either state is not run.
-            how = "timed out" if stopper == self.run.timed_out else "ended the page's process"
-            self.info(
-                "DG514",
-                f"{len(later)} later example{'s' if len(later) > 1 else ''} not run: "
-                f"the example at line {blocks[stopper].code_line} {how}",
-                blocks[later[0]].line,
-                "the page's examples run in one process, which ended there: fix that example, "
-                "and they run again",
-            )
-
-    def excused(self, example: Example, record: Mapping[str, Any]) -> bool:
-        """A failure that is no mistake of the page's: a fragment (DG516, info) or a module
-        that is not installed (DG517, warning). True when it was one, and said so."""
-        if record["status"] != "error" or record.get("mismatches"):
-            return False
-        line = int(record.get("line") or example.code_line)
-        name, module = record.get("name"), record.get("module")
-        partial = any(first > 1 or last for _offset, _path, first, last in example.includes)
-        syntax = str(record.get("message", "")).startswith(_SYNTAX_ERRORS)
-        if partial and syntax:
-            self.info(
-                "DG516",
-                f"{example.language} example is a fragment: it includes part of a file, which "
-                "does not compile on its own",
-                line,
-                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
-            )
-            self.causes[line] = "is a fragment"
-            return True
-        if record.get("relative"):
-            self.info(
-                "DG516",
-                f"{example.language} example is a fragment: a module of a package (it imports "
-                "relatively), not code to run on its own",
-                line,
-                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
-            )
-            self.causes[line] = "is a fragment"
-            return True
-        statement = int(record.get("statement") or line)
-        earlier = self.run.blocks[: int(record["block"])]
-        again = names.redeclared_class(example, statement, earlier)
-        if again:
-            self.info(
-                "DG516",
-                f"{example.language} example is a program of its own: it declares `{again}` "
-                "again, which an earlier example of the page declared, and the page's examples "
-                "share one process",
-                statement,
-                'mark the later program `<!-- docgen: skip reason="a program of its own" -->`, '
-                "or give it a page of its own",
-            )
-            self.causes[statement] = "is a program of its own"
-            return True
-        if name:
-            # What the page defined so far: a name only a later block defines is a preview.
-            done = self.run.blocks[: int(record["block"]) + 1]
-            if not names.fragment_name(str(name), names.bound_names(done, self.sandbox.setup)):
-                return False
-            self.info(
-                "DG516",
-                f"{example.language} example is a fragment: it uses `{name}`, which no "
-                "earlier example of the page defines",
-                line,
-                'mark it `<!-- docgen: skip reason="fragment" -->` before the fence; if it is '
-                f"meant to run, define `{name}` in an earlier block or in `examples.setup`",
-            )
-            self.causes[line] = "is a fragment"
-            return True
-        titled = {Path(e.title).parts[0].removesuffix(".py") for e in self.run.blocks if e.title}
-        if not module or module in titled:
-            return False
-        self.diagnostics.append(
-            _diagnostic(
-                "DG517",
-                Severity.WARNING,
-                f"{example.language} example needs module `{module}`, which is not installed",
-                self.run.path,
-                line,
-                f"install it where docgen runs (the docs' requirements), import a stand-in in "
-                f"`examples.setup`, {_SKIP_HINT}",
-            )
-        )
-        self.causes[line] = f"needs module `{module}`, which is not installed"
-        return True
-
-    def needs_network(self, example: Example, record: Mapping[str, Any]) -> None:
-        """DG515: the example tried to reach the network; it counts as skipped."""
-        self.tally.skipped += 1
-        self.info(
-            "DG515",
-            f"{example.language} example {record['message']}",
-            int(record.get("line") or example.code_line),
-            self.network_hint,
-        )
-
-    def record(self, example: Example, record: Mapping[str, Any]) -> bool:
-        status = record["status"]
-        line = int(record.get("line") or example.code_line)
-        ok = True
-        if status == "error":
-            detail = str(record.get("detail") or record.get("output") or "").rstrip()
-            tail = "\n".join(f"    {t}" for t in detail.splitlines()[-12:])
-            message = str(record.get("message") or "example failed")
-            self.error(
-                "DG501",
-                message + (f"\n{tail}" if tail else ""),
-                line,
-                _hint_for(message + detail[-400:]),
-            )
-            ok = False
-        elif status == "not_raised":
-            self.error(
-                "DG506",
-                str(record["message"]),
-                line,
-                "check the exception's name in `raises=`, or remove the marker",
-            )
-            ok = False
-        elif status == "output_limit":
-            self.error(
-                "DG504",
-                f"example printed more than {self.sandbox.output_limit} bytes: its output "
-                "was truncated there and the block stopped",
-                line,
-                "print less, or raise `examples.output_limit` in mkdocs.yml",
-            )
-            ok = False
-        for mismatch in record.get("mismatches", ()):
-            ok = self.mismatch(example, mismatch, pycon=True) and ok
-        for command in record.get("commands", ()):
-            ok = self.command(example, command) and ok
-        return ok
-
-    def mismatch(self, example: Example, found: Mapping[str, Any], *, pycon: bool) -> bool:
-        got = compare.normalize(found["got"])
-        if pycon:
-            got = [g or "<BLANKLINE>" for g in got]
-        diff = compare.diff(found["expected"], got)
-        self.error(
-            "DG502",
-            f"output differs from the example's expected output\n{diff}",
-            int(found["line"]),
-            "fix the example or its output, or run `docgen check --only examples --update`",
-        )
-        indent = example.indent + str(found.get("indent", ""))
-        replacement = update.Replacement(
-            int(found["start"]), tuple(found["expected"]), tuple(got), indent
-        )
-        self.replacements.append((self.diagnostics[-1], replacement))
-        return False
-
-    def command(self, example: Example, command: Mapping[str, Any]) -> bool:
-        expected: list[str] = list(command["expected"])
-        status = int(command["status"])
-        if expected and not example.markers.output_ignore:
-            if compare.matches(expected, command["got"]):
-                return True
-            return self.mismatch(example, command, pycon=False)
-        if status == (example.markers.exit or 0):
-            return True
-        output = "\n".join(f"    {o}" for o in compare.normalize(command["got"])[-12:])
-        self.error(
-            "DG501",
-            f"command exited with status {status}" + (f"\n{output}" if output else ""),
-            int(command["line"]),
-            "fix the command, show its output after it (then only the output is compared), "
-            + _SKIP_HINT,
-        )
-        return False
 
 
 def _sandbox(settings: ExamplesConfig, *, offline: bool = False) -> Sandbox:
@@ -681,94 +180,17 @@ def _sandbox(settings: ExamplesConfig, *, offline: bool = False) -> Sandbox:
     )
 
 
-def _network_hint(settings: ExamplesConfig, *, offline: bool) -> str:
-    if offline:
-        return f"the build is --offline: it runs when the network is allowed, {_SKIP_HINT}"
-    if settings.network:
-        return f"the network is allowed but could not be reached, {_SKIP_HINT}"
-    return f"allow the network with `examples.network: true` in mkdocs.yml, {_SKIP_HINT}"
-
-
-def _setup_failure(
-    runs: Sequence[PageRun], settings: ExamplesConfig, *, offline: bool
-) -> list[Diagnostic]:
-    """`examples.setup` failed: one finding at mkdocs.yml for every page it failed on."""
-    failed = [run for run in runs if run.setup is not None]
-    if not failed:
-        return []
-    first = failed[0].setup
-    assert first is not None
-    blocked = sum(1 for run in failed for record in run.records if record["status"] == "blocked")
-    pages = f"{len(failed)} page{'s' if len(failed) > 1 else ''}"
-    where = f"{blocked} Python example{'s' if blocked != 1 else ''} on {pages} not run"
-    if first["status"] == "network":
-        return [
-            _diagnostic(
-                "DG515",
-                Severity.INFO,
-                f"examples.setup {first['message']}; {where}",
-                "mkdocs.yml",
-                None,
-                _network_hint(settings, offline=offline),
-            )
-        ]
-    detail = "\n".join(f"    {t}" for t in str(first.get("detail", "")).splitlines()[-12:])
-    return [
-        _diagnostic(
-            "DG501",
-            Severity.ERROR,
-            f"examples.setup failed: {first['message']}; {where}\n{detail}".rstrip(),
-            "mkdocs.yml",
-            None,
-            "fix the `examples.setup` code in mkdocs.yml (it runs before every page)",
-        )
-    ]
-
-
-def _apply_updates(config: DocgenConfig, pages: Sequence[_Page], tally: _Tally) -> list[Diagnostic]:
-    """`--update`: rewrite expected output; the fixed mismatches become notes."""
-    replaced: dict[int, Diagnostic] = {}
-    for page in pages:
-        if not page.replacements:
-            continue
-        stale = update.apply(config.root / page.run.path, [r for _, r in page.replacements])
-        for diagnostic, replacement in page.replacements:
-            if replacement in stale:
-                replaced[id(diagnostic)] = Diagnostic(
-                    "DG513",
-                    Severity.WARNING,
-                    "could not update the expected output: the file changed since it was read",
-                    diagnostic.location,
-                    "run the check again",
-                    STAGE,
-                )
-            else:
-                tally.updated += 1
-                replaced[id(diagnostic)] = Diagnostic(
-                    "DG512",
-                    Severity.INFO,
-                    "expected output updated",
-                    diagnostic.location,
-                    None,
-                    STAGE,
-                )
-    out: list[Diagnostic] = []
-    for page in pages:
-        out += [replaced.get(id(d), d) for d in page.diagnostics]
-    return out
-
-
 def _check_pages(
     config: DocgenConfig,
     pages: Sequence[PageExamples],
     texts: Mapping[str, str],
     diagnostics: list[Diagnostic],
     started: float,
-    server: ForkServer | None,
+    workers: Workers | None,
 ) -> StageResult:
     settings = config.examples or ExamplesConfig()
     sandbox = _sandbox(settings, offline=config.offline)
-    tally = _Tally()
+    tally = Tally()
     to_run: list[tuple[str, list[Example]]] = []
     docs_dir = config.relative(config.docs_dir)
     not_exec: Counter[str] = Counter()  # markdown-exec: blocks it does not run, per page
@@ -779,7 +201,7 @@ def _check_pages(
             continue
         for problem in page.problems:
             diagnostics.append(
-                _diagnostic(
+                diagnostic(
                     "DG510",
                     Severity.ERROR if problem.error else Severity.WARNING,
                     problem.message,
@@ -812,7 +234,7 @@ def _check_pages(
                     reason = f"`{found.command}` {found.what}"
                     held.add(example.line)
                     diagnostics.append(
-                        _diagnostic(
+                        diagnostic(
                             "DG511",
                             Severity.INFO,
                             f"{example.language} example skipped: {reason}",
@@ -826,7 +248,7 @@ def _check_pages(
                     continue
             if not example.closed:
                 diagnostics.append(
-                    _diagnostic(
+                    diagnostic(
                         "DG508",
                         Severity.ERROR,
                         "code fence is never closed: the rest of the page is inside it",
@@ -840,7 +262,7 @@ def _check_pages(
                 tally.skipped += 1
                 if example.language in PYTHON_FAMILY | RUN_LANGUAGES | DATA_LANGUAGES:
                     diagnostics.append(
-                        _diagnostic(
+                        diagnostic(
                             "DG511",
                             Severity.INFO,
                             f"{example.language} example skipped: {reason}",
@@ -849,7 +271,7 @@ def _check_pages(
                         )
                     )
             elif example.language in DATA_LANGUAGES:
-                parse_error = _check_data(example)
+                parse_error = check_data(example)
                 if parse_error is not None and parse_error.severity is Severity.INFO:
                     tally.skipped += 1  # a placeholder
                 else:
@@ -874,7 +296,7 @@ def _check_pages(
     if not_exec:
         count = sum(not_exec.values())
         diagnostics.append(
-            _diagnostic(
+            diagnostic(
                 "DG511",
                 Severity.INFO,
                 f"{count} example{'s' if count > 1 else ''} on {len(not_exec)} "
@@ -896,14 +318,14 @@ def _check_pages(
                 tally.passed += sum(e.language in RUN_LANGUAGES for e in examples)
         tally.pages_cached = len(cached)
         to_run = [(path, examples) for path, examples in to_run if path not in cached]
-    runs = run_pages(to_run, sandbox, server)
+    runs = run_pages(to_run, sandbox, workers if sandbox.fork_server else None)
     tally.pages_run = len(runs)
-    results: list[_Page] = []
-    hint = _network_hint(settings, offline=config.offline)
-    diagnostics += _setup_failure(runs, settings, offline=config.offline)
+    results: list[PageReport] = []
+    hint = network_hint(settings, offline=config.offline)
+    diagnostics += setup_failure(runs, settings, offline=config.offline)
     for run in runs:
         lines = texts[run.path].replace("\r\n", "\n").split("\n")
-        page_result = _Page(run, lines, tally, sandbox, hint)
+        page_result = PageReport(run, lines, tally, sandbox, hint)
         before = tally.failed
         page_result.read()
         results.append(page_result)
@@ -911,7 +333,7 @@ def _check_pages(
         if cache is not None and tally.failed == before and clean:
             cache.remember(keys[run.path], run.path, len(run.blocks))
     if settings.update:
-        diagnostics += _apply_updates(config, results, tally)
+        diagnostics += apply_updates(config, results, tally)
     else:
         diagnostics += [d for page in results for d in page.diagnostics]
     return StageResult(
@@ -932,7 +354,7 @@ def _executed(example: Example) -> bool:
 
 
 def _skip_page(
-    page: PageExamples, pattern: str, tally: _Tally, diagnostics: list[Diagnostic]
+    page: PageExamples, pattern: str, tally: Tally, diagnostics: list[Diagnostic]
 ) -> None:
     """A page `examples.skip` leaves out: one note for all its examples."""
     count = sum(e.language in PYTHON_FAMILY | RUN_LANGUAGES | DATA_LANGUAGES for e in page.examples)
@@ -945,7 +367,7 @@ def _skip_page(
     )
     if count:
         diagnostics.append(
-            _diagnostic(
+            diagnostic(
                 "DG511",
                 Severity.INFO,
                 f"{count} example{'s' if count > 1 else ''} skipped: the page matches "
@@ -964,7 +386,7 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         documents: every page's Markdown; generated pages are left out.
     """
     started = time.perf_counter()
-    server = _early_server(config, documents)
+    workers = _early_workers(config, documents)
     try:
         diagnostics: list[Diagnostic] = []
         pages: list[PageExamples] = []
@@ -972,33 +394,35 @@ def check(config: DocgenConfig, documents: Sequence[Document]) -> StageResult:
         for document in documents:
             if document.generated:
                 continue
-            bad = _not_utf8(document.source, document.markdown)
+            bad = not_utf8(document.source, document.markdown)
             if bad is not None:
                 diagnostics.append(bad)
                 continue
             pages.append(collect(document.source, document.markdown))
             texts[document.source] = document.markdown
-        result = _check_pages(config, pages, texts, diagnostics, started, server)
+        result = _check_pages(config, pages, texts, diagnostics, started, workers)
     finally:
-        if server is not None:
-            server.close(unused=server.unused)
+        if workers is not None:
+            workers.close()
     return result
 
 
-def _early_server(config: DocgenConfig, documents: Sequence[Document]) -> ForkServer | None:
-    """The fork server, started before the pages are collected when they will surely run.
+def _early_workers(config: DocgenConfig, documents: Sequence[Document]) -> Workers | None:
+    """The warm workers, started before the pages are collected when they will surely run.
 
-    Its start-up then overlaps with the collection. Not when the cache may hold pages (they
-    may not run at all), nor when no page has a code fence.
+    Their start-up then overlaps with the collection. Not when the cache may hold pages
+    (they may not run at all), nor when no page has a code fence. One per page with a
+    fence, at most `-j`.
     """
     settings = config.examples or ExamplesConfig()
     cache_may_hold = settings.cache and (config.cache_dir / "examples").is_dir()
-    fenced = any(
+    fenced = sum(
         not d.generated and ("```" in d.markdown or "~~~" in d.markdown) for d in documents
     )
-    if cache_may_hold or not fenced:
+    sandbox = _sandbox(settings, offline=config.offline)
+    if cache_may_hold or not fenced or not sandbox.fork_server:
         return None
-    return ForkServer(_sandbox(settings, offline=config.offline).python)
+    return start_workers(sandbox, min(sandbox.jobs, fenced))
 
 
 def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagnostic]]:
@@ -1011,7 +435,7 @@ def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagn
     for file in sorted(config.docs_dir.rglob("*.md")):
         path = config.relative(file)
         data = file.read_bytes()
-        undecodable = _not_utf8(path, data)
+        undecodable = not_utf8(path, data)
         if undecodable is not None:
             diagnostics.append(undecodable)
             continue

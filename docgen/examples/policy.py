@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from docgen.config import ExamplesConfig
 from docgen.examples.collect import Example
-from docgen.examples.runner_child import console_commands
+from docgen.examples.runner_shell import console_commands
 
 __all__ = ["SHELL_LANGUAGES", "Risk", "page_skip", "risk", "runs_shell"]
 
