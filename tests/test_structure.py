@@ -45,3 +45,14 @@ def test_stages_pass_nothing_through_environment_variables_or_cache_files() -> N
         if channel.search(line)
     ]
     assert found == []
+
+
+def test_the_docs_folder_is_walked_in_one_place() -> None:
+    walks = [
+        f"{file.relative_to(REPO)}:{number}"
+        for file in sorted(PACKAGE.rglob("*.py"))
+        if file.name != "docsdir.py"
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"docs_dir\)?\.(r?glob|iterdir)\(|os\.walk\([^)]*docs", line)
+    ]
+    assert walks == []

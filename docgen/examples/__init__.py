@@ -134,6 +134,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from docgen import docsdir
 from docgen.config import DocgenConfig, ExamplesConfig
 from docgen.diagnostics import Diagnostic, Severity
 from docgen.examples import policy
@@ -432,7 +433,7 @@ def collect_folder(config: DocgenConfig) -> tuple[list[PageExamples], list[Diagn
     """
     pages: list[PageExamples] = []
     diagnostics: list[Diagnostic] = []
-    for file in sorted(config.docs_dir.rglob("*.md")):
+    for file in docsdir.markdown_files(config.docs_dir):
         path = config.relative(file)
         data = file.read_bytes()
         undecodable = not_utf8(path, data)
