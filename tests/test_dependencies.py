@@ -34,6 +34,8 @@ def _imports(folder: Path) -> dict[str, str]:
                 names = [node.module]
             for name in names:
                 top = name.partition(".")[0]
+                if (path.parent / f"{top}.py").is_file():
+                    continue  # a sibling, as a script run by path imports it (the page driver)
                 found.setdefault(top, f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
