@@ -22,6 +22,10 @@ def files(docs_dir: Path, *, skip: Collection[Path] = ()) -> tuple[tuple[str, Pa
 
     Hidden files and folders (`.name`) are left out, as MkDocs leaves them out, and so are
     the folders in `skip` (resolved paths: a site or staging folder inside the docs).
+
+    Args:
+        docs_dir: the docs folder.
+        skip: folders inside it to leave out.
     """
     found: list[tuple[str, Path]] = []
     skipped = {Path(p).resolve() for p in skip}
@@ -41,6 +45,9 @@ def markdown_files(docs_dir: Path) -> tuple[Path, ...]:
 
     The list MkDocs' `exclude_docs` is applied to: what it leaves out is still the user's
     page (a link to it is "left out", not "missing").
+
+    Args:
+        docs_dir: the docs folder; none there, no pages.
     """
     if not docs_dir.is_dir():
         return ()

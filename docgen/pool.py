@@ -514,6 +514,14 @@ class Workers:
         command: the worker's command line.
         jobs: how many workers run at once.
         used: whether `map` was called, so `close` need not wait for unused workers.
+
+    Args:
+        command: the worker's command line.
+        jobs: how many workers run at once (at least 1).
+        env: the workers' environment; None for this process's.
+        cwd: the workers' working directory; None for this process's.
+        siblings: start one interpreter, which forks the others once warm (the command
+            must take `--siblings`), instead of one interpreter per worker.
     """
 
     def __init__(

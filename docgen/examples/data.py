@@ -48,6 +48,9 @@ def check_data(example: Example) -> Diagnostic | None:
 
     A block with `<UPPER_CASE>` placeholders is read with each one as a plain word; if it
     still does not parse, the placeholder may stand for any value: one DG511 info.
+
+    Args:
+        example: the data block, with its includes.
     """
     code, origin = expand_text(example.code, example.includes)
     code = without_elisions(code)

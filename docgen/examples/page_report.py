@@ -28,7 +28,17 @@ _SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
 
 
 class PageReport:
-    """Turns one page's run into diagnostics, counts and `--update` replacements."""
+    """Turns one page's run into diagnostics, counts and `--update` replacements.
+
+    Attributes:
+        run: the page's run: its blocks, their records and how its process ended.
+        lines: the page's lines, for the excerpt an error shows.
+        tally: the stage's counts, which `read` adds the page's to.
+        sandbox: the limits the page ran with (its timeout and output limit).
+        network_hint: the hint for an example that needed the network.
+        diagnostics: the page's findings, once `read`.
+        replacements: for each DG502 mismatch, the expected output `--update` writes.
+    """
 
     def __init__(
         self,
@@ -46,12 +56,12 @@ class PageReport:
         self.diagnostics: list[Diagnostic] = []
         self.replacements: list[tuple[Diagnostic, update.Replacement]] = []
         # The lines of failures that are not errors (a fragment, a missing package): why.
-        self.causes: dict[int, str] = {}
+        self._causes: dict[int, str] = {}
 
-    def info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
+    def _info(self, code: str, message: str, line: int | None, hint: str | None = None) -> None:
         self.diagnostics.append(diagnostic(code, Severity.INFO, message, self.run.path, line, hint))
 
-    def error(self, code: str, message: str, line: int | None, hint: str) -> None:
+    def _error(self, code: str, message: str, line: int | None, hint: str) -> None:
         if line is not None:
             message = f"{message}\n{excerpt(self.lines, line)}"
         self.diagnostics.append(
@@ -59,6 +69,7 @@ class PageReport:
         )
 
     def read(self) -> None:
+        """Read the run's records: the page's diagnostics, replacements and counts."""
         blocks = self.run.blocks
         reported = {record["block"] for record in self.run.records}
         blocked: dict[tuple[int, str], list[int]] = {}
@@ -68,19 +79,19 @@ class PageReport:
                 blocked.setdefault((record["cause"], record["why"]), []).append(record["line"])
                 self.tally.not_reached += 1
             elif record["status"] == "network":
-                self.needs_network(example, record)
-            elif self.excused(example, record):
+                self._needs_network(example, record)
+            elif self._excused(example, record):
                 self.tally.skipped += 1
             else:
-                ok = self.record(example, record)
+                ok = self._record(example, record)
                 self.tally.passed += ok
                 self.tally.failed += not ok
         for (cause, why), lines in blocked.items():
             if cause == 0:
                 continue  # examples.setup failed: said once for every page, at mkdocs.yml
             count = len(lines)
-            why = self.causes.get(cause, why)  # noqa: PLW2901
-            self.info(
+            why = self._causes.get(cause, why)  # noqa: PLW2901
+            self._info(
                 "DG514",
                 f"{count} later example{'s' if count > 1 else ''} not run: "
                 f"the example at line {cause} {why}",
@@ -88,7 +99,7 @@ class PageReport:
                 "they share its state (the page's Python namespace, or its shell session): "
                 + (
                     "they run once it does"
-                    if why == "needs the network" or cause in self.causes
+                    if why == "needs the network" or cause in self._causes
                     else "fix that example, and they run again"
                 ),
             )
@@ -99,7 +110,7 @@ class PageReport:
             if i not in reported and blocks[i].language in RUN_LANGUAGES
         ]
         if self.run.error is not None:
-            self.error(
+            self._error(
                 "DG505",
                 f"could not start the examples' process: {self.run.error}",
                 None,
@@ -110,7 +121,7 @@ class PageReport:
             if index >= 0:
                 example = blocks[index]
                 seconds = example.markers.timeout or self.sandbox.timeout
-                self.error(
+                self._error(
                     "DG503",
                     f"{example.language} example did not finish within {seconds:g} s",
                     example.code_line,
@@ -118,7 +129,7 @@ class PageReport:
                     + SKIP_HINT,
                 )
             else:
-                self.error(
+                self._error(
                     "DG503",
                     "the examples' process hung between two blocks",
                     None,
@@ -135,7 +146,7 @@ class PageReport:
                 how += " (its CPU time limit)"
             output = "\n".join(f"    {o}" for o in compare.normalize(self.run.output)[-10:])
             where = " while this example ran" if running is not None else ""
-            self.error(
+            self._error(
                 "DG505",
                 f"the page's process {how}{where}" + (f"\n  output:\n{output}" if output else ""),
                 blocks[running].code_line if running is not None else None,
@@ -149,7 +160,7 @@ class PageReport:
         if later and stopper is not None:
             # The page's process is gone: every later block of either state is not run.
             how = "timed out" if stopper == self.run.timed_out else "ended the page's process"
-            self.info(
+            self._info(
                 "DG514",
                 f"{len(later)} later example{'s' if len(later) > 1 else ''} not run: "
                 f"the example at line {blocks[stopper].code_line} {how}",
@@ -158,7 +169,7 @@ class PageReport:
                 "and they run again",
             )
 
-    def excused(self, example: Example, record: Mapping[str, Any]) -> bool:
+    def _excused(self, example: Example, record: Mapping[str, Any]) -> bool:
         """A failure that is no mistake of the page's: a fragment (DG516, info) or a module
         that is not installed (DG517, warning). True when it was one, and said so."""
         if record["status"] != "error" or record.get("mismatches"):
@@ -168,30 +179,30 @@ class PageReport:
         partial = any(first > 1 or last for _offset, _path, first, last in example.includes)
         syntax = str(record.get("message", "")).startswith(_SYNTAX_ERRORS)
         if partial and syntax:
-            self.info(
+            self._info(
                 "DG516",
                 f"{example.language} example is a fragment: it includes part of a file, which "
                 "does not compile on its own",
                 line,
                 'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
             )
-            self.causes[line] = "is a fragment"
+            self._causes[line] = "is a fragment"
             return True
         if record.get("relative"):
-            self.info(
+            self._info(
                 "DG516",
                 f"{example.language} example is a fragment: a module of a package (it imports "
                 "relatively), not code to run on its own",
                 line,
                 'mark it `<!-- docgen: skip reason="fragment" -->` before the fence',
             )
-            self.causes[line] = "is a fragment"
+            self._causes[line] = "is a fragment"
             return True
         statement = int(record.get("statement") or line)
         earlier = self.run.blocks[: int(record["block"])]
         again = names.redeclared_class(example, statement, earlier)
         if again:
-            self.info(
+            self._info(
                 "DG516",
                 f"{example.language} example is a program of its own: it declares `{again}` "
                 "again, which an earlier example of the page declared, and the page's examples "
@@ -200,14 +211,14 @@ class PageReport:
                 'mark the later program `<!-- docgen: skip reason="a program of its own" -->`, '
                 "or give it a page of its own",
             )
-            self.causes[statement] = "is a program of its own"
+            self._causes[statement] = "is a program of its own"
             return True
         if name:
             # What the page defined so far: a name only a later block defines is a preview.
             done = self.run.blocks[: int(record["block"]) + 1]
             if not names.fragment_name(str(name), names.bound_names(done, self.sandbox.setup)):
                 return False
-            self.info(
+            self._info(
                 "DG516",
                 f"{example.language} example is a fragment: it uses `{name}`, which no "
                 "earlier example of the page defines",
@@ -215,7 +226,7 @@ class PageReport:
                 'mark it `<!-- docgen: skip reason="fragment" -->` before the fence; if it is '
                 f"meant to run, define `{name}` in an earlier block or in `examples.setup`",
             )
-            self.causes[line] = "is a fragment"
+            self._causes[line] = "is a fragment"
             return True
         titled = {Path(e.title).parts[0].removesuffix(".py") for e in self.run.blocks if e.title}
         if not module or module in titled:
@@ -231,20 +242,20 @@ class PageReport:
                 f"`examples.setup`, {SKIP_HINT}",
             )
         )
-        self.causes[line] = f"needs module `{module}`, which is not installed"
+        self._causes[line] = f"needs module `{module}`, which is not installed"
         return True
 
-    def needs_network(self, example: Example, record: Mapping[str, Any]) -> None:
+    def _needs_network(self, example: Example, record: Mapping[str, Any]) -> None:
         """DG515: the example tried to reach the network; it counts as skipped."""
         self.tally.skipped += 1
-        self.info(
+        self._info(
             "DG515",
             f"{example.language} example {record['message']}",
             int(record.get("line") or example.code_line),
             self.network_hint,
         )
 
-    def record(self, example: Example, record: Mapping[str, Any]) -> bool:
+    def _record(self, example: Example, record: Mapping[str, Any]) -> bool:
         status = record["status"]
         line = int(record.get("line") or example.code_line)
         ok = True
@@ -252,7 +263,7 @@ class PageReport:
             detail = str(record.get("detail") or record.get("output") or "").rstrip()
             tail = "\n".join(f"    {t}" for t in detail.splitlines()[-12:])
             message = str(record.get("message") or "example failed")
-            self.error(
+            self._error(
                 "DG501",
                 message + (f"\n{tail}" if tail else ""),
                 line,
@@ -260,7 +271,7 @@ class PageReport:
             )
             ok = False
         elif status == "not_raised":
-            self.error(
+            self._error(
                 "DG506",
                 str(record["message"]),
                 line,
@@ -268,7 +279,7 @@ class PageReport:
             )
             ok = False
         elif status == "output_limit":
-            self.error(
+            self._error(
                 "DG504",
                 f"example printed more than {self.sandbox.output_limit} bytes: its output "
                 "was truncated there and the block stopped",
@@ -277,17 +288,17 @@ class PageReport:
             )
             ok = False
         for mismatch in record.get("mismatches", ()):
-            ok = self.mismatch(example, mismatch, pycon=True) and ok
+            ok = self._mismatch(example, mismatch, pycon=True) and ok
         for command in record.get("commands", ()):
-            ok = self.command(example, command) and ok
+            ok = self._command(example, command) and ok
         return ok
 
-    def mismatch(self, example: Example, found: Mapping[str, Any], *, pycon: bool) -> bool:
+    def _mismatch(self, example: Example, found: Mapping[str, Any], *, pycon: bool) -> bool:
         got = compare.normalize(found["got"])
         if pycon:
             got = [g or "<BLANKLINE>" for g in got]
         diff = compare.diff(found["expected"], got)
-        self.error(
+        self._error(
             "DG502",
             f"output differs from the example's expected output\n{diff}",
             int(found["line"]),
@@ -300,17 +311,17 @@ class PageReport:
         self.replacements.append((self.diagnostics[-1], replacement))
         return False
 
-    def command(self, example: Example, command: Mapping[str, Any]) -> bool:
+    def _command(self, example: Example, command: Mapping[str, Any]) -> bool:
         expected: list[str] = list(command["expected"])
         status = int(command["status"])
         if expected and not example.markers.output_ignore:
             if compare.matches(expected, command["got"]):
                 return True
-            return self.mismatch(example, command, pycon=False)
+            return self._mismatch(example, command, pycon=False)
         if status == (example.markers.exit or 0):
             return True
         output = "\n".join(f"    {o}" for o in compare.normalize(command["got"])[-12:])
-        self.error(
+        self._error(
             "DG501",
             f"command exited with status {status}" + (f"\n{output}" if output else ""),
             int(command["line"]),
@@ -323,7 +334,13 @@ class PageReport:
 def setup_failure(
     runs: Sequence[PageRun], settings: ExamplesConfig, *, offline: bool
 ) -> list[Diagnostic]:
-    """`examples.setup` failed: one finding at mkdocs.yml for every page it failed on."""
+    """`examples.setup` failed: one finding at mkdocs.yml for every page it failed on.
+
+    Args:
+        runs: every page's run.
+        settings: the `examples` settings, for the network hint.
+        offline: the build runs with `--offline`.
+    """
     failed = [run for run in runs if run.setup is not None]
     if not failed:
         return []
@@ -359,7 +376,13 @@ def setup_failure(
 def apply_updates(
     config: DocgenConfig, pages: Sequence[PageReport], tally: Tally
 ) -> list[Diagnostic]:
-    """`--update`: rewrite expected output; the fixed mismatches become notes."""
+    """`--update`: rewrite expected output; the fixed mismatches become notes.
+
+    Args:
+        config: the project's configuration (its root, where the pages are).
+        pages: every page's report, with its replacements.
+        tally: the stage's counts; each output rewritten counts as updated.
+    """
     replaced: dict[int, Diagnostic] = {}
     for page in pages:
         if not page.replacements:

@@ -67,7 +67,7 @@ else:  # pragma: no cover - run as a script: the siblings by path, never docgen 
     for _name in ("runner_sandbox", "runner_serve", "runner_shell", "runner_trace"):
         del sys.modules[_name]
 
-__all__ = ["SETUP", "Page", "console_commands", "guard_network", "main", "run_job"]
+__all__ = ["Page", "console_commands", "guard_network", "main", "run_job"]
 
 PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast's flag, without importing ast
 """compile() flag that lets a Python block use `await` at its top level."""
@@ -143,7 +143,7 @@ class Page:
         self.namespace: dict[str, Any] = self.module.__dict__
         self.shell: Shell | None = None
         self.network: str | None = None
-        self.reader = -1
+        self._reader = -1
 
     # -- records ---------------------------------------------------------------------
 
@@ -159,9 +159,9 @@ class Page:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError, OutputLimitExceeded):
                 stream.flush()
-        if self.reader < 0:  # kept open: a block's output is read at every block's end
-            self.reader = os.open(self.job["output"], os.O_RDONLY)
-        data = os.pread(self.reader, self.output_limit + 1, 0)
+        if self._reader < 0:  # kept open: a block's output is read at every block's end
+            self._reader = os.open(self.job["output"], os.O_RDONLY)
+        data = os.pread(self._reader, self.output_limit + 1, 0)
         over = len(data) > self.output_limit or self.written > self.output_limit
         return data[: self.output_limit].decode("utf-8", "replace"), over
 
@@ -205,8 +205,8 @@ class Page:
             if self.shell is not None:
                 self.shell.close()
             self.results.close()
-            if self.reader >= 0:
-                os.close(self.reader)
+            if self._reader >= 0:
+                os.close(self._reader)
 
     def run_setup(self) -> dict[str, Any] | None:
         """Run `examples.setup` in the page's namespace; its failure, if it failed."""

@@ -83,11 +83,14 @@ class Records:
         ended: the `end` records, in order.
         setup: the `setup` record, when `examples.setup` failed.
         last: when a record was last read (the page is idle since).
+
+    Args:
+        path: the results file, one JSON line per record.
     """
 
     def __init__(self, path: str) -> None:
         self.file = open(path, encoding="utf-8")  # noqa: SIM115 - closed by close()
-        self.partial = ""
+        self._partial = ""
         self.running: tuple[int, float] | None = None
         self.ended: list[dict[str, Any]] = []
         self.setup: dict[str, Any] | None = None
@@ -96,11 +99,11 @@ class Records:
     def read(self) -> None:
         """Read the records appended since the last read."""
         for line in self.file.readlines():
-            self.partial += line
-            if not self.partial.endswith("\n"):
+            self._partial += line
+            if not self._partial.endswith("\n"):
                 continue
-            record = json.loads(self.partial)
-            self.partial = ""
+            record = json.loads(self._partial)
+            self._partial = ""
             self.last = time.monotonic()
             if record["event"] == "start":
                 self.running = (record["block"], record["time"])
@@ -119,6 +122,12 @@ def watch(pid: int, records: Records, timeouts: list[float], idle: float) -> int
     """Wait for the page to end; the index of the block that ran out of time, if one did.
 
     -1: the page hung between two blocks for `idle` seconds.
+
+    Args:
+        pid: the page's process.
+        records: its results file, read as the page runs.
+        timeouts: each block's timeout in seconds, by block index.
+        idle: how long the page may spend between two blocks.
     """
     try:
         pidfd = os.pidfd_open(pid)
@@ -270,6 +279,11 @@ def serve(  # pragma: no cover - measured through the pages it runs
     forked from this worker (and its siblings). A
     network namespace per page cost each page its creation and, worse, its teardown, which
     the kernel does in a worker thread of its own: CPU the pages' cores pay for at `-j 2`.
+
+    Args:
+        run_job: runs one page's job in the forked page process.
+        offline: leave the network for every page of this worker.
+        siblings: the pipe ends of the sibling workers to fork, empty for none.
     """
     import gc
 

@@ -28,7 +28,11 @@ _OFFLINE = (
 
 
 def network_error(text: str) -> str | None:
-    """The first line of a failed command's output that says the network is missing."""
+    """The first line of a failed command's output that says the network is missing.
+
+    Args:
+        text: the command's output.
+    """
     for line in text.splitlines():
         if any(words in line for words in _OFFLINE):
             return line.strip()[:200]
@@ -158,6 +162,12 @@ class Shell:
 
 
 def bash_line(text: str, script: str) -> int | None:
+    """The line of `script` that bash's error message in `text` names (`x.sh: line 3:`).
+
+    Args:
+        text: the shell block's output.
+        script: the script file the block ran as, as bash names it.
+    """
     import re
 
     found = re.search(rf"{re.escape(script)}: line (\d+):", text)

@@ -14,10 +14,10 @@ SETUP = "examples.setup"
 """The file name tracebacks give the code of `examples.setup`."""
 Block = dict[str, Any]
 """One block of the job, as `run.make_job` wrote it (index, language, code, line, ...)."""
-# Code the page's frames come from, other than the page itself: files written from titled
-# blocks (`title="app.py"`, by absolute path) and `>>>` examples (by doctest's file name),
-# each mapped to the Markdown line of its first line.
 SOURCES: dict[str, int] = {}
+"""Code the page's frames come from, other than the page itself: files written from titled
+blocks (`title="app.py"`, by absolute path) and `>>>` examples (by doctest's file name),
+each mapped to the Markdown line of its first line."""
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _DRIVER = ("child", "serve", "shell", "trace", "sandbox")
 DRIVER_FILES = frozenset(os.path.join(_HERE, f"runner_{name}.py") for name in _DRIVER)
@@ -57,6 +57,9 @@ def last_exception(want: str) -> str | None:
     doctest compares a traceback's header and exception line only; for a chained one
     (`The above exception was the direct cause...`) its exception would be everything
     after the first exception line. Only the last traceback's is the exception raised.
+
+    Args:
+        want: the expected output of a `>>>` example.
     """
     import re
 
@@ -86,6 +89,12 @@ def included(block: Block) -> str:
 
 
 def matches(exc: BaseException, expected: str) -> bool:
+    """Whether `exc` is the exception a `raises=` marker expects, or a subclass of it.
+
+    Args:
+        exc: the exception the block raised.
+        expected: the marker's name, plain (`KeyError`) or dotted (`json.JSONDecodeError`).
+    """
     names = {cls.__name__ for cls in type(exc).__mro__}
     names |= {f"{cls.__module__}.{cls.__qualname__}" for cls in type(exc).__mro__}
     return expected in names
@@ -102,6 +111,12 @@ def _markdown_line(filename: str, lineno: int, path: str) -> int | None:
 
 
 def failing_line(exc: BaseException, path: str) -> int | None:
+    """The page's line of the innermost frame that runs the page's code, if one does.
+
+    Args:
+        exc: the exception raised.
+        path: the page, as its code's frames name it.
+    """
     import traceback
 
     line = None
@@ -177,6 +192,15 @@ def _headline(exc: BaseException) -> str:
 
 
 def failure_of(exc: BaseException, path: str, default: int) -> dict[str, Any]:
+    """The `error` record for an exception a block raised: line, message, traceback.
+
+    With what tells a fragment or a missing module from a mistake, for the parent to decide.
+
+    Args:
+        exc: the exception raised.
+        path: the page, as its code's frames name it.
+        default: the line to give when no frame of the page's code has one.
+    """
     if isinstance(exc, SyntaxError) and exc.filename == path:
         line = exc.lineno or default
     else:
