@@ -1,7 +1,10 @@
 """The whole pipeline, as one function that reads top to bottom: `build`.
 
     load config → generate → engine.render (each page transformed) → check pages
-    → check the site → baseline → report → engine.publish
+    → wait for the site → check the site → baseline → report → engine.publish
+
+The page checks need only the pages, so they run while an engine that writes the site
+in another process (Zensical) is still writing it.
 
 Each step is a function of this module over plain data; what a step learns that a later
 one needs travels in a `Context` (docgen.model), in memory. The docgen CLI calls `build`;
@@ -36,6 +39,7 @@ __all__ = [
     "generate",
     "load_config",
     "report",
+    "split",
     "transform",
     "with_baseline",
 ]
@@ -112,14 +116,17 @@ def build(options: BuildOptions) -> BuildOutcome:
         site_dir=options.site_dir,
         strict=options.strict,
     )
-    rendered = engine.render(job)
+    rendering = engine.render(job)  # the pages are known; the site may still be written
+    if rendering.complete:  # the page checks run while the engine writes (Zensical's command)
+        known = split(known, rendering.documents, options.shard)
+        results += check_pages(config, known, rendering.documents, options.only)
+    rendered = rendering.wait()  # the site is whole, or the engine says why not
     if not rendered.complete:  # nothing to check: say what the engine said
         found = findings(config, [], rendered.diagnostics)
         found = diagnostics.strict(found) if options.strict else found
         aborted = rendered.aborted or "the build did not finish"
         return BuildOutcome({}, tuple(found), (), rendered.site_dir, aborted)
-    known = complete(known, rendered, options.shard)
-    results += check_pages(config, known, rendered.documents, options.only)
+    known = complete(known, rendered)
     results += check_site(config, known, rendered.site_dir, options.only)
     found = findings(config, results, rendered.diagnostics, options.only)
     found, accepted = with_baseline(config, found, options.only, enabled=options.baseline)
@@ -193,13 +200,16 @@ def transform(config: DocgenConfig, known: Context, document: Document) -> str:
     return run.transform(config, known, document)
 
 
-def complete(known: Context, rendered: engines.Rendered, job: shard.Shard | None = None) -> Context:
+def split(known: Context, documents: Sequence[Document], job: shard.Shard | None) -> Context:
+    """The `known` context with, for one `job` of several (`--shard I/N`), which of the
+    site's `documents` (and other files and URLs) it checks; None checks everything."""
+    return replace(known, split=shard.Split.of(job, documents) if job is not None else None)
+
+
+def complete(known: Context, rendered: engines.Rendered) -> Context:
     """The `known` context, with what the engine `rendered`: pages built, where each came
-    from, and, for one `job` of several (`--shard I/N`), which pages it checks."""
-    split = shard.Split.of(job, rendered.documents) if job is not None else None
-    return replace(
-        known, sources=rendered.sources, lines=rendered.lines, pages=rendered.pages, split=split
-    )
+    from."""
+    return replace(known, sources=rendered.sources, lines=rendered.lines, pages=rendered.pages)
 
 
 def check_pages(

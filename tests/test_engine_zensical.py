@@ -158,7 +158,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[DocgenConfig, Rende
     tmp_path = tmp_path_factory.mktemp("zensical")
     config = project(tmp_path)
     engine = ZensicalEngine()
-    rendered = engine.render(job(config, (generated(tmp_path),)))
+    rendered = engine.render(job(config, (generated(tmp_path),))).wait()
     engine.publish(rendered, REPORT)
     return config, rendered
 
@@ -274,9 +274,38 @@ def test_zensicals_warnings_are_findings_at_the_users_file(
 
 
 @pytest.mark.slow
+def test_render_returns_with_the_pages_and_wait_puts_the_site_in_place(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    rendering = ZensicalEngine().render(job(config, (generated(tmp_path),)))
+    assert rendering.complete  # the pipeline checks these pages while Zensical builds
+    assert "pipelines/index.md" in {d.path for d in rendering.documents}
+    assert not (tmp_path / "site").exists()  # moved into place by `wait` only
+    rendered = rendering.wait()
+    assert rendered.complete, rendered.aborted
+    assert rendered.documents == rendering.documents
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert rendering.wait() is rendered
+
+
+def test_a_build_not_waited_for_is_stopped(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    engine = ZensicalEngine()
+    engine.command = (sys.executable, "-c", "import time; time.sleep(60)")  # a stuck build
+    started = time.monotonic()
+    rendering = engine.render(job(config))
+    assert rendering.complete
+    engine.close()  # as a second render does
+    rendered = rendering.wait()
+    assert time.monotonic() - started < 30
+    assert not rendering.complete
+    assert rendered.aborted is not None
+    assert rendered.aborted.startswith("zensical build failed")
+
+
+@pytest.mark.slow
 def test_a_broken_build_is_one_clear_message(tmp_path: Path) -> None:
     config = project(tmp_path, MKDOCS_YML.replace("name: material", "name: no-such-theme"))
-    rendered = ZensicalEngine().render(job(config))
+    rendered = ZensicalEngine().render(job(config)).wait()
     assert not rendered.complete
     assert rendered.aborted is not None
     assert rendered.aborted.startswith("zensical build failed: Error: Theme 'no-such-theme'")
@@ -289,12 +318,12 @@ def test_a_broken_build_is_one_clear_message(tmp_path: Path) -> None:
 def test_stale_staged_files_are_removed(tmp_path: Path) -> None:
     config = project(tmp_path)
     engine = ZensicalEngine()
-    first = engine.render(job(config, (generated(tmp_path),)))
+    first = engine.render(job(config, (generated(tmp_path),))).wait()
     assert "pipelines/index.html" in first.pages
     staged = staging_root(config) / "docs"
     assert (staged / "pipelines" / "index.md").is_file()
     (tmp_path / "docs" / "guide" / "start.md").unlink()
-    second = engine.render(job(config, strict=False))
+    second = engine.render(job(config, strict=False)).wait()
     assert second.complete, second.aborted
     assert not (staged / "pipelines").exists()
     assert not (staged / "assets" / "made.js").exists()
@@ -391,7 +420,7 @@ def test_zensical_missing_is_one_message(tmp_path: Path) -> None:
     config = project(tmp_path)
     engine = ZensicalEngine()
     engine.command = (str(tmp_path / "no-such-python"),)
-    rendered = engine.render(job(config))
+    rendered = engine.render(job(config)).wait()
     assert not rendered.complete
     assert rendered.aborted is not None
     assert rendered.aborted.startswith("cannot run Zensical")
@@ -399,7 +428,7 @@ def test_zensical_missing_is_one_message(tmp_path: Path) -> None:
 
 def test_an_unreadable_config_is_one_message(tmp_path: Path) -> None:
     config = project(tmp_path, "site_name: [unclosed\n")
-    rendered = ZensicalEngine().render(job(config))
+    rendered = ZensicalEngine().render(job(config)).wait()
     assert rendered.aborted is not None
     assert rendered.aborted.startswith("cannot stage the pages for Zensical")
 
@@ -429,7 +458,9 @@ def test_generated_pages_survive_zensicals_macros(tmp_path: Path) -> None:
         "# CI\n\nRuns on `${{ matrix.os }}` {% if x %}.\n",
         nav=("Pipelines",),
     )
-    rendered = ZensicalEngine().render(job(config, (StageResult("pipelines", pages=(workflow,)),)))
+    rendered = (
+        ZensicalEngine().render(job(config, (StageResult("pipelines", pages=(workflow,)),))).wait()
+    )
     assert rendered.complete, rendered.aborted
     page = (rendered.site_dir / "pipelines" / "ci" / "index.html").read_text(encoding="utf-8")
     assert "${{ matrix.os }}" in page
@@ -494,7 +525,7 @@ def test_strict_finishes_the_build_and_says_so(tmp_path: Path) -> None:
     leftover = staging_root(config) / "site" / "old.html"
     leftover.parent.mkdir(parents=True)
     leftover.write_text("old", encoding="utf-8")
-    rendered = ZensicalEngine().render(job(config, strict=True))
+    rendered = ZensicalEngine().render(job(config, strict=True)).wait()
     assert rendered.complete, rendered.aborted  # Zensical's warnings are findings
     assert rendered.strict  # which the pipeline turns into errors
     assert any(d.code == "DG100" for d in rendered.diagnostics)
@@ -509,7 +540,7 @@ def test_a_hand_written_quality_page_is_kept(tmp_path: Path) -> None:
     config = project(tmp_path)
     write(tmp_path, {"docs/quality/index.md": "# Our quality\n\nHand-written.\n"})
     engine = ZensicalEngine()
-    rendered = engine.render(job(config))
+    rendered = engine.render(job(config)).wait()
     engine.publish(rendered, REPORT)
     page = (rendered.site_dir / "quality" / "index.html").read_text(encoding="utf-8")
     assert "Hand-written." in page

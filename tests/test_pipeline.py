@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -102,6 +102,55 @@ class _Engine:
 
     def serve(self, job: engines.ServeJob) -> None:
         return None
+
+
+class _Writing:
+    """A render whose site is still being written: `wait` finishes it."""
+
+    def __init__(self, rendered: engines.Rendered, steps: list[str]) -> None:
+        self.rendered, self.steps = rendered, steps
+        self.documents = rendered.documents
+        self.complete = True
+
+    def wait(self) -> engines.Rendered:
+        self.steps.append("wait")
+        return self.rendered
+
+
+def test_the_page_checks_run_while_the_engine_writes_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path / "p", {"mkdocs.yml": MKDOCS, **TINY})
+    mkdocs = engines.get("mkdocs")
+    steps: list[str] = []
+
+    class Writing:
+        name = "mkdocs"
+
+        def render(self, job: engines.RenderJob) -> engines.Rendering:
+            return _Writing(mkdocs.render(job), steps)
+
+        def publish(self, rendered: engines.Rendered, report: Mapping[str, object]) -> None:
+            mkdocs.publish(rendered, report)
+
+        def serve(self, job: engines.ServeJob) -> None:
+            return None
+
+    def step(name: str, call: Callable[..., list[StageResult]]) -> Callable[..., object]:
+        def spy(*args: object) -> list[StageResult]:
+            steps.append(name)
+            return call(*args)
+
+        return spy
+
+    monkeypatch.setattr(engines, "get", lambda name: Writing())
+    monkeypatch.setattr(pipeline, "check_pages", step("check_pages", pipeline.check_pages))
+    monkeypatch.setattr(pipeline, "check_site", step("check_site", pipeline.check_site))
+    outcome = pipeline.build(pipeline.BuildOptions(root / "mkdocs.yml", offline=True))
+    assert outcome.aborted is None
+    assert steps == ["check_pages", "wait", "check_site"]
+    assert outcome.context is not None
+    assert outcome.context.pages  # completed from what `wait` gave
 
 
 def test_an_unknown_engine_option_stops_before_anything_runs(tmp_path: Path) -> None:

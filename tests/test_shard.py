@@ -164,7 +164,7 @@ def test_the_pipeline_plans_a_shard_once_from_the_pages_the_engine_rendered(
     rendered = engines.Rendered(tmp_path, pages, (), (), {}, {})
     unsharded = pipeline.complete(Context(), rendered)
     assert unsharded.split is None
-    known = pipeline.complete(Context(), rendered, Shard(1, 2))
+    known = pipeline.complete(pipeline.split(Context(), pages, Shard(1, 2)), rendered)
     assert known.split == Split.of(Shard(1, 2), pages)
     assert known.split is not None
     assert set(known.split.owner) == {p.source for p in pages}

@@ -5,7 +5,9 @@ docgen's pipeline (`docgen.pipeline`) never imports an engine's library: it asks
 
 - `render`s the site: every hand-written page and every stage's generated page, each
   passed through the job's `transform`, plus the stages' assets, scripts and styles;
-  it returns the pages as the checks see them (`Rendered`);
+  it returns as soon as the pages are known (`Rendering`): the pipeline checks them while
+  an engine that writes the site in another process (Zensical) is still at it, then
+  `wait`s for the whole site (`Rendered`);
 - `publish`es the report: `report.json` and the final quality page, into that site;
 - `serve`s a live preview.
 
@@ -32,6 +34,7 @@ __all__ = [
     "PluginMissing",
     "RenderJob",
     "Rendered",
+    "Rendering",
     "ServeJob",
     "UnknownEngine",
     "get",
@@ -100,6 +103,31 @@ class Rendered:
     strict: bool = False
     summary: Mapping[str, object] = field(default_factory=dict)
 
+    def wait(self) -> Rendered:
+        """This render, finished already: a `Rendered` is a `Rendering` with nothing to wait for."""
+        return self
+
+
+class Rendering(Protocol):
+    """A render under way: its pages are known, the site may still be being written.
+
+    What `Engine.render` returns. An engine that renders in this process (MkDocs) returns
+    its `Rendered`, finished; one that runs a command (Zensical) returns once the pages
+    are staged, and the pipeline checks them while the command writes the site.
+    Being a protocol, it is never built: its `__init__(*args, **kwargs)` is typing's.
+    """
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        """Every page as the checks see it (after the transforms)."""
+
+    @property
+    def complete(self) -> bool:
+        """False when the engine stopped already: nothing is to be checked (`wait` says why)."""
+
+    def wait(self) -> Rendered:
+        """The finished render, once the site is whole (or why it is not); the same each call."""
+
 
 @dataclass(frozen=True, slots=True)
 class ServeJob:
@@ -129,8 +157,9 @@ class Engine(Protocol):
     def __init__(self) -> None:
         """Engines take no arguments: `get` makes a new one for each build."""
 
-    def render(self, job: RenderJob) -> Rendered:
-        """Write the site that `job` describes; return its pages as the checks see them."""
+    def render(self, job: RenderJob) -> Rendering:
+        """Write the site that `job` describes; return as soon as its pages are known, the
+        site possibly still being written (`Rendering.wait` waits for it)."""
 
     def publish(self, rendered: Rendered, report: Mapping[str, object]) -> None:
         """Write `report.json` and the final quality page into the `rendered` site."""

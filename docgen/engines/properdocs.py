@@ -80,7 +80,7 @@ class ProperDocsEngine:
         self.close()
         if aliased():
             self._here = _inner()
-            return self._here.render(job)
+            return self._here.render(job).wait()  # MkDocs: finished already
         self._child = _Child()
         return self._child.render(job)
 
@@ -171,7 +171,7 @@ def _child_main(connection: Connection) -> None:  # pragma: no cover - runs in t
     inner = _inner()
     try:
         job = pickle.loads(connection.recv_bytes())  # noqa: S301 - from our parent
-        rendered = inner.render(job)
+        rendered = inner.render(job).wait()
         connection.send_bytes(pickle.dumps(("rendered", rendered)))
     except Exception as exc:
         last = traceback.format_exception_only(exc)[-1].strip()

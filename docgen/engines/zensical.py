@@ -9,7 +9,8 @@ Zensical only renders:
     build     `zensical build -f <staging>/mkdocs.yml`, into `<staging>/site`, then moved
               to the site folder (Zensical wants its site folder inside the folder of its
               config); a failed build is one message with Zensical's first lines
-    checks    the pipeline checks the pages and the site Zensical wrote, as for MkDocs
+    checks    the pipeline checks the staged pages while Zensical builds (`render`
+              returns once it has started; `wait` collects it), then the site it wrote
     publish   report.json, and the quality page's HTML put in place of its placeholder's
               paragraph: re-running Zensical for that one page was measured at about a
               fifth of a cold build on 1,000 pages (it hashes and rewrites every page),
@@ -31,12 +32,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 from docgen import report as reporting
 from docgen.diagnostics import Diagnostic, Location, Severity
-from docgen.engines import Rendered, RenderJob, ServeJob
+from docgen.engines import Rendered, Rendering, RenderJob, ServeJob
 from docgen.engines.zensical_stage import PENDING_MARK, QUALITY_PAGE, Staged, stage
 
 __all__ = ["ZensicalEngine", "engine", "quality_html", "site_path", "warnings"]
@@ -72,9 +75,15 @@ class ZensicalEngine:
     def __init__(self) -> None:
         self.command: tuple[str, ...] = (sys.executable, "-m", "zensical")
         self._staged: Staged | None = None
+        self._build: _Build | None = None
 
-    def render(self, job: RenderJob) -> Rendered:
-        """Stage `job`'s pages, run `zensical build`, and move the site into place."""
+    def render(self, job: RenderJob) -> Rendering:
+        """Stage `job`'s pages and start `zensical build`; return while it runs.
+
+        The pipeline checks the staged pages meanwhile; `wait` collects the build and
+        moves the site into place.
+        """
+        self.close()
         target = (job.site_dir or job.config.site_dir).resolve()
         try:
             staged = stage(job.config, job.config_file, job.results, job.transform)
@@ -87,32 +96,23 @@ class ZensicalEngine:
         # findings (DG100), which `--strict` (or `strict: true`) turns into errors after
         # every check has run, as with MkDocs.
         args = [*self.command, "build", "-f", str(staged.config_file)]
+        # What it says goes to files, not pipes: a full pipe would stop it until `wait`.
+        said = (tempfile.TemporaryFile(), tempfile.TemporaryFile())  # noqa: SIM115 - _Build closes
         try:
-            done = subprocess.run(
-                args, cwd=job.config.root, capture_output=True, text=True, check=False
+            process = subprocess.Popen(
+                args, cwd=job.config.root, stdin=subprocess.DEVNULL, stdout=said[0], stderr=said[1]
             )
         except OSError as exc:
+            _close(said)
             return _failed(target, f"cannot run Zensical: {exc.strerror}")
-        said = _ANSI.sub("", done.stdout + "\n" + done.stderr)
-        if done.returncode != 0 or not staged.site_dir.is_dir():
-            return _failed(target, "zensical build failed: " + _first_lines(done.stderr, said))
-        problem = _move(staged.site_dir, target, job.config.root, job.config.docs_dir)
-        if problem is not None:
-            return _failed(target, problem)
-        built = tuple(
-            p
-            for p in (*(site_path(d, staged.use_directory_urls) for d in staged.pages), "404.html")
-            if (target / p).is_file()
-        )
-        return Rendered(
-            site_dir=target,
-            documents=staged.documents,
-            pages=built,
-            diagnostics=staged.diagnostics + tuple(warnings(said, staged, job)),
-            sources=staged.sources,
-            lines=staged.lines,
-            strict=staged.strict,
-        )
+        self._build = _Build(process, said, staged, job, target)
+        return self._build
+
+    def close(self) -> None:
+        """Stop a `zensical build` that is still running (its render is not waited for)."""
+        if self._build is not None:
+            self._build.close()
+            self._build = None
 
     def publish(self, rendered: Rendered, report: Mapping[str, object]) -> None:
         """Write report.json and the quality page into the `rendered` site."""
@@ -191,6 +191,86 @@ def warnings(said: str, staged: Staged, job: RenderJob) -> list[Diagnostic]:
             message += f" (in the generated page {page})"
         found.append(Diagnostic("DG100", Severity.WARNING, message, location, stage="zensical"))
     return found
+
+
+class _Build:
+    """`zensical build` under way: the staged pages are known, the site is being written.
+
+    Attributes:
+        documents: every page as the checks see it (after the transforms).
+    """
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        said: tuple[IO[bytes], IO[bytes]],
+        staged: Staged,
+        job: RenderJob,
+        target: Path,
+    ) -> None:
+        self.documents = staged.documents
+        self._process, self._said, self._staged, self._job = process, said, staged, job
+        self._target = target
+        self._output = ("", "")
+        self._done: Rendered | None = None
+
+    @property
+    def complete(self) -> bool:
+        """False once the build has failed."""
+        return self._done is None or self._done.complete
+
+    def wait(self) -> Rendered:
+        """Wait for `zensical build`, then move its site into place; see `ZensicalEngine`."""
+        if self._done is None:
+            try:
+                self._process.wait()
+            finally:
+                self.close()  # Ctrl-C while waiting: Zensical stops too
+            self._done = self._finish()
+        return self._done
+
+    def close(self) -> None:
+        """Stop the build if it still runs, and let go of what it said."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if not self._said[0].closed:
+            self._output = (_read(self._said[0]), _read(self._said[1]))
+            _close(self._said)
+
+    def _finish(self) -> Rendered:
+        staged, job, target = self._staged, self._job, self._target
+        out, err = self._output
+        said = _ANSI.sub("", out + "\n" + err)
+        if self._process.returncode != 0 or not staged.site_dir.is_dir():
+            return _failed(target, "zensical build failed: " + _first_lines(err, said))
+        problem = _move(staged.site_dir, target, job.config.root, job.config.docs_dir)
+        if problem is not None:
+            return _failed(target, problem)
+        built = tuple(
+            p
+            for p in (*(site_path(d, staged.use_directory_urls) for d in staged.pages), "404.html")
+            if (target / p).is_file()
+        )
+        return Rendered(
+            site_dir=target,
+            documents=staged.documents,
+            pages=built,
+            diagnostics=staged.diagnostics + tuple(warnings(said, staged, job)),
+            sources=staged.sources,
+            lines=staged.lines,
+            strict=staged.strict,
+        )
+
+
+def _read(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def _close(files: tuple[IO[bytes], ...]) -> None:
+    for file in files:
+        file.close()
 
 
 def _first_lines(stderr: str, said: str) -> str:

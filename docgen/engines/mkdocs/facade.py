@@ -42,7 +42,13 @@ class MkDocsEngine:
         self._last: tuple[MkDocsConfig, Build] | None = None
 
     def render(self, job: RenderJob) -> Rendered:
-        """Run `mkdocs build` on `job`'s config, the plugin rendering what the job holds."""
+        """Run `mkdocs build` on `job`'s config, the plugin rendering what the job holds;
+        the site is whole when this returns (its `wait` returns at once)."""
+        # No overlap with the page checks here, unlike Zensical's: MkDocs renders in this
+        # process, and the pages are all known only once it has converted every page's
+        # Markdown, after which only the themed pages remain to write. The checks would
+        # then run in a thread (Python-bound like MkDocs: the GIL lets neither go faster)
+        # or in a process forked in the middle of MkDocs' build; not worth it.
         overrides: dict[str, Any] = {"site_dir": str(job.site_dir)} if job.site_dir else {}
         config = _load(job.config_file, **overrides)
         plugin = _plugin(config, job.config_file)
