@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from docgen.diagnostics import Diagnostic, Location, Severity
+
 __all__ = [
     "CONFIG_FILES",
     "ENGINES",
@@ -25,6 +27,7 @@ __all__ = [
     "LintConfig",
     "MarkdownSetup",
     "PipelinesConfig",
+    "duplicate_keys",
     "find_config_file",
 ]
 
@@ -334,4 +337,37 @@ def top_level_keys(text: str) -> list[tuple[str, int]] | None:
         (str(key.value), key.start_mark.line + 1)
         for key, _ in node.value
         if isinstance(key, yaml.ScalarNode)
+    ]
+
+
+def duplicate_keys(config: DocgenConfig, file: Path) -> list[Diagnostic]:
+    """A top-level key written twice in mkdocs.yml: YAML keeps the last, silently.
+
+    Two `plugins:` keys drop every plugin of the first (uvicorn's mkdocstrings), on every
+    engine. One warning (DG103) at each repeat; a file YAML cannot read is the engine's
+    to report.
+
+    Args:
+        config: the project's config: locations are relative to its root.
+        file: the site's config file (`mkdocs.yml` or `mkdocs.yaml`).
+    """
+    try:
+        keys = top_level_keys(file.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines: dict[str, list[int]] = {}
+    for key, line in keys:
+        lines.setdefault(key, []).append(line)
+    return [
+        Diagnostic(
+            "DG103",
+            Severity.WARNING,
+            f"'{name}' is set again (first on line {at[0]}); MkDocs uses only the last"
+            f" '{name}:' (line {at[-1]}) and ignores the others",
+            Location(config.relative(file), line),
+            hint=f"merge the '{name}:' sections into one",
+            stage="mkdocs" if config.engine != "zensical" else "zensical",
+        )
+        for name, at in lines.items()
+        for line in at[1:]
     ]

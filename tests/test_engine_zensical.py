@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -624,3 +625,19 @@ def test_tags_and_extensions_of_any_shape_are_kept(tmp_path: Path) -> None:
     assert "- pymdownx.superfences:\n    custom_fences:\n    - name: mermaid\n" in text
     user = {"markdown_extensions": "not a list"}
     assert derived_config(user, outside, [], [], [], [])["markdown_extensions"] == "not a list"
+
+
+@pytest.mark.slow
+def test_a_top_level_key_set_twice_is_said_on_zensical_too(tmp_path: Path) -> None:
+    # Zensical reads mkdocs.yml with a YAML reader too: the first `plugins:` is dropped.
+    config = project(tmp_path, MKDOCS_YML + "plugins:\n  - search\n")
+    config = replace(config, engine="zensical")
+    rendered = ZensicalEngine().render(job(config)).wait()
+    repeats = [d for d in rendered.diagnostics if d.code == "DG103"]
+    assert len(repeats) == 1
+    assert repeats[0].location is not None
+    assert repeats[0].location.path == "mkdocs.yml"
+    written = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    assert repeats[0].location.line == len(written) - 1  # the second `plugins:`
+    assert written[repeats[0].location.line - 1] == "plugins:"
+    assert repeats[0].stage == "zensical"

@@ -13,6 +13,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.contrib.search import SearchPlugin
 
+from docgen import config as cfg
 from docgen import mkdocs_plugin
 from docgen.cli import main
 from docgen.config import DocgenConfig
@@ -328,7 +329,7 @@ def test_duplicate_keys_leave_other_files_to_mkdocs(tmp_path: Path, text: str) -
     file = tmp_path / "mkdocs.yml"
     file.write_bytes(text.encode("latin-1"))
     config = DocgenConfig(root=tmp_path, docs_dir=tmp_path / "docs", site_dir=tmp_path / "site")
-    assert findings.duplicate_keys(config, file) == []
+    assert cfg.duplicate_keys(config, file) == []
 
 
 def test_a_location_is_never_a_page_made_by_a_plugin(project: Project) -> None:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO
 
 from docgen import report as reporting
+from docgen.config import duplicate_keys
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.engines import Rendered, Rendering, RenderJob, ServeJob
 from docgen.engines.zensical_stage import PENDING_MARK, QUALITY_PAGE, Staged, stage
@@ -256,7 +257,11 @@ class _Build:
             site_dir=target,
             documents=staged.documents,
             pages=built,
-            diagnostics=staged.diagnostics + tuple(warnings(said, staged, job)),
+            diagnostics=(
+                *duplicate_keys(job.config, job.config_file),
+                *staged.diagnostics,
+                *warnings(said, staged, job),
+            ),
             sources=staged.sources,
             lines=staged.lines,
             strict=staged.strict,

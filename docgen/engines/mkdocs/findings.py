@@ -216,34 +216,6 @@ def read_page(config: cfg.DocgenConfig, abs_src_path: str) -> str | Diagnostic:
     )
 
 
-def duplicate_keys(config: cfg.DocgenConfig, file: Path) -> list[Diagnostic]:
-    """A top-level key written twice in mkdocs.yml: YAML keeps the last, silently.
-
-    Two `plugins:` keys drop every plugin of the first (uvicorn's mkdocstrings). One
-    warning (DG103) at each repeat; a file YAML cannot read is MkDocs' to report.
-    """
-    try:
-        keys = cfg.top_level_keys(file.read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError):
-        return []
-    lines: dict[str, list[int]] = {}
-    for key, line in keys:
-        lines.setdefault(key, []).append(line)
-    return [
-        Diagnostic(
-            "DG103",
-            Severity.WARNING,
-            f"'{name}' is set again (first on line {at[0]}); MkDocs uses only the last"
-            f" '{name}:' (line {at[-1]}) and ignores the others",
-            Location(config.relative(file), line),
-            hint=f"merge the '{name}:' sections into one",
-            stage="mkdocs",
-        )
-        for name, at in lines.items()
-        for line in at[1:]
-    ]
-
-
 def clash(config: cfg.DocgenConfig, path: str, stage: str) -> Diagnostic:
     return Diagnostic(
         "DG101",

@@ -38,9 +38,10 @@ from mkdocs.structure.pages import Page as MkPage
 from docgen import config as cfg
 from docgen import escape, macros, pipeline, run, stages
 from docgen import report as reporting
+from docgen.config import duplicate_keys
 from docgen.diagnostics import Diagnostic, Severity, render_text
 from docgen.engines import Rendered, RenderJob
-from docgen.engines.mkdocs.findings import Capture, clash, duplicate_keys, read_page
+from docgen.engines.mkdocs.findings import Capture, clash, read_page
 from docgen.engines.mkdocs.nav import (
     front_matter_lines,
     jinja,
