@@ -239,8 +239,15 @@ def render_summary(diagnostics: Sequence[Diagnostic], title: str = "docgen") -> 
     lines = [
         f"## {title}",
         "",
-        f"**{counts['error']}** errors, **{counts['warning']}** warnings, "
-        f"**{counts['info']}** notes" + (f", {known} known (baseline)." if known else "."),
+        ", ".join(
+            f"**{n}** {plural(n, noun).split(' ', 1)[1]}"
+            for n, noun in (
+                (counts["error"], "error"),
+                (counts["warning"], "warning"),
+                (counts["info"], "note"),
+            )
+        )
+        + (f", {known} known (baseline)." if known else "."),
         "",
     ]
     shown = [d for d in diagnostics if d.severity is not Severity.INFO and not d.baseline]

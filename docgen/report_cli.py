@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from docgen.diagnostics import Severity, count, render, render_summary, render_text
+from docgen.diagnostics import Severity, count, plural, render, render_summary, render_text
 from docgen.init.cli import Commands
 from docgen.report import write_report
 from docgen.report_merge import Merged, merge
@@ -97,7 +97,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     assert isinstance(shards, dict)
     print(
         f"docgen: report merge: {shards['count']} parts: "
-        f"{counts['error']} errors, {counts['warning']} warnings",
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}",
         file=sys.stderr,
     )
     return 1 if counts["error"] else 0

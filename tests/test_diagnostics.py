@@ -101,7 +101,7 @@ def test_strict_turns_warnings_into_errors_only() -> None:
 
 def test_summary_table_and_sorting() -> None:
     summary = render_summary([ERROR, NOTE])
-    assert "**1** errors, **0** warnings, **1** notes." in summary
+    assert "**1** error, **0** warnings, **1** note." in summary
     row = "| error | <code>docs/guide.md&#58;42</code> | "
     assert row + "[DG301](https://docgen.example.org/reference/diagnostics/#dg301) |" in summary
     assert "DG200" not in summary

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from docgen.config import find_config_file
-from docgen.diagnostics import Diagnostic, Severity, count, render_text, sort_key
+from docgen.diagnostics import Diagnostic, Severity, count, plural, render_text, sort_key
 
 if TYPE_CHECKING:
     from docgen.init import InitPlan
@@ -215,8 +215,8 @@ def first_check(root: Path, mkdocs_file: str | None) -> bool:
     known = sum(d.baseline for d in outcome.diagnostics)
     known_text = f", {known} known (baseline)" if known else ""
     print(
-        f"docgen init: first check (offline): {counts['error']} errors, "
-        f"{counts['warning']} warnings{known_text}",
+        f"docgen init: first check (offline): {plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')}{known_text}",
         file=sys.stderr,
     )
     lines = _summary(list(outcome.diagnostics))
