@@ -12,9 +12,10 @@ from collections.abc import Collection
 from pathlib import Path
 
 from docgen.config import DocgenConfig
+from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Document
 
-__all__ = ["documents", "files", "markdown_files"]
+__all__ = ["clash", "documents", "files", "markdown_files", "read_page"]
 
 
 def files(docs_dir: Path, *, skip: Collection[Path] = ()) -> tuple[tuple[str, Path], ...]:
@@ -69,3 +70,51 @@ def documents(config: DocgenConfig) -> list[Document]:
             Document(file.relative_to(config.docs_dir).as_posix(), text, config.relative(file))
         )
     return found
+
+
+def read_page(config: DocgenConfig, file: Path, stage: str) -> str | Diagnostic:
+    """A page's text, or a diagnostic when it is not UTF-8 text (at the first bad byte's line).
+
+    Args:
+        config: docgen's configuration, for the location's path.
+        file: the page's file.
+        stage: who reads it (the engine), named in the diagnostic.
+    """
+    line = None
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        message = f"cannot read this page: {exc.strerror}"
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}): the page was left out"
+    return Diagnostic(
+        "DG102",
+        Severity.ERROR,
+        message,
+        Location(config.relative(file), line),
+        hint="save the file as UTF-8",
+        stage=stage,
+    )
+
+
+def clash(config: DocgenConfig, path: str, stage: str) -> Diagnostic:
+    """A stage generates the page at docs path `path`, which the docs folder already has.
+
+    Args:
+        config: docgen's configuration: the hand-written page is in its docs folder.
+        path: the page's docs path.
+        stage: the stage that generates it.
+    """
+    return Diagnostic(
+        "DG101",
+        Severity.WARNING,
+        f"the {stage} stage generates '{path}', but the docs already have that page;"
+        " the hand-written page is kept",
+        Location(config.relative(config.docs_dir / path)),
+        hint="rename or remove the hand-written page to see the generated one",
+        stage=stage,
+    )

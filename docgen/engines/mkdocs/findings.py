@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import config as cfg
 from docgen.diagnostics import Diagnostic, Location, Severity
 
 if TYPE_CHECKING:
@@ -186,43 +185,3 @@ def fold(heard: list[Diagnostic], ours: Sequence[Diagnostic], offline: bool) -> 
             )
         )
     return rest
-
-
-def read_page(config: cfg.DocgenConfig, abs_src_path: str) -> str | Diagnostic:
-    """A page's text, or a diagnostic when it is not UTF-8 text (at the first bad byte's line).
-
-    Args:
-        config: docgen's configuration, for the location's path.
-        abs_src_path: the page's file.
-    """
-    line = None
-    try:
-        data = Path(abs_src_path).read_bytes()
-    except OSError as exc:
-        message = f"cannot read this page: {exc.strerror}"
-    else:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}): the page was left out"
-    return Diagnostic(
-        "DG102",
-        Severity.ERROR,
-        message,
-        Location(config.relative(Path(abs_src_path)), line),
-        hint="save the file as UTF-8",
-        stage="mkdocs",
-    )
-
-
-def clash(config: cfg.DocgenConfig, path: str, stage: str) -> Diagnostic:
-    return Diagnostic(
-        "DG101",
-        Severity.WARNING,
-        f"the {stage} stage generates '{path}', but the docs already have that page;"
-        " the hand-written page is kept",
-        Location(config.relative(config.docs_dir / path)),
-        hint="rename or remove the hand-written page to see the generated one",
-        stage=stage,
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import nest_paths
 
 from docgen import config as cfg
-from docgen import escape, macros, stages
+from docgen import macros, stages
+from docgen.engines.nav import NavItem
+from docgen.engines.nav import with_generated as add_generated
 
 # Helpers of the plugin's; documented here, for the plugin only.
 __all__ = ["front_matter_lines", "merged"]
@@ -103,43 +105,21 @@ def jinja(config: MkDocsConfig) -> macros.Jinja | None:
     return macros.jinja(plugins, map(str, config.markdown_extensions), config.mdx_configs)
 
 
-NavItem = str | dict[str, Any]
-
-
-def _nav_paths(nav: Sequence[NavItem]) -> Iterator[str]:
-    for item in nav:
-        if isinstance(item, str):
-            yield item
-        else:
-            for value in item.values():
-                if isinstance(value, str):
-                    yield value
-                elif isinstance(value, list):
-                    yield from _nav_paths(value)
-
-
 def with_generated(
     nav: list[NavItem] | None, files: Files, generated: Sequence[tuple[str, tuple[str, ...], str]]
 ) -> list[NavItem]:
-    """The nav with each generated page in its section (MkDocs' default nav when none is set)."""
+    """The nav with each generated page in its section (MkDocs' default nav when none is set).
+
+    Args:
+        nav: the site's nav, or None for MkDocs' default (every page, by folder).
+        files: the site's files: the default nav lists their pages.
+        generated: each generated page's docs path, section and title.
+    """
     paths = {p for p, _, _ in generated}
     if nav is None:
         user = [f.src_uri for f in files.documentation_pages() if f.src_uri not in paths]
         nav = list(typing.cast(Callable[[list[str]], list[NavItem]], nest_paths)(user))
-    listed = set(_nav_paths(nav))
-    for path, section, title in generated:
-        if path in listed:
-            continue
-        level = nav
-        for name in section:
-            found = next((i for i in level if isinstance(i, dict) and name in i), None)
-            if found is None:
-                found = {name: []}
-                level.append(found)
-            level = found[name]
-        # A nav title is HTML to MkDocs' themes; a stage's title is text (a workflow's name).
-        level.append({escape.html(title): path})
-    return nav
+    return add_generated(nav, generated)
 
 
 def striptags(value: object) -> markupsafe.Markup:

@@ -40,8 +40,9 @@ from docgen import escape, macros, pipeline, run, stages
 from docgen import report as reporting
 from docgen.config import duplicate_keys
 from docgen.diagnostics import Diagnostic, Severity, render_text
+from docgen.docsdir import clash, read_page
 from docgen.engines import Rendered, RenderJob
-from docgen.engines.mkdocs.findings import Capture, clash, read_page
+from docgen.engines.mkdocs.findings import Capture
 from docgen.engines.mkdocs.nav import (
     front_matter_lines,
     jinja,
@@ -275,7 +276,7 @@ class DocgenPlugin(BasePlugin[DocgenPluginConfig]):  # type: ignore[no-untyped-c
         for doc_file in list(files.documentation_pages()):
             if doc_file.abs_src_path is None:
                 continue
-            text = read_page(state.config, doc_file.abs_src_path)
+            text = read_page(state.config, Path(doc_file.abs_src_path), "mkdocs")
             if isinstance(text, str):  # kept: it tells how many lines the front matter took
                 state.texts[doc_file.abs_src_path] = text
             else:  # MkDocs would stop with a traceback: leave the page out
