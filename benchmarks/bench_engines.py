@@ -31,58 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PAGE = """---
-title: Page {n}
----
-
-# Page {n}
-
-Intro to page {n}, with a link to [the next page](page{m}.md) and `inline code`.
-
-!!! note "About page {n}"
-
-    Admonition text with **bold** words and a list:
-
-    - one
-    - two
-
-=== "Python"
-
-    ```python
-    print({n})
-    ```
-
-=== "Shell"
-
-    ```bash
-    echo {n}
-    ```
-
-## Options
-
-| Option | Default | Meaning |
-|---|---|---|
-| `alpha` | `1` | the first option |
-| `beta` | `2` | the second option |
-
-## Steps
-
-1.  Install the package.
-2.  Write the configuration:
-
-    ```yaml
-    plugins:
-      - docgen
-    ```
-
-3.  Build the site.
-
-## Details
-
-Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor
-incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud
-exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.
-"""
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_lint import PAGE  # the same page as the lint benchmark: a realistic mix
 
 CONFIG = """site_name: bench
 theme:
