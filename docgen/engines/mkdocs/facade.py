@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,8 @@ from docgen import config as cfg
 from docgen.engines import ConfigProblem, PluginMissing, Rendered, RenderJob, ServeJob
 from docgen.engines.mkdocs.plugin import Build, DocgenPlugin, publish, rendered_of
 from docgen.engines.mkdocs.schema import to_docgen_config
-from docgen.pipeline import BuildOptions, BuildOutcome
 
-__all__ = ["MkDocsEngine", "build_site", "load_docgen_config", "serve_site"]
+__all__ = ["MkDocsEngine", "load_docgen_config", "serve_site"]
 
 
 class MkDocsEngine:
@@ -203,38 +202,6 @@ def load_docgen_config(
     overrides: dict[str, Any] = {"site_dir": str(site_dir)} if site_dir else {}
     config = _load(path, **overrides)
     return to_docgen_config(config, _plugin(config, path).config, offline=offline)
-
-
-def build_site(
-    path: Path,
-    *,
-    strict: bool = False,
-    site_dir: Path | None = None,
-    only: Sequence[str] | None = None,
-    adjust: Callable[[cfg.DocgenConfig], cfg.DocgenConfig] | None = None,
-    baseline: bool = True,
-) -> BuildOutcome:
-    """Build the site of mkdocs.yml at `path` with docgen's pipeline (`docgen.pipeline.build`).
-
-    Args:
-        path: the project's `mkdocs.yml`.
-        strict: turn all warnings into errors.
-        site_dir: where to write the site, instead of the configured folder.
-        only: the stages to check and report on; every stage still generates its pages.
-        adjust: changes docgen's config before the build (the CLI's `--offline`, say).
-        baseline: apply the project's baseline (`.docgen/baseline.json`) when it has one.
-    """
-    from docgen import pipeline  # noqa: PLC0415 - the pipeline imports this module lazily too
-
-    options = BuildOptions(
-        path,
-        strict=strict,
-        site_dir=site_dir,
-        only=tuple(only) if only is not None else None,
-        adjust=adjust,
-        baseline=baseline,
-    )
-    return pipeline.build(options)
 
 
 def _plugin_failed(error: BaseException, config: MkDocsConfig, *, offline: bool) -> str | None:
