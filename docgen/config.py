@@ -366,7 +366,7 @@ def duplicate_keys(config: DocgenConfig, file: Path) -> list[Diagnostic]:
             f" '{name}:' (line {at[-1]}) and ignores the others",
             Location(config.relative(file), line),
             hint=f"merge the '{name}:' sections into one",
-            stage="mkdocs" if config.engine != "zensical" else "zensical",
+            stage=config.engine,  # the engine that reads the file
         )
         for name, at in lines.items()
         for line in at[1:]

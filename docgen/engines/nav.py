@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import typing
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+from mkdocs.utils import nest_paths
 
 from docgen import escape
 
-__all__ = ["NavItem", "nav_paths", "with_generated"]
+__all__ = ["NavItem", "default_nav", "nav_paths", "with_generated"]
 
 NavItem = str | dict[str, Any]
 """One entry of a nav: a page's path, or {title: path or a list of entries}."""
@@ -54,3 +57,13 @@ def nav_paths(nav: Sequence[Any]) -> Iterator[str]:
                     yield value
                 elif isinstance(value, list):
                     yield from nav_paths(value)
+
+
+def default_nav(paths: Sequence[str]) -> list[NavItem]:
+    """MkDocs' nav when `mkdocs.yml` sets none (Zensical's too): pages by folder, each
+    folder a section titled from its name.
+
+    Args:
+        paths: the pages' docs paths, in the order the nav lists them.
+    """
+    return typing.cast(Callable[[Sequence[str]], list[NavItem]], nest_paths)(paths)

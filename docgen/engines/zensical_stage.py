@@ -27,7 +27,7 @@ import yaml
 from docgen import docsdir, macros
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic
-from docgen.engines.nav import NavItem, with_generated
+from docgen.engines.nav import default_nav, with_generated
 from docgen.model import Document, StageResult
 
 __all__ = [
@@ -246,26 +246,9 @@ def derived_config(
         derived["markdown_extensions"] = _extensions(derived["markdown_extensions"])
     nav = derived.get("nav")
     derived["nav"] = with_generated(
-        nav if isinstance(nav, list) else _nest(sorted(pages, key=_sort_key)), generated
+        nav if isinstance(nav, list) else default_nav(sorted(pages, key=_sort_key)), generated
     )
     return derived
-
-
-def _nest(paths: Sequence[str]) -> list[NavItem]:
-    """MkDocs' default nav: pages by folder, a folder's name as its section's title."""
-    nested: list[NavItem] = []
-    for path in paths:
-        level = nested
-        for part in PurePosixPath(path).parent.parts:
-            title = part.replace("-", " ").replace("_", " ")
-            title = title.capitalize() if title.lower() == title else title
-            found = next((i for i in level if isinstance(i, dict) and title in i), None)
-            if found is None:
-                found = {title: []}
-                level.append(found)
-            level = found[title]
-        level.append(path)
-    return nested
 
 
 def _sort_key(path: str) -> tuple[tuple[str, ...], bool, str]:

@@ -4,8 +4,7 @@ Markdown extensions generated pages need, and fixes for text MkDocs' themes read
 from __future__ import annotations
 
 import re
-import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,10 @@ import markupsafe
 from jinja2.filters import do_striptags
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
-from mkdocs.utils import nest_paths
 
 from docgen import config as cfg
 from docgen import macros, stages
-from docgen.engines.nav import NavItem
+from docgen.engines.nav import NavItem, default_nav
 from docgen.engines.nav import with_generated as add_generated
 
 # Helpers of the plugin's; documented here, for the plugin only.
@@ -118,7 +116,7 @@ def with_generated(
     paths = {p for p, _, _ in generated}
     if nav is None:
         user = [f.src_uri for f in files.documentation_pages() if f.src_uri not in paths]
-        nav = list(typing.cast(Callable[[list[str]], list[NavItem]], nest_paths)(user))
+        nav = default_nav(user)
     return add_generated(nav, generated)
 
 
