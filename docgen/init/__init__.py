@@ -42,7 +42,6 @@ from docgen import jsonenc
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.init import templates
 from docgen.init.detect import STAGE, Project, detect
-from docgen.init.examples import propose as propose_examples
 from docgen.init.extend import Extension, extend_mkdocs, snippet
 from docgen.jsonenc import to_json
 
@@ -144,6 +143,9 @@ def plan(root: Path) -> InitPlan:
     docs_dir = _mkdocs(project, changes, diagnostics)
     _index(project, docs_dir, changes, diagnostics)
     _workflow(project, changes)
+    # Trying the examples loads the examples stage: only `docgen init` pays for it.
+    from docgen.init.examples import propose as propose_examples  # noqa: PLC0415
+
     diagnostics += propose_examples(project, docs_dir)
     return InitPlan(root, project, tuple(changes), tuple(diagnostics))
 
