@@ -12,10 +12,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from docgen.diagnostics import Severity, count, plural, render, render_summary, render_text
+from docgen.diagnostics import (
+    Diagnostic,
+    Severity,
+    count,
+    plural,
+    render,
+    render_summary,
+    render_text,
+)
 from docgen.init.cli import Commands
 from docgen.report import write_report
-from docgen.report_merge import Merged, merge
+from docgen.report_merge import Merged, Part, merge_parts, read_parts
 
 __all__ = ["COMMANDS", "add_parsers", "cmd_report"]
 
@@ -78,7 +86,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     Returns the exit code: 2 when the parts cannot be merged, 1 when errors outside the
     baseline are found, else 0.
     """
-    merged = merge(args.parts, args.config_file.resolve().parent)
+    parts = read_parts(args.parts)
+    unusable = [p for p in parts if isinstance(p, Diagnostic)]
+    if unusable:  # every file that cannot be used, not only the first
+        sys.stderr.write(render_text(unusable))
+        return 2
+    merged = merge_parts(
+        [p for p in parts if isinstance(p, Part)], args.config_file.resolve().parent
+    )
     if not isinstance(merged, Merged):
         sys.stderr.write(render_text([merged]))
         return 2

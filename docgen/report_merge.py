@@ -44,8 +44,10 @@ __all__ = [
     "dumps_part",
     "from_dict",
     "merge",
+    "merge_parts",
     "part",
     "read_part",
+    "read_parts",
 ]
 
 FORMAT = 1
@@ -407,12 +409,30 @@ def merge(paths: Sequence[Path], root: Path) -> Merged | Diagnostic:
         paths: the part files, in any order.
         root: the project root, whose baseline is applied again to the merged findings.
     """
-    parts: list[Part] = []
-    for path in paths:
-        read = read_part(path)
-        if isinstance(read, Diagnostic):
-            return read
-        parts.append(read)
+    read = read_parts(paths)
+    if read and isinstance(read[0], Diagnostic):
+        return read[0]
+    return merge_parts([p for p in read if isinstance(p, Part)], root)
+
+
+def read_parts(paths: Sequence[Path]) -> list[Part] | list[Diagnostic]:
+    """The parts in `paths`, or one DG120 for each that cannot be used (all of them said).
+
+    Args:
+        paths: the part files, in any order.
+    """
+    read = [read_part(path) for path in paths]
+    unusable = [r for r in read if isinstance(r, Diagnostic)]
+    return unusable or [r for r in read if isinstance(r, Part)]
+
+
+def merge_parts(parts: list[Part], root: Path) -> Merged | Diagnostic:
+    """Merge the parts read from their files into one report, or say why they do not fit.
+
+    Args:
+        parts: the parts, in any order.
+        root: the project root, whose baseline is applied again to the merged findings.
+    """
     if not parts:
         return _problem("DG121", "no parts to merge", None, "pass the N part files")
     misfit = _fit(parts)

@@ -355,3 +355,16 @@ def test_cli_exit_0_when_clean_and_2_when_parts_do_not_fit(
     missing = tmp_path / "nope.json"
     assert _cli("report", "merge", *clean, str(missing)) == 2
     assert capsys.readouterr().err.startswith(f"{missing.as_posix()}: error[DG120]: report part")
+
+
+def test_cli_says_every_part_it_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "part-1.json"
+    broken.write_text('{"diagnostics": [],}\n', encoding="utf-8")
+    missing = tmp_path / "part-2.json"
+    assert _cli("report", "merge", str(broken), str(missing)) == 2
+    err = capsys.readouterr().err
+    assert f"{broken.as_posix()}:1: error[DG120]: report part is not JSON" in err
+    assert f"{missing.as_posix()}: error[DG120]: report part cannot be read" in err
+    assert "Traceback" not in err
