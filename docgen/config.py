@@ -18,6 +18,8 @@ __all__ = [
     "CONFIG_FILES",
     "ENGINES",
     "ApiConfig",
+    "BenchmarksConfig",
+    "ChangelogConfig",
     "DeployConfig",
     "DiagramsConfig",
     "DocgenConfig",
@@ -244,6 +246,52 @@ class DeployConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class BenchmarksConfig:
+    """`benchmarks:` — benchmark results: the Performance pages and the regression check.
+
+    Attributes:
+        results: globs, relative to the project root, of result files to read (any of the
+            six formats `docgen dump benchmarks` lists).
+        history: the local history file, relative to the project root.
+        keep_runs: how many runs the history keeps per series (oldest dropped first).
+        keep_days: drop runs older than this many days; 0 keeps them whatever their age.
+        threshold: the smallest change that is a regression (0.10: 10 % worse).
+        thresholds: per-benchmark thresholds, by name or glob (`parse/*: 0.2`).
+        directions: per-benchmark direction (`smaller` or `bigger` is better), by name or
+            glob, for formats that do not say.
+        targets: per-benchmark target value, in the series' unit, drawn as a line.
+        section: the nav title of the generated pages.
+    """
+
+    results: tuple[str, ...] = ()
+    history: str = ".docgen/benchmarks.history"
+    keep_runs: int = 1000
+    keep_days: int = 0
+    threshold: float = 0.10
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    directions: Mapping[str, str] = field(default_factory=dict)
+    targets: Mapping[str, float] = field(default_factory=dict)
+    section: str = "Performance"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangelogConfig:
+    """`changelog:` — release notes, one page per version plus "Unreleased".
+
+    Attributes:
+        source: where the notes come from: `git` (tags and conventional commits), `file`
+            (a Keep a Changelog file), `towncrier` (its fragments), or `auto` (the first
+            that exists).
+        file: the changelog file for `file`, relative to the project root.
+        section: the nav title of the generated pages.
+    """
+
+    source: Literal["auto", "git", "file", "towncrier"] = "auto"
+    file: str = "CHANGELOG.md"
+    section: str = "Release notes"
+
+
+@dataclass(frozen=True, slots=True)
 class DocgenConfig:
     """The whole configuration: where the project is, and one section per stage.
 
@@ -278,6 +326,9 @@ class DocgenConfig:
         links: the `links` section.
         lint: the `lint` section.
         deploy: the `deploy` section.
+        benchmarks: the `benchmarks` section.
+        changelog: the `changelog` section; None unless the config has one.
+        version: the version being built (`docgen deploy VERSION`), or None.
         markdown: what the Markdown extensions and plugins of mkdocs.yml do to code blocks.
     """
 
@@ -303,6 +354,9 @@ class DocgenConfig:
     links: LinksConfig | None = field(default_factory=LinksConfig)
     lint: LintConfig | None = field(default_factory=LintConfig)
     deploy: DeployConfig | None = field(default_factory=DeployConfig)
+    benchmarks: BenchmarksConfig | None = field(default_factory=BenchmarksConfig)
+    changelog: ChangelogConfig | None = None
+    version: str | None = None
     markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
 
     @property

@@ -84,6 +84,8 @@ STAGES: tuple[Stage, ...] = (
     _stage("diagrams", "generate", "transform", "check", "dump", reads=()),
     _stage("examples", "check", "dump", reads=()),
     _stage("lint", "check", "dump", reads=()),
+    _stage("changelog", "generate", "dump"),
+    _stage("benchmarks", "generate", "check", "dump"),
     # Last: it checks the site every other stage has contributed to.
     _stage("links", "check_site", "dump"),
 )

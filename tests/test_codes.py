@@ -18,7 +18,10 @@ SOURCE = ROOT / "docgen"
 PAGE = ROOT / "docs" / codes.DOCS_PAGE
 CODE = re.compile(r"\bDG\d{3}\b")
 RANGES = {
-    "docgen": "0",
+    # A stage owns the codes whose digits start with its prefix; DG0xx is shared out.
+    "docgen": "00",
+    "benchmarks": "0[1-3]",
+    "changelog": "0[4-5]",
     "build": "1",
     "baseline": "1",
     "report": "1",
@@ -53,7 +56,7 @@ def test_codes_are_unique_well_formed_and_in_their_stage_range() -> None:
     assert list(CODES) == sorted(CODES)
     for code in CODES.values():
         assert re.fullmatch(r"DG\d{3}", code.code)
-        assert code.code[2] == RANGES[code.stage], code
+        assert re.match(RANGES[code.stage], code.code[2:]), code
         assert code.severity in {"error", "warning", "info"}
         assert code.title == code.title.strip()
         assert code.anchor == code.code.lower()

@@ -26,6 +26,8 @@ SECTIONS: dict[str, type[Any]] = {
     "links": cfg.LinksConfig,
     "lint": cfg.LintConfig,
     "deploy": cfg.DeployConfig,
+    "benchmarks": cfg.BenchmarksConfig,
+    "changelog": cfg.ChangelogConfig,
 }
 """Each section of the `docgen:` plugin config, with the dataclass docgen reads it into."""
 
@@ -128,6 +130,8 @@ class DocgenPluginConfig(Config):  # type: ignore[no-untyped-call]
     links = _Section(cfg.LinksConfig)
     lint = _Section(cfg.LintConfig)
     deploy = _Section(cfg.DeployConfig)
+    benchmarks = _Section(cfg.BenchmarksConfig)
+    changelog = _Section(cfg.ChangelogConfig)
     quality_page = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/docgen")
     page_cache = c.Type(bool, default=True)
@@ -179,6 +183,8 @@ def to_docgen_config(
     """
     root = Path(mkdocs.config_file_path or "mkdocs.yml").resolve().parent
     sections = {name: _section(kind, plugin[name]) for name, kind in SECTIONS.items()}
+    if plugin["changelog"] is None:  # release notes only when the config asks for them
+        sections["changelog"] = None
     api = sections["api"]
     if isinstance(api, cfg.ApiConfig):
         # objects.inv holds page URLs: they follow MkDocs' own setting, not a second key.

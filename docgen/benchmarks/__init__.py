@@ -1,0 +1,26 @@
+"""Benchmark results: read from six formats, kept as a bounded history, shown as the
+Performance pages, and compared with the base to catch regressions (`docgen check`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from docgen.config import DocgenConfig
+from docgen.model import Context, Document, StageResult
+
+__all__ = ["check", "dump", "generate"]
+
+
+def generate(config: DocgenConfig) -> StageResult:
+    """The Performance pages, from the history and the current results."""
+    return StageResult("benchmarks")
+
+
+def check(config: DocgenConfig, context: Context, documents: Sequence[Document]) -> StageResult:
+    """The regression check: the current results against the base."""
+    return StageResult("benchmarks")
+
+
+def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
+    """The results read from `args` (or the configured `results:` globs), as JSON."""
+    return {}
