@@ -13,9 +13,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from docgen import __version__
+from docgen.config import DocgenConfig
 from docgen.deploy import site
 from docgen.deploy import versions as model
 from docgen.deploy.git import Git, GitError
@@ -189,7 +191,12 @@ def deploy(
         return early
     with tempfile.TemporaryDirectory(prefix="docgen-deploy-") as tmp:
         options = pipeline.BuildOptions(
-            config_file, strict=strict, site_dir=Path(tmp) / "site", offline=offline
+            config_file,
+            strict=strict,
+            site_dir=Path(tmp) / "site",
+            offline=offline,
+            # The stages learn which version they build (release notes, API changes).
+            adjust=None if preview else partial(_as_version, version=version),
         )
         try:
             outcome = pipeline.build(options)
@@ -242,6 +249,10 @@ def deploy(
             attempts=attempts,
         )
     return replace(result, diagnostics=(*found, *result.diagnostics))
+
+
+def _as_version(config: DocgenConfig, *, version: str) -> DocgenConfig:
+    return replace(config, version=version)
 
 
 def publish_check(
