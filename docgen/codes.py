@@ -61,6 +61,13 @@ _I: Level = "info"
 
 _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG001", _E, "a stage crashed: a docgen bug", "docgen"),
+    # The benchmark history (`docgen bench record`).
+    ("DG020", _E, "the benchmark history cannot be read", "benchmarks"),
+    ("DG021", _E, "the benchmark history is not docgen's, or of a later docgen", "benchmarks"),
+    ("DG022", _E, "`--date` is not an ISO 8601 date", "benchmarks"),
+    ("DG023", _E, "a retention setting of `benchmarks` is negative", "benchmarks"),
+    ("DG024", _E, "nothing to record: no result was read", "benchmarks"),
+    ("DG025", _E, "the benchmark history file cannot be written", "benchmarks"),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",
