@@ -294,7 +294,7 @@ def _branch_history(config: DocgenConfig) -> History:
     """The history on the Pages branch: the local branch, or the remote's when newer."""
     from docgen.deploy.git import Git  # noqa: PLC0415 - git runs only without a local file
 
-    if config.deploy is None:
+    if config.deploy is None or not config.root.is_dir():
         return History()
     branch, remote = config.deploy.branch, config.deploy.remote
     git = Git(config.root)
