@@ -43,7 +43,7 @@ __all__ = [
 
 STAGE = "benchmarks"
 """The stage name the history's diagnostics carry."""
-MAX_SAMPLES = 50
+MAX_SAMPLES = 20
 """At most this many samples are kept per point: evenly spaced ranks of the sorted samples."""
 _Identity = tuple[str | None, str | None, str | None, str | None]
 _HINT = "repair the file, or move it away to start a new history (its runs are then lost)"
