@@ -124,6 +124,8 @@ def number(value: object, where: JsonPath, what: str) -> float:
         where: its JSON path.
         what: what it is, for the message (`stats.mean`).
     """
+    if value is None:
+        raise Malformed(f"{what} is missing", where)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Malformed(f"{what} is {json.dumps(value)}, not a number", where)
     result = float(value)

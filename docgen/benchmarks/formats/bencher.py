@@ -46,14 +46,16 @@ _HINT = (
 
 def detect(source: Source) -> bool:
     """Whether `source` is BMF JSON: an object of objects whose values are objects with a
-    `value`.
+    `value` (an empty object too: a run that measured nothing).
 
     Args:
         source: the file.
     """
     data = source.data
-    if not isinstance(data, dict) or not data:
+    if not isinstance(data, dict):
         return False
+    if not data:
+        return True
     measures = [m for b in data.values() if isinstance(b, dict) for m in b.values()]
     return bool(measures) and any(isinstance(m, dict) and "value" in m for m in measures)
 
