@@ -80,7 +80,8 @@ class RecordedRun:
 
 
 class Unreadable(ValueError):
-    """A history file that cannot be read: where (`path`, `line`) and what is wrong.
+    """A history file that cannot be read: where (`path`, `line`) and what is wrong
+    (`message`).
 
     `foreign` says the file is no docgen history at all (or one of a later docgen).
     """
