@@ -53,11 +53,15 @@ def add_parsers(commands: Commands) -> None:
     )
     record.add_argument("files", metavar="FILE", nargs="+", help="result files of one run")
     record.add_argument(
-        "--commit", help="the commit measured (default: the files', $GITHUB_SHA, git HEAD)"
+        "--commit",
+        metavar="SHA",
+        help="the commit measured (default: the files', $GITHUB_SHA, git HEAD)",
     )
-    record.add_argument("--version", help="the release measured, e.g. 1.2.0")
-    record.add_argument("--machine", help="the machine or runner it ran on")
-    record.add_argument("--date", help="when it ran, ISO 8601 (default: the files', now)")
+    record.add_argument("--version", metavar="V", help="the release measured, e.g. 1.2.0")
+    record.add_argument("--machine", metavar="M", help="the machine or runner it ran on")
+    record.add_argument(
+        "--date", metavar="ISO", help="when it ran, ISO 8601 (default: the files', now)"
+    )
     record.add_argument(
         "--push", action="store_true", help="record on the Pages branch and push it"
     )
