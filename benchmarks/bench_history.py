@@ -12,9 +12,9 @@ Both repositories are then packed alike (`git repack -a -d -f`) and measured: th
 `.git` size, the size of the files at the branch's tip (what a reader of the site
 downloads), and docgen's local history file. No network, no farm: git and Python only.
 
-    python benchmarks/bench_history.py             # 1,000 runs of 100 benchmarks (minutes)
-    python benchmarks/bench_history.py --quick     # 100 runs of 20 benchmarks (CI)
-    python benchmarks/bench_history.py --samples 0 # results without samples (pytest-benchmark)
+    python benchmarks/bench_history.py                # 100 runs of 20 benchmarks (CI, --quick)
+    python benchmarks/bench_history.py --full         # 1,000 runs of 100 benchmarks (minutes)
+    python benchmarks/bench_history.py --full --samples 0   # results without samples
 """
 
 from __future__ import annotations
@@ -203,9 +203,13 @@ def record(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 runs of 20 benchmarks")
-    parser.add_argument("--runs", type=int, help="runs recorded (default 1,000)")
-    parser.add_argument("--benchmarks", type=int, help="benchmarks per run (default 100)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="100 runs of 20 benchmarks (default)")
+    size.add_argument("--full", action="store_true", help="1,000 runs of 100 benchmarks")
+    parser.add_argument("--runs", type=int, help="runs recorded (default 100; --full 1,000)")
+    parser.add_argument(
+        "--benchmarks", type=int, help="benchmarks per run (default 20; --full 100)"
+    )
     parser.add_argument(
         "--samples", type=int, default=100, help="samples per benchmark (default 100, criterion's)"
     )
@@ -216,8 +220,8 @@ def main() -> None:
         "not by streaming the same files: slower, same branch",
     )
     args = parser.parse_args()
-    runs = args.runs or (100 if args.quick else 1000)
-    count = args.benchmarks or (20 if args.quick else 100)
+    runs = args.runs or (1000 if args.full else 100)
+    count = args.benchmarks or (100 if args.full else 20)
     os.environ.update(IDENTITY)
     benches = names(count)
     rng = random.Random(17)
