@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from docgen.benchmarks.model import Point, Series
 
@@ -107,8 +108,9 @@ def _num(value: float) -> str:
 
 def _point_line(number: int, point: Point) -> str:
     if point.samples and point.value:
-        ratios = ",".join(str(round(s / point.value * _PERMILLE)) for s in point.samples)
-        return f"[{number},{_num(point.value)},[{ratios}]]"
+        ratios = [round(s / point.value * _PERMILLE) for s in point.samples]
+        steps = ",".join(str(b - a) for a, b in zip([0, *ratios], ratios, strict=False))
+        return f"[{number},{_num(point.value)},[{steps}]]"
     return f"[{number},{_num(point.value)}]"
 
 
@@ -331,7 +333,7 @@ def _point(row: object, runs: Mapping[int, RecordedRun], where: tuple[str | int,
         ratios = row[2]
         if not isinstance(ratios, list) or not all(_number(r) for r in ratios):
             raise _Bad(where, "the samples are not a list of numbers")
-        samples = tuple(round_value(value * r / _PERMILLE) for r in ratios)
+        samples = tuple(round_value(value * r / _PERMILLE) for r in accumulate(ratios))
     return Point(value, samples, run.commit, run.date, run.version, run.machine)
 
 
