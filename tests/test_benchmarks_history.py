@@ -205,6 +205,15 @@ def test_round_trip_through_the_local_file_and_the_branch_files(tmp_path: Path) 
     assert history.from_branch({}, "gh-pages:_benchmarks") == History()
 
 
+def test_samples_are_written_as_steps_of_thousandths() -> None:
+    run = storage.RecordedRun(1, "2026-01-01T00:00:00Z")
+    point = Point(2.0, (1.974, 1.982, 1.982, 2.004), None, run.date)
+    text = storage.dumps([run], [Series("a", "time", "s", "smaller", (point,))])
+    assert "\n[1,2,[987,4,0,11]]\n" in text
+    _, series = storage.loads(text, "benchmarks.history")
+    assert series[0].points == (point,)
+
+
 def write_project(root: Path, history_text: str | None = None) -> DocgenConfig:
     root.mkdir(parents=True, exist_ok=True)
     if history_text is not None:
