@@ -7,10 +7,12 @@ from); expected figures are computed here from the fixture's own numbers, not co
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import statistics
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -499,3 +501,47 @@ def test_dump_benchmarks_reads_the_configured_results(
     rates = [s for s in run["series"] if s["group"] == "throughput" and s["unit"] == "elements/s"]
     assert len(rates) == 4
     assert all(s["points"][0]["value"] > 10e6 for s in rates)
+
+
+# -- docgen's own benchmarks: benchmarks/run_all.py --json ---------------------------------
+
+
+def _run_all() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("run_all", REPO / "benchmarks" / "run_all.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_run_all_writes_bencher_json_docgen_reads(tmp_path: Path) -> None:
+    stdout = (
+        "docgen build cold 12.31 s, warm 3.20 s (26 %)\n"
+        "ratio cold / mkdocstrings (14.02 s): 0.88x (goal <= 1.0x)\n"
+        "internal ratio: linkchecker / docgen = 50x (wall clock)\n"
+        "docgen -j 4:            10.20 s  (median of 3; 15.00 s CPU)\n"
+        "docgen init (detect + 3 files)   52.0 ms   ratio 0.51x\n"
+        "mkdocs new                      101.2 ms   1.00x\n"
+    )
+    results_of_scripts = [
+        {"name": "api", "returncode": 0, "seconds": 61.2, "stdout": stdout},
+        {"name": "broken", "returncode": 1, "seconds": 0.5, "stdout": "ratio a / b: 2.0x\n"},
+    ]
+    payload = _run_all().bencher_json(results_of_scripts)
+    (tmp_path / "out.json").write_text(json.dumps(payload), encoding="utf-8")
+    run, problems = results.read_file(tmp_path / "out.json", tmp_path)
+    assert problems == ()
+    assert run is not None
+    assert run.format == "bencher"
+    found = {s.key: (s.unit, s.direction, s.group, s.points[0].value) for s in run.series}
+    assert found == {
+        "api/docgen-build-cold::seconds": ("s", "smaller", "api", 12.31),
+        "api/cold-mkdocstrings::ratio": ("", "smaller", "api", 0.88),
+        # Printed as anchor / docgen: turned over, so every ratio is docgen's ÷ anchor's.
+        "api/docgen-internal-linkchecker::ratio": ("", "smaller", "api", 0.02),
+        "api/docgen-j::seconds": ("s", "smaller", "api", 10.2),  # the core count dropped
+        "api/docgen-init::ratio": ("", "smaller", "api", 0.51),
+        "api/mkdocs-new::seconds": ("s", "smaller", "api", pytest.approx(0.1012)),
+        "api/total::seconds": ("s", "smaller", "api", 61.2),
+    }
