@@ -34,7 +34,7 @@ NAME = "go"
 """The format's name, as `Run.format` gives it."""
 
 _UNITS: Mapping[str, tuple[str, str, float, Direction]] = {
-    "ns/op": ("time", "s", 1e-9, "smaller"),
+    "ns/op": ("time", "s", 1e9, "smaller"),
     "MB/s": ("throughput", "MB/s", 1.0, "bigger"),
     "B/op": ("memory", "B", 1.0, "smaller"),
     "allocs/op": ("allocations", "", 1.0, "smaller"),
@@ -96,11 +96,11 @@ def read(source: Source, directions: Directions) -> Run:
                 raise Malformed(
                     f"{fields[0]}: {value_text!r} is not a number (unit {unit})", number, _HINT
                 ) from None
-            measure, kept, factor, direction = _UNITS.get(
+            measure, kept, per, direction = _UNITS.get(
                 unit, (unit, unit, 1.0, "bigger" if unit.endswith("/s") else "smaller")
             )
             bench.units.setdefault(measure, (kept, direction, unit in _UNITS))
-            bench.values.setdefault(measure, []).append(value * factor)
+            bench.values.setdefault(measure, []).append(value / per)
     series = [
         Series(
             name,
