@@ -432,6 +432,27 @@ def test_recursive_globs(tmp_path: Path) -> None:
     assert [r.file for r in read.runs] == ["a.json", "b/c.json"]
 
 
+def test_overlapping_globs_read_a_file_once(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "criterion", tmp_path / "out" / "criterion")
+    shutil.copyfile(FIXTURES / "go.txt", tmp_path / "out" / "go.txt")
+    config = _config(tmp_path, results=("out/go.txt", "out/*", "out", "out/**"))
+    read = results.read(config)
+    assert read.diagnostics == ()
+    assert [r.file for r in read.runs] == ["out/go.txt", "out/criterion"]
+
+
+def test_empty_file_and_a_folder_that_is_no_tree(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    run, (problem,) = results.read_file(tmp_path / "empty.txt", tmp_path)
+    assert run is None
+    assert (problem.code, problem.message) == ("DG016", "the result file is empty")
+    shutil.copyfile(FIXTURES / "go.txt", tmp_path / "go.txt")
+    run, (problem,) = results.read_file(tmp_path, tmp_path)  # read() walks it; read_file not
+    assert run is None
+    assert problem.code == "DG012"
+    assert [r.format for r in results.read(_config(tmp_path), [str(tmp_path)]).runs] == ["go"]
+
+
 def test_no_results_configured_reads_nothing(tmp_path: Path) -> None:
     assert results.read(_config(tmp_path)) == results.Results((), ())
 
