@@ -88,7 +88,9 @@ def read(source: Source, directions: Directions) -> Run:
                 f"{fields[0]}: a value without its unit (an odd number of fields)", number, _HINT
             )
         name = _name(fields[0], config.get("pkg", ""), benches)
-        bench = benches.setdefault(name, _Bench(config.get("pkg", ""), _machine(config)))
+        bench = benches.get(name)
+        if bench is None:
+            bench = benches[name] = _Bench(config.get("pkg", ""), _machine(config))
         for value_text, unit in zip(fields[2::2], fields[3::2], strict=True):
             try:
                 value = float(value_text)
