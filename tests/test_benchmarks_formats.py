@@ -7,10 +7,12 @@ from); expected figures are computed here from the fixture's own numbers, not co
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import statistics
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -235,6 +237,27 @@ def test_go_same_name_in_two_packages(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        (
+            ["BenchmarkA-4 9 5 ns/op", "BenchmarkB/n-8-4 9 5 ns/op"],
+            ["BenchmarkA", "BenchmarkB/n-8"],
+        ),
+        # GOMAXPROCS=1: Go writes no suffix, and `-64` is part of the name.
+        (["BenchmarkA 9 5 ns/op", "BenchmarkB/n-64 9 5 ns/op"], ["BenchmarkA", "BenchmarkB/n-64"]),
+        # `-cpu 1,4`: the same benchmark on 1 and 4 threads are two benchmarks.
+        (["BenchmarkA 10 5 ns/op", "BenchmarkA-4 10 2 ns/op"], ["BenchmarkA", "BenchmarkA-4"]),
+    ],
+)
+def test_go_gomaxprocs_suffix(tmp_path: Path, lines: list[str], names: list[str]) -> None:
+    (tmp_path / "bench.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run, problems = results.read_file(tmp_path / "bench.txt", tmp_path)
+    assert problems == ()
+    assert run is not None
+    assert [s.benchmark for s in run.series] == names
+
+
 def test_github_action_benchmark() -> None:
     run = _read(FIXTURES / "github-action-benchmark.json")
     assert run.format == "github-action-benchmark"
@@ -430,6 +453,27 @@ def test_recursive_globs(tmp_path: Path) -> None:
     assert [r.file for r in read.runs] == ["a.json", "b/c.json"]
 
 
+def test_overlapping_globs_read_a_file_once(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "criterion", tmp_path / "out" / "criterion")
+    shutil.copyfile(FIXTURES / "go.txt", tmp_path / "out" / "go.txt")
+    config = _config(tmp_path, results=("out/go.txt", "out/*", "out", "out/**"))
+    read = results.read(config)
+    assert read.diagnostics == ()
+    assert [r.file for r in read.runs] == ["out/go.txt", "out/criterion"]
+
+
+def test_empty_file_and_a_folder_that_is_no_tree(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    run, (problem,) = results.read_file(tmp_path / "empty.txt", tmp_path)
+    assert run is None
+    assert (problem.code, problem.message) == ("DG016", "the result file is empty")
+    shutil.copyfile(FIXTURES / "go.txt", tmp_path / "go.txt")
+    run, (problem,) = results.read_file(tmp_path, tmp_path)  # read() walks it; read_file not
+    assert run is None
+    assert problem.code == "DG012"
+    assert [r.format for r in results.read(_config(tmp_path), [str(tmp_path)]).runs] == ["go"]
+
+
 def test_no_results_configured_reads_nothing(tmp_path: Path) -> None:
     assert results.read(_config(tmp_path)) == results.Results((), ())
 
@@ -499,3 +543,47 @@ def test_dump_benchmarks_reads_the_configured_results(
     rates = [s for s in run["series"] if s["group"] == "throughput" and s["unit"] == "elements/s"]
     assert len(rates) == 4
     assert all(s["points"][0]["value"] > 10e6 for s in rates)
+
+
+# -- docgen's own benchmarks: benchmarks/run_all.py --json ---------------------------------
+
+
+def _run_all() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("run_all", REPO / "benchmarks" / "run_all.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_run_all_writes_bencher_json_docgen_reads(tmp_path: Path) -> None:
+    stdout = (
+        "docgen build cold 12.31 s, warm 3.20 s (26 %)\n"
+        "ratio cold / mkdocstrings (14.02 s): 0.88x (goal <= 1.0x)\n"
+        "internal ratio: linkchecker / docgen = 50x (wall clock)\n"
+        "docgen -j 4:            10.20 s  (median of 3; 15.00 s CPU)\n"
+        "docgen init (detect + 3 files)   52.0 ms   ratio 0.51x\n"
+        "mkdocs new                      101.2 ms   1.00x\n"
+    )
+    results_of_scripts = [
+        {"name": "api", "returncode": 0, "seconds": 61.2, "stdout": stdout},
+        {"name": "broken", "returncode": 1, "seconds": 0.5, "stdout": "ratio a / b: 2.0x\n"},
+    ]
+    payload = _run_all().bencher_json(results_of_scripts)
+    (tmp_path / "out.json").write_text(json.dumps(payload), encoding="utf-8")
+    run, problems = results.read_file(tmp_path / "out.json", tmp_path)
+    assert problems == ()
+    assert run is not None
+    assert run.format == "bencher"
+    found = {s.key: (s.unit, s.direction, s.group, s.points[0].value) for s in run.series}
+    assert found == {
+        "api/docgen-build-cold::seconds": ("s", "smaller", "api", 12.31),
+        "api/cold-mkdocstrings::ratio": ("", "smaller", "api", 0.88),
+        # Printed as anchor / docgen: turned over, so every ratio is docgen's ÷ anchor's.
+        "api/docgen-internal-linkchecker::ratio": ("", "smaller", "api", 0.02),
+        "api/docgen-j::seconds": ("s", "smaller", "api", 10.2),  # the core count dropped
+        "api/docgen-init::ratio": ("", "smaller", "api", 0.51),
+        "api/mkdocs-new::seconds": ("s", "smaller", "api", pytest.approx(0.1012)),
+        "api/total::seconds": ("s", "smaller", "api", 61.2),
+    }

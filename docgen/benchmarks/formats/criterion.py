@@ -109,7 +109,8 @@ def read_tree(
         if here.name != "new" or "estimates.json" not in files:
             continue
         estimates = here / "estimates.json"
-        name = here.parent.relative_to(folder).as_posix()
+        bench = here.parent
+        name = bench.relative_to(folder).as_posix() if folder in bench.parents else bench.name
         try:
             series += _bench(here, name, _load(estimates))
         except Malformed as problem:
@@ -139,12 +140,12 @@ def _bench(new: Path, fallback: str, estimates: object) -> list[Series]:
         raise Malformed(problem.message, problem.where, _HINT, path) from None
     name, group, throughput = _identity(new, fallback)
     samples = _samples(new)
-    point = Point(mean * 1e-9, tuple(s * 1e-9 for s in samples))
+    point = Point(mean / 1e9, tuple(s / 1e9 for s in samples))
     series = [Series(name, "time", "s", "smaller", (point,), group=group)]
     if throughput is not None and mean > 0:
         unit, amount = throughput
-        rates = tuple(amount / (s * 1e-9) for s in samples if s > 0)
-        rate = Point(amount / (mean * 1e-9), rates)
+        rates = tuple(amount / (s / 1e9) for s in samples if s > 0)
+        rate = Point(amount / (mean / 1e9), rates)
         series.append(Series(name, "throughput", unit, "bigger", (rate,), group=group))
     return series
 

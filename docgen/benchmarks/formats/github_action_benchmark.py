@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from docgen.benchmarks.formats.base import (
-    TIME_UNITS,
+    PER_SECOND,
     Directions,
     JsonPath,
     Malformed,
@@ -73,10 +73,10 @@ def read(source: Source, directions: Directions) -> Run:
                 raise Malformed(f"entry {index + 1} has no `{key}`", where, _HINT)
         name, unit = str(entry["name"]), str(entry["unit"])
         value = _value(entry["value"], (*where, "value"), name)
-        factor = TIME_UNITS.get(unit.strip().lower()) or TIME_UNITS.get(unit.strip())
-        measure = "time" if factor is not None else unit
-        units[name, measure] = "s" if factor is not None else unit
-        values.setdefault((name, measure), []).append(value * (factor or 1.0))
+        per = PER_SECOND.get(unit.strip().lower()) or PER_SECOND.get(unit.strip())
+        measure = "time" if per is not None else unit
+        units[name, measure] = "s" if per is not None else unit
+        values.setdefault((name, measure), []).append(value / (per or 1.0))
     series = [
         Series(
             name,

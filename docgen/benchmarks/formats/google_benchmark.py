@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from docgen.benchmarks.formats.base import (
-    TIME_UNITS,
+    PER_SECOND,
     Directions,
     JsonPath,
     Malformed,
@@ -142,8 +142,8 @@ def _kind(entry: dict[str, object]) -> tuple[str, str | None]:
 
 def _measures(entry: dict[str, object], where: JsonPath, name: str) -> dict[str, _Measure]:
     unit_name = entry.get("time_unit", "ns")
-    factor = TIME_UNITS.get(str(unit_name))
-    if factor is None:
+    per = PER_SECOND.get(str(unit_name))
+    if per is None:
         raise Malformed(
             f"{name!r}: `time_unit` is {unit_name!r}, not ns, us, ms or s",
             (*where, "time_unit"),
@@ -152,7 +152,7 @@ def _measures(entry: dict[str, object], where: JsonPath, name: str) -> dict[str,
     measures: dict[str, _Measure] = {}
     for key, measure in (("real_time", "time"), ("cpu_time", "cpu_time")):
         value = number(entry.get(key), (*where, key), f"{name!r}: {key}")
-        measures[measure] = ("s", value * factor, "smaller", True)
+        measures[measure] = ("s", value / per, "smaller", True)
     for key, raw in entry.items():
         if key in _NOT_MEASURES or isinstance(raw, bool) or not isinstance(raw, int | float):
             continue  # a field of a later version, not a counter
