@@ -279,7 +279,8 @@ def main() -> None:
         f"{tip['docgen'] / mb:6.2f} MB, local file {local_size / mb:5.2f} MB"
     )
     print(
-        f"  data.js: .git packed {sizes['anchor'] / mb:6.2f} MB, branch tip {tip['anchor'] / mb:6.2f} MB"
+        f"  data.js: .git packed {sizes['anchor'] / mb:6.2f} MB, "
+        f"branch tip {tip['anchor'] / mb:6.2f} MB"
     )
     print(f"  docgen record: {spent['docgen'] / runs * 1000:.0f} ms per run")
     print(f"  data.js record: {spent['anchor'] / runs * 1000:.0f} ms per run")
