@@ -19,14 +19,17 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docgen.benchmarks import history as recorded
-from docgen.benchmarks.history import STAGE
-from docgen.benchmarks.model import Run
-from docgen.benchmarks.record import Recorded, Stamp, record_branch, record_file
 from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity, render_text
 from docgen.init.cli import Commands
+
+if TYPE_CHECKING:  # the history and the readers load when the command runs
+    from docgen.benchmarks.model import Run
+    from docgen.benchmarks.record import Recorded, Stamp
+
+_STAGE = "benchmarks"  # the stage its diagnostics carry, as the history's
 
 __all__ = ["COMMANDS", "add_parsers", "cmd_bench"]
 
@@ -78,7 +81,7 @@ def add_parsers(commands: Commands) -> None:
 def _problem(
     code: str, message: str, hint: str | None, where: Location | None = None
 ) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, where, hint, STAGE)
+    return Diagnostic(code, Severity.ERROR, message, where, hint, _STAGE)
 
 
 def _config(args: argparse.Namespace) -> DocgenConfig | str:
@@ -116,7 +119,9 @@ def _head(root: Path) -> str | None:
 
 def _date(text: str | None) -> str | None:
     try:
-        return recorded.normalize_date(text) if text else None
+        from docgen.benchmarks.history import normalize_date  # noqa: PLC0415
+
+        return normalize_date(text) if text else None
     except ValueError:
         return None
 
@@ -135,6 +140,8 @@ def _stamp(
     args: argparse.Namespace, config: DocgenConfig, runs: Sequence[Run]
 ) -> Stamp | Diagnostic:
     """What the run is recorded as: the flags, else the files' own, else the defaults."""
+    from docgen.benchmarks.record import Stamp  # noqa: PLC0415
+
     commit = args.commit or _first(runs, "commit") or os.environ.get("GITHUB_SHA") or None
     date = _date(args.date)
     if args.date and date is None:
@@ -219,6 +226,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         )
         sys.stderr.write(render_text(found))
         return 1
+    from docgen.benchmarks.record import record_branch, record_file  # noqa: PLC0415
+
     if args.push:
         done = record_branch(
             config, runs, stamp, branch=args.branch, remote=args.remote, fetch=not args.offline
