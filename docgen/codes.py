@@ -61,6 +61,12 @@ _I: Level = "info"
 
 _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG001", _E, "a stage crashed: a docgen bug", "docgen"),
+    # Benchmarks: the regression check.
+    ("DG030", _E, "a benchmark regressed beyond its threshold", "benchmarks"),
+    ("DG031", _W, "a benchmark's unit differs from its base's: not compared", "benchmarks"),
+    ("DG032", _I, "benchmarks without a base in the history: not compared", "benchmarks"),
+    ("DG033", _I, "benchmarks compared with their base: none regressed", "benchmarks"),
+    ("DG034", _W, "a setting of the regression check is out of range", "benchmarks"),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",

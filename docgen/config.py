@@ -261,6 +261,12 @@ class BenchmarksConfig:
             glob, for formats that do not say.
         targets: per-benchmark target value, in the series' unit, drawn as a line.
         section: the nav title of the generated pages.
+        alpha: the significance level of the regression check's test: a change is a
+            regression only when its p-value is below it (and it exceeds the threshold).
+        base: what the check compares with: `branch` (the history's last runs, recorded on
+            the base branch), `release` (the last release's runs), or `auto` (`release`
+            when a release is built, `docgen deploy VERSION`, else `branch`).
+        base_runs: how many of the base's last runs the check pools.
     """
 
     results: tuple[str, ...] = ()
@@ -272,6 +278,9 @@ class BenchmarksConfig:
     directions: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
     section: str = "Performance"
+    alpha: float = 0.01
+    base: Literal["auto", "branch", "release"] = "auto"
+    base_runs: int = 5
 
 
 @dataclass(frozen=True, slots=True)
