@@ -3,9 +3,12 @@ hand-built series (noise, regressions, directions, thresholds, bases), and its f
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from scipy.stats import mannwhitneyu
@@ -13,6 +16,7 @@ from scipy.stats import mannwhitneyu
 from docgen.benchmarks import regressions as check
 from docgen.benchmarks import stats
 from docgen.benchmarks.model import Direction, Point, Series
+from docgen.cli import main
 from docgen.config import BenchmarksConfig
 from docgen.diagnostics import Location, Severity, render_github, render_summary
 
@@ -206,11 +210,12 @@ def test_per_benchmark_thresholds_by_name_key_or_glob_first_match_wins() -> None
     config = replace(
         CONFIG,
         threshold=0.05,
-        thresholds={"io/*": 0.5, "io/read": 0.2, "render::time": 0.4, "*": 0.3},
+        thresholds={"io/read": 0.2, "io/*": 0.5, "render::time": 0.4, "*::memory": 0.6, "*": 0.3},
     )
     assert check.threshold_for(config, series("io/read", [1.0])) == 0.2
     assert check.threshold_for(config, series("io/write", [1.0])) == 0.5
     assert check.threshold_for(config, series("render", [1.0])) == 0.4
+    assert check.threshold_for(config, series("render", [1.0], measure="memory")) == 0.6
     assert check.threshold_for(config, series("parse", [1.0])) == 0.3
     assert check.threshold_for(CONFIG, series("parse", [1.0])) == 0.10
     base = [series(n, [1.0]) for n in ("io/write", "parse", "other")]
@@ -359,7 +364,7 @@ def test_the_base_release_is_the_last_version_before_the_one_built() -> None:
     # `auto` is `release` when a release is built, falling back to the branch's runs...
     chosen, text = check.select_base(CONFIG, history, "1.3")
     assert [[p.value for p in s.points] for s in chosen] == [[4.0], [1.0]]
-    assert text == "release 1.2 (else the last 5 runs of the history)"
+    assert text == "release 1.2 (else the last run of the history)"
     # ... and `branch` otherwise.
     chosen, text = check.select_base(CONFIG, history)
     assert [p.value for p in chosen[0].points] == [1.1, 2.0, 2.1, 3.0, 4.0]
@@ -406,10 +411,8 @@ def test_settings_out_of_range_are_warnings_at_their_line_and_the_defaults_apply
     assert check.problems(CONFIG) == []
 
 
-def test_locate_finds_the_benchmarks_line_in_its_result_file(tmp_path: object) -> None:
-    from pathlib import Path
-
-    root = Path(str(tmp_path))
+def test_locate_finds_the_benchmarks_line_in_its_result_file(tmp_path: Path) -> None:
+    root = tmp_path
     (root / "r.json").write_text(
         '{\n  "benchmarks": [\n    {"name": "parse"},\n    {"name": "parse/small"}\n  ]\n}\n'
     )
@@ -434,3 +437,133 @@ def test_a_regression_as_annotation_and_in_the_step_summary() -> None:
     summary = render_summary([error])
     assert "| error | <code>r.json&#58;7</code> | [DG030](" in summary
     assert "| 'render' is 31.0 % slower: 10 ms → 13.1 ms \\(ratio only, no samples" in summary
+
+
+# --- end to end: `docgen check --only benchmarks` on a tiny site ---------------------------
+
+SITE = """\
+site_name: Bench
+plugins:
+  - docgen:
+      benchmarks:
+        results: [bench/*.json]
+        thresholds: {"io/*": 0.5}
+"""
+
+
+def pytest_benchmark_json(times: dict[str, float], commit: str, seed: int) -> str:
+    """A pytest-benchmark file: 30 rounds per benchmark, ±2 % around its time."""
+    rng = seeded(seed)
+    benchmarks = [
+        {"name": name, "group": None, "stats": {"mean": mean, "data": jitter(rng, mean, 30)}}
+        for name, mean in times.items()
+    ]
+    data = {"machine_info": {"node": "ci"}, "commit_info": {"id": commit}, "benchmarks": benchmarks}
+    return json.dumps(data, indent=2)
+
+
+TIMES = {"parse/small": 0.0123, "parse/large": 0.5, "render": 0.002, "io/read": 0.004}
+
+
+def tiny_site(root: Path, runs: int = 6) -> Path:
+    """The site, with a local history of `runs` runs of TIMES recorded on the base branch."""
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Bench\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(SITE, encoding="utf-8")
+    for i in range(runs):
+        base = root / f"base-{i}.json"
+        base.write_text(pytest_benchmark_json(TIMES, f"{i:040x}", i), encoding="utf-8")
+        date = f"2026-11-{i + 1:02d}T12:00:00Z"
+        argv = ["bench", "record", str(base), "-f", str(root / "mkdocs.yml"), "--date", date]
+        assert main(argv) == 0
+    assert (root / ".docgen" / "benchmarks.history").is_file()
+    (root / "bench").mkdir()
+    return root
+
+
+def docgen_check(root: Path, capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["check", "--only", "benchmarks", "-f", str(root / "mkdocs.yml"), *more])
+    return code, capsys.readouterr().out
+
+
+def test_check_fails_naming_the_one_benchmark_30_percent_slower(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tiny_site(tmp_path)
+    slower = {**TIMES, "render": TIMES["render"] * 1.3, "io/read": TIMES["io/read"] * 1.3}
+    (root / "bench" / "pr.json").write_text(pytest_benchmark_json(slower, "f" * 40, 99))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out = docgen_check(root, capsys, "--format", "github")
+    assert code == 1
+    (annotation,) = out.splitlines()[:1]
+    line = (root / "bench" / "pr.json").read_text().splitlines().index(
+        '      "name": "render",'
+    ) + 1
+    assert annotation.startswith(
+        f"::error file=bench/pr.json,line={line},title=DG030::'render' is "
+    )
+    assert re.search(r"'render' is 2\d\.\d %25 slower: 2 ms → 2\.[56]\d? ms \(p < 0\.0001, ", out)
+    assert "Mann-Whitney U on 150 and 30 values; threshold 10 %25)" in out
+    assert "against the last 5 runs of the history" in out
+    # io/read is 30 % slower too, within its own threshold (50 %); the others are noise.
+    assert not any(n in out for n in ("parse/", "io/read"))
+    assert out.count("::error") == 1
+    table = summary.read_text(encoding="utf-8")
+    assert "| error | <code>bench/pr.json&#58;" in table
+    assert "| 'render' is 2" in table
+
+
+def test_check_passes_within_thresholds_and_says_what_it_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tiny_site(tmp_path)
+    (root / "bench" / "pr.json").write_text(pytest_benchmark_json(TIMES, "f" * 40, 7))
+    code, out = docgen_check(root, capsys)
+    assert code == 0
+    assert "info[DG033]: 4 benchmarks compared with the last 5 runs of the history" in out
+    assert "none regressed" in out
+    report = json.loads(docgen_check(root, capsys, "--format", "json")[1])
+    assert report["counts"] == {"error": 0, "warning": 0, "info": 1}
+
+
+def test_check_of_a_new_benchmark_and_of_no_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tiny_site(tmp_path, runs=1)
+    more = {**TIMES, "brand/new": 1.0}
+    (root / "bench" / "pr.json").write_text(pytest_benchmark_json(more, "f" * 40, 7))
+    code, out = docgen_check(root, capsys, "--format", "json")
+    assert code == 0
+    found = [(d["code"], d["message"]) for d in json.loads(out)["diagnostics"]]
+    assert found[0] == (
+        "DG032",
+        "1 benchmark of 5 without a base in the history, not compared: 'brand/new'",
+    )
+    assert found[1][0] == "DG033"
+    # 1 run of 30 samples against 30: the test runs, noise is still no finding.
+    assert "4 benchmarks compared with the last run of the history" in found[1][1]
+    (root / ".docgen" / "benchmarks.history").unlink()
+    code, out = docgen_check(root, capsys, "--format", "json")
+    assert code == 0
+    assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["DG032"]
+
+
+def test_no_results_is_free_and_bad_settings_are_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tiny_site(tmp_path, runs=1)
+    code, out = docgen_check(root, capsys, "--format", "json")
+    # The glob matches nothing: the reader says so, and no history is read.
+    assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["DG014"]
+    text = SITE.replace("thresholds:", "alpha: 0\n        thresholds:")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    (root / "bench" / "pr.json").write_text(pytest_benchmark_json(TIMES, "f" * 40, 7))
+    code, out = docgen_check(root, capsys, "--format", "json")
+    found = json.loads(out)["diagnostics"]
+    assert code == 0
+    assert [(d["code"], d["file"], d["line"]) for d in found if d["code"] == "DG034"] == [
+        ("DG034", "mkdocs.yml", 6)
+    ]
+    assert docgen_check(root, capsys, "--strict")[0] == 1

@@ -1,8 +1,10 @@
 """The regression check: the current results against their base from the history.
 
-`select_base` picks the base's points from the history (the base branch's last runs, or
-the last release's), `compare` weighs each current series against its base, and
-`findings` turns the outcome into diagnostics. The first two are pure: they read no file.
+`run(config)` is the whole check, as `docgen check --only benchmarks` runs it: the current
+results (`results.read`), the history (`history.load`), then `select_base` picks the
+base's points (the base branch's last runs, or the last release's), `compare` weighs each
+current series against its base, and `findings` turns the outcome into diagnostics. The
+last three are pure: they read no file.
 
 A series is compared on a sample: the samples of its points when every point has some,
 else the values of its points (the base's last runs are a sample of the run-to-run
@@ -24,11 +26,14 @@ from pathlib import Path
 from typing import Literal
 
 from docgen.benchmarks import stats
+from docgen.benchmarks.formats.base import Directions
 from docgen.benchmarks.model import Direction, Point, Series
-from docgen.config import BenchmarksConfig
+from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity, plural
+from docgen.model import StageResult
 
 __all__ = [
+    "STAGE",
     "Comparison",
     "Verdict",
     "compare",
@@ -36,12 +41,14 @@ __all__ = [
     "findings",
     "locate",
     "problems",
+    "run",
     "select_base",
     "threshold_for",
     "usable",
 ]
 
 STAGE = "benchmarks"
+"""The stage the check's diagnostics carry."""
 
 Verdict = Literal["regressed", "improved", "unchanged", "no base", "units differ"]
 """What the check says of one series."""
@@ -87,33 +94,14 @@ class Comparison:
         return f"{self.benchmark}::{self.measure}"
 
 
-def _matches(pattern: str, series: Series) -> bool:
-    return fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern)
-
-
 def threshold_for(config: BenchmarksConfig, series: Series) -> float:
-    """The regression threshold of `series`: its entry in `config.thresholds` (the
-    benchmark's name or key exactly, else the first glob that matches either, in the
-    order written), else `config.threshold`."""
-    for name in (series.benchmark, series.key):
-        if name in config.thresholds:
-            return float(config.thresholds[name])
+    """The regression threshold of `series`: the first entry of `config.thresholds` whose
+    name or glob matches the benchmark's name or its key (`parse/*`, `parse/*::memory`),
+    as `directions` does; else `config.threshold`."""
     for pattern, value in config.thresholds.items():
-        if _matches(pattern, series):
+        if fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern):
             return float(value)
     return config.threshold
-
-
-def _direction(config: BenchmarksConfig, series: Series) -> Direction:
-    """`config.directions` (exact name first, then globs) over what the format said."""
-    chosen = config.directions.get(series.benchmark) or config.directions.get(series.key)
-    if chosen is None:
-        chosen = next((d for p, d in config.directions.items() if _matches(p, series)), None)
-    if chosen == "bigger":
-        return "bigger"
-    if chosen == "smaller":
-        return "smaller"
-    return series.direction
 
 
 def _pool(series: Sequence[Series]) -> dict[str, Series]:
@@ -155,28 +143,29 @@ def select_base(
     release = config.base == "release" or (config.base == "auto" and version is not None)
     chosen: list[Series] = []
     versions: set[str] = set()
-    fallback = False
+    longest = 0  # the most runs a series taken from the branch's last runs has
     for series in history:
         points = series.points
-        if release:
-            olds = (p.version for p in reversed(points) if p.version not in (None, version))
-            last = next(olds, None)
-            if last is not None:
-                versions.add(last)
-                points = tuple(p for p in points if p.version == last)
-            elif config.base == "release":
-                points = ()
-            else:
-                fallback = bool(points)
+        olds = (p.version for p in reversed(points) if p.version not in (None, version))
+        last = next(olds, None) if release else None
+        if last is not None:
+            versions.add(last)
+            points = tuple(p for p in points if p.version == last)
+        elif release and config.base == "release":
+            points = ()
+        else:
+            longest = max(longest, min(len(points), runs))
         if points:
             chosen.append(replace(series, points=points[-runs:]))
-    branch = "the last run of the history" if runs == 1 else f"the last {runs} runs of the history"
-    if not release:
-        return chosen, branch
+    branch = (
+        "the last run of the history"
+        if min(runs, longest or runs) == 1
+        else f"the last {min(runs, longest or runs)} runs of the history"
+    )
     if not versions:
-        return chosen, branch if fallback else "the last release"
+        return chosen, branch if not release or longest else "the last release"
     text = f"release {next(iter(versions))}" if len(versions) == 1 else "the last release"
-    return chosen, f"{text} (else {branch})" if fallback else text
+    return chosen, f"{text} (else {branch})" if longest else text
 
 
 def compare(
@@ -194,7 +183,9 @@ def compare(
     bases = _pool(base)
     out: list[Comparison] = []
     for key, series in _pool(current).items():
-        direction = _direction(config, series)
+        direction = Directions(config.directions).of(
+            series.benchmark, series.measure, series.direction
+        )
         threshold = threshold_for(config, series)
         now = _sample(series.points)
         head = Comparison(
@@ -466,3 +457,55 @@ def usable(config: BenchmarksConfig) -> BenchmarksConfig:
         thresholds={k: v for k, v in config.thresholds.items() if _fraction(v)},
         base_runs=max(config.base_runs, 1),
     )
+
+
+def run(config: DocgenConfig) -> StageResult:
+    """The regression check of the project: its current results (`results:`) against the
+    base from its history; the diagnostics of reading both pass through.
+
+    Without `results:` globs, or when they match no readable result, the history is not
+    read: no file beyond the results, no git call.
+
+    Args:
+        config: the project's config; `version` (the release being built) picks the base
+            under `base: auto`.
+    """
+    from docgen.benchmarks import history, results  # noqa: PLC0415 - only a check with results
+
+    settings = config.benchmarks
+    if settings is None or not settings.results:
+        return StageResult(STAGE)
+    read = results.read(config)
+    found = list(read.diagnostics)
+    if not read.runs:
+        return StageResult(STAGE, diagnostics=tuple(found))
+    file = config.site_config
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    found += problems(settings, config.relative(file), text)
+    settings = usable(settings)
+    past, unreadable = history.load(config)
+    found += unreadable
+    base, described = select_base(settings, past.series, config.version)
+    files: dict[str, str] = {}
+    for one in read.runs:
+        for series in one.series:
+            files.setdefault(series.key, one.file)
+    comparisons = compare(settings, [s for one in read.runs for s in one.series], base)
+    texts: dict[str, str] = {}
+    locations = {
+        c.key: locate(config.root, files[c.key], c.benchmark, texts)
+        for c in comparisons
+        if c.verdict in ("regressed", "units differ") and c.key in files
+    }
+    found += findings(settings, comparisons, locations, described)
+    verdicts = [c.verdict for c in comparisons]
+    summary = {
+        "compared": sum(v in ("regressed", "improved", "unchanged") for v in verdicts),
+        "regressed": verdicts.count("regressed"),
+        "improved": verdicts.count("improved"),
+        "base": described,
+    }
+    return StageResult(STAGE, diagnostics=tuple(found), summary=summary)
