@@ -19,6 +19,8 @@ from docgen.benchmarks.model import Direction, Point, Series
 from docgen.cli import main
 from docgen.config import BenchmarksConfig
 from docgen.diagnostics import Location, Severity, render_github, render_summary
+from docgen.model import StageResult
+from docgen.report import build_report, quality_page
 
 # --- statistics: SciPy is the oracle -----------------------------------------------------
 
@@ -434,6 +436,18 @@ def test_a_regression_as_annotation_and_in_the_step_summary() -> None:
         "10 ms → 13.1 ms (ratio only, no samples; threshold 10 %25), against release 1.0"
         in annotation
     )
+    page = quality_page(
+        build_report(
+            [StageResult("benchmarks", diagnostics=(error,))],
+            diagnostics=[error],
+            seconds=1.0,
+            offline=True,
+            strict=False,
+            available=["benchmarks"],
+        )
+    )
+    assert "| benchmarks | failed | 1 | 0 |" in page
+    assert "| ✗ error | <code>r.json&#58;7</code> | DG030 | 'render' is 31.0 % slower" in page
     summary = render_summary([error])
     assert "| error | <code>r.json&#58;7</code> | [DG030](" in summary
     assert "| 'render' is 31.0 % slower: 10 ms → 13.1 ms \\(ratio only, no samples" in summary
@@ -567,3 +581,22 @@ def test_no_results_is_free_and_bad_settings_are_warnings(
         ("DG034", "mkdocs.yml", 6)
     ]
     assert docgen_check(root, capsys, "--strict")[0] == 1
+
+
+def test_check_against_the_last_release(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tiny_site(tmp_path, runs=2)
+    # Release 1.0 was 30 % faster at rendering than the base branch's runs since.
+    faster = {**TIMES, "render": TIMES["render"] / 1.3}
+    release = root / "release.json"
+    release.write_text(pytest_benchmark_json(faster, "e" * 40, 5), encoding="utf-8")
+    argv = ["bench", "record", str(release), "-f", str(root / "mkdocs.yml"), "--version", "1.0"]
+    assert main([*argv, "--date", "2026-10-01T12:00:00Z"]) == 0
+    (root / "bench" / "pr.json").write_text(pytest_benchmark_json(TIMES, "f" * 40, 9))
+    assert docgen_check(root, capsys)[0] == 0  # against the branch's last runs: unchanged
+    text = SITE.replace("thresholds:", "base: release\n        thresholds:")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    code, out = docgen_check(root, capsys)
+    assert code == 1
+    assert re.search(r"'render' is (29|30)\.\d % slower: 1\.5\d ms → 2\.\d+ ms", out)
+    assert "against release 1.0" in out
+    assert out.count("error[") == 1
