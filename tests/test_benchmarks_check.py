@@ -568,9 +568,14 @@ def test_no_results_is_free_and_bad_settings_are_warnings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tiny_site(tmp_path, runs=1)
+    history = root / ".docgen" / "benchmarks.history"
+    kept = history.read_bytes()
+    history.write_text("not a history\n", encoding="utf-8")
     code, out = docgen_check(root, capsys, "--format", "json")
-    # The glob matches nothing: the reader says so, and no history is read.
+    # The glob matches nothing: the reader says so, and the history is not read (no DG020).
     assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["DG014"]
+    assert code == 0
+    history.write_bytes(kept)
     text = SITE.replace("thresholds:", "alpha: 0\n        thresholds:")
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     (root / "bench" / "pr.json").write_text(pytest_benchmark_json(TIMES, "f" * 40, 7))

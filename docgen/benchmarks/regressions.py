@@ -95,9 +95,14 @@ class Comparison:
 
 
 def threshold_for(config: BenchmarksConfig, series: Series) -> float:
-    """The regression threshold of `series`: the first entry of `config.thresholds` whose
+    """The regression threshold of a series: the first entry of `config.thresholds` whose
     name or glob matches the benchmark's name or its key (`parse/*`, `parse/*::memory`),
-    as `directions` does; else `config.threshold`."""
+    as `directions` does; else `config.threshold`.
+
+    Args:
+        config: the `benchmarks` section.
+        series: the series.
+    """
     for pattern, value in config.thresholds.items():
         if fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern):
             return float(value)
@@ -447,8 +452,12 @@ def _fraction(value: float) -> bool:
 
 
 def usable(config: BenchmarksConfig) -> BenchmarksConfig:
-    """`config` with each setting `problems` reports replaced by its default (a bad entry
-    of `thresholds` dropped)."""
+    """The section with each setting `problems` reports replaced by its default (a bad
+    entry of `thresholds` dropped).
+
+    Args:
+        config: the `benchmarks` section as written.
+    """
     default = BenchmarksConfig()
     return replace(
         config,

@@ -65,8 +65,11 @@ class Effect:
 
 
 def median(values: Sequence[float]) -> float:
-    """The median of `values`, which must not be empty (the mean of the two middle ones
-    when there is an even number)."""
+    """The median: the middle value, or the mean of the two middle ones.
+
+    Args:
+        values: the sample; not empty.
+    """
     ordered = sorted(values)
     half = len(ordered) // 2
     if len(ordered) % 2:
@@ -113,8 +116,13 @@ def _u_counts(m: int, n: int) -> list[int]:
 
 
 def smallest_p(m: int, n: int) -> float:
-    """The smallest two-sided p-value the exact test can give for samples of `m` and `n`
-    values: below the significance level, or a difference can never be significant."""
+    """The smallest two-sided p-value the exact test can give for two samples: unless it
+    is below the significance level, no difference can ever be significant.
+
+    Args:
+        m: the size of one sample.
+        n: the size of the other.
+    """
     return min(1.0, 2 / math.comb(m + n, m))
 
 
@@ -175,6 +183,10 @@ def hodges_lehmann(before: Sequence[float], after: Sequence[float]) -> float:
 
     A sample of more than 300 values is thinned to 300 of its quantiles first, so the
     pairs stay at most 90,000 (an approximation, far finer than a benchmark's noise).
+
+    Args:
+        before: the base's values; not empty.
+        after: the current values; not empty.
     """
     return median([a - b for a in _thin(after) for b in _thin(before)])
 
