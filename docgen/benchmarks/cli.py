@@ -154,7 +154,7 @@ def _retention(config: DocgenConfig, settings: BenchmarksConfig) -> Diagnostic |
 def _read(config: DocgenConfig, files: Sequence[str]) -> tuple[list[Run], list[Diagnostic]]:
     from docgen.benchmarks import results  # noqa: PLC0415 - the readers load when needed
 
-    found = results.read(config, [Path(f) for f in files])
+    found = results.read(config, files)
     return list(found.runs), list(found.diagnostics)
 
 
