@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Literal
 
 from docgen.benchmarks import stats
-from docgen.benchmarks.formats.base import Directions
 from docgen.benchmarks.model import Direction, Point, Series
 from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity, plural
@@ -62,7 +61,8 @@ class Comparison:
         benchmark: the benchmark's name.
         measure: what is measured (`time`, `throughput`, ...).
         unit: the current series' unit.
-        direction: which way is better, after the config's `directions`.
+        direction: which way is better (the format's, or the config's `directions` where
+            the format does not say).
         verdict: `regressed`, `improved`, `unchanged`, `no base` or `units differ`.
         current: the current median.
         base: the base's median; None without a base.
@@ -181,16 +181,14 @@ def compare(
     A base point of the commit being checked (recorded before the check ran) is left out.
 
     Args:
-        config: the `benchmarks` section: thresholds, directions, alpha.
+        config: the `benchmarks` section: thresholds, alpha.
         current: the series of the current results.
         base: the base's series (see `select_base`).
     """
     bases = _pool(base)
     out: list[Comparison] = []
     for key, series in _pool(current).items():
-        direction = Directions(config.directions).of(
-            series.benchmark, series.measure, series.direction
-        )
+        direction = series.direction  # the reader applied `directions` where it may
         threshold = threshold_for(config, series)
         now = _sample(series.points)
         head = Comparison(
