@@ -94,6 +94,9 @@ def test_effect_sizes() -> None:
     assert stats.effect([1.0, 2.0], [1.0, 2.0]).common_language == 0.5
     assert stats.effect([0.0], [0.0]).change == 0.0
     assert stats.effect([0.0], [1.0]).change == math.inf
+    assert stats.relative_change(2.0, 1.0) == -0.5
+    assert stats.relative_change(-10.0, -5.0) == 0.5  # higher, whatever the sign
+    assert stats.relative_change(0.0, -1.0) == -math.inf
     assert stats.median([3.0, 1.0, 2.0]) == 2.0
     assert stats.median([4.0, 1.0, 2.0, 3.0]) == 2.5
 

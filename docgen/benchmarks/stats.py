@@ -22,6 +22,7 @@ __all__ = [
     "hodges_lehmann",
     "mann_whitney_u",
     "median",
+    "relative_change",
     "smallest_p",
 ]
 
@@ -191,6 +192,19 @@ def hodges_lehmann(before: Sequence[float], after: Sequence[float]) -> float:
     return median([a - b for a in _thin(after) for b in _thin(before)])
 
 
+def relative_change(before: float, after: float) -> float:
+    """`(after - before) / |before|`: 0.3 is 30 % more; infinite when `before` is 0 and
+    `after` is not.
+
+    Args:
+        before: the base's figure.
+        after: the current figure.
+    """
+    if before:
+        return (after - before) / abs(before)
+    return 0.0 if after == before else math.copysign(math.inf, after)
+
+
 def effect(before: Sequence[float], after: Sequence[float]) -> Effect:
     """How much `after` differs from `before`, both non-empty samples (see `Effect`).
 
@@ -198,11 +212,7 @@ def effect(before: Sequence[float], after: Sequence[float]) -> Effect:
         before: the base's values.
         after: the current values.
     """
-    base, now = median(before), median(after)
-    if base:
-        change = (now - base) / abs(base)
-    else:
-        change = 0.0 if now == base else math.copysign(math.inf, now)
+    change = relative_change(median(before), median(after))
     ranks, _ = _ranks([*after, *before])
     m = len(after)
     larger = sum(ranks[:m]) - m * (m + 1) / 2  # U of `after`: the pairs where it is larger
