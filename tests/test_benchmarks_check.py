@@ -323,6 +323,18 @@ def test_several_result_files_of_one_benchmark_are_pooled() -> None:
     assert c.current == pytest.approx(1.3)
 
 
+def test_base_runs_without_samples_leave_the_sample_to_those_with() -> None:
+    # The history keeps samples on its newest runs only: older points have a value alone.
+    old = tuple(Point(5.0) for _ in range(3))
+    new = tuple(Point(1.0, (0.99, 1.0, 1.01, 1.02, 0.98)) for _ in range(2))
+    base = [Series("a", "time", "s", "smaller", old + new)]
+    current = [series("a", [1.0], samples=[[1.0, 1.01, 0.99, 1.0, 1.02]])]
+    (c,) = check.compare(CONFIG, current, base)
+    assert c.samples == (10, 5)
+    assert c.base == pytest.approx(1.0)
+    assert c.verdict == "unchanged"
+
+
 def test_a_base_point_of_the_commit_checked_is_left_out() -> None:
     history = [
         Series("a", "time", "s", "smaller", (Point(1.0, commit="old"), Point(2.0, commit="new")))

@@ -6,8 +6,8 @@ base's points (the base branch's last runs, or the last release's), `compare` we
 current series against its base, and `findings` turns the outcome into diagnostics. The
 last three are pure: they read no file.
 
-A series is compared on a sample: the samples of its points when every point has some,
-else the values of its points (the base's last runs are a sample of the run-to-run
+A series is compared on a sample: the samples of its points that have some, else the
+values of its points (the base's last runs are a sample of the run-to-run
 noise). When both samples are large enough for the two-sided Mann-Whitney U test to reach
 `alpha`, a change is a regression only if it is significant (p < alpha) AND its relative
 change of the medians is at least the benchmark's threshold in the worse direction.
@@ -121,10 +121,10 @@ def _pool(series: Sequence[Series]) -> dict[str, Series]:
 
 
 def _sample(points: Sequence[Point]) -> list[float]:
-    """The points' samples when every point has some, else their values."""
-    if all(p.samples for p in points):
-        return [s for p in points for s in p.samples]
-    return [p.value for p in points]
+    """The samples of the points that have some (the history keeps them on its newest
+    runs only), else the points' values."""
+    pooled = [s for p in points for s in p.samples]
+    return pooled or [p.value for p in points]
 
 
 def select_base(
