@@ -237,6 +237,27 @@ def test_go_same_name_in_two_packages(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        (
+            ["BenchmarkA-4 9 5 ns/op", "BenchmarkB/n-8-4 9 5 ns/op"],
+            ["BenchmarkA", "BenchmarkB/n-8"],
+        ),
+        # GOMAXPROCS=1: Go writes no suffix, and `-64` is part of the name.
+        (["BenchmarkA 9 5 ns/op", "BenchmarkB/n-64 9 5 ns/op"], ["BenchmarkA", "BenchmarkB/n-64"]),
+        # `-cpu 1,4`: the same benchmark on 1 and 4 threads are two benchmarks.
+        (["BenchmarkA 10 5 ns/op", "BenchmarkA-4 10 2 ns/op"], ["BenchmarkA", "BenchmarkA-4"]),
+    ],
+)
+def test_go_gomaxprocs_suffix(tmp_path: Path, lines: list[str], names: list[str]) -> None:
+    (tmp_path / "bench.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run, problems = results.read_file(tmp_path / "bench.txt", tmp_path)
+    assert problems == ()
+    assert run is not None
+    assert [s.benchmark for s in run.series] == names
+
+
 def test_github_action_benchmark() -> None:
     run = _read(FIXTURES / "github-action-benchmark.json")
     assert run.format == "github-action-benchmark"

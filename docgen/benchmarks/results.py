@@ -55,7 +55,7 @@ def read(config: DocgenConfig, paths: Sequence[str] = ()) -> Results:
     diagnostics = _check_directions(config, settings)
     directions = Directions(settings.directions)
     runs: list[Run] = []
-    done: set[Path] = set()  # files and criterion trees read, resolved
+    done: set[Path] = set()  # files and folders read, absolute
     for pattern, found in _targets(root, paths, settings.results):
         if not found:
             where = "the path" if paths else "the `results` glob"
@@ -76,8 +76,8 @@ def read(config: DocgenConfig, paths: Sequence[str] = ()) -> Results:
                 found_runs, problems = _read_folder(path, root, directions, done)
                 runs += found_runs
                 diagnostics += problems
-            elif path.resolve() not in done:  # two globs may match one file
-                done.add(path.resolve())
+            elif _absolute(path) not in done:  # two globs may match one file
+                done.add(_absolute(path))
                 run, found_problems = read_file(path, root, directions)
                 runs += [run] if run is not None else []
                 diagnostics += found_problems
@@ -174,21 +174,22 @@ def _read_folder(
     in `done` is skipped, and what is read is added to it."""
     runs: list[Run] = []
     diagnostics: list[Diagnostic] = []
-    here = folder.resolve()
+    here = _absolute(folder)
     if any(read == here or read in here.parents for read in done):
         return runs, diagnostics  # inside a folder read already (`results/**`)
     trees = criterion.roots(folder)
     for tree in trees:
-        if tree.resolve() in done:
+        if _absolute(tree) in done:
             continue
-        done.add(tree.resolve())
+        done.add(_absolute(tree))
         run, malformed = criterion.read_tree(tree, _shown(tree, root), directions)
         runs += [run] if run is not None else []
         diagnostics += [_malformed(p, None, criterion.TITLE, root) for p in malformed]
-    for path in _walk(folder):
-        if path.resolve() in done or any(t == path.parent or t in path.parents for t in trees):
+    inside = tuple(_absolute(t) for t in trees)
+    for path in _walk(here):
+        if path in done or any(t == path.parent or t in path.parents for t in inside):
             continue
-        done.add(path.resolve())
+        done.add(path)
         found, problems = read_file(path, root, directions)
         if problems and problems[0].code == "DG012" and not _looks_json(path):
             continue
@@ -276,10 +277,19 @@ def _diagnostic(code: str, message: str, file: str, line: int | None, hint: str)
 
 def _shown(path: Path, root: Path) -> str:
     """`path` as the user sees it: relative to `root` when inside it."""
+    try:  # without following links first: resolving costs a system call per folder
+        return _absolute(path).relative_to(_absolute(root)).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _absolute(path: Path) -> Path:
+    """`path` made absolute and normalised (`..` removed), links not followed."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() follows links, slowly
 
 
 def _config_file(config: DocgenConfig) -> str:
