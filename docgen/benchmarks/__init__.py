@@ -17,8 +17,11 @@ def generate(config: DocgenConfig) -> StageResult:
 
 
 def check(config: DocgenConfig, context: Context, documents: Sequence[Document]) -> StageResult:
-    """The regression check: the current results against the base."""
-    return StageResult("benchmarks")
+    """The regression check: the current results (`results:`) against the base from the
+    history (see `docgen.benchmarks.regressions`); free when there are no results."""
+    from docgen.benchmarks import regressions  # noqa: PLC0415 - loaded when the check runs
+
+    return regressions.run(config)
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
