@@ -261,6 +261,7 @@ class BenchmarksConfig:
             glob, for formats that do not say.
         targets: per-benchmark target value, in the series' unit, drawn as a line.
         section: the nav title of the generated pages.
+        step_min_runs: the fewest runs on each side of a step change the pages mark.
     """
 
     results: tuple[str, ...] = ()
@@ -272,6 +273,7 @@ class BenchmarksConfig:
     directions: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
     section: str = "Performance"
+    step_min_runs: int = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,45 @@ __all__ = ["check", "dump", "generate"]
 
 
 def generate(config: DocgenConfig) -> StageResult:
-    """The Performance pages, from the history and the current results."""
-    return StageResult("benchmarks")
+    """The Performance pages, from the history and the current results.
+
+    The history (`history.load`) and this build's results (`results.read`, the
+    `results:` globs) make an overview and a page per group (`docgen.benchmarks.pages`);
+    with neither, no page and no stylesheet. The result files and the history file are
+    watched: `mkdocs serve` rebuilds when a run is recorded.
+    """
+    # Imported here: a build without benchmarks loads none of this (see docgen.stages).
+    from docgen.benchmarks import history, results  # noqa: PLC0415
+    from docgen.benchmarks import pages as performance  # noqa: PLC0415
+    from docgen.model import Asset  # noqa: PLC0415
+
+    settings = config.benchmarks
+    if settings is None:
+        return StageResult("benchmarks")
+    recorded, problems = history.load(config)
+    read = results.read(config)
+    watch = (config.root / settings.history, *(config.root / run.file for run in read.runs))
+    current = [series for run in read.runs for series in run.series]
+    made = performance.pages(
+        config, recorded.series, current, performance.sources(config, read.runs)
+    )
+    diagnostics = (*problems, *read.diagnostics)
+    if not made:
+        return StageResult("benchmarks", diagnostics=diagnostics, watch=watch)
+    return StageResult(
+        "benchmarks",
+        pages=made,
+        assets=(Asset(performance.STYLESHEET, performance.STYLESHEET_FILE),),
+        diagnostics=diagnostics,
+        watch=watch,
+        model={"pages": [page.path for page in made]},
+        summary={
+            "benchmarks": len({s.key for s in (*recorded.series, *current)}),
+            "runs recorded": max((len(s.points) for s in recorded.series), default=0),
+            "result files": len(read.runs),
+        },
+        extra_css=(performance.STYLESHEET,),
+    )
 
 
 def check(config: DocgenConfig, context: Context, documents: Sequence[Document]) -> StageResult:
