@@ -127,25 +127,26 @@ def _range(values: Sequence[float]) -> tuple[float, float]:
 
 
 def _tick_label(value: float, step: float) -> str:
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
-    if decimals == 0 and step != int(step):
-        decimals = 1
+    """A tick's value with as many decimals as the ticks' spacing needs (0.25 → 2)."""
+    decimals = next((d for d in range(10) if abs(round(step, d) - step) < step * 1e-6), 10)
     return f"{value:,.{decimals}f}"
 
 
 @dataclass(frozen=True, slots=True)
 class _Frame:
-    """Where values land in the SVG: x by position (0..count-1), y by value."""
+    """Where values land in the SVG: x by position (0..count-1, `pad` slots more on each
+    side), y by value."""
 
     count: int
     low: float
     high: float
+    pad: float = 0.0
 
     def x(self, index: float) -> float:
         inner = WIDTH - _LEFT - _RIGHT
         if self.count <= 1:
             return _LEFT + inner / 2
-        return _LEFT + inner * index / (self.count - 1)
+        return _LEFT + inner * (index + self.pad) / (self.count - 1 + 2 * self.pad)
 
     def y(self, value: float) -> float:
         inner = HEIGHT - _TOP - _BOTTOM
@@ -197,10 +198,10 @@ def _x_labels(frame: _Frame, names: Sequence[str], most: int = 7) -> list[str]:
     )
     out = [f'<g style="{_TEXT}" text-anchor="middle">']
     for index in picks:
-        anchor = ""
-        if count > 1 and index == 0:
+        anchor = ""  # centred under its run; the first and last flush with the plot's edges
+        if frame.pad == 0 and count > 1 and index == 0:
             anchor = ' text-anchor="start"'
-        elif count > 1 and index == count - 1:
+        elif frame.pad == 0 and count > 1 and index == count - 1:
             anchor = ' text-anchor="end"'
         x = _f(frame.x(index))
         y = HEIGHT - _BOTTOM + 18
@@ -244,10 +245,8 @@ def _hover(frame: _Frame, points: Sequence[Point], unit: str, chosen: Scale) -> 
     out = ['<g class="docgen-hit" fill="currentColor" fill-opacity="0">']
     for band in range(bands):
         first, last = band * count // bands, (band + 1) * count // bands - 1
-        left = frame.x(first - 0.5) if first else _LEFT
-        right = frame.x(last + 0.5) if last < count - 1 else WIDTH - _RIGHT
-        if count == 1:
-            left, right = _LEFT, WIDTH - _RIGHT
+        left = max(_LEFT, frame.x(first - 0.5)) if count > 1 else _LEFT
+        right = min(WIDTH - _RIGHT, frame.x(last + 0.5)) if count > 1 else WIDTH - _RIGHT
         values = [p.value for p in points[first : last + 1] if math.isfinite(p.value)]
         if first == last:
             tip = f"{_about(first, points[first])}\n{show(points[first].value, unit, chosen)}"
@@ -292,7 +291,8 @@ def _steps(frame: _Frame, steps: Sequence[Step]) -> list[str]:
     out: list[str] = []
     for number, step in enumerate(steps):
         x = frame.x(step.index - 0.5)
-        label = f"{step.change * 100:+.0f} %" + (f" {step.commit[:7]}" if step.commit else "")
+        label = f"{step.change * 100:+.0f} %".replace("-", "\u2212")
+        label += f" {step.commit[:7]}" if step.commit else ""
         anchor = "end" if x > WIDTH * 0.7 else "start"
         dx = -4 if anchor == "end" else 4
         y = _TOP - 14 + (number % 2) * 12  # alternate heights: two close steps stay legible
@@ -306,12 +306,12 @@ def _steps(frame: _Frame, steps: Sequence[Step]) -> list[str]:
     return out
 
 
-def _frame(values: Sequence[float], target: float | None, count: int) -> _Frame:
+def _frame(values: Sequence[float], target: float | None, pad: float = 0.0) -> _Frame:
     finite = [v for v in values if math.isfinite(v)]
     if target is not None and math.isfinite(target):
         finite.append(target)
     low, high = _range(finite or [0.0, 1.0])
-    return _Frame(count, low, high)
+    return _Frame(len(values), low, high, pad)
 
 
 def _x_name(index: int, point: Point) -> str:
@@ -335,7 +335,7 @@ def chart(
         target: a value to draw as a dashed line, in `unit`.
     """
     values = [p.value for p in points]
-    frame = _frame(values, target, len(points))
+    frame = _frame(values, target)
     chosen = scale(unit, values)
     out = _open(label)
     out += _y_axis(frame, chosen)
@@ -366,7 +366,7 @@ def release_chart(
     """
     points = [p for _, p in releases]
     values = [p.value for p in points]
-    frame = _frame(values, target, len(points))
+    frame = _frame(values, target, pad=0.5)
     chosen = scale(unit, values)
     out = _open(label)
     out += _y_axis(frame, chosen)

@@ -229,13 +229,20 @@ def _name(entry: Shown, several: set[str]) -> str:
     return series.benchmark
 
 
-def _run(point: Point) -> str:
-    facts = [code(point.commit[:7])] if point.commit else []
+def _when(point: Point) -> str:
+    """A run's date and release, for a table cell."""
+    facts = []
     if point.date:
         facts.append(escape(point.date[:10]))
     if point.version:
         facts.append(escape(point.version))
     return ", ".join(facts)
+
+
+def _run(point: Point) -> str:
+    """A run's commit, date and release, for prose."""
+    facts = [code(point.commit[:7])] if point.commit else []
+    return ", ".join([*facts, _when(point)] if _when(point) else facts)
 
 
 def _better(series: Series) -> str:
@@ -330,7 +337,7 @@ def _overview(settings: BenchmarksConfig, groups: Sequence[_Group], several: set
             out.append(
                 f"| [{escape(_name(entry, several))}]({page}#{anchor})"
                 f" | {code(step.commit[:7]) if step.commit else '—'}"
-                f" | {_run(point) or step.index + 1}"
+                f" | run {step.index + 1}{', ' + _when(point) if _when(point) else ''}"
                 f" | {_change(step.before, step.after, entry.series, limit)} |"
             )
     else:
@@ -416,7 +423,7 @@ def _section(settings: BenchmarksConfig, entry: Shown, anchor: str, title: str) 
             point = series.points[step.index]
             out.append(
                 f"| {number} | {code(step.commit[:7]) if step.commit else '—'}"
-                f" | run {step.index + 1}{', ' + _run(point) if _run(point) else ''}"
+                f" | run {step.index + 1}{', ' + _when(point) if _when(point) else ''}"
                 f" | {charts.show(step.before, series.unit, chosen)}"
                 f" | {charts.show(step.after, series.unit, chosen)}"
                 f" | {_change(step.before, step.after, series, limit)} |"
