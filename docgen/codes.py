@@ -61,6 +61,14 @@ _I: Level = "info"
 
 _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG001", _E, "a stage crashed: a docgen bug", "docgen"),
+    # Benchmark results (`benchmarks:`).
+    ("DG010", _E, "a result file is not valid JSON", "benchmarks"),
+    ("DG011", _E, "a result file does not fit its format", "benchmarks"),
+    ("DG012", _E, "a result file is in none of the formats docgen reads", "benchmarks"),
+    ("DG013", _E, "a result file cannot be read", "benchmarks"),
+    ("DG014", _W, "a `results` glob or path matches no file", "benchmarks"),
+    ("DG015", _E, "a `directions` value is neither `smaller` nor `bigger`", "benchmarks"),
+    ("DG016", _W, "a result file holds no benchmark", "benchmarks"),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",

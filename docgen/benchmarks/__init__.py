@@ -59,5 +59,10 @@ def check(config: DocgenConfig, context: Context, documents: Sequence[Document])
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
-    """The results read from `args` (or the configured `results:` globs), as JSON."""
-    return {}
+    """The results read from `args` (files or folders; the configured `results:` globs
+    when there are none), as JSON: `{"runs": [...], "diagnostics": [...]}`."""
+    from docgen import jsonenc  # noqa: PLC0415 - only the dump needs them
+    from docgen.benchmarks import results  # noqa: PLC0415
+
+    read = results.read(config, args)
+    return {"runs": jsonenc.to_json(read.runs), "diagnostics": jsonenc.to_json(read.diagnostics)}
