@@ -9,8 +9,8 @@ SVG `<title>`: the reader hovers over a run (or, on a long history, a band of ru
 its commit, date, version and value.
 
 Values are shown in a unit that suits them: a time in seconds as s, ms, µs or ns, bytes as
-B, KB, MB or GB (powers of 1,000), a rate (`ops/s`) with K, M or G; `scale` picks one per
-chart from the values' median.
+B, KB, MB or GB (powers of 1,000), a rate (`ops/s`), a count, or any figure of 10,000 or
+more with K, M or G; `scale` picks one per chart from the values' median.
 """
 
 from __future__ import annotations
@@ -56,25 +56,28 @@ class Scale:
 _TIME = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 _BYTES = ((1e9, "GB"), (1e6, "MB"), (1e3, "KB"), (1.0, "B"))
 _COUNT = ((1e9, "G"), (1e6, "M"), (1e3, "K"), (1.0, ""))
+_COUNTS = frozenset({"", "ops", "allocations", "iterations", "instructions", "cycles", "count"})
 
 
 def scale(unit: str, values: Sequence[float]) -> Scale:
     """The scale that shows `values` (in `unit`) with the fewest digits: their median
-    is at least 1 in the unit chosen, where the unit allows (s, B, anything per second).
+    is at least 1 in the unit chosen, where the unit allows (s, B, a rate, a count).
 
     Args:
         unit: the series' unit (`s`, `B`, `ops/s`, or any other, shown as it is).
         values: the values to show; those that are not finite are ignored.
     """
     finite = sorted(abs(v) for v in values if math.isfinite(v) and v)
-    reference = finite[len(finite) // 2] if finite else 0.0
+    if not finite:
+        return Scale(unit, 1.0)
+    reference = finite[len(finite) // 2]
     table: tuple[tuple[float, str], ...]
     if unit == "s":
         table = _TIME
     elif unit == "B":
         table = _BYTES
-    elif unit.endswith("/s"):
-        table = tuple((f, f"{p} {unit}" if p else unit) for f, p in _COUNT)
+    elif unit.endswith("/s") or unit in _COUNTS or reference >= 1e4:
+        table = tuple((f, f"{p} {unit}".strip() if p else unit) for f, p in _COUNT)
     else:
         return Scale(unit, 1.0)
     for factor, name in table:

@@ -213,7 +213,7 @@ def _change(before: float, after: float, series: Series, limit: float, against: 
     """`+12.3 % worse` (or `better`, by the series' direction, past `limit`)."""
     if not (math.isfinite(before) and math.isfinite(after)) or before == 0:
         return "—"
-    change = after / before - 1
+    change = (after - before) / abs(before)
     text = f"{change * 100:+.1f} %".replace("-", "−")
     if abs(change) >= limit:
         worse = (change > 0) == (series.direction == "smaller")
@@ -235,7 +235,7 @@ def _when(point: Point) -> str:
     if point.date:
         facts.append(escape(point.date[:10]))
     if point.version:
-        facts.append(escape(point.version))
+        facts.append(f"release {escape(point.version)}")
     return ", ".join(facts)
 
 
@@ -481,7 +481,10 @@ def pages(
         counts[entry.series.benchmark] = counts.get(entry.series.benchmark, 0) + 1
     several = {name for name, count in counts.items() if count > 1}
     nav = (settings.section,)
-    history_file = settings.history if history else None
+    # The history may be the Pages branch's: name the local file only when it is one.
+    history_file = (
+        settings.history if history and (config.root / settings.history).is_file() else None
+    )
 
     def source(members: Sequence[Shown]) -> str | None:
         return next((e.source[0] for e in members if e.source), history_file)

@@ -39,7 +39,8 @@ class Step:
         commit: that run's commit, when known.
         before: the median of the runs since the previous step (or the first run).
         after: the median of the runs from this step to the next (or the last run).
-        change: `after / before - 1` (`0.3`: 30 % higher), whatever the direction.
+        change: `(after - before) / |before|` (`0.3`: 30 % higher), whatever the
+            direction.
     """
 
     index: int
@@ -147,5 +148,6 @@ def steps(series: Series, threshold: float = 0.10, min_runs: int = 5) -> tuple[S
         before = median(values[bounds[number] : k])
         after = median(values[k : bounds[number + 2]])
         point = series.points[kept[k]]
-        out.append(Step(kept[k], point.commit, before, after, after / before - 1))
+        change = (after - before) / abs(before)
+        out.append(Step(kept[k], point.commit, before, after, change))
     return tuple(out)
