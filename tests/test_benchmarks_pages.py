@@ -326,7 +326,11 @@ def test_a_chart_is_well_formed_svg_with_marker_target_and_tooltips() -> None:
     assert "target 1.20 ms" in texts
     assert "ms" in texts  # the unit, over the axis
     lines = list(root.iter(f"{SVG}line"))
-    assert any("accent" in (line.get("style") or "") for line in lines)  # the step's marker
+    (marker,) = [line for line in lines if line.get("x1") == line.get("x2")]  # vertical
+    assert marker.get("stroke-dasharray") == "3 3"
+    dots = [float(c.get("cx") or 0) for c in root.iter(f"{SVG}circle")]
+    assert len(dots) == 40
+    assert dots[24] < float(marker.get("x1") or 0) < dots[25]  # between the runs either side
     assert any(line.get("stroke-dasharray") == "6 4" for line in lines)  # the target's
     titles = ["".join(t.itertext()) for t in root.iter(f"{SVG}title")]
     assert f"run 4 · {_commit(3)[:7]} · 2026-09-04 · 1.0\n" in "\n".join(titles)

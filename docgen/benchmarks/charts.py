@@ -2,8 +2,10 @@
 
 Each chart is inline SVG the page holds as raw HTML. Its colours are the theme's: text
 and grid take `currentColor` and Material's custom properties
-(`var(--md-default-fg-color--light)`, `var(--md-typeset-a-color)` for the line,
-`var(--md-accent-fg-color)` for step markers), each with a fallback, so one SVG follows
+(`var(--md-default-fg-color--light)` for text and the target, `var(--md-typeset-a-color)`
+for the line, `var(--md-default-fg-color)` for step markers: the line's colour is the
+palette's primary or accent, so a marker in either would hardly show against it), each
+with a fallback, so one SVG follows
 the light and the dark palette and still reads on a theme without them. A tooltip is an
 SVG `<title>`: the reader hovers over a run (or, on a long history, a band of runs) to see
 its commit, date, version and value.
@@ -26,8 +28,9 @@ from docgen.escape import html, xml
 __all__ = ["Scale", "chart", "release_chart", "scale", "show", "sparkline"]
 
 WIDTH, HEIGHT = 720, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 68, 24, 28, 34
+_LEFT, _RIGHT, _TOP, _BOTTOM = 68, 36, 28, 34
 _BANDS = 120  # hover targets at most: one per run, or per band of runs on a long history
+_SPAN = 0.2  # a chart's y range is at least this fraction of its values' middle
 _SPARK = 50  # points of a sparkline at most: a longer history is thinned to band medians
 _DOTS = 60  # runs drawn as dots at most; a longer history is a line only
 
@@ -35,8 +38,8 @@ _LINE = "stroke:var(--md-typeset-a-color,currentColor)"
 _DOT = "fill:var(--md-typeset-a-color,currentColor)"
 _GRID = "stroke:var(--md-default-fg-color--lightest,rgba(128,128,128,.25))"
 _TEXT = "fill:var(--md-default-fg-color--light,currentColor)"
-_MARK = "stroke:var(--md-accent-fg-color,currentColor)"
-_MARK_TEXT = "fill:var(--md-accent-fg-color,currentColor)"
+_MARK = "stroke:var(--md-default-fg-color,currentColor)"
+_MARK_TEXT = "fill:var(--md-default-fg-color,currentColor)"
 _TARGET = "stroke:var(--md-default-fg-color--light,currentColor)"
 
 
@@ -123,9 +126,14 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _range(values: Sequence[float]) -> tuple[float, float]:
-    """The y range: the values' own, a little wider, never empty."""
+    """The y range: the values' own, a little wider, and at least `_SPAN` of their
+    middle wide, so that a few per cent of noise looks like the little it is."""
     low, high = min(values), max(values)
-    pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+    middle = (low + high) / 2
+    least = _SPAN * abs(middle)
+    if high - low < least:
+        low, high = middle - least / 2, middle + least / 2
+    pad = (high - low) * 0.08 or 1.0
     return low - pad, high + pad
 
 
@@ -169,7 +177,7 @@ def _text(text: str) -> str:
 def _open(label: str, css: str = "docgen-chart") -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {WIDTH} {HEIGHT}"'
-        f' role="img" aria-label="{_text(label)}" font-size="12">',
+        f' width="100%" role="img" aria-label="{_text(label)}" font-size="12">',
         f"<title>{_text(label)}</title>",
     ]
 
@@ -201,14 +209,9 @@ def _x_labels(frame: _Frame, names: Sequence[str], most: int = 7) -> list[str]:
     )
     out = [f'<g style="{_TEXT}" text-anchor="middle">']
     for index in picks:
-        anchor = ""  # centred under its run; the first and last flush with the plot's edges
-        if frame.pad == 0 and count > 1 and index == 0:
-            anchor = ' text-anchor="start"'
-        elif frame.pad == 0 and count > 1 and index == count - 1:
-            anchor = ' text-anchor="end"'
         x = _f(frame.x(index))
         y = HEIGHT - _BOTTOM + 18
-        out.append(f'<text x="{x}" y="{y}"{anchor}>{_text(names[index])}</text>')
+        out.append(f'<text x="{x}" y="{y}">{_text(names[index])}</text>')
     return [*out, "</g>"]
 
 
@@ -413,13 +416,13 @@ def sparkline(values: Sequence[float], width: int = 100, height: int = 22) -> st
     )
     if not finite:
         return head + "</svg>"
-    low, high = min(v for _, v in finite), max(v for _, v in finite)
-    span = (high - low) or abs(high) or 1.0
+    low, high = _range([v for _, v in finite])
+    span = high - low
     count = max(1, len(values) - 1)
 
     def at(index: int, value: float) -> str:
         x = 2 + (width - 4) * index / count
-        y = 2 + (height - 4) * (high - value) / span if high != low else height / 2
+        y = 2 + (height - 4) * (high - value) / span
         return f"{_f(x)} {_f(y)}"
 
     line = "M" + "L".join(at(i, v) for i, v in finite)

@@ -492,7 +492,7 @@ def pages(
     out = [
         Page(
             f"{FOLDER}/index.md",
-            settings.section,
+            "Overview",
             _overview(settings, groups, several).rstrip("\n") + "\n",
             nav,
             source(entries),
