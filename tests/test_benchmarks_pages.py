@@ -232,7 +232,7 @@ def test_the_section_title_and_targets_come_from_the_config(tmp_path: Path) -> N
     series = Series("a", "time", "s", "smaller", (Point(1.0), Point(1.1)))
     config = _config(tmp_path, section="Speed", targets={"a": 0.5})
     index, page = pages(config, [series], [])
-    assert index.title == "Speed"
+    assert index.title == "Overview"
     assert index.nav == ("Speed",)
     assert index.markdown.startswith("# Speed")
     assert "target 500 ms" in page.markdown
