@@ -70,9 +70,11 @@ def _cost(values: Sequence[float]) -> float:
     return sum(abs(v - centre) for v in values)
 
 
-def _peak(values: Sequence[float], lo: int, hi: int, first: int, last: int) -> int:
-    """The index `k` in `first..last` that splits `values[lo:hi]` best: the least total
-    distance of each side from its own median."""
+def _peak(values: Sequence[float], lo: int, hi: int, first: int, last: int, reach: int) -> int:
+    """The index `k` in `first..last` that splits its neighbourhood in `values[lo:hi]`
+    (`reach` runs either side) best: the least total distance of each side from its own
+    median."""
+    lo, hi = max(lo, first - reach), min(hi, last + reach)
     ks = range(max(first, lo + 1), min(last, hi - 1) + 1)
     return min(ks, key=lambda k: _cost(values[lo:k]) + _cost(values[k:hi]), default=first)
 
@@ -89,10 +91,11 @@ def change_points(values: Sequence[float], threshold: float = 0.10, min_runs: in
     n = len(values)
     if n < 2 * width:
         return []
+    windows = [median(values[i : i + width]) for i in range(n - width + 1)]
     candidates = [
         k
         for k in range(width, n - width + 1)
-        if _relative(median(values[k - width : k]), median(values[k : k + width])) >= threshold
+        if _relative(windows[k - width], windows[k]) >= threshold
     ]
     stretches: list[list[int]] = []
     for k in candidates:
@@ -107,7 +110,7 @@ def change_points(values: Sequence[float], threshold: float = 0.10, min_runs: in
         # The windows may miss the step's own index by a run or two when it is close to
         # the threshold: look that far around the stretch.
         first, last = stretch[0] - width + 1, stretch[-1] + width - 1
-        points.append(_peak(values, lo, hi, first, last))
+        points.append(_peak(values, lo, hi, first, last, 4 * width))
     while True:  # drop the steps the whole segments do not bear out; their segments merge
         bounds = [0, *points, n]
         kept = [
