@@ -18,6 +18,9 @@ def generate(config: DocgenConfig) -> StageResult:
     `results:` globs) make an overview and a page per group (`docgen.benchmarks.pages`);
     with neither, no page and no stylesheet. The result files and the history file are
     watched: `mkdocs serve` rebuilds when a run is recorded.
+
+    Args:
+        config: the project's config: its root and `benchmarks` section.
     """
     # Imported here: a build without benchmarks loads none of this (see docgen.stages).
     from docgen.benchmarks import history, results  # noqa: PLC0415

@@ -27,7 +27,7 @@ from docgen.escape import html, xml
 
 __all__ = ["Scale", "chart", "release_chart", "scale", "show", "sparkline"]
 
-WIDTH, HEIGHT = 720, 260
+_WIDTH, _HEIGHT = 720, 260
 _LEFT, _RIGHT, _TOP, _BOTTOM = 68, 36, 28, 34
 _BANDS = 120  # hover targets at most: one per run, or per band of runs on a long history
 _SPAN = 0.2  # a chart's y range is at least this fraction of its values' middle
@@ -154,13 +154,13 @@ class _Frame:
     pad: float = 0.0
 
     def x(self, index: float) -> float:
-        inner = WIDTH - _LEFT - _RIGHT
+        inner = _WIDTH - _LEFT - _RIGHT
         if self.count <= 1:
             return _LEFT + inner / 2
         return _LEFT + inner * (index + self.pad) / (self.count - 1 + 2 * self.pad)
 
     def y(self, value: float) -> float:
-        inner = HEIGHT - _TOP - _BOTTOM
+        inner = _HEIGHT - _TOP - _BOTTOM
         return _TOP + inner * (self.high - value) / (self.high - self.low)
 
 
@@ -175,7 +175,7 @@ def _text(text: str) -> str:
 
 def _open(label: str, css: str = "docgen-chart") -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {WIDTH} {HEIGHT}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {_WIDTH} {_HEIGHT}"'
         f' width="100%" role="img" aria-label="{_text(label)}" font-size="12">',
         f"<title>{_text(label)}</title>",
     ]
@@ -189,7 +189,7 @@ def _y_axis(frame: _Frame, chosen: Scale) -> list[str]:
     labels = [f'<g style="{_TEXT}" text-anchor="end">']
     for tick in ticks:
         y = _f(frame.y(tick * chosen.factor))
-        grid.append(f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y}" y2="{y}"/>')
+        grid.append(f'<line x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{y}" y2="{y}"/>')
         labels.append(f'<text x="{_LEFT - 6}" y="{y}" dy="4">{_tick_label(tick, step)}</text>')
     unit = _text(chosen.unit)
     labels.append(f'<text x="{_LEFT - 6}" y="{_TOP - 12}">{unit}</text>' if unit else "")
@@ -209,7 +209,7 @@ def _x_labels(frame: _Frame, names: Sequence[str], most: int = 7) -> list[str]:
     out = [f'<g style="{_TEXT}" text-anchor="middle">']
     for index in picks:
         x = _f(frame.x(index))
-        y = HEIGHT - _BOTTOM + 18
+        y = _HEIGHT - _BOTTOM + 18
         out.append(f'<text x="{x}" y="{y}">{_text(names[index])}</text>')
     return [*out, "</g>"]
 
@@ -251,7 +251,7 @@ def _hover(frame: _Frame, points: Sequence[Point], unit: str, chosen: Scale) -> 
     for band in range(bands):
         first, last = band * count // bands, (band + 1) * count // bands - 1
         left = max(_LEFT, frame.x(first - 0.5)) if count > 1 else _LEFT
-        right = min(WIDTH - _RIGHT, frame.x(last + 0.5)) if count > 1 else WIDTH - _RIGHT
+        right = min(_WIDTH - _RIGHT, frame.x(last + 0.5)) if count > 1 else _WIDTH - _RIGHT
         values = [p.value for p in points[first : last + 1] if math.isfinite(p.value)]
         if first == last:
             tip = f"{_about(first, points[first])}\n{show(points[first].value, unit, chosen)}"
@@ -264,7 +264,7 @@ def _hover(frame: _Frame, points: Sequence[Point], unit: str, chosen: Scale) -> 
             tip = f"{_about(first, points[first])}\nto {_about(last, points[last])}\n{shown}"
         out.append(
             f'<rect x="{_f(left)}" y="{_TOP}" width="{_f(max(right - left, 0.5))}"'
-            f' height="{HEIGHT - _TOP - _BOTTOM}"><title>{_text(tip)}</title></rect>'
+            f' height="{_HEIGHT - _TOP - _BOTTOM}"><title>{_text(tip)}</title></rect>'
         )
     return [*out, "</g>"]
 
@@ -283,9 +283,9 @@ def _dots(frame: _Frame, values: Sequence[float]) -> list[str]:
 def _target(frame: _Frame, target: float, unit: str, chosen: Scale) -> list[str]:
     y = _f(frame.y(target))
     return [
-        f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y}" y2="{y}" style="{_TARGET}"'
+        f'<line x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{y}" y2="{y}" style="{_TARGET}"'
         ' stroke-width="1.5" stroke-dasharray="6 4"/>',
-        f'<text x="{WIDTH - _RIGHT}" y="{y}" dy="-5" text-anchor="end" style="{_TEXT}">'
+        f'<text x="{_WIDTH - _RIGHT}" y="{y}" dy="-5" text-anchor="end" style="{_TEXT}">'
         f"target {_text(show(target, unit, chosen))}</text>",
     ]
 
@@ -298,12 +298,12 @@ def _steps(frame: _Frame, steps: Sequence[Step]) -> list[str]:
         x = frame.x(step.index - 0.5)
         label = f"{step.change * 100:+.0f} %".replace("-", "\u2212")
         label += f" {step.commit[:7]}" if step.commit else ""
-        anchor = "end" if x > WIDTH * 0.7 else "start"
+        anchor = "end" if x > _WIDTH * 0.7 else "start"
         dx = -4 if anchor == "end" else 4
         y = _TOP - 14 + (number % 2) * 12  # alternate heights: two close steps stay legible
         out += [
             f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{_TOP - 16 + (number % 2) * 12}"'
-            f' y2="{HEIGHT - _BOTTOM}" style="{_MARK}" stroke-width="1.5"'
+            f' y2="{_HEIGHT - _BOTTOM}" style="{_MARK}" stroke-width="1.5"'
             ' stroke-dasharray="3 3"/>',
             f'<text x="{_f(x)}" y="{y}" dx="{dx}" dy="4" text-anchor="{anchor}"'
             f' style="{_MARK_TEXT}">{_text(label)}</text>',

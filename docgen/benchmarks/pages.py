@@ -56,7 +56,12 @@ _RELEASE_COLUMNS = 6  # the releases the comparison table shows: the latest ones
 
 def threshold(settings: BenchmarksConfig, benchmark: str) -> float:
     """The smallest change of `benchmark` that counts: its own threshold (by name or glob,
-    the first that matches) or the section's."""
+    the first that matches) or the section's.
+
+    Args:
+        settings: the `benchmarks` section.
+        benchmark: the benchmark's full name.
+    """
     for pattern, value in settings.thresholds.items():
         if fnmatchcase(benchmark, pattern):
             return float(value)
