@@ -31,7 +31,7 @@ import pytest
 
 from docgen.benchmarks import charts, generate, history
 from docgen.benchmarks.model import Point, Run, Series
-from docgen.benchmarks.pages import pages, shown
+from docgen.benchmarks.pages import pages, shown, sources
 from docgen.benchmarks.steps import Step
 from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.diagnostics import render_text
@@ -415,3 +415,11 @@ def test_values_are_shown_in_a_unit_that_suits_them(value: float, unit: str, tex
 def test_a_chart_uses_one_scale_for_all_its_values() -> None:
     assert charts.scale("s", [2e-3, 3e-3, 0.5]) == charts.Scale("ms", 1e-3)
     assert charts.scale("s", [math.nan]) == charts.Scale("s", 1.0)
+
+
+def test_a_benchmark_is_found_on_its_own_line_not_inside_another_word(tmp_path: Path) -> None:
+    (tmp_path / "r.json").write_text('{\n  "machine": "ab",\n  "name": "a"\n}\n', encoding="utf-8")
+    run = Run("r.json", "bencher", (Series("a", "time", "s", "smaller", (Point(1.0),)),))
+    assert sources(_config(tmp_path), [run]) == {"a::time": ("r.json", 3)}
+    missing = Run("gone.json", "bencher", run.series)
+    assert sources(_config(tmp_path), [missing]) == {"a::time": ("gone.json", 1)}

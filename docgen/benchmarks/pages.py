@@ -182,7 +182,8 @@ def shown(
 
 def sources(config: DocgenConfig, runs: Sequence[Run]) -> dict[str, tuple[str, int]]:
     """Each series' key → the result file it was read from and the first line naming its
-    benchmark (line 1 when no line does: a format that splits the name, or a tree).
+    benchmark: as a JSON string, else as text, else by its last `/` part; line 1 when no
+    line does (a criterion tree).
 
     Args:
         config: the project's config; run files are relative to its root.
@@ -195,7 +196,8 @@ def sources(config: DocgenConfig, runs: Sequence[Run]) -> dict[str, tuple[str, i
         except (OSError, UnicodeDecodeError):
             lines = []
         for series in run.series:
-            names = (series.benchmark, series.benchmark.rsplit("/", 1)[-1])
+            last = series.benchmark.rsplit("/", 1)[-1]
+            names = (f'"{series.benchmark}"', series.benchmark, f'"{last}"', last)
             line = next((n for name in names for n, text in enumerate(lines, 1) if name in text), 1)
             out[series.key] = (run.file, line)
     return out
