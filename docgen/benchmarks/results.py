@@ -96,9 +96,9 @@ def read_file(
             that do not say which way is better.
     """
     chosen = directions if isinstance(directions, Directions) else Directions(directions or {})
-    if path.is_dir():
-        runs, problems = _read_folder(path, root, chosen)
-        return (runs[0] if runs else None), tuple(problems)
+    if path.is_dir():  # one criterion tree
+        tree, malformed = criterion.read_tree(path, _shown(path, root), chosen)
+        return tree, tuple(_malformed(p, None, criterion.TITLE, root) for p in malformed)
     file = _shown(path, root)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -160,19 +160,22 @@ def read_file(
 def _read_folder(
     folder: Path, root: Path, directions: Directions
 ) -> tuple[list[Run], list[Diagnostic]]:
-    """A folder's runs: a criterion tree is one run; otherwise each file is one, and a
-    file that is not JSON and in no format is skipped quietly (READMEs, logs)."""
-    if criterion.is_tree(folder):
-        tree, malformed = criterion.read_tree(folder, _shown(folder, root), directions)
-        diagnostics = [_malformed(p, None, criterion.TITLE, root) for p in malformed]
-        return ([tree] if tree is not None else []), diagnostics
+    """A folder's runs: each criterion tree in it is one run; every other file is one, and
+    a file that is not JSON and in no format is skipped quietly (READMEs, logs)."""
     runs: list[Run] = []
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
+    trees = criterion.roots(folder)
+    for tree in trees:
+        run, malformed = criterion.read_tree(tree, _shown(tree, root), directions)
+        runs += [run] if run is not None else []
+        diagnostics += [_malformed(p, None, criterion.TITLE, root) for p in malformed]
     for path in _walk(folder):
-        run, problems = read_file(path, root, directions)
+        if any(tree == path.parent or tree in path.parents for tree in trees):
+            continue
+        found, problems = read_file(path, root, directions)
         if problems and problems[0].code == "DG012" and not _looks_json(path):
             continue
-        runs += [run] if run is not None else []
+        runs += [found] if found is not None else []
         diagnostics += problems
     return runs, diagnostics
 

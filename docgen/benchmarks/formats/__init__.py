@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from docgen.benchmarks.formats import bencher, criterion, pytest_benchmark
+from docgen.benchmarks.formats import (
+    bencher,
+    criterion,
+    github_action_benchmark,
+    go,
+    google_benchmark,
+    pytest_benchmark,
+)
 from docgen.benchmarks.formats.base import Directions, Source
 from docgen.benchmarks.model import Run
 
@@ -45,8 +52,16 @@ NAMES: tuple[str, ...] = (
 
 FORMATS: tuple[Format, ...] = (
     Format(pytest_benchmark.NAME, NAMES[0], pytest_benchmark.detect, pytest_benchmark.read),
+    Format(google_benchmark.NAME, NAMES[1], google_benchmark.detect, google_benchmark.read),
     Format(criterion.NAME, NAMES[2], criterion.detect, criterion.read),
+    Format(
+        github_action_benchmark.NAME,
+        NAMES[4],
+        github_action_benchmark.detect,
+        github_action_benchmark.read,
+    ),
     Format(bencher.NAME, NAMES[5], bencher.detect, bencher.read),
+    Format(go.NAME, NAMES[3], go.detect, go.read),
 )
 """Every format, in the order detection tries them (the most specific first)."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from docgen.benchmarks.formats.base import (
-    TIME_UNITS,
+    PER_SECOND,
     Directions,
     Malformed,
     Source,
@@ -31,12 +31,13 @@ NAME = "bencher"
 """The format's name, as `Run.format` gives it."""
 
 MEASURES: Mapping[str, tuple[str, float, Direction]] = {
-    "latency": ("s", 1e-9, "smaller"),
+    "latency": ("s", 1e9, "smaller"),
     "build-time": ("s", 1.0, "smaller"),
     "throughput": ("ops/s", 1.0, "bigger"),
     "file-size": ("B", 1.0, "smaller"),
 }
-"""Bencher's built-in measures: the unit docgen keeps, the factor to it, the direction."""
+"""Bencher's built-in measures: the unit docgen keeps, the value is divided
+by, the direction."""
 
 _HINT = (
     "a BMF file maps each benchmark to its measures, each an object with a numeric "
@@ -46,14 +47,16 @@ _HINT = (
 
 def detect(source: Source) -> bool:
     """Whether `source` is BMF JSON: an object of objects whose values are objects with a
-    `value`.
+    `value` (an empty object too: a run that measured nothing).
 
     Args:
         source: the file.
     """
     data = source.data
-    if not isinstance(data, dict) or not data:
+    if not isinstance(data, dict):
         return False
+    if not data:
+        return True
     measures = [m for b in data.values() if isinstance(b, dict) for m in b.values()]
     return bool(measures) and any(isinstance(m, dict) and "value" in m for m in measures)
 
@@ -79,14 +82,14 @@ def read(source: Source, directions: Directions) -> Run:
             for bound in ("lower_value", "upper_value"):
                 if bound in metric:
                     number(metric[bound], (*where, bound), f"{name!r}: {measure}.{bound}")
-            unit, factor, direction, said = _measure(measure)
+            unit, per, direction, said = _measure(measure)
             series.append(
                 Series(
                     name,
                     measure,
                     unit,
                     direction if said else directions.of(name, measure, direction),
-                    (Point(value * factor),),
+                    (Point(value / per),),
                     group=group_of(name),
                 )
             )
@@ -94,11 +97,11 @@ def read(source: Source, directions: Directions) -> Run:
 
 
 def _measure(measure: str) -> tuple[str, float, Direction, bool]:
-    """Unit, factor, direction, and whether Bencher defines the measure's direction."""
+    """Unit, divisor, direction, and whether Bencher defines the measure's direction."""
     known = MEASURES.get(measure)
     if known is not None:
         return (*known, True)
-    factor = TIME_UNITS.get(measure.lower())
-    if factor is not None:
-        return "s", factor, "smaller", False
+    per = PER_SECOND.get(measure.lower())
+    if per is not None:
+        return "s", per, "smaller", False
     return "", 1.0, "smaller", False

@@ -23,7 +23,7 @@ from pathlib import Path
 from docgen.benchmarks.formats.base import Directions, Malformed, Source, number
 from docgen.benchmarks.model import Point, Run, Series
 
-__all__ = ["NAME", "TITLE", "detect", "is_tree", "read", "read_tree"]
+__all__ = ["NAME", "TITLE", "detect", "read", "read_tree", "roots"]
 
 NAME = "criterion"
 """The format's name, as `Run.format` gives it."""
@@ -49,17 +49,33 @@ def detect(source: Source) -> bool:
     )
 
 
-def is_tree(folder: Path) -> bool:
-    """Whether `folder` holds criterion's results: a `new/estimates.json` somewhere inside.
+def roots(folder: Path) -> list[Path]:
+    """The criterion trees in `folder` (the folder itself when it is one): the folders
+    that hold a benchmark's `new/estimates.json` at the path its `benchmark.json` names.
 
     Args:
-        folder: the folder.
+        folder: the folder to look in.
     """
+    found: set[Path] = set()
     for current, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if "estimates.json" in files and Path(current).name == "new":
-            return True
-    return False
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "report")
+        here = Path(current)
+        if here.name == "new" and "estimates.json" in files:
+            found.add(_root(here.parent, folder))
+    outermost = sorted(found, key=lambda p: len(p.parts))
+    return sorted(r for r in outermost if not any(o in r.parents for o in outermost))
+
+
+def _root(bench: Path, folder: Path) -> Path:
+    """The tree a benchmark's folder is in: its `benchmark.json`'s `directory_name` is the
+    path from the tree to it; `folder` when that cannot be told."""
+    try:
+        data = json.loads((bench / "new" / "benchmark.json").read_text(encoding="utf-8-sig"))
+        depth = len(str(data["directory_name"]).split("/"))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+        return folder
+    root = bench.parents[depth - 1] if depth <= len(bench.parts) else folder
+    return root if root == folder or folder in root.parents else folder
 
 
 def read(source: Source, directions: Directions) -> Run:
@@ -123,12 +139,12 @@ def _bench(new: Path, fallback: str, estimates: object) -> list[Series]:
         raise Malformed(problem.message, problem.where, _HINT, path) from None
     name, group, throughput = _identity(new, fallback)
     samples = _samples(new)
-    point = Point(mean * 1e-9, tuple(s * 1e-9 for s in samples))
+    point = Point(mean / 1e9, tuple(s / 1e9 for s in samples))
     series = [Series(name, "time", "s", "smaller", (point,), group=group)]
     if throughput is not None and mean > 0:
         unit, amount = throughput
-        rates = tuple(amount / (s * 1e-9) for s in samples if s > 0)
-        rate = Point(amount / (mean * 1e-9), rates)
+        rates = tuple(amount / (s / 1e9) for s in samples if s > 0)
+        rate = Point(amount / (mean / 1e9), rates)
         series.append(Series(name, "throughput", unit, "bigger", (rate,), group=group))
     return series
 
