@@ -69,6 +69,13 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG014", _W, "a `results` glob or path matches no file", "benchmarks"),
     ("DG015", _E, "a `directions` value is neither `smaller` nor `bigger`", "benchmarks"),
     ("DG016", _W, "a result file holds no benchmark", "benchmarks"),
+    # The benchmark history (`docgen bench record`).
+    ("DG020", _E, "the benchmark history cannot be read", "benchmarks"),
+    ("DG021", _E, "the benchmark history is not docgen's, or of a later docgen", "benchmarks"),
+    ("DG022", _E, "`--date` is not an ISO 8601 date", "benchmarks"),
+    ("DG023", _E, "a retention setting of `benchmarks` is negative", "benchmarks"),
+    ("DG024", _E, "nothing to record: no result was read", "benchmarks"),
+    ("DG025", _E, "the benchmark history file cannot be written", "benchmarks"),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",

@@ -255,6 +255,10 @@ class BenchmarksConfig:
         history: the local history file, relative to the project root.
         keep_runs: how many runs the history keeps per series (oldest dropped first).
         keep_days: drop runs older than this many days; 0 keeps them whatever their age.
+        keep_samples: the newest runs whose samples are kept, for the regression check;
+            older points keep their value only.
+        keep_releases: the newest run of each of this many versions is kept whatever its
+            age, with its samples.
         threshold: the smallest change that is a regression (0.10: 10 % worse).
         thresholds: per-benchmark thresholds, by name or glob (`parse/*: 0.2`).
         directions: per-benchmark direction (`smaller` or `bigger` is better), by name or
@@ -268,6 +272,8 @@ class BenchmarksConfig:
     history: str = ".docgen/benchmarks.history"
     keep_runs: int = 1000
     keep_days: int = 0
+    keep_samples: int = 10
+    keep_releases: int = 10
     threshold: float = 0.10
     thresholds: Mapping[str, float] = field(default_factory=dict)
     directions: Mapping[str, str] = field(default_factory=dict)

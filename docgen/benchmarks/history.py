@@ -43,7 +43,7 @@ __all__ = [
 
 STAGE = "benchmarks"
 """The stage name the history's diagnostics carry."""
-MAX_SAMPLES = 50
+MAX_SAMPLES = 20
 """At most this many samples are kept per point: evenly spaced ranks of the sorted samples."""
 _Identity = tuple[str | None, str | None, str | None, str | None]
 _HINT = "repair the file, or move it away to start a new history (its runs are then lost)"
@@ -294,7 +294,7 @@ def _branch_history(config: DocgenConfig) -> History:
     """The history on the Pages branch: the local branch, or the remote's when newer."""
     from docgen.deploy.git import Git  # noqa: PLC0415 - git runs only without a local file
 
-    if config.deploy is None:
+    if config.deploy is None or not config.root.is_dir():
         return History()
     branch, remote = config.deploy.branch, config.deploy.remote
     git = Git(config.root)
