@@ -401,6 +401,7 @@ def test_labels_are_escaped_for_xml() -> None:
         (0.0, "s", "0 s"),
         (512, "B", "512 B"),
         (2.5e6, "B", "2.50 MB"),
+        (1.66e8, "B/s", "166 MB/s"),
         (1_234_567, "ops/s", "1.23 M ops/s"),
         (12.5, "ops/s", "12.5 ops/s"),
         (-1.5e-3, "s", "−1.50 ms".replace("−", "-")),

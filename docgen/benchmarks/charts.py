@@ -11,7 +11,7 @@ SVG `<title>`: the reader hovers over a run (or, on a long history, a band of ru
 its commit, date, version and value.
 
 Values are shown in a unit that suits them: a time in seconds as s, ms, µs or ns, bytes as
-B, KB, MB or GB (powers of 1,000), a rate (`ops/s`), a count, or any figure of 10,000 or
+B, KB, MB or GB (powers of 1,000; B/s likewise), a rate (`ops/s`), a count, or any figure of 10,000 or
 more with K, M or G; `scale` picks one per chart from the values' median.
 """
 
@@ -77,8 +77,8 @@ def scale(unit: str, values: Sequence[float]) -> Scale:
     table: tuple[tuple[float, str], ...]
     if unit == "s":
         table = _TIME
-    elif unit == "B":
-        table = _BYTES
+    elif unit in ("B", "B/s"):
+        table = tuple((f, name + unit[1:]) for f, name in _BYTES)
     elif unit.endswith("/s") or unit in _COUNTS or reference >= 1e4:
         table = tuple((f, f"{p} {unit}".strip() if p else unit) for f, p in _COUNT)
     else:
@@ -192,7 +192,8 @@ def _y_axis(frame: _Frame, chosen: Scale) -> list[str]:
         grid.append(f'<line x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{y}" y2="{y}"/>')
         labels.append(f'<text x="{_LEFT - 6}" y="{y}" dy="4">{_tick_label(tick, step)}</text>')
     unit = _text(chosen.unit)
-    labels.append(f'<text x="{_LEFT - 6}" y="{_TOP - 12}">{unit}</text>' if unit else "")
+    # The unit over the axis, from the left edge: a long one (`M elements/s`) still fits.
+    labels.append(f'<text x="4" y="{_TOP - 12}" text-anchor="start">{unit}</text>' if unit else "")
     return [*grid, "</g>", *[line for line in labels if line], "</g>"]
 
 
@@ -341,7 +342,7 @@ def chart(
     """
     values = [p.value for p in points]
     frame = _frame(values, target)
-    chosen = scale(unit, values)
+    chosen = scale(unit, [*values, *([target] if target is not None else [])])
     out = _open(label)
     out += _y_axis(frame, chosen)
     out += _x_labels(frame, [_x_name(i, p) for i, p in enumerate(points)])
@@ -372,7 +373,7 @@ def release_chart(
     points = [p for _, p in releases]
     values = [p.value for p in points]
     frame = _frame(values, target, pad=0.5)
-    chosen = scale(unit, values)
+    chosen = scale(unit, [*values, *([target] if target is not None else [])])
     out = _open(label)
     out += _y_axis(frame, chosen)
     out += _x_labels(frame, [name for name, _ in releases], most=10)

@@ -54,16 +54,16 @@ STYLESHEET_FILE = Path(__file__).with_name("docgen-benchmarks.css")
 _RELEASE_COLUMNS = 6  # the releases the comparison table shows: the latest ones
 
 
-def threshold(settings: BenchmarksConfig, benchmark: str) -> float:
-    """The smallest change of `benchmark` that counts: its own threshold (by name or glob,
-    the first that matches) or the section's.
+def threshold(settings: BenchmarksConfig, series: Series) -> float:
+    """The smallest change of `series` that counts: the first entry of `thresholds` whose
+    pattern matches its benchmark or its key (`parse/*`, `*::memory`), else `threshold`.
 
     Args:
         settings: the `benchmarks` section.
-        benchmark: the benchmark's full name.
+        series: the benchmark's series.
     """
     for pattern, value in settings.thresholds.items():
-        if fnmatchcase(benchmark, pattern):
+        if fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern):
             return float(value)
     return settings.threshold
 
@@ -171,7 +171,7 @@ def shown(
             Shown(
                 series,
                 count,
-                steps(series, threshold(settings, series.benchmark), settings.step_min_runs),
+                steps(series, threshold(settings, series), settings.step_min_runs),
                 _releases(series.points),
                 _target(settings, series),
                 sources.get(series.key),
@@ -308,7 +308,7 @@ def _overview(settings: BenchmarksConfig, groups: Sequence[_Group], several: set
         page = group.path.removeprefix(f"{FOLDER}/")
         for entry, anchor in zip(group.entries, group.anchors, strict=True):
             series, latest = entry.series, entry.latest
-            limit = threshold(settings, series.benchmark)
+            limit = threshold(settings, series)
             base, release = entry.base, entry.previous_release
             against_base = _change(base.value, latest.value, series, limit) if base else "—"
             against_release = (
@@ -340,7 +340,7 @@ def _overview(settings: BenchmarksConfig, groups: Sequence[_Group], several: set
         for group, entry, anchor, step in found:
             page = group.path.removeprefix(f"{FOLDER}/")
             point = entry.series.points[step.index]
-            limit = threshold(settings, entry.series.benchmark)
+            limit = threshold(settings, entry.series)
             out.append(
                 f"| [{escape(_name(entry, several))}]({page}#{anchor})"
                 f" | {code(step.commit[:7]) if step.commit else '—'}"
@@ -388,7 +388,7 @@ def _release_table(
             ]
             ordered = [values[v].value for v in order if v in values]
             change = (
-                _change(ordered[-2], ordered[-1], series, threshold(settings, series.benchmark))
+                _change(ordered[-2], ordered[-1], series, threshold(settings, series))
                 if len(ordered) > 1
                 else "—"
             )
@@ -407,7 +407,7 @@ def _figure(svg: str) -> list[str]:
 
 def _section(settings: BenchmarksConfig, entry: Shown, anchor: str, title: str) -> list[str]:
     series, latest = entry.series, entry.latest
-    limit = threshold(settings, series.benchmark)
+    limit = threshold(settings, series)
     out = [f"## {escape(title)} {{ #{anchor} }}", ""]
     label = f"{title}: {series.measure} over {len(series.points)} runs"
     out += _figure(charts.chart(series.points, series.unit, label, entry.steps, entry.target))
