@@ -11,8 +11,8 @@ SVG `<title>`: the reader hovers over a run (or, on a long history, a band of ru
 its commit, date, version and value.
 
 Values are shown in a unit that suits them: a time in seconds as s, ms, µs or ns, bytes as
-B, KB, MB or GB (powers of 1,000; B/s likewise), a rate (`ops/s`), a count, or any figure of 10,000 or
-more with K, M or G; `scale` picks one per chart from the values' median.
+B, KB, MB or GB (powers of 1,000; B/s likewise), a rate (`ops/s`), a count, or any figure
+of 10,000 or more with K, M or G; `scale` picks one per chart from the values' median.
 """
 
 from __future__ import annotations
