@@ -455,7 +455,7 @@ def _group_page(settings: BenchmarksConfig, group: _Group, several: set[str]) ->
         "",
         f"{_plural(len(entries), 'benchmark')}, {_period(entries)}. Each chart shows a"
         " benchmark over its runs, oldest on the left; hover over a run to see its commit,"
-        " date and value. A dashed vertical line marks a step change.",
+        " date and value. A dotted vertical line marks a step change.",
         "",
     ]
     for entry, anchor in zip(entries, group.anchors, strict=True):
