@@ -187,6 +187,7 @@ def test_the_stage_makes_the_section_watches_its_files_and_ships_its_styles(
     assert result.diagnostics == ()
     assert tmp_path / ".docgen" / "benchmarks.history" in result.watch
     assert tmp_path / "bench" / "results.json" in result.watch
+    assert tmp_path / "bench" in result.watch  # where `bench/*.json` starts: new files too
     (css,) = result.extra_css
     (asset,) = result.assets
     assert asset.dest == css

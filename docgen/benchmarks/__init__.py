@@ -16,13 +16,16 @@ def generate(config: DocgenConfig) -> StageResult:
 
     The history (`history.load`) and this build's results (`results.read`, the
     `results:` globs) make an overview and a page per group (`docgen.benchmarks.pages`);
-    with neither, no page and no stylesheet. The result files and the history file are
-    watched: `mkdocs serve` rebuilds when a run is recorded.
+    with neither, no page and no stylesheet. The history file, the result files and the
+    folders the `results:` globs start from are watched: `mkdocs serve` rebuilds when a
+    run is recorded or a result file is written.
 
     Args:
         config: the project's config: its root and `benchmarks` section.
     """
     # Imported here: a build without benchmarks loads none of this (see docgen.stages).
+    import re  # noqa: PLC0415
+
     from docgen.benchmarks import history, results  # noqa: PLC0415
     from docgen.benchmarks import pages as performance  # noqa: PLC0415
     from docgen.model import Asset  # noqa: PLC0415
@@ -32,7 +35,12 @@ def generate(config: DocgenConfig) -> StageResult:
         return StageResult("benchmarks")
     recorded, problems = history.load(config)
     read = results.read(config)
-    watch = (config.root / settings.history, *(config.root / run.file for run in read.runs))
+    # The folders the globs start from, too: a result file added under one is read. Not
+    # the project's root (`**/*.json`): every edit of a page would make the pages again.
+    starts = {config.root / re.split(r"[*?[]", glob, maxsplit=1)[0] for glob in settings.results}
+    folders = sorted({p if p.is_dir() else p.parent for p in starts} - {config.root})
+    files = (config.root / run.file for run in read.runs)
+    watch = tuple(dict.fromkeys((config.root / settings.history, *folders, *files)))
     current = [series for run in read.runs for series in run.series]
     made = performance.pages(
         config, recorded.series, current, performance.sources(config, read.runs)
