@@ -28,7 +28,9 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import ARTIFACTS, CHROMIUM_ARGS
 
+from docgen import cli
 from docgen.benchmarks import charts, generate, history
 from docgen.benchmarks.model import Point, Run, Series
 from docgen.benchmarks.pages import pages, shown, sources
@@ -425,3 +427,89 @@ def test_a_benchmark_is_found_on_its_own_line_not_inside_another_word(tmp_path: 
     assert sources(_config(tmp_path), [run]) == {"a::time": ("r.json", 3)}
     missing = Run("gone.json", "bencher", run.series)
     assert sources(_config(tmp_path), [missing]) == {"a::time": ("gone.json", 1)}
+
+
+# -- in a browser --------------------------------------------------------------------------
+
+MATERIAL = """
+site_name: Benchmarks
+theme:
+  name: material
+  palette:
+    - scheme: default
+      toggle: {icon: material/brightness-7, name: Switch to dark mode}
+    - scheme: slate
+      toggle: {icon: material/brightness-4, name: Switch to light mode}
+plugins:
+  - docgen:
+      api: false
+      diagrams: false
+      pipelines: false
+      examples: false
+      links: {external: false}
+      benchmarks:
+        results: [bench/*.json]
+        targets: {"parse/*": 0.0015}
+"""
+
+_CHART = """
+() => [...document.querySelectorAll("figure.docgen-chart svg")].map(svg => ({
+  width: svg.getBoundingClientRect().width,
+  line: getComputedStyle(svg.querySelector("path")).stroke,
+  text: getComputedStyle(svg.querySelector("text")).fill,
+  marker: [...svg.querySelectorAll("line")]
+    .filter(l => l.getAttribute("x1") === l.getAttribute("x2"))
+    .map(l => getComputedStyle(l).stroke),
+  target: [...svg.querySelectorAll("text")].some(t => t.textContent.startsWith("target ")),
+}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_charts_follow_both_palettes_in_chromium(chromium: Path, tmp_path: Path) -> None:
+    """The parse page of a built site: charts fill the content's width, the step's marker
+    and the target's line are drawn, and line, text and marker take each palette's colours,
+    with no request for anything outside the site. Screenshots go to artifacts/benchmarks/."""
+    from playwright.sync_api import sync_playwright
+
+    _project(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nBenchmarks.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(MATERIAL, encoding="utf-8")
+    assert cli.main(["build", "-f", str(tmp_path / "mkdocs.yml"), "--offline", "--strict"]) == 0
+    site = tmp_path / "site"
+    shots = ARTIFACTS / "benchmarks"
+    shots.mkdir(parents=True, exist_ok=True)
+    elsewhere: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith("file://")
+                    else (elsewhere.append(route.request.url), route.abort())[1]
+                ),
+            )
+            page.goto((site / "benchmarks" / "parse" / "index.html").as_uri())
+            light = page.evaluate(_CHART)
+            page.screenshot(path=shots / "parse-light.png", full_page=True)
+            page.locator("form[data-md-component='palette'] label:visible").click()
+            page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+            dark = page.evaluate(_CHART)
+            page.screenshot(path=shots / "parse-dark.png", full_page=True)
+        finally:
+            browser.close()
+    assert len(light) == 4  # two benchmarks, over runs and by release
+    assert all(chart["width"] > 500 for chart in light)
+    assert [len(chart["marker"]) for chart in light] == [0, 0, 1, 0]  # parse/small's step
+    assert all(chart["target"] for chart in light)
+    for before, after in zip(light, dark, strict=True):
+        assert before["line"] != after["line"]
+        assert before["text"] != after["text"]
+        assert before["marker"] != after["marker"] or not before["marker"]
+    assert light[2]["marker"][0] != light[2]["line"]  # the marker stands out from the line
+    assert not [url for url in elsewhere if "fonts.g" not in url], elsewhere
