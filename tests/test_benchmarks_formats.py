@@ -237,6 +237,27 @@ def test_go_same_name_in_two_packages(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        (
+            ["BenchmarkA-4 9 5 ns/op", "BenchmarkB/n-8-4 9 5 ns/op"],
+            ["BenchmarkA", "BenchmarkB/n-8"],
+        ),
+        # GOMAXPROCS=1: Go writes no suffix, and `-64` is part of the name.
+        (["BenchmarkA 9 5 ns/op", "BenchmarkB/n-64 9 5 ns/op"], ["BenchmarkA", "BenchmarkB/n-64"]),
+        # `-cpu 1,4`: the same benchmark on 1 and 4 threads are two benchmarks.
+        (["BenchmarkA 10 5 ns/op", "BenchmarkA-4 10 2 ns/op"], ["BenchmarkA", "BenchmarkA-4"]),
+    ],
+)
+def test_go_gomaxprocs_suffix(tmp_path: Path, lines: list[str], names: list[str]) -> None:
+    (tmp_path / "bench.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run, problems = results.read_file(tmp_path / "bench.txt", tmp_path)
+    assert problems == ()
+    assert run is not None
+    assert [s.benchmark for s in run.series] == names
+
+
 def test_github_action_benchmark() -> None:
     run = _read(FIXTURES / "github-action-benchmark.json")
     assert run.format == "github-action-benchmark"
@@ -430,6 +451,27 @@ def test_recursive_globs(tmp_path: Path) -> None:
         shutil.copyfile(FIXTURES / "bencher.json", (tmp_path / name).with_suffix(".json"))
     read = results.read(_config(tmp_path, results=("**/*.json",)))
     assert [r.file for r in read.runs] == ["a.json", "b/c.json"]
+
+
+def test_overlapping_globs_read_a_file_once(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "criterion", tmp_path / "out" / "criterion")
+    shutil.copyfile(FIXTURES / "go.txt", tmp_path / "out" / "go.txt")
+    config = _config(tmp_path, results=("out/go.txt", "out/*", "out", "out/**"))
+    read = results.read(config)
+    assert read.diagnostics == ()
+    assert [r.file for r in read.runs] == ["out/go.txt", "out/criterion"]
+
+
+def test_empty_file_and_a_folder_that_is_no_tree(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    run, (problem,) = results.read_file(tmp_path / "empty.txt", tmp_path)
+    assert run is None
+    assert (problem.code, problem.message) == ("DG016", "the result file is empty")
+    shutil.copyfile(FIXTURES / "go.txt", tmp_path / "go.txt")
+    run, (problem,) = results.read_file(tmp_path, tmp_path)  # read() walks it; read_file not
+    assert run is None
+    assert problem.code == "DG012"
+    assert [r.format for r in results.read(_config(tmp_path), [str(tmp_path)]).runs] == ["go"]
 
 
 def test_no_results_configured_reads_nothing(tmp_path: Path) -> None:

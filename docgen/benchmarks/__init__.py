@@ -70,8 +70,13 @@ def check(config: DocgenConfig, context: Context, documents: Sequence[Document])
 
 
 def dump(config: DocgenConfig, args: Sequence[str]) -> Mapping[str, object]:
-    """The results read from `args` (files or folders; the configured `results:` globs
-    when there are none), as JSON: `{"runs": [...], "diagnostics": [...]}`."""
+    """The results read, as JSON: `{"runs": [...], "diagnostics": [...]}`.
+
+    Args:
+        config: the project's config: its `benchmarks` section's `results` globs and
+            `directions`.
+        args: files or folders, relative to the working folder, read instead of the globs.
+    """
     from docgen import jsonenc  # noqa: PLC0415 - only the dump needs them
     from docgen.benchmarks import results  # noqa: PLC0415
 

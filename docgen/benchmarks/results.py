@@ -55,6 +55,7 @@ def read(config: DocgenConfig, paths: Sequence[str] = ()) -> Results:
     diagnostics = _check_directions(config, settings)
     directions = Directions(settings.directions)
     runs: list[Run] = []
+    done: set[Path] = set()  # files and folders read, absolute
     for pattern, found in _targets(root, paths, settings.results):
         if not found:
             where = "the path" if paths else "the `results` glob"
@@ -72,13 +73,14 @@ def read(config: DocgenConfig, paths: Sequence[str] = ()) -> Results:
             )
         for path in found:
             if path.is_dir():
-                found_runs, problems = _read_folder(path, root, directions)
+                found_runs, problems = _read_folder(path, root, directions, done)
                 runs += found_runs
                 diagnostics += problems
-                continue
-            run, found_problems = read_file(path, root, directions)
-            runs += [run] if run is not None else []
-            diagnostics += found_problems
+            elif _absolute(path) not in done:  # two globs may match one file
+                done.add(_absolute(path))
+                run, found_problems = read_file(path, root, directions)
+                runs += [run] if run is not None else []
+                diagnostics += found_problems
     return Results(tuple(runs), tuple(diagnostics))
 
 
@@ -89,17 +91,21 @@ def read_file(
     the one diagnostic that says why not.
 
     Args:
-        path: the file (a criterion tree's folder is read too).
+        path: the file, or a criterion tree's folder.
         root: the project's root: the run's `file` and the diagnostics' paths are
             relative to it when inside it.
         directions: the config's `directions` (or `Directions` of them), for the formats
             that do not say which way is better.
     """
     chosen = directions if isinstance(directions, Directions) else Directions(directions or {})
-    if path.is_dir():  # one criterion tree
-        tree, malformed = criterion.read_tree(path, _shown(path, root), chosen)
-        return tree, tuple(_malformed(p, None, criterion.TITLE, root) for p in malformed)
     file = _shown(path, root)
+    if path.is_dir():
+        if criterion.roots(path) != [path]:
+            hint = "name the files, or pass the folder to `docgen dump benchmarks`"
+            message = "a folder that is not a criterion tree"
+            return None, (_diagnostic("DG012", message, file, None, hint),)
+        tree, malformed = criterion.read_tree(path, file, chosen)
+        return tree, tuple(_malformed(p, None, criterion.TITLE, root) for p in malformed)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -113,6 +119,9 @@ def read_file(
                 "point `results` at the benchmark tool's output",
             ),
         )
+    if not text.strip():
+        message = "the result file is empty"
+        return None, (_diagnostic("DG016", message, file, None, "run the benchmarks again"),)
     data: object = None
     if text.lstrip()[:1] in ("{", "["):
         try:
@@ -158,25 +167,35 @@ def read_file(
 
 
 def _read_folder(
-    folder: Path, root: Path, directions: Directions
+    folder: Path, root: Path, directions: Directions, done: set[Path]
 ) -> tuple[list[Run], list[Diagnostic]]:
     """A folder's runs: each criterion tree in it is one run; every other file is one, and
-    a file that is not JSON and in no format is skipped quietly (READMEs, logs)."""
+    a file that is not JSON and in no format is skipped quietly (READMEs, logs). What is
+    in `done` is skipped, and what is read is added to it."""
     runs: list[Run] = []
     diagnostics: list[Diagnostic] = []
+    here = _absolute(folder)
+    if any(read == here or read in here.parents for read in done):
+        return runs, diagnostics  # inside a folder read already (`results/**`)
     trees = criterion.roots(folder)
     for tree in trees:
+        if _absolute(tree) in done:
+            continue
+        done.add(_absolute(tree))
         run, malformed = criterion.read_tree(tree, _shown(tree, root), directions)
         runs += [run] if run is not None else []
         diagnostics += [_malformed(p, None, criterion.TITLE, root) for p in malformed]
-    for path in _walk(folder):
-        if any(tree == path.parent or tree in path.parents for tree in trees):
+    inside = tuple(_absolute(t) for t in trees)
+    for path in _walk(here):
+        if path in done or any(t == path.parent or t in path.parents for t in inside):
             continue
+        done.add(path)
         found, problems = read_file(path, root, directions)
         if problems and problems[0].code == "DG012" and not _looks_json(path):
             continue
         runs += [found] if found is not None else []
         diagnostics += problems
+    done.add(here)
     return runs, diagnostics
 
 
@@ -258,10 +277,19 @@ def _diagnostic(code: str, message: str, file: str, line: int | None, hint: str)
 
 def _shown(path: Path, root: Path) -> str:
     """`path` as the user sees it: relative to `root` when inside it."""
+    try:  # without following links first: resolving costs a system call per folder
+        return _absolute(path).relative_to(_absolute(root)).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _absolute(path: Path) -> Path:
+    """`path` made absolute and normalised (`..` removed), links not followed."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() follows links, slowly
 
 
 def _config_file(config: DocgenConfig) -> str:

@@ -109,7 +109,8 @@ def read_tree(
         if here.name != "new" or "estimates.json" not in files:
             continue
         estimates = here / "estimates.json"
-        name = here.parent.relative_to(folder).as_posix()
+        bench = here.parent
+        name = bench.relative_to(folder).as_posix() if folder in bench.parents else bench.name
         try:
             series += _bench(here, name, _load(estimates))
         except Malformed as problem:

@@ -8,7 +8,8 @@
     PASS
 
 A result line is the name (`Benchmark` and the rest; the `-8` of GOMAXPROCS is dropped so
-names do not change with the machine), the iterations, then value and unit pairs
+names do not change with the machine, when every line has the same), the iterations,
+then value and unit pairs
 (proposal 14313, "Go Benchmark Data Format"). `key: value` lines set the package
 (`pkg`, the group) and the machine (`goos`, `goarch`, `cpu`) for the lines after them.
 With `-count N` a benchmark has N lines: they are the samples, their mean the value.
@@ -75,7 +76,9 @@ def read(source: Source, directions: Directions) -> Run:
     """
     config: dict[str, str] = {}
     benches: dict[str, _Bench] = {}
-    for number, line in enumerate(source.text.splitlines(), 1):
+    lines = source.text.splitlines()
+    procs = _procs(lines)
+    for number, line in enumerate(lines, 1):
         found = _CONFIG.match(line)
         if found and not line.startswith("Benchmark"):
             config[found.group(1)] = found.group(2)
@@ -87,8 +90,10 @@ def read(source: Source, directions: Directions) -> Run:
             raise Malformed(
                 f"{fields[0]}: a value without its unit (an odd number of fields)", number, _HINT
             )
-        name = _name(fields[0], config.get("pkg", ""), benches)
-        bench = benches.setdefault(name, _Bench(config.get("pkg", ""), _machine(config)))
+        name = _name(fields[0], procs, config.get("pkg", ""), benches)
+        bench = benches.get(name)
+        if bench is None:
+            bench = benches[name] = _Bench(config.get("pkg", ""), _machine(config))
         for value_text, unit in zip(fields[2::2], fields[3::2], strict=True):
             try:
                 value = float(value_text)
@@ -116,10 +121,21 @@ def read(source: Source, directions: Directions) -> Run:
     return Run(source.file, NAME, tuple(series))
 
 
-def _name(field: str, pkg: str, benches: Mapping[str, _Bench]) -> str:
-    """The benchmark's name without `-GOMAXPROCS`; with ` (pkg)` when another package has
-    a benchmark of the same name."""
-    name = _PROCS.sub("", field)
+def _procs(lines: list[str]) -> str | None:
+    """The `-N` every result line's name ends with (GOMAXPROCS), or None: Go writes none
+    when N is 1, and with `-cpu 1,4` the names differ by it and must stay apart."""
+    found = {m.group(0) if m else None for m in map(_PROCS.search, _names(lines))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _names(lines: list[str]) -> list[str]:
+    return [line.split(maxsplit=1)[0] for line in lines if _RESULT.match(line)]
+
+
+def _name(field: str, procs: str | None, pkg: str, benches: Mapping[str, _Bench]) -> str:
+    """The benchmark's name without the `-N` of GOMAXPROCS; with ` (pkg)` when another
+    package has a benchmark of the same name."""
+    name = field.removesuffix(procs) if procs else field
     other = benches.get(name)
     return f"{name} ({pkg})" if other is not None and other.group != pkg else name
 
