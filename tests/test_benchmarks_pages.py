@@ -513,3 +513,14 @@ def test_charts_follow_both_palettes_in_chromium(chromium: Path, tmp_path: Path)
         assert before["marker"] != after["marker"] or not before["marker"]
     assert light[2]["marker"][0] != light[2]["line"]  # the marker stands out from the line
     assert not [url for url in elsewhere if "fonts.g" not in url], elsewhere
+
+
+@pytest.mark.parametrize(("target", "arrow"), [(1.0, "↑"), (1e-6, "↓")])
+def test_a_target_far_off_is_named_at_the_edge_not_drawn(target: float, arrow: str) -> None:
+    """A target 1,000 times away would flatten the line to the chart's edge."""
+    root = _parse(charts.chart(_points(20), "s", "x", target=target))
+    assert [line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray")] == []
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert f"target {charts.show(target, 's', charts.scale('s', [1e-3]))} {arrow}" in texts
+    ticks = [float(t.replace(",", "")) for t in texts if re.fullmatch(r"[\d.,]+", t)]
+    assert max(ticks) < 2  # in ms: the values' range, not the target's

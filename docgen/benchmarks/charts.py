@@ -30,6 +30,7 @@ __all__ = ["Scale", "chart", "release_chart", "scale", "show", "sparkline"]
 _WIDTH, _HEIGHT = 720, 260
 _LEFT, _RIGHT, _TOP, _BOTTOM = 68, 36, 28, 34
 _BANDS = 120  # hover targets at most: one per run, or per band of runs on a long history
+_NEAR = 3.0  # a target this many times the values' level, or closer, is drawn as a line
 _SPAN = 0.2  # a chart's y range is at least this fraction of its values' middle
 _SPARK = 50  # points of a sparkline at most: a longer history is thinned to band medians
 _DOTS = 60  # runs drawn as dots at most; a longer history is a line only
@@ -282,12 +283,20 @@ def _dots(frame: _Frame, values: Sequence[float]) -> list[str]:
 
 
 def _target(frame: _Frame, target: float, unit: str, chosen: Scale) -> list[str]:
+    """A dashed line at `target`; for a target off the chart, its value at the edge it is
+    beyond, with an arrow."""
+    label = f"target {_text(show(target, unit, chosen))}"
+    right = _WIDTH - _RIGHT
+    edge = f'x="{right}" text-anchor="end" style="{_TEXT}"'
+    if target > frame.high:
+        return [f'<text {edge} y="{_TOP + 4}">{label} ↑</text>']
+    if target < frame.low:
+        return [f'<text {edge} y="{_HEIGHT - _BOTTOM - 6}">{label} ↓</text>']
     y = _f(frame.y(target))
     return [
-        f'<line x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{y}" y2="{y}" style="{_TARGET}"'
+        f'<line x1="{_LEFT}" x2="{right}" y1="{y}" y2="{y}" style="{_TARGET}"'
         ' stroke-width="1.5" stroke-dasharray="6 4"/>',
-        f'<text x="{_WIDTH - _RIGHT}" y="{y}" dy="-5" text-anchor="end" style="{_TEXT}">'
-        f"target {_text(show(target, unit, chosen))}</text>",
+        f'<text x="{right}" y="{y}" dy="-5" text-anchor="end" style="{_TEXT}">{label}</text>',
     ]
 
 
@@ -313,9 +322,14 @@ def _steps(frame: _Frame, steps: Sequence[Step]) -> list[str]:
 
 
 def _frame(values: Sequence[float], target: float | None, pad: float = 0.0) -> _Frame:
+    """The chart's frame: the values' range, and the target's when it is near them (within
+    a factor of `_NEAR` of their middle); a target further off would flatten the line."""
     finite = [v for v in values if math.isfinite(v)]
-    if target is not None and math.isfinite(target):
-        finite.append(target)
+    middle = (min(finite) + max(finite)) / 2 if finite else 0.0
+    if target is not None and math.isfinite(target) and finite:
+        ratio = target / middle if middle else math.inf
+        if 1 / _NEAR <= ratio <= _NEAR:
+            finite.append(target)
     low, high = _range(finite or [0.0, 1.0])
     return _Frame(len(values), low, high, pad)
 

@@ -415,7 +415,7 @@ def _section(settings: BenchmarksConfig, entry: Shown, anchor: str, title: str) 
     run = _run(latest)
     facts[0] += f" ({run})" if run else ""
     if entry.target is not None:
-        facts.append(f"target {charts.show(entry.target, series.unit)} (dashed line)")
+        facts.append(f"target {charts.show(entry.target, series.unit)}")
     facts.append(_better(series))
     if series.measure != "time" or series.unit != "s":
         facts.append(f"measure {code(series.measure)} in {code(series.unit)}")
