@@ -1,15 +1,16 @@
 """The benchmark history on a Pages branch: how much the branch grows over many runs.
 
-docgen records each run with `docgen.benchmarks.record.record_branch` (what `docgen bench
-record --push` runs): `_benchmarks/runs.json` plus one file per series, rewritten in
-place. The anchor is github-action-benchmark's approach, simulated in the same run: one
-`dev/bench/data.js` (`window.BENCHMARK_DATA = ` and the JSON, indented by two, as the
-action writes it), to which every run appends an entry with its commit and benches, one
-commit per run.
+docgen's branch holds what `docgen bench record --push` writes: `_benchmarks/runs.json`
+and one file per series, rewritten in place, a commit per run (streamed to `git
+fast-import`; `--transaction` runs `record_branch` itself for each run, which is slower
+and writes the same files). The anchor is github-action-benchmark's approach, simulated in
+the same run: one `dev/bench/data.js` (`window.BENCHMARK_DATA = ` and the JSON, indented
+by two, as the action writes it), to which every run appends an entry with its commit and
+benches, a commit per run.
 
-Both repositories are then packed (`git gc`) and measured: the packed `.git` size, the
-size of the files at the branch's tip (what a reader of the site downloads), and docgen's
-local history file. No network, no farm: git and Python only.
+Both repositories are then packed alike (`git repack -a -d -f`) and measured: the packed
+`.git` size, the size of the files at the branch's tip (what a reader of the site
+downloads), and docgen's local history file. No network, no farm: git and Python only.
 
     python benchmarks/bench_history.py             # 1,000 runs of 100 benchmarks (minutes)
     python benchmarks/bench_history.py --quick     # 100 runs of 20 benchmarks (CI)
@@ -31,7 +32,6 @@ from docgen.benchmarks import history, storage
 from docgen.benchmarks.model import Point, Run, Series
 from docgen.benchmarks.record import Stamp, record_branch
 from docgen.config import BenchmarksConfig, DocgenConfig
-from docgen.deploy.git import Commit, Git
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Bench",
@@ -129,8 +129,10 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def packed(repo: Path) -> int:
-    """The repository's size once packed by `git gc`, in bytes."""
-    git(repo, "gc", "--quiet", "--prune=now")
+    """The repository's size once fully packed (`git repack -a -d -f`: deltas found again,
+    whatever wrote the objects), in bytes."""
+    git(repo, "repack", "-a", "-d", "-f", "-q", "--window=10", "--depth=50")
+    git(repo, "prune-packed")
     found = dict(
         line.split(": ") for line in git(repo, "count-objects", "-v").splitlines() if ": " in line
     )
@@ -144,6 +146,61 @@ def new_repo(path: Path) -> Path:
     return path
 
 
+def _data(content: bytes) -> bytes:
+    return b"data %d\n%s\n" % (len(content), content)
+
+
+class PagesBranch:
+    """A commit per run on `gh-pages`, streamed to one `git fast-import`: only the files
+    that changed are written, as a push of that commit would send them."""
+
+    def __init__(self, repo: Path) -> None:
+        self.process = subprocess.Popen(
+            ["git", "fast-import", "--quiet", "--done"],
+            cwd=repo,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+        )
+        self.files: dict[str, bytes] = {}
+
+    def commit(self, files: dict[str, bytes], message: str, when: int) -> None:
+        chunks = [
+            b"commit refs/heads/gh-pages\n",
+            b"committer Bench <bench@example.org> %d +0000\n" % when,
+            _data(message.encode()),
+        ]
+        chunks += [b"D %s\n" % p.encode() for p in sorted(set(self.files) - set(files))]
+        for path, content in files.items():
+            if self.files.get(path) != content:
+                chunks += [b"M 100644 inline %s\n" % path.encode(), _data(content)]
+        self.files = dict(files)
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"".join(chunks))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"done\n")
+        self.process.stdin.close()
+        assert self.process.wait() == 0
+
+
+def record(
+    kept: history.History, run: Run, stamp: Stamp, settings: BenchmarksConfig
+) -> history.History:
+    return history.add(
+        kept,
+        [run],
+        commit=stamp.commit,
+        version=stamp.version,
+        date=stamp.date,
+        machine=stamp.machine,
+        keep_runs=settings.keep_runs,
+        keep_days=settings.keep_days,
+        keep_samples=settings.keep_samples,
+        keep_releases=settings.keep_releases,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 runs of 20 benchmarks")
@@ -152,20 +209,28 @@ def main() -> None:
     parser.add_argument(
         "--samples", type=int, default=100, help="samples per benchmark (default 100, criterion's)"
     )
+    parser.add_argument(
+        "--transaction",
+        action="store_true",
+        help="record each run with record_branch (docgen bench record --push) itself, "
+        "not by streaming the same files: slower, same branch",
+    )
     args = parser.parse_args()
     runs = args.runs or (100 if args.quick else 1000)
     count = args.benchmarks or (20 if args.quick else 100)
     os.environ.update(IDENTITY)
     benches = names(count)
     rng = random.Random(17)
-    start = 1_760_000_000.0
+    start = 1_760_000_000
+    settings = BenchmarksConfig()
     with tempfile.TemporaryDirectory(prefix="docgen-bench-history-") as tmp:
         ours = new_repo(Path(tmp) / "docgen")
         theirs = new_repo(Path(tmp) / "action")
-        config = DocgenConfig(ours, ours / "docs", ours / "site", benchmarks=BenchmarksConfig())
+        config = DocgenConfig(ours, ours / "docs", ours / "site", benchmarks=settings)
+        docgen_branch = None if args.transaction else PagesBranch(ours)
+        action_branch = PagesBranch(theirs)
         data = DataJs()
-        action = Git(theirs)
-        parent = action.rev("refs/heads/main")
+        kept = history.History()
         spent = {"docgen": 0.0, "anchor": 0.0}
         for number in range(runs):
             commit = f"{rng.getrandbits(160):040x}"
@@ -173,44 +238,49 @@ def main() -> None:
             values = measured(rng, benches, args.samples)
             date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
             began = time.perf_counter()
-            done = record_branch(
-                config,
-                [docgen_run(values, args.samples)],
-                Stamp(date, commit),
-                push=False,
-                fetch=False,
-            )
-            assert done.ok, done.diagnostics
+            run = docgen_run(values, args.samples)
+            if docgen_branch is None:
+                done = record_branch(config, [run], Stamp(date, commit), push=False, fetch=False)
+                assert done.ok, done.diagnostics
+                kept = done.history
+            else:
+                kept = record(kept, run, Stamp(date, commit), settings)
+                files = storage.branch_files(kept.runs, kept.series)
+                message = f"Recorded benchmarks of {commit[:10]} ({count} series)"
+                docgen_branch.commit(
+                    {f"{storage.FOLDER}/{p}": d for p, d in files.items()}, message, stamp
+                )
             middle = time.perf_counter()
             data.add(action_entry(commit, stamp, values))
             content = data.text(stamp).encode()
-            with Commit(action, f"add Benchmark benchmark result for {commit}", parent) as made:
-                made.put("dev/bench/data.js", made.blob(content, commit.encode()))
-                parent = made.finish()
-            action.update_ref("refs/heads/gh-pages", parent, action.rev("refs/heads/gh-pages"))
+            message = f"add Benchmark benchmark result for {commit}"
+            action_branch.commit({"dev/bench/data.js": content}, message, stamp)
             spent["docgen"] += middle - began
             spent["anchor"] += time.perf_counter() - middle
-        tip = {
-            "docgen": sum(
-                len(d)
-                for d in storage.branch_files(done.history.runs, done.history.series).values()
-            ),
-            "anchor": len(content),
-        }
+        if docgen_branch is not None:
+            docgen_branch.close()
+        action_branch.close()
+        files = storage.branch_files(kept.runs, kept.series)
+        tip = {"docgen": sum(len(d) for d in files.values()), "anchor": len(content)}
         local = Path(tmp) / "benchmarks.history"
-        history.write_file(local, done.history)
+        history.write_file(local, kept)
         local_size = local.stat().st_size
+        began = time.perf_counter()
         sizes = {"docgen": packed(ours), "anchor": packed(theirs)}
+        packing = time.perf_counter() - began
     mb = 1024 * 1024
-    print(f"{runs} runs of {count} benchmarks, {args.samples} samples each")
+    print(
+        f"{runs} runs of {count} benchmarks, {args.samples} samples each "
+        f"(packed in {packing:.0f} s)"
+    )
     print(
         f"  docgen : .git packed {sizes['docgen'] / mb:6.2f} MB, branch tip "
         f"{tip['docgen'] / mb:6.2f} MB, local file {local_size / mb:5.2f} MB, "
-        f"{spent['docgen'] / runs * 1000:.0f} ms per record"
+        f"{spent['docgen'] / runs * 1000:.0f} ms per run"
     )
     print(
         f"  data.js: .git packed {sizes['anchor'] / mb:6.2f} MB, branch tip "
-        f"{tip['anchor'] / mb:6.2f} MB, {spent['anchor'] / runs * 1000:.0f} ms per record"
+        f"{tip['anchor'] / mb:6.2f} MB, {spent['anchor'] / runs * 1000:.0f} ms per run"
     )
     print(
         f"  ratio docgen / data.js: .git {sizes['docgen'] / sizes['anchor']:.2f}x, "

@@ -271,6 +271,7 @@ class BenchmarksConfig:
             the base branch), `release` (the last release's runs), or `auto` (`release`
             when a release is built, `docgen deploy VERSION`, else `branch`).
         base_runs: how many of the base's last runs the check pools.
+        step_min_runs: the fewest runs on each side of a step change the pages mark.
     """
 
     results: tuple[str, ...] = ()
@@ -287,6 +288,7 @@ class BenchmarksConfig:
     alpha: float = 0.01
     base: Literal["auto", "branch", "release"] = "auto"
     base_runs: int = 5
+    step_min_runs: int = 5
 
 
 @dataclass(frozen=True, slots=True)

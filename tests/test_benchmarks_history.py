@@ -378,6 +378,27 @@ def test_record_locally(
     assert [p.value for p in small.points] == [1.2e-6, 1.3e-6]
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "benchmarks"
+
+
+def test_record_takes_the_commit_date_and_machine_the_file_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_SHA", "0" * 40)  # the file's own commit wins over it
+    assert main(["bench", "record", str(FIXTURES / "pytest-benchmark.json")]) == 0
+    assert "of 554493ca8a (2026-12-03T15:07:56Z, on vm): 4 series" in capsys.readouterr().out
+    fixture = str(FIXTURES / "pytest-benchmark.json")
+    flags = ["--commit", "c0ffee", "--machine", "runner-2", "--date", "2026-12-04"]
+    assert main(["bench", "record", fixture, *flags]) == 0
+    found, _ = load(config_of(tmp_path))
+    assert [(r.commit, r.date, r.machine) for r in found.runs] == [
+        ("554493ca8ab873055b60b65896ca99f5dc9662f9", "2026-12-03T15:07:56Z", "vm"),
+        ("c0ffee", "2026-12-04T00:00:00Z", "runner-2"),
+    ]
+    assert all(len(s.points[-1].samples) == 8 for s in found.series)  # kept, thinned to 20 at most
+
+
 def test_record_refuses_bad_input_and_never_overwrites_a_broken_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -53,11 +53,15 @@ def add_parsers(commands: Commands) -> None:
     )
     record.add_argument("files", metavar="FILE", nargs="+", help="result files of one run")
     record.add_argument(
-        "--commit", help="the commit measured (default: the files', $GITHUB_SHA, git HEAD)"
+        "--commit",
+        metavar="SHA",
+        help="the commit measured (default: the files', $GITHUB_SHA, git HEAD)",
     )
-    record.add_argument("--version", help="the release measured, e.g. 1.2.0")
-    record.add_argument("--machine", help="the machine or runner it ran on")
-    record.add_argument("--date", help="when it ran, ISO 8601 (default: the files', now)")
+    record.add_argument("--version", metavar="V", help="the release measured, e.g. 1.2.0")
+    record.add_argument("--machine", metavar="M", help="the machine or runner it ran on")
+    record.add_argument(
+        "--date", metavar="ISO", help="when it ran, ISO 8601 (default: the files', now)"
+    )
     record.add_argument(
         "--push", action="store_true", help="record on the Pages branch and push it"
     )
@@ -96,14 +100,25 @@ def _config(args: argparse.Namespace) -> DocgenConfig | str:
 
 
 def _head(root: Path) -> str | None:
-    done = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    """The project's `git rev-parse HEAD`, or None outside git (or without git)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def _date(text: str | None) -> str | None:
+    try:
+        return recorded.normalize_date(text) if text else None
+    except ValueError:
+        return None
 
 
 def _first(runs: Sequence[Run], field: str) -> str | None:
@@ -121,15 +136,14 @@ def _stamp(
 ) -> Stamp | Diagnostic:
     """What the run is recorded as: the flags, else the files' own, else the defaults."""
     commit = args.commit or _first(runs, "commit") or os.environ.get("GITHUB_SHA") or None
-    text = args.date or _first(runs, "date")
-    try:
-        date = recorded.normalize_date(text) if text else None
-    except ValueError:
+    date = _date(args.date)
+    if args.date and date is None:
         return _problem(
             "DG022",
-            f"--date {text!r} is not an ISO 8601 date",
+            f"--date {args.date!r} is not an ISO 8601 date",
             "write it as 2026-12-03T14:59:36Z (a date without a zone is UTC)",
         )
+    date = date or _date(_first(runs, "date"))  # a file's odd date: now, as without one
     return Stamp(
         date or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         commit or _head(config.root),

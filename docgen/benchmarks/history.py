@@ -77,7 +77,7 @@ class History:
 
 
 def normalize_date(text: str) -> str:
-    """An ISO 8601 date as the history writes it, in UTC: `2026-12-03T14:59:36Z`.
+    """The ISO 8601 date `text` as the history writes it, in UTC: `2026-12-03T14:59:36Z`.
 
     A date without a time zone is taken as UTC. Raises ValueError for anything else.
     """

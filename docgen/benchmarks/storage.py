@@ -80,7 +80,8 @@ class RecordedRun:
 
 
 class Unreadable(ValueError):
-    """A history file that cannot be read: where (`path`, `line`) and what is wrong.
+    """A history file that cannot be read: where (`path`, `line`) and what is wrong
+    (`message`).
 
     `foreign` says the file is no docgen history at all (or one of a later docgen).
     """
@@ -313,6 +314,12 @@ def _number(value: object) -> bool:
 
 
 def _point(row: object, runs: Mapping[int, RecordedRun], where: tuple[str | int, ...]) -> Point:
+    # The common `[run, value]` first, checked by exact types: a history has 100,000 points.
+    if type(row) is list and len(row) == 2:
+        number, value = row
+        run = runs.get(number) if type(number) is int else None
+        if run is not None and type(value) in (float, int) and value - value == 0:
+            return Point(float(value), (), run.commit, run.date, run.version, run.machine)
     if not isinstance(row, list) or len(row) not in (2, 3) or not _number(row[1]):
         raise _Bad(where, "a point is not [run, value] or [run, value, [samples]]")
     run = runs.get(row[0]) if isinstance(row[0], int) else None
