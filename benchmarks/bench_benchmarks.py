@@ -1,14 +1,15 @@
 """The benchmarks stage: read 1,000 result files and render the Performance pages.
 
-Writes 1,000 result files (a run each of the same 100 benchmarks, in five of the six
-formats in turn: pytest-benchmark, Google Benchmark, go test, github-action-benchmark,
-Bencher), then times docgen reading them (`results.read`), keeping them as a history
+Writes 1,000 result files (a run each of the same 100 benchmarks, in one format:
+pytest-benchmark by default, or Google Benchmark, go test, github-action-benchmark or
+Bencher with `--format`), then times docgen reading them (`results.read`), keeping them as a history
 (`history.add`, one run per file, retention on) and making the pages (`pages.pages`: an
 overview, a page per group, an SVG chart per benchmark with its steps). The anchor is
 `json.loads`/`str.splitlines` of the same files: the least any reader can do.
 
     python benchmarks/bench_benchmarks.py             # 1,000 files x 100 benchmarks
     python benchmarks/bench_benchmarks.py --files 200 # quicker
+    python benchmarks/bench_benchmarks.py --format go # another format
 
 Goal (issue 17): reading 1,000 files and rendering the pages in <= 2 s on 2 cores.
 """
@@ -46,13 +47,15 @@ def _name(bench: int) -> tuple[str, str]:
     return f"group{bench % GROUPS}", f"bench{bench:03d}"
 
 
-def write(folder: Path, files: int) -> list[Path]:
-    """`files` result files, one run each, in five formats in turn."""
+FORMATS = ("pytest-benchmark", "google-benchmark", "go", "github-action-benchmark", "bencher")
+
+
+def write(folder: Path, files: int, kind: int = 0) -> list[Path]:
+    """`files` result files, one run each of the same benchmarks, in format `FORMATS[kind]`."""
     rng = random.Random(7)
     made: list[Path] = []
     for run in range(files):
         values = [_value(run, b, rng) for b in range(BENCHMARKS)]
-        kind = run % 5
         stamp = f"2026-{1 + run // 100 % 12:02d}-{1 + run % 28:02d}T12:00:00+00:00"
         if kind == 0:  # pytest-benchmark
             data: object = {
@@ -106,7 +109,9 @@ def write(folder: Path, files: int) -> list[Path]:
             text = json.dumps(data)
             suffix = "json"
         else:  # Bencher Metric Format
-            data = {"/".join(_name(b)): {"latency": {"value": v * 1e9}} for b, v in enumerate(values)}
+            data = {
+                "/".join(_name(b)): {"latency": {"value": v * 1e9}} for b, v in enumerate(values)
+            }
             text = json.dumps(data)
             suffix = "json"
         path = folder / f"run{run:04d}.{suffix}"
@@ -139,7 +144,9 @@ def _history(runs: list[Run]) -> history.History:
         for one in run.series:
             first.setdefault(one.key, one)
             value = one.points[0].value
-            points.setdefault(one.key, []).append(Point(value, commit=stamp.commit, date=stamp.date))
+            points.setdefault(one.key, []).append(
+                Point(value, commit=stamp.commit, date=stamp.date)
+            )
     series = tuple(
         replace(first[key], points=tuple(found)) for key, found in sorted(points.items())
     )
@@ -177,16 +184,17 @@ def docgen(root: Path, files: list[Path]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="result files (default 1000)")
+    parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="their format")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-benchmarks-") as tmp:
         root = Path(tmp)
         (root / "docs").mkdir()
         folder = root / "results"
         folder.mkdir()
-        files = write(folder, args.files)
+        files = write(folder, args.files, FORMATS.index(args.format))
         parsed = anchor(files)
         took = docgen(root, files)
-    print(f"{args.files} result files x {BENCHMARKS} benchmarks, {took['count']:.0f} pages")
+    print(f"{args.files} {args.format} files x {BENCHMARKS} benchmarks, {took['count']:.0f} pages")
     print(f"  read     {took['read']:.2f} s (anchor: json.loads of the same files {parsed:.2f} s)")
     print(f"  history  {took['load']:.2f} s to load, {took['history bytes'] / 1e6:.2f} MB")
     print(f"  pages    {took['pages']:.2f} s (a chart per benchmark over {args.files} runs)")
