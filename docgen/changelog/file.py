@@ -288,7 +288,7 @@ def entries(lines: Sequence[tuple[int, str]], fenced: set[int], file: str) -> li
             current.append(text[width:] if inside else text)  # a fence goes on
             blank = False
             continue
-        item = _ITEM.match(text)
+        item = None if current and inside else _ITEM.match(text)
         if item is not None and (item[3] or text.strip() != item[2]):
             close()
             spaces = len(item[3])

@@ -157,6 +157,17 @@ def _fragment(name: str, types: Mapping[str, object]) -> tuple[str, str, int] | 
     return None
 
 
+def _ignored(name: str, ignore: tuple[str, ...]) -> bool:
+    """Files of the fragments' folder that are not fragments: hidden files, a README or
+    template (as towncrier has them), and the names of towncrier's `ignore`."""
+    stem = name.split(".", 1)[0].lower()
+    return (
+        name.startswith(".")
+        or stem in ("readme", "template")
+        or any(fnmatch.fnmatch(name, g) for g in ignore)
+    )
+
+
 def _issue(issue: str, found: Settings, host: Host | None) -> str:
     if found.issue_format:
         return found.issue_format.format(issue=issue)
@@ -180,7 +191,7 @@ def _draft(
     files: list[str] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         shown = config.relative(path)
-        if path.name.startswith(".") or any(fnmatch.fnmatch(path.name, g) for g in found.ignore):
+        if _ignored(path.name, found.ignore):
             continue
         parsed = _fragment(path.name, types)
         if parsed is None:
