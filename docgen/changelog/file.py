@@ -74,6 +74,12 @@ def release_heading(text: str) -> tuple[str | None, str | None, bool] | None:
     return parse_version(version[0]), date, bad_date
 
 
+def _github_anchor(text: str) -> str:
+    """The anchor GitHub gives a heading (`[1.1.0] - 2026-01-02` → `110---2026-01-02`):
+    what links inside a CHANGELOG read on GitHub use."""
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+
+
 def _warning(code: str, message: str, where: Location, hint: str = _HINT) -> Diagnostic:
     return Diagnostic(code, Severity.WARNING, message, where, hint, STAGE)
 
@@ -123,9 +129,10 @@ def read_text(
         return Changelog(source, file=shown, diagnostics=tuple(diagnostics), watch=(path,))
     level = parsed[first][0].level
     anchors = {
-        h.anchor or slugify(h.text): page_file(r[0])
+        anchor: page_file(r[0])
         for h, r in parsed[first:]
         if r is not None and h.level == level
+        for anchor in (h.anchor or slugify(h.text), _github_anchor(h.text))
     }
     rewriter = Rewriter(config, path.parent, host, changelog=path, releases=anchors)
     rewritten, problems = rewriter.text(text, shown)

@@ -35,8 +35,8 @@ def entry_markdown(entry: Entry, host: Host | None, *, kind: bool = False) -> st
     Args:
         entry: the change.
         host: the repository's host, for the commit's link; None for plain text.
-        kind: name the conventional-commit type too (`refactor: …`), for the changes
-            grouped as "Other changes".
+        kind: name the conventional-commit type too (`refactor: …`), for the groups
+            that hold several ("Breaking changes", "Other changes").
     """
     parts = []
     if kind and entry.kind:
@@ -121,8 +121,8 @@ def release_page(
             lines += [f"## {escape.markdown(section.title)}", ""]
             if section.line is not None:
                 anchors.append((slugify(section.title), section.line))
-        other = section.title == "Other changes"
-        lines += [entry_markdown(e, host, kind=other) for e in section.entries]
+        typed = section.title in ("Breaking changes", "Other changes")  # of several kinds
+        lines += [entry_markdown(e, host, kind=typed) for e in section.entries]
         lines.append("")
     if changelog.references:
         lines += [changelog.references, ""]
