@@ -118,7 +118,12 @@ def for_version(changelog: Changelog, version: str | None) -> Changelog:
 
 
 def generate(config: DocgenConfig) -> StageResult:
-    """The release-notes pages: an index, one page per version, and "Unreleased"."""
+    """The release-notes pages: an index, one page per version, and "Unreleased".
+
+    Args:
+        config: the project's config: its `changelog` section, `repo_url` for links, and
+            `version` under `docgen deploy`.
+    """
     started = time.perf_counter()
     settings = config.changelog or ChangelogConfig()
     notes = for_version(read(config), config.version)

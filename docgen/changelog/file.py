@@ -115,7 +115,16 @@ def read(config: DocgenConfig, path: Path, host: Host | None, source: str = "fil
 def read_text(
     config: DocgenConfig, text: str, shown: str, path: Path, host: Host | None, source: str
 ) -> Changelog:
-    """`read` for the file's `text` (see `read`; `shown` is its path as users see it)."""
+    """`read` for the file's `text`, already read.
+
+    Args:
+        config: the project's config.
+        text: the file's text.
+        shown: its path as users see it, relative to the project root.
+        path: the file, absolute (its folder is what its links are relative to).
+        host: the repository's host, for links to files outside the docs; None if unknown.
+        source: the source to name in the result.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     page = markdown.read(text)
     diagnostics: list[Diagnostic] = []

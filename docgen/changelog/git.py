@@ -160,7 +160,11 @@ def entry(commit: Commit, host: Host | None) -> Entry:
 
 def sections(entries: Sequence[Entry]) -> tuple[Section, ...]:
     """Changes grouped for readers: breaking changes first, then features, fixes,
-    performance, documentation and the others; groups with no change are left out."""
+    performance, documentation and the others; groups with no change are left out.
+
+    Args:
+        entries: the changes of one release, in the order they are listed.
+    """
     groups: dict[str, list[Entry]] = {key: [] for key, _ in SECTIONS}
     for change in entries:
         key = "breaking" if change.breaking else _KINDS.get(change.kind or "", "other")

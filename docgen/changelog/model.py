@@ -44,7 +44,11 @@ def parse_version(text: str) -> str | None:
 
 def page_file(version: str | None) -> str:
     """The file name of a release's page in the `changelog/` folder: `1.2.0.md`, or
-    `unreleased.md` for the unreleased notes (characters a URL would quote become `-`)."""
+    `unreleased.md` for the unreleased notes (characters a URL would quote become `-`).
+
+    Args:
+        version: the release's version, None for the unreleased notes.
+    """
     if version is None:
         return "unreleased.md"
     return re.sub(r"[^A-Za-z0-9._+-]", "-", version) + ".md"

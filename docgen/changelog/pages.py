@@ -83,7 +83,7 @@ def index_page(changelog: Changelog, title: str, nav: tuple[str, ...]) -> Page:
         "\n".join(lines) + "\n",
         nav,
         source=changelog.file,
-        lines=(),
+        lines=((slugify(title), 1),) if changelog.file else (),
     )
 
 

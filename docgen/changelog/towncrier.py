@@ -10,7 +10,9 @@ towncrier's five defaults), `issue_format`, `orphan_prefix` and `ignore`.
 A news file in Markdown (`.md`) is read as a changelog file (`docgen.changelog.file`); one
 in reStructuredText is a note (DG046), and only the fragments are shown. A fragment is
 `<issue>.<type>[.<counter>][.md]` (`123.feature.md`, `+orphan.bugfix.md`); each becomes an
-entry of its type's section, with a link to its issue.
+entry of its type's section, with a link to its issue. Hidden files, `README` and
+`template` files and the names of `ignore` are skipped; any other file that names no type
+is a warning (DG050).
 """
 
 from __future__ import annotations
