@@ -136,6 +136,8 @@ def test_git_notes_group_breaking_changes_first_with_links_to_the_host(tmp_path:
         "changelog/1.0.0.md",
     ]
     assert {p.nav for p in result.pages} == {("Release notes",)}
+    head, refs, _ = result.watch  # `mkdocs serve` rebuilds on a commit or a tag
+    assert (head, refs) == (root / ".git" / "HEAD", root / ".git" / "refs")
     notes = read(config(root, "git", repo_url=GITHUB))
     newest = notes.releases[1]
     assert (newest.version, newest.tag, newest.date) == ("1.1.0", "v1.1.0", "2026-02-08")
@@ -352,6 +354,14 @@ def test_a_version_twice_and_a_file_without_releases_are_warnings(tmp_path: Path
     result = generate(config(root, "file"))
     assert [(d.code, where(d)) for d in result.diagnostics] == [("DG044", "CHANGELOG.md:1")]
     assert result.pages == ()
+
+
+def test_an_unreleased_part_that_lists_nothing_makes_no_page(tmp_path: Path) -> None:
+    text = "# Changes\n\n## [Unreleased]\n\n### Added\n\n## [1.0.0] - 2026-01-02\n\n- First.\n"
+    root = changelog_project(tmp_path / "widget", text)
+    result = generate(config(root, "file"))
+    assert [p.path for p in result.pages] == ["changelog/index.md", "changelog/1.0.0.md"]
+    assert codes(result) == []
 
 
 def test_an_unreadable_or_missing_changelog_is_one_error(tmp_path: Path) -> None:

@@ -72,6 +72,17 @@ def read(config: DocgenConfig, source: str | None = None) -> Changelog:
     """
     settings = config.changelog or ChangelogConfig()
     source = source or settings.source
+    return _without_empty_draft(_read(config, settings, source))
+
+
+def _without_empty_draft(notes: Changelog) -> Changelog:
+    """The notes without an "Unreleased" part that lists nothing (`## [Unreleased]` with
+    empty sections): no page says there is nothing."""
+    releases = tuple(r for r in notes.releases if r.version or r.count or r.intro)
+    return notes if releases == notes.releases else dataclasses.replace(notes, releases=releases)
+
+
+def _read(config: DocgenConfig, settings: ChangelogConfig, source: str) -> Changelog:
     where = host(config.repo_url)
     path = config.root / settings.file
     if source == "towncrier" or (source == "auto" and towncrier.find(config.root)):

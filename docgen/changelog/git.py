@@ -1,7 +1,8 @@
 """Release notes from git: version tags, and the conventional commits between them.
 
-git is run three times whatever the history's size: `rev-parse` (is this a repository,
-is it shallow), `for-each-ref` (the tags) and one `log` of HEAD and every version tag.
+git is run five times whatever the history's size: three small `rev-parse` calls (is
+this a repository, is it shallow, where is HEAD), `for-each-ref` (the tags) and one `log`
+of HEAD and every version tag.
 Each commit then belongs to the oldest version whose tag reaches it, or to the unreleased
 notes when only HEAD does: what `git log v1.0.0..v1.1.0` would say for each pair of tags,
 computed in one walk.
@@ -262,7 +263,7 @@ def read(config: DocgenConfig, host: Host | None) -> Changelog:
             diagnostics=(_info(f"no release notes: not a git repository ({reason})", hint),),
         )
     git_dir, common = [*probe.stdout.decode("utf-8", "replace").splitlines(), "", ""][:2]
-    shared = Path(git_dir, common)  # relative to the git dir when git says so
+    shared = root / common  # git names it relative to where it runs, unless absolute
     watch = (Path(git_dir, "HEAD"), shared / "refs", shared / "packed-refs")
     try:
         return _history(root, host, hint, watch)
