@@ -507,6 +507,16 @@ def test_towncrier_problems(tmp_path: Path) -> None:
 def test_towncrier_without_configuration_is_a_warning(tmp_path: Path) -> None:
     result = generate(config(write(tmp_path, {"docs/index.md": "# Home\n"}), "towncrier"))
     assert codes(result) == ["DG045"]
+    # Configured, with a bad issue format, and nothing to show: one note.
+    write(tmp_path, {"towncrier.toml": '[tool.towncrier]\nissue_format = "{number}"\n'})
+    result = generate(config(tmp_path, "auto"))
+    assert ([(d.code, where(d)) for d in result.diagnostics], result.pages) == (
+        [("DG040", "towncrier.toml")],
+        (),
+    )
+    write(tmp_path, {"newsfragments/7.feature.md": "Seven.\n"})
+    draft = generate(config(tmp_path, "auto")).pages[1].markdown
+    assert "- Seven. (#7)" in draft  # towncrier would reject the format: the issue as is
 
 
 # --- auto, versions, dump ---

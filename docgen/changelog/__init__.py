@@ -72,7 +72,18 @@ def read(config: DocgenConfig, source: str | None = None) -> Changelog:
     """
     settings = config.changelog or ChangelogConfig()
     source = source or settings.source
-    return _without_empty_draft(_read(config, settings, source))
+    notes = _without_empty_draft(_read(config, settings, source))
+    if notes.releases or notes.diagnostics:
+        return notes
+    empty = Diagnostic(
+        "DG040",
+        Severity.INFO,
+        f"no release notes: {notes.file or notes.source} lists no release and no unreleased change",
+        Location(notes.file or "."),
+        "write the first notes, or remove `changelog:`",
+        "changelog",
+    )
+    return dataclasses.replace(notes, diagnostics=(empty,))
 
 
 def _without_empty_draft(notes: Changelog) -> Changelog:

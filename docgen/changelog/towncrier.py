@@ -172,7 +172,10 @@ def _ignored(name: str, ignore: tuple[str, ...]) -> bool:
 
 def _issue(issue: str, found: Settings, host: Host | None) -> str:
     if found.issue_format:
-        return found.issue_format.format(issue=issue)
+        try:
+            return found.issue_format.format(issue=issue)
+        except (KeyError, IndexError, ValueError):  # a format towncrier would reject too
+            pass
     if issue.isdigit() and host is not None:
         return f"[#{issue}]({host.issue(issue)})"
     return f"#{issue}" if issue.isdigit() else issue
@@ -261,7 +264,7 @@ def read(config: DocgenConfig, path: Path, host: Host | None) -> Changelog:
         )
     news = config.root / found.filename
     watch = (path, news, config.root / found.directory)
-    released = Changelog("towncrier", file=found.filename)
+    released = Changelog("towncrier")
     if news.suffix.lower() in (".md", ".markdown") and news.is_file():
         released = changelog_file.read(config, news, host, source="towncrier")
     elif news.is_file():
@@ -285,7 +288,7 @@ def read(config: DocgenConfig, path: Path, host: Host | None) -> Changelog:
         tuple(releases),
         intro=released.intro,
         references=released.references,
-        file=released.file or found.filename,
+        file=released.file or found.file,
         diagnostics=(*diagnostics, *released.diagnostics, *problems),
         watch=watch,
     )
