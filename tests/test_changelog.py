@@ -173,6 +173,7 @@ def test_git_tags_sort_as_versions_and_other_tags_are_ignored(tmp_path: Path) ->
         git(root, "tag", version)
     for name in ("1.9.0", "v2.0.0rc1", "nightly", "pkg-3.0.0"):
         git(root, "tag", name, "HEAD~1")
+    git(root, "tag", "3.0.0", "HEAD^{tree}")  # a tag of a tree is no release
     notes = read(config(root, "git"))
     assert [r.version for r in notes.releases] == ["2.0.0", "2.0.0rc1", "1.10.0", "1.9.0"]
 

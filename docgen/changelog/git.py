@@ -182,17 +182,21 @@ class _Tag:
 
 
 def _tags(root: Path) -> list[_Tag]:
-    """The version tags, oldest version first; one per version (the first name git lists)."""
+    """The version tags of commits, oldest version first; one per version (the first name
+    git lists)."""
+    fields = "%(refname:strip=2) %(objectname) %(objecttype) %(*objectname) %(*objecttype)"
     done = _git(
         root,
         "for-each-ref",
-        "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(creatordate:short)",
+        "--format=" + fields.replace(" ", "%00") + "%00%(creatordate:short)",
         "refs/tags",
     )
     found: dict[str, _Tag] = {}
     for line in done.stdout.decode("utf-8", "replace").splitlines():
-        name, sha, peeled, date = [*line.split("\0"), "", "", ""][:4]
+        name, sha, kind, peeled, peeled_kind, date = [*line.split("\0"), *[""] * 6][:6]
         version = parse_version(name)
+        if (peeled_kind or kind) != "commit":  # a tag of a tree or a blob: no release
+            continue
         if version is not None and version not in found:
             found[version] = _Tag(name, version, peeled or sha, date or None)
     return sorted(found.values(), key=lambda t: version_key(t.version))
