@@ -122,8 +122,13 @@ def release_page(
             if section.line is not None:
                 anchors.append((slugify(section.title), section.line))
         typed = section.title in ("Breaking changes", "Other changes")  # of several kinds
-        lines += [entry_markdown(e, host, kind=typed) for e in section.entries]
-        lines.append("")
+        for change in section.entries:
+            item = entry_markdown(change, host, kind=typed)
+            # A blank line after an item of several lines: Python-Markdown would otherwise
+            # put the next item in the item's nested list.
+            lines += [item, ""] if "\n" in item else [item]
+        if lines[-1]:
+            lines.append("")
     if changelog.references:
         lines += [changelog.references, ""]
     return Page(
