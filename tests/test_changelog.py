@@ -17,6 +17,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
@@ -636,6 +637,8 @@ def test_strict_build_with_a_changelog_file(tmp_path: Path) -> None:
     text = text.replace("2025-13-01", "2025-11-01").replace(
         "[nothing](docs/../missing.md) and [outside](../elsewhere.md)", "nothing"
     )
+    nested = "  - nested, see [the module](src/widget.py)\n"
+    text = text.replace(nested, nested + "- After the nested one.\n")
     root = changelog_project(tmp_path / "widget", text)
     nav = "nav:\n  - index.md\n  - guide.md\n  - api/index.md\n"
     _site(root, "{source: file, section: Changes}", nav)
@@ -645,6 +648,8 @@ def test_strict_build_with_a_changelog_file(tmp_path: Path) -> None:
     assert (site / "changelog" / "unreleased" / "index.html").is_file()
     page = (site / "changelog" / "1.1.0" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../api/"' in page
+    after = lxml.html.fromstring(page).xpath("//li[contains(., 'After the nested one')]")
+    assert [li.getparent().getparent().tag for li in after] == ["article"]  # not nested
     assert 'href="../../guide/#usage"' not in page  # usage is in the unreleased notes
     index = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert "Changes" in index
