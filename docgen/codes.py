@@ -82,6 +82,18 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG032", _I, "benchmarks without a base in the history: not compared", "benchmarks"),
     ("DG033", _I, "benchmarks compared with their base: none regressed", "benchmarks"),
     ("DG034", _W, "a setting of the regression check is out of range", "benchmarks"),
+    # Release notes (`changelog`).
+    ("DG040", _I, "no release notes: no source, not a git repository, or no commits", "changelog"),
+    ("DG041", _E, "the changelog file or a news fragment cannot be read", "changelog"),
+    ("DG042", _W, "a release heading without a version, or with a bad date", "changelog"),
+    ("DG043", _W, "a relative link of the changelog that cannot be kept", "changelog"),
+    ("DG044", _W, "the changelog file has no release heading", "changelog"),
+    ("DG045", _W, "towncrier's configuration cannot be read", "changelog"),
+    ("DG046", _I, "towncrier's news file is not Markdown: only fragments are shown", "changelog"),
+    ("DG047", _I, "a shallow clone: the release notes miss history", "changelog"),
+    ("DG048", _W, "git failed while reading the history", "changelog"),
+    ("DG049", _W, "a version has notes twice in the changelog", "changelog"),
+    ("DG050", _W, "a file in the fragments folder is not a news fragment", "changelog"),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",
