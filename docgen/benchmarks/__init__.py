@@ -66,7 +66,13 @@ def generate(config: DocgenConfig) -> StageResult:
 
 def check(config: DocgenConfig, context: Context, documents: Sequence[Document]) -> StageResult:
     """The regression check: the current results (`results:`) against the base from the
-    history (see `docgen.benchmarks.regressions`); free when there are no results."""
+    history (see `docgen.benchmarks.regressions`); free when there are no results.
+
+    Args:
+        config: the project's config: its `benchmarks` section, and the version built.
+        context: what the build learned so far; the check needs none of it.
+        documents: the site's pages; the check reads result files, not pages.
+    """
     from docgen.benchmarks import regressions  # noqa: PLC0415 - loaded when the check runs
 
     return regressions.run(config)

@@ -470,7 +470,8 @@ def usable(config: BenchmarksConfig) -> BenchmarksConfig:
 
 def run(config: DocgenConfig) -> StageResult:
     """The regression check of the project: its current results (`results:`) against the
-    base from its history; the diagnostics of reading both pass through.
+    base from its history. What cannot be read in either is reported once, by the stage's
+    `generate` (which reads both for the pages), not again here.
 
     Without `results:` globs, or when they match no readable result, the history is not
     read: no file beyond the results, no git call.
@@ -485,9 +486,9 @@ def run(config: DocgenConfig) -> StageResult:
     if settings is None or not settings.results:
         return StageResult(STAGE)
     read = results.read(config)
-    found = list(read.diagnostics)
+    found: list[Diagnostic] = []
     if not read.runs:
-        return StageResult(STAGE, diagnostics=tuple(found))
+        return StageResult(STAGE)
     file = config.site_config
     try:
         text = file.read_text(encoding="utf-8")
@@ -495,8 +496,7 @@ def run(config: DocgenConfig) -> StageResult:
         text = ""
     found += problems(settings, config.relative(file), text)
     settings = usable(settings)
-    past, unreadable = history.load(config)
-    found += unreadable
+    past, _unreadable = history.load(config)  # reported by `generate`
     base, described = select_base(settings, past.series, config.version)
     files: dict[str, str] = {}
     for one in read.runs:
