@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from docgen import docsdir
-from docgen.api import isolate
+from docgen.api import isolate, snapshot
 from docgen.api.cache import Cache
+from docgen.api.changes import versioned
 from docgen.api.coverage import coverage, gaps
 from docgen.api.discover import default_packages, find_modules, search_path
 from docgen.api.external import load as load_inventories
@@ -262,14 +263,19 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     diagnostics += external.diagnostics
     link, found_link = _source_link(config, api)
     diagnostics += found_link
-    pages = []
+    folder = _cache_dir(config)
+    # The version's model ships with the site; earlier versions' models, on the Pages
+    # branch, make the API changes page and the "Added in" lines.
+    versions = versioned(config, folder, modules, index)
+    diagnostics += versions.diagnostics
+    pages = [versions.page] if versions.page is not None else []
     mkdocstrings = _includes(config)
     # The API pages are pages too: links between them stay links.
     includes = Includes(
         mkdocstrings.pages | {page_path(m.name) for m in modules}, mkdocstrings.written_on
     )
     for module in modules:
-        page, problems = module_page(module, index, link, includes)
+        page, problems = module_page(module, index, link, includes, versions.notes)
         pages.append(page)
         for ref in problems:
             if isinstance(ref, Unclosed):
@@ -291,7 +297,6 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
                         "write a docstring for it, or lower `api.min_coverage`",
                     )
                 )
-    folder = _cache_dir(config)
     folder.mkdir(parents=True, exist_ok=True)
     inv = folder / "objects.inv"
     inv.write_bytes(
@@ -299,11 +304,13 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
             index.targets, config.site_name or ", ".join(packages), "", api.use_directory_urls
         )
     )
+    model_file = folder / "api.json"
+    model_file.write_text(snapshot.dumps(versions.model), encoding="utf-8")
     by_module = {m.name: coverage([m]).to_dict() for m in modules}
     result = StageResult(
         stage=STAGE,
         pages=tuple(pages),
-        assets=(Asset("objects.inv", inv),),
+        assets=(Asset("objects.inv", inv), Asset(snapshot.ASSET, model_file)),
         diagnostics=tuple(diagnostics),
         watch=tuple(watch),
         model={
@@ -314,6 +321,7 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
         summary={
             "modules": len(sources),
             "pages": len(pages),
+            "compared_with": versions.previous,
             "cached": cached,
             "extracted": len(sources) - cached,
             "failed": len(sources) - len(modules),
