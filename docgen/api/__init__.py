@@ -218,42 +218,7 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     started = time.perf_counter()
     api = config.api or ApiConfig()
     packages = api.packages or default_packages(config.root)
-    diagnostics: list[Diagnostic] = []
-    where = search_path(config.root, api.paths)
-    sources: dict[str, Path] = {}
-    watch: list[Path] = []
-    for package in packages:
-        found = find_modules(package, where, api.exclude, api.show_private)
-        if found is None:
-            diagnostics.append(
-                _diagnostic(
-                    "DG601",
-                    Severity.ERROR,
-                    f"package '{package}' not found (looked in "
-                    f"{', '.join(config.relative(p) for p in where[:3])} and sys.path)",
-                    hint="check `api.packages`, or add its folder to `api.paths`",
-                )
-            )
-            continue
-        sources.update((s.name, s.file) for s in found)
-        if found:
-            top = found[0].file
-            watch.append(top.parent if top.name == "__init__.py" else top)
-    events, cached = _extract(config, api, packages, sources)
-    modules: list[Module] = []
-    models: list[dict[str, Any]] = []
-    # A few files hold thousands of members: resolve each path once.
-    relative = functools.cache(lambda file: config.relative(Path(file)))
-    diagnostics += import_failures(
-        config, {n: e for n, e in events.items() if "error" in e}, sources
-    )
-    for name, event in events.items():
-        diagnostics += _event_diagnostics(config, name, event)
-        if "model" in event:
-            model = _relative(relative, event["model"])
-            model.pop("files", None)
-            models.append(model)
-            modules.append(Module.from_json(model))
+    modules, models, diagnostics, watch, sources, cached = _document(config)
     index = Index.of(modules)
     documented = len(index.targets)
     external = load_inventories(
@@ -336,6 +301,55 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
         symbols={n: (t.page, t.anchor, t.kind) for n, t in index.targets.items()},
     )
     return result, modules
+
+
+_Documented = tuple[
+    list[Module], list[dict[str, Any]], list[Diagnostic], list[Path], dict[str, Path], int
+]
+
+
+def _document(config: DocgenConfig) -> _Documented:
+    """The configured packages documented, no pages: modules, their JSON models, the
+    diagnostics, the folders to watch, each module's file and how many were cached."""
+    api = config.api or ApiConfig()
+    packages = api.packages or default_packages(config.root)
+    diagnostics: list[Diagnostic] = []
+    where = search_path(config.root, api.paths)
+    sources: dict[str, Path] = {}
+    watch: list[Path] = []
+    for package in packages:
+        found = find_modules(package, where, api.exclude, api.show_private)
+        if found is None:
+            diagnostics.append(
+                _diagnostic(
+                    "DG601",
+                    Severity.ERROR,
+                    f"package '{package}' not found (looked in "
+                    f"{', '.join(config.relative(p) for p in where[:3])} and sys.path)",
+                    hint="check `api.packages`, or add its folder to `api.paths`",
+                )
+            )
+            continue
+        sources.update((s.name, s.file) for s in found)
+        if found:
+            top = found[0].file
+            watch.append(top.parent if top.name == "__init__.py" else top)
+    events, cached = _extract(config, api, packages, sources)
+    modules: list[Module] = []
+    models: list[dict[str, Any]] = []
+    # A few files hold thousands of members: resolve each path once.
+    relative = functools.cache(lambda file: config.relative(Path(file)))
+    diagnostics += import_failures(
+        config, {n: e for n, e in events.items() if "error" in e}, sources
+    )
+    for name, event in events.items():
+        diagnostics += _event_diagnostics(config, name, event)
+        if "model" in event:
+            model = _relative(relative, event["model"])
+            model.pop("files", None)
+            models.append(model)
+            modules.append(Module.from_json(model))
+    return modules, models, diagnostics, watch, sources, cached
 
 
 _INCLUDE = re.compile(r"^ {0,3}(?:#+[ \t]*)?:::[ \t]*(?P<name>[A-Za-z_][\w.]*)[ \t]*$", re.M)
