@@ -108,7 +108,7 @@ def note_markdown(note: Note) -> str:
         since = f" since {note.deprecated.version}" if note.deprecated.version else ""
         message = note.deprecated.message.replace("\n", " ").strip()
         lines += [f'!!! warning "Deprecated{since}"', "", f"    {message or 'Deprecated.'}", ""]
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n")
 
 
 @dataclass(frozen=True, slots=True)
