@@ -682,3 +682,30 @@ def test_api_diff_of_a_version_without_a_model_or_a_ref_without_the_package(
     assert status == 2
     assert "error[DG617]" in err
     assert "cannot be documented" in err
+
+
+# -- end to end: two deploys ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_deploys_ship_their_models_and_the_second_its_changes(work: Path) -> None:
+    git(work, "checkout", "--quiet", "v1.0.0")
+    first = deploy.deploy(work / "mkdocs.yml", "1.0.0", strict=True, offline=True)
+    assert first.ok, first.diagnostics
+    git(work, "checkout", "--quiet", "main")
+    second = deploy.deploy(work / "mkdocs.yml", "1.1.0", strict=True, offline=True)
+    assert second.ok, second.diagnostics
+    assert loads(git(work, "show", f"gh-pages:1.0.0/{ASSET}")).version == "1.0.0"
+    assert loads(git(work, "show", f"gh-pages:1.1.0/{ASSET}")).version == "1.1.0"
+    changes = git(work, "show", "gh-pages:1.1.0/api/changes/index.html")
+    assert "API changes in 1.1.0" in changes
+    assert 'href="../mypkg/#mypkg.new_func"' in changes
+    assert "parameter added" in changes
+    page = git(work, "show", "gh-pages:1.1.0/api/mypkg/index.html")
+    assert "Added in 1.1.0" in page
+    assert "Changed in 1.1.0" in page
+    assert 'class="admonition warning"' in page
+    # The first version has no page of changes: there was nothing before it.
+    assert "1.0.0/api/changes/index.html" not in git(
+        work, "ls-tree", "-r", "--name-only", "gh-pages"
+    )
