@@ -14,7 +14,14 @@ symbol while coverage is below `api.min_coverage` (warning); DG607 another pdoc 
 (info); DG608 no source links, the commit is unknown (info); DG609 an inventory can't be
 read (warning); DG610 an inventory skipped offline (info); DG611 `dump` of an unknown
 module (error); DG612 a docstring opens a code fence or raw HTML it never closes, which
-docgen closes where the docstring ends (warning).
+docgen closes where the docstring ends (warning); DG614 a deployed version's API model
+on the Pages branch cannot be read (warning); DG615 the previous version has none, so
+there is no API changes page (info); DG618 the Pages branch or its `versions.json`
+cannot be read (warning). DG616 and DG617 are `docgen api-diff`'s (see `diff_cli`).
+
+Each build ships the version's API model (`_docgen/api.json`, see `snapshot`); the
+models of the versions deployed before it make the API changes page and the "Added in"
+lines (`history`, `diff`, `changes`).
 """
 
 from __future__ import annotations
