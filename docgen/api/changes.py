@@ -96,8 +96,9 @@ def _when(version: str | None, latest: str | None) -> str | None:
 
 
 def note_markdown(note: Note) -> str:
-    """The Markdown under a member's heading: "*Added in 1.1 · Changed in 1.2*", and a
-    warning admonition when it is deprecated; empty when there is nothing to say."""
+    """The Markdown under a member's heading, for its `note`: "*Added in 1.1 · Changed in
+    1.2*", and a warning admonition when it is deprecated; empty when there is nothing to
+    say."""
     parts = []
     if (added := _when(note.added, note.latest)) is not None:
         parts.append(f"Added {added}")

@@ -189,7 +189,7 @@ def _load(place: _Place, name: str) -> Snapshot:
 
 
 def cmd_api_diff(args: argparse.Namespace) -> int:
-    """`docgen api-diff OLD NEW [--format text|json] [--exit-code]`."""
+    """`docgen api-diff OLD NEW [--format text|json] [--exit-code]`, as parsed in `args`."""
     try:
         config = _config(args.config_file)
         deploy = config.deploy

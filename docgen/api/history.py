@@ -42,9 +42,13 @@ _STAGE = "api"
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """A deployed version: its folder `name` on the branch and its API model, None when it
-    has none (deployed before docgen shipped one, or without the API stage) or it cannot
-    be read."""
+    """A deployed version.
+
+    Attributes:
+        name: its folder on the branch.
+        snapshot: its API model; None when it has none (deployed before docgen shipped
+            one, or without the API stage) or it cannot be read.
+    """
 
     name: str
     snapshot: Snapshot | None
@@ -100,7 +104,13 @@ def hidden(version: Version) -> bool:
 
 
 def branch_commit(git: Git, branch: str, remote: str) -> str | None:
-    """The Pages branch's commit: the local `branch`, else `remote`'s; None when neither."""
+    """The Pages branch's commit: the local `branch`, else `remote`'s; None when neither.
+
+    Args:
+        git: the repository.
+        branch: the Pages branch's name.
+        remote: the remote whose copy of the branch is read when there is no local one.
+    """
     return git.rev(f"refs/heads/{branch}") or git.rev(f"refs/remotes/{remote}/{branch}")
 
 

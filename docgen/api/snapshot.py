@@ -118,7 +118,8 @@ def of(modules: Iterable[Module], version: str | None) -> Snapshot:
 
 
 def dumps(snapshot: Snapshot) -> str:
-    """The model as `_docgen/api.json` holds it: compact, keys sorted, one line."""
+    """The model `snapshot` as `_docgen/api.json` holds it: compact, keys sorted, one
+    line."""
     data = {
         "format": FORMAT,
         "docgen": snapshot.docgen,
