@@ -213,7 +213,7 @@ def test_the_model_reads_back_as_written() -> None:
     assert data["format"] == 1
     assert data["members"]["pkg.new_func"] == {
         "kind": "function",
-        "params": [{"annotation": "int", "kind": "positional-or-keyword", "name": "y"}],
+        "params": [{"annotation": "int", "name": "y"}],  # the usual kind is unsaid
         "returns": "str",
     }
     assert loads(written) == NEW

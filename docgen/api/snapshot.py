@@ -28,6 +28,16 @@ ASSET = "_docgen/api.json"
 FORMAT = 1
 """The file's format number: raised when its shape changes; a newer one is not read."""
 _KINDS = frozenset({"module", "class", "function", "method", "variable", "attribute"})
+# Most parameters are of this kind: the file leaves it unsaid.
+_USUAL = "positional-or-keyword"
+
+
+def _member_json(entry: Entry) -> dict[str, object]:
+    data: dict[str, object] = jsonenc.to_json(entry)
+    for param in data.get("params", ()):  # type: ignore[attr-defined]
+        if param["kind"] == _USUAL:
+            del param["kind"]
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +129,12 @@ def of(modules: Iterable[Module], version: str | None) -> Snapshot:
 
 def dumps(snapshot: Snapshot) -> str:
     """The model `snapshot` as `_docgen/api.json` holds it: compact, keys sorted, one
-    line."""
+    line; a parameter's kind is left out when it is positional-or-keyword."""
     data = {
         "format": FORMAT,
         "docgen": snapshot.docgen,
         "version": snapshot.version,
-        "members": {name: jsonenc.to_json(e) for name, e in snapshot.entries.items()},
+        "members": {name: _member_json(e) for name, e in snapshot.entries.items()},
     }
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
@@ -151,7 +161,8 @@ def _read_entry(name: str, data: object) -> Entry:
             raise ValueError(f"a parameter of {name!r} has a default or annotation not text")
         where = f"a parameter of {name!r}"
         named = _text(param.get("name"), where)
-        read.append(Parameter(named, _text(param.get("kind"), where), default, annotation))
+        how = _text(param.get("kind", _USUAL), where)
+        read.append(Parameter(named, how, default, annotation))
     returns = data.get("returns")
     if returns is not None:
         _text(returns, f"the return annotation of {name!r}")
