@@ -395,7 +395,7 @@ plugins:
       pipelines: false
       diagrams: false
       examples: false
-      links: false
+      links: {external: false}  # the changes page links to anchors of the API pages
       lint: false
 markdown_extensions: [admonition, attr_list, {toc: {permalink: true}}]
 """

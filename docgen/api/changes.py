@@ -54,7 +54,7 @@ def _listed(items: Iterable[Listed], index: Index, page: str, link: bool = True)
     out = []
     for item in items:
         name = _name(item.name, index, page) if link else _code(item.name)
-        said = f": {item.message}" if item.message else ""
+        said = f": {item.message.replace('<', '&lt;')}" if item.message else ""
         out.append(f"- {name} ({item.kind}){said}")
     return out
 
@@ -107,7 +107,8 @@ def note_markdown(note: Note) -> str:
     lines = [f"*{' · '.join(parts)}*", ""] if parts else []
     if note.deprecated is not None:
         since = f" since {note.deprecated.version}" if note.deprecated.version else ""
-        message = note.deprecated.message.replace("\n", " ").strip()
+        # The user's text: raw HTML in it must not open an element that runs on.
+        message = note.deprecated.message.replace("\n", " ").replace("<", "&lt;").strip()
         lines += [f'!!! warning "Deprecated{since}"', "", f"    {message or 'Deprecated.'}", ""]
     return "\n".join(lines).rstrip("\n")
 
