@@ -33,23 +33,20 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen import docsdir
-from docgen.api import isolate, snapshot
 from docgen.api.cache import Cache
-from docgen.api.changes import versioned
 from docgen.api.coverage import coverage, gaps
 from docgen.api.discover import default_packages, find_modules, search_path
-from docgen.api.external import load as load_inventories
-from docgen.api.failures import import_failures
-from docgen.api.inventory import inventory
 from docgen.api.model import Module
-from docgen.api.pages import Includes, Reference, Unclosed, module_page
-from docgen.api.xref import Index, Target, page_path
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Asset, Context, Document, StageResult, Symbol
+
+if TYPE_CHECKING:
+    from docgen.api.pages import Includes, Reference, Unclosed
+    from docgen.api.xref import Index
 
 __all__ = ["check", "default_packages", "dump", "generate", "transform"]
 
@@ -115,6 +112,8 @@ def _extract(
         for path in (file, *_ancestors(name, sources)):
             cache.digest(path)
     jobs = api.jobs or os.cpu_count() or 1
+    from docgen.api import isolate  # noqa: PLC0415 - see `_run`
+
     fresh = isolate.extract(missing, request, isolate.worker_env(where), jobs)
     for name, event in fresh.items():
         read = event.get("model", {}).get("files", [])
@@ -222,6 +221,15 @@ def generate(config: DocgenConfig) -> StageResult:
 
 
 def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
+    # Imported here: `docgen api-diff` is in this package, and the command line's start-up
+    # must not load Markdown parsers and HTTP clients it does not use.
+    from docgen.api import snapshot  # noqa: PLC0415
+    from docgen.api.changes import versioned  # noqa: PLC0415
+    from docgen.api.external import load as load_inventories  # noqa: PLC0415
+    from docgen.api.inventory import inventory  # noqa: PLC0415
+    from docgen.api.pages import Includes, Unclosed, module_page  # noqa: PLC0415
+    from docgen.api.xref import Index, page_path  # noqa: PLC0415
+
     started = time.perf_counter()
     api = config.api or ApiConfig()
     packages = api.packages or default_packages(config.root)
@@ -346,6 +354,8 @@ def _document(config: DocgenConfig) -> _Documented:
     models: list[dict[str, Any]] = []
     # A few files hold thousands of members: resolve each path once.
     relative = functools.cache(lambda file: config.relative(Path(file)))
+    from docgen.api.failures import import_failures  # noqa: PLC0415 - see `_run`
+
     diagnostics += import_failures(
         config, {n: e for n, e in events.items() if "error" in e}, sources
     )
@@ -364,6 +374,8 @@ _INCLUDE = re.compile(r"^ {0,3}(?:#+[ \t]*)?:::[ \t]*(?P<name>[A-Za-z_][\w.]*)[ 
 
 def _includes(config: DocgenConfig) -> Includes:
     """The project's pages, and which of them include which objects with mkdocstrings."""
+    from docgen.api.pages import Includes  # noqa: PLC0415 - see `_run`
+
     docs = config.docs_dir if config.docs_dir.is_absolute() else config.root / config.docs_dir
     pages: set[str] = set()
     written_on: dict[str, str] = {}
@@ -451,6 +463,8 @@ def _index(context: Context) -> Index:
     """The symbol index of `context` (the API stage's `symbols`), made once per build."""
     if _LAST and _LAST[0][0] is context.api_index:
         return _LAST[0][1]
+    from docgen.api.xref import Index, Target  # noqa: PLC0415 - see `_run`
+
     index = Index({n: Target(*t) for n, t in context.api_index.items()})
     # The mapping is kept with its index: `is` then never matches a new mapping at its address.
     _LAST[:] = [(context.api_index, index)]
