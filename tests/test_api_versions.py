@@ -709,3 +709,12 @@ def test_two_deploys_ship_their_models_and_the_second_its_changes(work: Path) ->
     assert "1.0.0/api/changes/index.html" not in git(
         work, "ls-tree", "-r", "--name-only", "gh-pages"
     )
+
+
+def test_reading_the_branch_skips_missing_files_and_folders(work: Path, tmp_path: Path) -> None:
+    _publish(work, tmp_path, "1.0.0", b"{}")
+    repo = Git(work)
+    commit = git(work, "rev-parse", "gh-pages")
+    found = history.read_files(repo, commit, ["nothing", "1.0.0/_docgen", f"1.0.0/{ASSET}"])
+    assert found == {"nothing": None, "1.0.0/_docgen": None, f"1.0.0/{ASSET}": b"{}"}
+    assert history.read_files(repo, commit, []) == {}

@@ -127,12 +127,13 @@ def read_files(git: Git, commit: str, paths: Iterable[str]) -> dict[str, bytes |
     for path in wanted:
         end = out.index(b"\n", at)
         header = out[at:end].split(b" ")
-        if header[-1] == b"missing" or len(header) < 3 or header[1] != b"blob":
+        if len(header) != 3:  # "NAME missing", "NAME ambiguous": no content follows
             found[path] = None
             at = end + 1
             continue
         size = int(header[2])
-        found[path] = out[end + 1 : end + 1 + size]
+        # A folder where a file was expected is no file either (its listing is skipped).
+        found[path] = out[end + 1 : end + 1 + size] if header[1] == b"blob" else None
         at = end + 1 + size + 1
     return found
 
