@@ -4,11 +4,15 @@
 Real git repositories and real packages in temp dirs: `mypkg` 1.0.0 has `f`, `g` and
 `h(a)`; 1.1.0 adds `new_func`, removes `g`, changes `h(a)` to `h(a, b=1)` and deprecates
 `f` (a `deprecated` decorator). Pure functions are tested on hand-made models.
+
+Goldens: `DOCGEN_UPDATE_GOLDEN=1 pytest tests/test_api_versions.py` rewrites
+tests/golden/api_versions/.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import textwrap
 from dataclasses import replace
@@ -30,6 +34,19 @@ from docgen.config import ApiConfig, DeployConfig, DocgenConfig
 from docgen.deploy.git import Commit, Git
 from docgen.deploy.versions import Version
 from docgen.model import StageResult
+
+GOLDEN = Path(__file__).parent / "golden" / "api_versions"
+
+
+def _golden(name: str, markdown: str) -> None:
+    golden = GOLDEN / name
+    if os.environ.get("DOCGEN_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(markdown, encoding="utf-8")
+    assert markdown == golden.read_text(encoding="utf-8"), (
+        f"{golden} differs; if the change is intended: DOCGEN_UPDATE_GOLDEN=1 pytest {__file__}"
+    )
+
 
 # -- hand-made models ----------------------------------------------------------------------
 
@@ -495,7 +512,9 @@ def test_the_stage_ships_the_model_and_writes_the_changes_page(work: Path, tmp_p
     assert "- [`mypkg.h`](mypkg.md#mypkg.h) (function)\n    - parameter added: `b=1`" in changes
     assert "[`mypkg.f`](mypkg.md#mypkg.f) (function): use new_func" in changes
     assert second.summary["compared_with"] == "1.0.0"
+    _golden("changes.md", changes)
     page = _page(second, "api/mypkg.md")
+    _golden("mypkg.md", page)
     assert "## `new_func` { #mypkg.new\\_func }\n\n*Added in 1.1.0*\n" in page
     assert "## `h` { #mypkg.h }\n\n*Changed in 1.1.0*\n" in page
     assert '## `f` { #mypkg.f }\n\n!!! warning "Deprecated"\n\n    use new_func\n' in page
