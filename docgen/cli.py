@@ -25,6 +25,7 @@ from docgen.baseline import apply as apply_baseline
 from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
+from docgen.benchmarks import cli as bench_cli
 from docgen.config import ENGINES, DocgenConfig, find_config_file
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
@@ -153,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     deploy_cli.add_parsers(commands)
     diff_cli.add_parsers(commands)
+    bench_cli.add_parsers(commands)
     init_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
     return parser
@@ -505,6 +507,7 @@ _COMMANDS = {
     "baseline": cmd_baseline,
     **deploy_cli.COMMANDS,
     **diff_cli.COMMANDS,
+    **bench_cli.COMMANDS,
     **init_cli.COMMANDS,
     **report_cli.COMMANDS,
 }

@@ -61,6 +61,27 @@ _I: Level = "info"
 
 _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG001", _E, "a stage crashed: a docgen bug", "docgen"),
+    # Benchmark results (`benchmarks:`).
+    ("DG010", _E, "a result file is not valid JSON", "benchmarks"),
+    ("DG011", _E, "a result file does not fit its format", "benchmarks"),
+    ("DG012", _E, "a result file is in none of the formats docgen reads", "benchmarks"),
+    ("DG013", _E, "a result file cannot be read", "benchmarks"),
+    ("DG014", _W, "a `results` glob or path matches no file", "benchmarks"),
+    ("DG015", _E, "a `directions` value is neither `smaller` nor `bigger`", "benchmarks"),
+    ("DG016", _W, "a result file holds no benchmark", "benchmarks"),
+    # The benchmark history (`docgen bench record`).
+    ("DG020", _E, "the benchmark history cannot be read", "benchmarks"),
+    ("DG021", _E, "the benchmark history is not docgen's, or of a later docgen", "benchmarks"),
+    ("DG022", _E, "`--date` is not an ISO 8601 date", "benchmarks"),
+    ("DG023", _E, "a retention setting of `benchmarks` is negative", "benchmarks"),
+    ("DG024", _E, "nothing to record: no result was read", "benchmarks"),
+    ("DG025", _E, "the benchmark history file cannot be written", "benchmarks"),
+    # Benchmarks: the regression check.
+    ("DG030", _E, "a benchmark regressed beyond its threshold", "benchmarks"),
+    ("DG031", _W, "a benchmark's unit differs from its base's: not compared", "benchmarks"),
+    ("DG032", _I, "benchmarks without a base in the history: not compared", "benchmarks"),
+    ("DG033", _I, "benchmarks compared with their base: none regressed", "benchmarks"),
+    ("DG034", _W, "a setting of the regression check is out of range", "benchmarks"),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",
