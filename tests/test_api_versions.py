@@ -737,3 +737,46 @@ def test_reading_the_branch_skips_missing_files_and_folders(work: Path, tmp_path
     found = history.read_files(repo, commit, ["nothing", "1.0.0/_docgen", f"1.0.0/{ASSET}"])
     assert found == {"nothing": None, "1.0.0/_docgen": None, f"1.0.0/{ASSET}": b"{}"}
     assert history.read_files(repo, commit, []) == {}
+
+
+@pytest.mark.parametrize(
+    ("docstring", "found"),
+    [
+        ("Do.\n\n.. versionadded:: 1.1\n", [["versionadded", "1.1", ""]]),
+        (".. versionchanged:: 1.2: `b` added.", [["versionchanged", "1.2", "`b` added."]]),
+        ("    .. deprecated:: 2.0 Use g.", [["deprecated", "2.0", "Use g."]]),
+        ("Do.\n\nDeprecated:\n    Use g instead.\n", [["deprecated", "", "Use g instead."]]),
+        ("Deprecated: use g.", [["deprecated", "", "use g."]]),
+        ("Nothing to say about versions.", []),
+    ],
+)
+def test_version_directives_are_read_from_the_raw_docstring(
+    docstring: str, found: list[list[str]]
+) -> None:
+    from docgen.api.extract import _directives
+
+    assert _directives(docstring) == found
+
+
+def test_only_the_decorated_class_is_deprecated() -> None:
+    from typing_extensions import deprecated
+
+    from docgen.api.extract import _deprecated
+
+    @deprecated("use New")
+    class Old:
+        pass
+
+    with pytest.warns(DeprecationWarning, match="use New"):  # subclassing warns
+
+        class Child(Old):
+            pass
+
+    @deprecated("use g")
+    def f() -> None:
+        pass
+
+    assert _deprecated(Old) == "use New"
+    assert _deprecated(Child) is None
+    assert _deprecated(f) == "use g"
+    assert _deprecated(len) is None

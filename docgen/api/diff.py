@@ -10,8 +10,9 @@ prints; `Diff.to_json()` is its JSON.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from docgen import jsonenc
 from docgen.api.model import Parameter
 from docgen.api.snapshot import Deprecation, Entry, Snapshot
 from docgen.jsonenc import to_json
@@ -63,7 +64,7 @@ class Listed:
     name: str
     kind: str
     signature: str
-    message: str = ""
+    message: str = field(default="", metadata=jsonenc.key(omit_empty=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +94,10 @@ class Diff:
 
     def to_json(self) -> dict[str, object]:
         """`{"old", "new", "added", "removed", "changed", "deprecated"}`: each listed
-        member `{"name", "kind", "signature"}` (a deprecated one with `"message"`), each
+        member `{"name", "kind", "signature"}` (a deprecated one with `"message"` when
+        it says since when or what to use instead), each
         changed one `{"name", "kind", "changes": [{"what", "detail"}], "old", "new"}`."""
         data: dict[str, object] = to_json(self)
-        for listed in ("added", "removed"):
-            for item in data[listed]:  # type: ignore[attr-defined]
-                del item["message"]
         return data
 
 
