@@ -189,6 +189,11 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG611", _E, "`docgen dump api` of an unknown module", "api"),
     ("DG612", _W, "a docstring opens a code fence or raw HTML it never closes", "api"),
     ("DG613", _W, "a module needs a third-party module that is not installed", "api"),
+    ("DG614", _W, "a deployed version's API model cannot be read", "api"),
+    ("DG615", _I, "the previous version has no API model: no API changes page", "api"),
+    ("DG616", _E, "`docgen api-diff` of an unknown version or git ref", "api"),
+    ("DG617", _E, "`docgen api-diff` cannot document a version", "api"),
+    ("DG618", _W, "the Pages branch or its `versions.json` cannot be read", "api"),
     # Lint of the Markdown pages (the rule names are in `docgen.lint.rules`).
     ("DG701", _W, "a pymarkdownlnt finding", "lint"),
     ("DG702", _W, "more than one level-1 title", "lint"),
