@@ -7,7 +7,8 @@ reference page of codes (`docs/reference/diagnostics.md`), whose anchor is the c
 lower case (`#dg301`); tests hold the three together.
 
 The severity is the one a finding of that code usually has; a few codes take theirs from
-what reported it (`DG100`: MkDocs' log level; `DG214`: `audit_severity`): `varies` says so.
+what reported it (`DG100`: MkDocs' log level; `DG214`: `audit_severity`; `DG014`: a
+configured glob or a path given on the command line): `varies` says so.
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG914", _I, "`mkdocs.yml` uses mkdocstrings: the API stage is left off", "init"),
 )
 
-_VARIES = frozenset({"DG100", "DG214", "DG215"})
+_VARIES = frozenset({"DG014", "DG100", "DG214", "DG215"})
 
 CODES: Mapping[str, Code] = {
     code: Code(code, severity, title, stage, code in _VARIES)
