@@ -26,6 +26,7 @@ from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
 from docgen.benchmarks import cli as bench_cli
+from docgen import changelog_cli
 from docgen.config import ENGINES, DocgenConfig, find_config_file
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
@@ -155,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cli.add_parsers(commands)
     diff_cli.add_parsers(commands)
     bench_cli.add_parsers(commands)
+    changelog_cli.add_parsers(commands)
     init_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
     return parser
@@ -508,6 +510,7 @@ _COMMANDS = {
     **deploy_cli.COMMANDS,
     **diff_cli.COMMANDS,
     **bench_cli.COMMANDS,
+    **changelog_cli.COMMANDS,
     **init_cli.COMMANDS,
     **report_cli.COMMANDS,
 }

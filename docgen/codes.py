@@ -95,6 +95,12 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG048", _W, "git failed while reading the history", "changelog"),
     ("DG049", _W, "a version has notes twice in the changelog", "changelog"),
     ("DG050", _W, "a file in the fragments folder is not a news fragment", "changelog"),
+    (
+        "DG051",
+        _E,
+        "`docgen changelog`: no notes for that version, or no usable config",
+        "changelog",
+    ),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",

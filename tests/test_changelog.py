@@ -664,3 +664,53 @@ def test_strict_build_with_towncrier(tmp_path: Path) -> None:
     draft = (root / "site" / "changelog" / "unreleased" / "index.html").read_text(encoding="utf-8")
     assert "Gadgets" in draft
     assert 'href="../../guide/"' in draft
+
+
+# -- docgen changelog VERSION: one release's notes for the host's release page --------------
+
+
+def test_docgen_changelog_prints_one_release_for_the_release_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.cli import main
+
+    root = released(tmp_path / "widget")
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(
+        f"site_name: Widget\nrepo_url: {GITHUB}\nplugins:\n  - docgen:\n"
+        "      changelog: {source: git}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    assert main(["changelog", "v1.1.0"]) == 0
+    out = capsys.readouterr().out
+    assert not out.startswith("# ")  # the release page shows its own title
+    assert (
+        out.index("## Breaking changes") < out.index("## Bug fixes") < out.index("## Performance")
+    )
+    assert "drop `old()`" in out and "(https://github.com/acme/widget/issues/12)" in out
+    assert "no crash on Windows paths" not in out  # unreleased, after 1.1.0
+    # Without a version: the unreleased changes; a version not yet tagged names them.
+    assert main(["changelog"]) == 0
+    assert "no crash on Windows paths" in capsys.readouterr().out
+    assert main(["changelog", "1.2.0"]) == 0
+    assert "no crash on Windows paths" in capsys.readouterr().out
+
+
+def test_docgen_changelog_without_those_notes_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.cli import main
+
+    root = changelog_project(tmp_path / "widget")
+    monkeypatch.chdir(root)
+    assert main(["changelog", "0.0.1", "--source", "file"]) == 2
+    err = capsys.readouterr().err
+    assert "DG051" in err and "no release notes for 0.0.1" in err
+    (root / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    assert main(["changelog", "-f", str(root / "mkdocs.yml")]) == 2
+    assert "DG051" in capsys.readouterr().err
+    empty = repository(tmp_path / "empty")
+    monkeypatch.chdir(empty)
+    assert main(["changelog", "--source", "git"]) == 2
+    assert "no release notes" in capsys.readouterr().err

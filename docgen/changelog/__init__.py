@@ -119,7 +119,7 @@ def _read(config: DocgenConfig, settings: ChangelogConfig, source: str) -> Chang
 
 def for_version(changelog: Changelog, version: str | None) -> Changelog:
     """The notes a site built for `version` carries: those up to it, the unreleased ones
-    named after it when no release has it yet; all of them when `version` is None or no
+    named after it when it is newer than every release; all of them when `version` is None or no
     version at all (`dev`, `latest`).
 
     Args:
@@ -132,7 +132,8 @@ def for_version(changelog: Changelog, version: str | None) -> Changelog:
     key = version_key(wanted)
     released = [r for r in changelog.releases if r.version is not None]
     kept = [r for r in released if version_key(r.version or "") <= key]
-    if not any(r.version == wanted or version_key(r.version or "") == key for r in released):
+    newest = max((version_key(r.version or "") for r in released), default=None)
+    if newest is None or key > newest:  # the draft is the next release's, not an old one's
         draft = next((r for r in changelog.releases if r.version is None), None)
         if draft is not None:
             kept.insert(0, dataclasses.replace(draft, version=wanted))
