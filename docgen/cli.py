@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import __version__, report_cli, report_merge, shard
+from docgen import __version__, changelog_cli, report_cli, report_merge, shard
 from docgen import run as runner
 from docgen import stages as stage_registry
 from docgen.api import diff_cli
@@ -26,7 +26,6 @@ from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
 from docgen.benchmarks import cli as bench_cli
-from docgen import changelog_cli
 from docgen.config import ENGINES, DocgenConfig, find_config_file
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (

@@ -706,7 +706,8 @@ def test_docgen_changelog_without_those_notes_is_one_error(
     monkeypatch.chdir(root)
     assert main(["changelog", "0.0.1", "--source", "file"]) == 2
     err = capsys.readouterr().err
-    assert "DG051" in err and "no release notes for 0.0.1" in err
+    assert "DG051" in err
+    assert "no release notes for 0.0.1" in err
     (root / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
     assert main(["changelog", "-f", str(root / "mkdocs.yml")]) == 2
     assert "DG051" in capsys.readouterr().err
