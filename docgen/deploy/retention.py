@@ -31,14 +31,18 @@ __all__ = ["check_limits", "hide", "prune", "pruned_note", "refuse_hidden"]
 
 
 def check_limits(
-    keep: int | None, squash_history: int, location: Location | None = None, *, flag: bool = False
+    keep: int | None,
+    squash_history: int | None,
+    location: Location | None = None,
+    *,
+    flag: bool = False,
 ) -> Diagnostic | None:
     """The diagnostic for a retention count or a history length that makes no sense.
 
     Args:
         keep: how many versions to keep (None: not asked); at least 1 when asked, or 0
             for "keep all" when it comes from the configuration.
-        squash_history: how many commits to keep; 0 is off.
+        squash_history: how many commits to keep (None: not asked); 0 is off.
         location: where the value was set (`mkdocs.yml`), or None for the command line.
         flag: the values come from command-line flags, where 0 is not allowed either.
     """
@@ -50,7 +54,7 @@ def check_limits(
             "pass --keep N with N >= 1" if flag else "set deploy: {keep: N}, N >= 1 (0 keeps all)",
             location=location,
         )
-    if squash_history < least:
+    if squash_history is not None and squash_history < least:
         return diagnostic(
             "DG820",
             f"cannot squash the history to {squash_history} commits: keep at least 1",
@@ -168,8 +172,7 @@ def prune(
             "pass --keep N (versions), --previews-older-than DAYS, or both",
         )
         return Outcome(False, diagnostics=(asked,))
-    early = check_limits(keep, squash_history, flag=True) if keep is not None else None
-    early = early or check_limits(None, squash_history)
+    early = check_limits(keep, None, flag=True) or check_limits(None, squash_history)
     if early is not None:
         return Outcome(False, diagnostics=(early,))
     git = Git(repo)
