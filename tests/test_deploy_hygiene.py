@@ -275,8 +275,12 @@ def test_hidden_versions_are_noindex_and_out_of_the_selector(
     assert main(["versions", "hide", "2.0"]) == 2  # the default
     assert main(["versions", "set-default", "1.0"]) == 2  # hidden
     assert main(["versions", "hide", "9.9"]) == 2
+    preview = deploy.publish(
+        material_site(tmp_path / "a", "a"), "pr-1", repo=work, preview=True, hidden=True
+    )
+    assert _codes(preview) == ["DG822"]
     err = capsys.readouterr().err
-    assert err.count("DG822") == 2
+    assert err.count("DG822") == 2  # and the preview's, returned not printed
     assert "DG807" in err
 
 
@@ -467,3 +471,54 @@ def test_the_squash_push_never_overwrites_a_deploy_that_landed_first(
     remote = _remote(work)
     assert {"9.0", "1.0"} <= set(_versions(remote))
     assert _count(remote) == 2
+
+
+# -- a real build ------------------------------------------------------------------------
+
+REAL_YML = """\
+site_name: Versioned
+site_url: https://example.org/p/
+theme:
+  name: material
+extra:
+  version:
+    provider: mike
+plugins:
+  - docgen:
+      diagrams: false
+      examples: false
+      links: false
+      pipelines: false
+      lint: false
+      deploy:
+        squash_history: 1
+"""
+
+
+@pytest.mark.slow
+def test_real_material_build_gets_the_notice_and_the_index(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (work / "mkdocs.yml").write_text(REAL_YML, encoding="utf-8")
+    docs = work / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (docs / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+    assert main(["deploy", "1.0", "--push"]) == 0
+    (docs / "guide.md").unlink()
+    assert main(["deploy", "2.0", "--set-default", "--push"]) == 0
+    remote = _remote(work)
+    guide = show(remote, "gh-pages", "1.0/guide/index.html")
+    said = _notice(guide)
+    assert said is not None
+    assert 'href="../../2.0/">go to its home page' in said  # 2.0 has no guide
+    assert _shown(guide)
+    assert 'href="../2.0/">read this page there' in (
+        _notice(show(remote, "gh-pages", "1.0/index.html")) or ""
+    )
+    assert _notice(show(remote, "gh-pages", "2.0/index.html")) is None
+    assert f"<loc>{URL}1.0/guide/</loc>" in show(remote, "gh-pages", "1.0/sitemap.xml")
+    listed = re.findall(r"<loc>(.*?)</loc>", show(remote, "gh-pages", "sitemap.xml"))
+    assert listed == [f"{URL}2.0/sitemap.xml", f"{URL}1.0/sitemap.xml"]
+    assert _count(remote) == 1  # deploy.squash_history: 1

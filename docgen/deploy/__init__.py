@@ -113,6 +113,10 @@ def publish(
     """
     early = publish_check(version, aliases, preview=preview, make_default=make_default)
     limits = check_limits(keep, squash_history)
+    if preview and hidden is not None:
+        limits = diagnostic(
+            "DG822", "a preview is always hidden: it has no hidden setting", "drop --hidden"
+        )
     if early is not None or limits is not None:
         return early or Outcome(False, diagnostics=(limits,) if limits else ())
     content = _files(site_dir)
