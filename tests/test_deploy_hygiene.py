@@ -272,6 +272,8 @@ def test_hidden_versions_are_noindex_and_out_of_the_selector(
     assert main(["versions", "hide", "1.0"]) == 0
     assert robots in show(work, "gh-pages", "1.0/guide/index.html")
     capsys.readouterr()
+    assert main(["versions", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["2.0 (default)", "1.0 (hidden)"]
     assert main(["versions", "hide", "2.0"]) == 2  # the default
     assert main(["versions", "set-default", "1.0"]) == 2  # hidden
     assert main(["versions", "hide", "9.9"]) == 2

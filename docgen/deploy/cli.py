@@ -19,7 +19,7 @@ from typing import Any
 from docgen import deploy as deploying
 from docgen.deploy import Outcome
 from docgen.deploy.retention import check_limits
-from docgen.deploy.versions import retain
+from docgen.deploy.versions import is_hidden, retain
 from docgen.diagnostics import Diagnostic, Severity, render_text
 from docgen.init.cli import Commands
 
@@ -199,7 +199,8 @@ def _list(args: argparse.Namespace, place: _Place) -> int:
         title = "" if version.title == version.name else f' "{version.title}"'
         aliases = f" [{', '.join(version.aliases)}]" if version.aliases else ""
         default = " (default)" if outcome.default in version.folders else ""
-        print(f"{version.name}{title}{aliases}{default}")
+        hidden = " (hidden)" if is_hidden(version) else ""
+        print(f"{version.name}{title}{aliases}{default}{hidden}")
     for preview in outcome.previews:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(preview.updated))
         print(f"previews/{preview.name} (deployed {when})")
