@@ -524,3 +524,18 @@ def test_real_material_build_gets_the_notice_and_the_index(
     listed = re.findall(r"<loc>(.*?)</loc>", show(remote, "gh-pages", "sitemap.xml"))
     assert listed == [f"{URL}2.0/sitemap.xml", f"{URL}1.0/sitemap.xml"]
     assert _count(remote) == 1  # deploy.squash_history: 1
+
+
+def test_a_rewritten_commit_loses_its_parents_and_signature() -> None:
+    from docgen.deploy.history import _without_parents
+
+    raw = (
+        b"tree abc\nparent p1\nparent p2\nauthor A <a@e> 1 +0000\ncommitter A <a@e> 1 +0000\n"
+        b"gpgsig -----BEGIN PGP SIGNATURE-----\n \n abcd\n -----END PGP SIGNATURE-----\n"
+        b"\nDeployed x\n\nbody\n"
+    )
+    assert _without_parents(raw, "new") == (
+        b"tree abc\nparent new\nauthor A <a@e> 1 +0000\ncommitter A <a@e> 1 +0000\n"
+        b"\nDeployed x\n\nbody\n"
+    )
+    assert _without_parents(raw, None).startswith(b"tree abc\nauthor ")

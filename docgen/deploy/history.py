@@ -14,7 +14,11 @@ is never overwritten — the transaction starts again on top of it instead.
 
 from __future__ import annotations
 
-from docgen.deploy.git import Git
+import hashlib
+import tempfile
+from pathlib import Path
+
+from docgen.deploy.git import Git, GitError
 
 __all__ = ["squash"]
 
@@ -50,16 +54,29 @@ def squash(git: Git, commit: str, keep: int) -> str:
         return commit
     kept = found[:keep]
     raw = git.blobs(kept)  # `cat-file --batch` reads any object, commits too
+    # Each commit names its parent's sha: compute them here, then write all in one git call.
     parent: str | None = None
+    objects: list[bytes] = []
     for sha in reversed(kept):
-        parent = git.text(
+        body = _without_parents(raw[sha], parent)
+        objects.append(body)
+        parent = hashlib.sha1(b"commit %d\0%s" % (len(body), body)).hexdigest()  # noqa: S324
+    with tempfile.TemporaryDirectory(prefix="docgen-squash-") as tmp:
+        paths = []
+        for n, body in enumerate(objects):
+            path = Path(tmp) / str(n)
+            path.write_bytes(body)
+            paths.append(str(path))
+        written = git.text(
             "hash-object",
             "-t",
             "commit",
             "-w",
-            "--stdin",
-            stdin=_without_parents(raw[sha], parent),
+            "--no-filters",
+            "--stdin-paths",
+            stdin="".join(f"{p}\n" for p in paths).encode(),
             what="cannot rewrite the branch's history",
-        )
-    assert parent is not None  # keep >= 1: one commit at least was written
+        ).split()
+    if parent is None or written[-1:] != [parent]:  # pragma: no cover - git hashes differently
+        raise GitError("the rewritten history does not match what git wrote")
     return parent
