@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING
 from docgen import __version__, report_cli, report_merge, shard
 from docgen import run as runner
 from docgen import stages as stage_registry
+from docgen.api import diff_cli
 from docgen.baseline import BASELINE_FILE, Baseline, load_baseline
 from docgen.baseline import apply as apply_baseline
 from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
+from docgen.benchmarks import cli as bench_cli
 from docgen.config import ENGINES, DocgenConfig, find_config_file
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
@@ -151,6 +153,8 @@ def _parser() -> argparse.ArgumentParser:
         help="rewrite an existing baseline: fixed findings are dropped, new ones accepted",
     )
     deploy_cli.add_parsers(commands)
+    diff_cli.add_parsers(commands)
+    bench_cli.add_parsers(commands)
     init_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
     return parser
@@ -502,6 +506,8 @@ _COMMANDS = {
     "setup": cmd_setup,
     "baseline": cmd_baseline,
     **deploy_cli.COMMANDS,
+    **diff_cli.COMMANDS,
+    **bench_cli.COMMANDS,
     **init_cli.COMMANDS,
     **report_cli.COMMANDS,
 }

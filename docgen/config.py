@@ -261,23 +261,40 @@ class BenchmarksConfig:
         history: the local history file, relative to the project root.
         keep_runs: how many runs the history keeps per series (oldest dropped first).
         keep_days: drop runs older than this many days; 0 keeps them whatever their age.
+        keep_samples: the newest runs whose samples are kept, for the regression check;
+            older points keep their value only.
+        keep_releases: the newest run of each of this many versions is kept whatever its
+            age, with its samples.
         threshold: the smallest change that is a regression (0.10: 10 % worse).
         thresholds: per-benchmark thresholds, by name or glob (`parse/*: 0.2`).
         directions: per-benchmark direction (`smaller` or `bigger` is better), by name or
             glob, for formats that do not say.
         targets: per-benchmark target value, in the series' unit, drawn as a line.
         section: the nav title of the generated pages.
+        alpha: the significance level of the regression check's test: a change is a
+            regression only when its p-value is below it (and it exceeds the threshold).
+        base: what the check compares with: `branch` (the history's last runs, recorded on
+            the base branch), `release` (the last release's runs), or `auto` (`release`
+            when a release is built, `docgen deploy VERSION`, else `branch`).
+        base_runs: how many of the base's last runs the check pools.
+        step_min_runs: the fewest runs on each side of a step change the pages mark.
     """
 
     results: tuple[str, ...] = ()
     history: str = ".docgen/benchmarks.history"
     keep_runs: int = 1000
     keep_days: int = 0
+    keep_samples: int = 10
+    keep_releases: int = 10
     threshold: float = 0.10
     thresholds: Mapping[str, float] = field(default_factory=dict)
     directions: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
     section: str = "Performance"
+    alpha: float = 0.01
+    base: Literal["auto", "branch", "release"] = "auto"
+    base_runs: int = 5
+    step_min_runs: int = 5
 
 
 @dataclass(frozen=True, slots=True)

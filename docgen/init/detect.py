@@ -66,6 +66,9 @@ class Project:
         remote: where the repository lives, or None without a usable git remote.
         branch: the default branch; `main` when git cannot say.
         git: True when the folder is a git repository.
+        changelog: where the release notes come from, when a source of the changelog
+            stage's `auto` is there: towncrier's configuration file, or a changelog in
+            Keep a Changelog form (`CHANGELOG.md`); else None.
     """
 
     root: Path
@@ -85,6 +88,7 @@ class Project:
     )
     branch: str = "main"
     git: bool = False
+    changelog: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape shown by `docgen init --dry-run --format json`: one key per
@@ -140,9 +144,32 @@ def detect(root: Path) -> tuple[Project, list[Diagnostic]]:
             remote=remote,
             branch=_branch(root) if git else "main",
             git=git,
+            changelog=_changelog(root),
         ),
         diagnostics,
     )
+
+
+# A release heading of a Keep a Changelog file: `## [1.2.0] - 2026-01-02`, `## [Unreleased]`.
+_RELEASE_HEADING = re.compile(
+    r"^#{1,3} +\[?(?:v?\d+\.\d+|unreleased\b)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _changelog(root: Path) -> str | None:
+    """The file the changelog stage's `auto` reads first, when there is one: towncrier's
+    configuration, else a `CHANGELOG.md` with release headings (git tags alone are not
+    reason enough to turn release notes on)."""
+    if (root / "towncrier.toml").is_file():
+        return "towncrier.toml"
+    for name, wanted in (("pyproject.toml", "[tool.towncrier"), ("CHANGELOG.md", None)):
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if wanted in text if wanted else _RELEASE_HEADING.search(text):
+            return name
+    return None
 
 
 def _read_pyproject(root: Path, diagnostics: list[Diagnostic]) -> dict[str, object]:
