@@ -222,7 +222,8 @@ def _write(git: Git, branch: Branch, change: Change, notes: list[Diagnostic]) ->
             root[sitemap.SITEMAP] = index
         elif sitemap.SITEMAP in kept:
             commit.delete([sitemap.SITEMAP])
-        if site_url is None and change.versions and not any(d.code == "DG818" for d in notes):
+        publishing = any(_folder_of(p)[0] in owners for p in change.files)
+        if site_url is None and publishing and not any(d.code == "DG818" for d in notes):
             notes.append(
                 diagnostic(
                     "DG818",
