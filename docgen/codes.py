@@ -237,6 +237,13 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG815", _E, "`versions.json` on the published branch cannot be read", "deploy"),
     ("DG816", _E, "prune-previews was not told which previews to remove", "deploy"),
     ("DG817", _E, "not deleted: no confirmation", "deploy"),
+    ("DG818", _I, "no site URL: no sitemap index at the branch's root", "deploy"),
+    ("DG819", _E, "a number of versions to keep below 1", "deploy"),
+    ("DG820", _E, "a history to squash to fewer than 1 commit", "deploy"),
+    ("DG821", _I, "retention removed old versions", "deploy"),
+    ("DG822", _E, "a version that cannot be hidden, or a hidden default", "deploy"),
+    ("DG823", _I, "the branch's history was squashed", "deploy"),
+    ("DG824", _E, "prune was not told what to remove", "deploy"),
     # `docgen init`.
     ("DG901", _I, "something was not found: no package, no GitHub remote", "init"),
     ("DG902", _W, "`pyproject.toml` cannot be read", "init"),

@@ -239,10 +239,16 @@ class DeployConfig:
     Attributes:
         branch: the branch the site is published on.
         remote: the remote fetched before, and pushed after, a deploy.
+        keep: keep only the newest this many versions: a deploy removes older ones in
+            the same commit (never the default, nor the version deployed); 0 keeps all.
+        squash_history: keep only the last this many commits of the branch's history
+            (`--squash-history`); 0 keeps the whole history.
     """
 
     branch: str = "gh-pages"
     remote: str = "origin"
+    keep: int = 0
+    squash_history: int = 0
 
 
 @dataclass(frozen=True, slots=True)
