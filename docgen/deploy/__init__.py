@@ -9,6 +9,7 @@ a compare-and-swap, push; when the remote moved meanwhile, start again on top of
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import time
@@ -258,6 +259,12 @@ def deploy(
             limits = check_limits(keep, squash, _key_location(config, config_file, key))
             if limits is not None:
                 return Outcome(False, diagnostics=(limits,))
+            if not offline:  # the build reads the branch: earlier versions' API, benchmarks
+                _refresh(
+                    config.root,
+                    branch or (settings.branch if settings else "gh-pages"),
+                    remote or (settings.remote if settings else "origin"),
+                )
             outcome = pipeline.build(options)
         except ConfigProblem as problem:
             return Outcome(False, diagnostics=(diagnostic("DG808", str(problem)),))
@@ -321,6 +328,16 @@ def _key_location(config: DocgenConfig, config_file: Path, key: str) -> Location
     setting = re.compile(rf"(^|[\s{{,]){key}\s*:")
     line = next((n for n, text in enumerate(lines, 1) if setting.search(text)), None)
     return Location(config.relative(config_file), line)
+
+
+def _refresh(repo: Path, branch: str, remote: str) -> None:
+    """Fetch the published branch before the build, which reads earlier versions from it
+    (their API models, the benchmark history); the publish fetches again anyway, so a
+    failure here is left to it to report."""
+    git = Git(repo)
+    if git.has_remote(remote):
+        with contextlib.suppress(GitError):
+            git.fetch(remote, branch)
 
 
 def _as_version(config: DocgenConfig, *, version: str) -> DocgenConfig:
