@@ -167,7 +167,8 @@ class _Frame:
 
 def _f(number: float) -> str:
     """A coordinate, to a tenth of a pixel, without a trailing `.0`."""
-    return f"{round(number, 1):g}"
+    text = f"{number:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _text(text: str) -> str:
