@@ -358,6 +358,37 @@ def test_a_version_twice_and_a_file_without_releases_are_warnings(tmp_path: Path
     assert result.pages == ()
 
 
+def test_a_paragraph_between_the_items_stays_a_paragraph(tmp_path: Path) -> None:
+    # griffe's 1.0.0 notes: labels before lists, written as paragraphs.
+    text = (
+        "# Changelog\n\n## [1.0.0] - 2024-08-15\n\n### Breaking changes\n\nHighlights:\n\n"
+        "- one\n- two\n\nRemoved objects:\n\n- three\n\n### Fixed\n\n- four\n"
+    )
+    root = changelog_project(tmp_path / "widget", text)
+    result = generate(config(root, "file"))
+    page = {p.path: p.markdown for p in result.pages}["changelog/1.0.0.md"]
+    assert "\nHighlights:\n\n- one\n- two\n\nRemoved objects:\n\n- three\n" in page
+    assert "- Highlights:" not in page
+    index = {p.path: p.markdown for p in result.pages}["changelog/index.md"]
+    assert "| Breaking changes 3 · Fixed 1 |" in index
+    (release,) = read(config(root, "file")).releases
+    blocks = [e.block for s in release.sections for e in s.entries]
+    assert blocks == [True, False, False, True, False, False]
+
+
+def test_a_link_written_for_the_docs_page_that_includes_the_changelog_lands(
+    tmp_path: Path,
+) -> None:
+    # griffe's docs/changelog.md is `--8<-- "CHANGELOG.md"`: its links are relative to docs/.
+    text = "# Changelog\n\n## 1.0.0\n\n- See [the guide](guide.md#usage) and [gone](gone.md).\n"
+    root = changelog_project(tmp_path / "widget", text)
+    result = generate(config(root, "file"))
+    page = {p.path: p.markdown for p in result.pages}["changelog/1.0.0.md"]
+    assert "[the guide](../guide.md#usage)" in page
+    assert [(d.code, where(d)) for d in result.diagnostics] == [("DG043", "CHANGELOG.md:5")]
+    assert "'gone.md'" in result.diagnostics[0].message
+
+
 def test_an_unreleased_part_that_lists_nothing_makes_no_page(tmp_path: Path) -> None:
     text = "# Changes\n\n## [Unreleased]\n\n### Added\n\n## [1.0.0] - 2026-01-02\n\n- First.\n"
     root = changelog_project(tmp_path / "widget", text)
@@ -389,6 +420,10 @@ def test_an_unreadable_or_missing_changelog_is_one_error(tmp_path: Path) -> None
         ("widget 2.0.0rc1 (2026-03-04)", ("2.0.0rc1", "2026-03-04", False)),
         ("v1.2 — 2026-1-2", ("1.2", "2026-01-02", False)),
         ("1.0.0 - 2026-02-30", ("1.0.0", None, True)),
+        ("0.35.0 (June 28, 2025)", ("0.35.0", "2025-06-28", False)),  # uvicorn's headings
+        ("0.1.0 (Sep. 3rd, 2018)", ("0.1.0", "2018-09-03", False)),
+        ("1.0.0 - 28 June 2025", ("1.0.0", "2025-06-28", False)),
+        ("1.0.0 (June 31, 2025)", ("1.0.0", None, True)),
         ("Older releases", None),
         ("2026-01-02", None),
     ],
@@ -593,6 +628,27 @@ def test_init_turns_release_notes_on_when_it_finds_a_source(
     assert docgen.get("changelog") == ({"source": "auto"} if found else None)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        '---\ntitle: Changelog\n---\n\n--8<-- "CHANGELOG.md"\n',  # griffe's docs/changelog.md
+        "## 1.0.0\n\n- First.\n",  # uvicorn's docs/release-notes.md: the same text
+    ],
+)
+def test_init_leaves_release_notes_off_when_a_docs_page_shows_the_changelog(
+    tmp_path: Path, page: str
+) -> None:
+    root = write(
+        tmp_path, {"CHANGELOG.md": "## 1.0.0\n\n- First.\n", "docs/release-notes.md": page}
+    )
+    project, _ = detect(root)
+    assert (project.changelog, project.changelog_page) == ("CHANGELOG.md", "docs/release-notes.md")
+    text = mkdocs_yml(project)
+    assert "# changelog: {source: auto}  # docs/release-notes.md already shows CHANGELOG.md" in text
+    docgen = yaml.safe_load(text.replace("!!python", "python"))["plugins"][1]["docgen"]
+    assert "changelog" not in docgen
+
+
 # --- whole sites ---
 
 
@@ -653,6 +709,22 @@ def test_strict_build_with_a_changelog_file(tmp_path: Path) -> None:
     assert 'href="../../guide/#usage"' not in page  # usage is in the unreleased notes
     index = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert "Changes" in index
+
+
+@pytest.mark.slow
+def test_a_docs_page_at_the_index_address_is_kept_and_named(tmp_path: Path) -> None:
+    # griffe: docs/changelog.md is published at changelog/, where the index would be.
+    root = changelog_project(tmp_path / "widget", "# Changelog\n\n## 1.0.0\n\n- First.\n")
+    write(root, {"docs/changelog.md": "# Our changelog\n\n## Old anchor\n\nKept.\n"})
+    _site(root, "{source: file}")
+    assert cli.main(["build", "-f", str(root / "mkdocs.yml"), "--offline"]) == 0
+    report = json.loads((root / "site" / "report.json").read_text(encoding="utf-8"))
+    clashes = [d for d in _warnings(report) if d["code"] == "DG101"]  # type: ignore[index]
+    assert [(d["file"], d["stage"]) for d in clashes] == [("docs/changelog.md", "changelog")]  # type: ignore[index]
+    assert "'changelog.md' at the same address" in clashes[0]["message"]  # type: ignore[index]
+    index = (root / "site" / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "Our changelog" in index
+    assert (root / "site" / "changelog" / "1.0.0" / "index.html").is_file()
 
 
 @pytest.mark.slow

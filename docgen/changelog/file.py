@@ -37,6 +37,28 @@ __all__ = ["entries", "read", "read_text", "release_heading"]
 
 STAGE = "changelog"
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+# `June 28, 2025` (uvicorn's headings) and `28 June 2025`, English month names.
+_WORDS_DATE = re.compile(
+    rf"(?<![\w.]){_MONTH} +(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? +(?P<year>\d{{4}})(?!\d)"
+    rf"|(?<![\w.])(?P<day2>\d{{1,2}}) +{_MONTH.replace('month', 'month2')},?"
+    r" +(?P<year2>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
 _VERSION_IN = re.compile(
     r"(?<![\w.])[vV]?\d+(?:\.\d+)+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?(?![\w])"
 )
@@ -60,18 +82,33 @@ def release_heading(text: str) -> tuple[str | None, str | None, bool] | None:
     date = None
     bad_date = False
     found = _DATE.search(text)
-    if found is not None:
+    words = None if found is not None else _WORDS_DATE.search(text)
+    either = found or words
+    if either is not None:
         try:
-            date = datetime.date(*map(int, found.groups())).isoformat()
+            date = _date(found, words)
         except ValueError:
             bad_date = True
-        text = text[: found.start()] + " " + text[found.end() :]
+        text = text[: either.start()] + " " + text[either.end() :]
     if _UNRELEASED.match(text):
         return None, date, bad_date
     version = _VERSION_IN.search(text)
     if version is None:
         return None
     return parse_version(version[0]), date, bad_date
+
+
+def _date(iso: re.Match[str] | None, words: re.Match[str] | None) -> str:
+    """The date as `YYYY-MM-DD`; ValueError when there is no such day (or month)."""
+    if iso is not None:
+        return datetime.date(*map(int, iso.groups())).isoformat()
+    assert words is not None
+    month = (words["month"] or words["month2"]).rstrip(".").lower()
+    number = next((i for i, m in enumerate(_MONTHS, 1) if m.startswith(month)), None)
+    if number is None:  # `Junk 2, 2026`
+        raise ValueError(month)
+    day, year = words["day"] or words["day2"], words["year"] or words["year2"]
+    return datetime.date(int(year), number, int(day)).isoformat()
 
 
 def _github_anchor(text: str) -> str:
@@ -290,12 +327,13 @@ def entries(lines: Sequence[tuple[int, str]], fenced: set[int], file: str) -> li
     start = 0
     width = 0  # the content column of the current list item; 0 for a paragraph
     blank = False
+    block = False  # the current entry is a paragraph or a fence, not a list item
 
     def close() -> None:
         while current and not current[-1].strip():
             current.pop()
         if current:
-            found.append(Entry("\n".join(current), file=file, line=start))
+            found.append(Entry("\n".join(current), block=block, file=file, line=start))
         current.clear()
 
     for number, text in lines:
@@ -310,7 +348,7 @@ def entries(lines: Sequence[tuple[int, str]], fenced: set[int], file: str) -> li
             spaces = len(item[3])
             width = len(item[0]) if 0 < spaces <= 4 else len(item[1]) + len(item[2]) + 1
             current.append(text[width:])
-            start, blank = number, False
+            start, blank, block = number, False, False
         elif not text.strip():
             if current and not width:
                 close()  # a blank line ends a paragraph
@@ -325,6 +363,6 @@ def entries(lines: Sequence[tuple[int, str]], fenced: set[int], file: str) -> li
         else:
             close()
             current.append(text)
-            start, width, blank = number, 0, False
+            start, width, blank, block = number, 0, False, True
     close()
     return found

@@ -9,6 +9,8 @@ becomes:
   and the links stage check as any other;
 - another file of the repository: its web page on the host (`repo_url`);
 - the changelog itself (`CHANGELOG.md#110---2026-01-02`): the page of that release;
+- a link that lands nowhere from the file's folder but does from the docs folder (the
+  file is written for a docs page that includes it, `--8<-- "CHANGELOG.md"`): that page;
 - nothing that exists, outside the project, or no known host: its text only, and one
   warning (DG043) at the changelog's line.
 
@@ -131,6 +133,12 @@ class Rewriter:
         path = path.split("?", 1)[0]
         resolved = posixpath.normpath(posixpath.join(self.base, unquote(path)))
         problem = self._problem(resolved)
+        if problem is not None and self.base != self.docs:
+            # Written for the docs page that includes the file (`--8<-- "CHANGELOG.md"` in
+            # docs/changelog.md): relative to the docs folder, the link may land.
+            in_docs = posixpath.normpath(posixpath.join(self.docs, unquote(path)))
+            if _inside(in_docs, self.docs) and (self.root / in_docs).exists():
+                resolved, problem = in_docs, None
         if problem is None:
             made = self._resolve(resolved, fragment)
             if made is not None:

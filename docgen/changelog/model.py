@@ -93,6 +93,8 @@ class Entry:
         refs: the issues and pull requests it names (`#123` → `123`).
         kind: the conventional-commit type (`feat`, `fix`, `chore`, …), or None.
         note: what the `BREAKING CHANGE:` footer says, or "".
+        block: not a list item but a paragraph or fence of a changelog file's section
+            (`Removed objects:` before a list): shown as written, not as a change.
         file: the file it was written in, relative to the project root, or None (git).
         line: its 1-based line in `file`, or None.
     """
@@ -104,6 +106,7 @@ class Entry:
     refs: tuple[str, ...] = ()
     kind: str | None = None
     note: str = field(default="", metadata=jsonenc.key(omit_empty=True))
+    block: bool = field(default=False, metadata=jsonenc.key(omit_empty=True))
     file: str | None = None
     line: int | None = None
 

@@ -38,6 +38,8 @@ def entry_markdown(entry: Entry, host: Host | None, *, kind: bool = False) -> st
         kind: name the conventional-commit type too (`refactor: …`), for the groups
             that hold several ("Breaking changes", "Other changes").
     """
+    if entry.block:  # a paragraph or a fence between the items, as written
+        return entry.text
     parts = []
     if kind and entry.kind:
         parts.append(f"{escape.markdown(entry.kind)}:")
@@ -57,7 +59,10 @@ def _summary(release: Release) -> str:
     if len(release.sections) == 1 and not release.sections[0].title:
         count = release.count
         return f"{count} change" + ("" if count == 1 else "s")
-    return " · ".join(f"{escape.markdown(s.title)} {len(s.entries)}" for s in release.sections)
+    return " · ".join(
+        f"{escape.markdown(s.title)} {sum(not e.block for e in s.entries)}"
+        for s in release.sections
+    )
 
 
 def index_page(changelog: Changelog, title: str, nav: tuple[str, ...]) -> Page:
@@ -124,6 +129,9 @@ def release_page(
         typed = section.title in ("Breaking changes", "Other changes")  # of several kinds
         for change in section.entries:
             item = entry_markdown(change, host, kind=typed)
+            if change.block:  # a paragraph or a fence stands apart from the list around it
+                lines += ["", item, ""] if lines[-1] else [item, ""]
+                continue
             # A blank line after an item of several lines: Python-Markdown would otherwise
             # put the next item in the item's nested list.
             lines += [item, ""] if "\n" in item else [item]

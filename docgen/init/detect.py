@@ -69,6 +69,9 @@ class Project:
         changelog: where the release notes come from, when a source of the changelog
             stage's `auto` is there: towncrier's configuration file, or a changelog in
             Keep a Changelog form (`CHANGELOG.md`); else None.
+        changelog_page: the docs page that already shows the changelog file (includes it
+            with `--8<--`, or is the same file or a copy), or None: the release notes are
+            then left off, or the site would show them twice.
     """
 
     root: Path
@@ -89,6 +92,7 @@ class Project:
     branch: str = "main"
     git: bool = False
     changelog: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
+    changelog_page: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape shown by `docgen init --dry-run --format json`: one key per
@@ -145,6 +149,7 @@ def detect(root: Path) -> tuple[Project, list[Diagnostic]]:
             branch=_branch(root) if git else "main",
             git=git,
             changelog=_changelog(root),
+            changelog_page=_changelog_page(root, docs),
         ),
         diagnostics,
     )
@@ -170,6 +175,31 @@ def _changelog(root: Path) -> str | None:
         if wanted in text if wanted else _RELEASE_HEADING.search(text):
             return name
     return None
+
+
+def _changelog_page(root: Path, docs: Path) -> str | None:
+    """The docs page that already shows `CHANGELOG.md`: one that includes it (a snippet,
+    `--8<-- "CHANGELOG.md"`, or `{!CHANGELOG.md!}`), or the same file (a symlink either
+    way) or a copy of it; None when no page does (or there is no such file)."""
+    changelog = root / "CHANGELOG.md"
+    try:
+        text = changelog.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    target = changelog.resolve()
+    for page in sorted(docs.rglob("*.md"))[:2000] if docs.is_dir() else ():
+        try:
+            shown = page.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if page.resolve() == target or shown == text or _INCLUDE.search(shown):
+            return page.relative_to(root).as_posix()
+    return None
+
+
+# A page that includes the changelog: `--8<-- "CHANGELOG.md"`, `{!CHANGELOG.md!}`,
+# `{% include-markdown "../CHANGELOG.md" %}`.
+_INCLUDE = re.compile(r"""(?:--8<--|\{!|include-markdown)\s*["']?[^"'\n]*CHANGELOG\.md""")
 
 
 def _read_pyproject(root: Path, diagnostics: list[Diagnostic]) -> dict[str, object]:
