@@ -659,6 +659,17 @@ def test_api_diff_of_two_tags(work: Path, capsys: pytest.CaptureFixture[str]) ->
     assert same[:2] == (0, "No API changes from v1.1.0 to HEAD.\n")
 
 
+def test_api_diff_with_the_api_stage_off_compares_the_packages_it_finds(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # griffe's site documents its API with mkdocstrings: `api: false`, no packages named.
+    mkdocs = MKDOCS.replace("api: {packages: [mypkg], timeout: 30}", "api: false")
+    (work / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    code, out, err = _api_diff(work, capsys, "v1.0.0", "v1.1.0", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == EXPECTED
+
+
 def test_api_diff_of_a_deployed_version_and_a_tag(
     work: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ import json
 import sys
 import tarfile
 import tempfile
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -164,7 +165,7 @@ def _at_ref(place: _Place, ref: str) -> Snapshot:
             site_dir=root / "site",
             cache_dir=Path(tmp) / ".cache",
             page_cache=False,
-            api=place.config.api or ApiConfig(),
+            api=_packages(place.config.api, root),
         )
         modules, _models, found, _watch, _sources, _cached = _document(config)
         # A package missing from the ref would be found installed instead: not the ref's.
@@ -180,6 +181,23 @@ def _at_ref(place: _Place, ref: str) -> Snapshot:
                 "(`docgen dump api` at that ref shows every error)",
             )
         return of(modules, ref)
+
+
+def _packages(api: ApiConfig | None, root: Path) -> ApiConfig:
+    """The `api:` settings to document the tree at `root` with: the project's; when they
+    name no package (`api: false`, as beside mkdocstrings), the packages `docgen init`
+    finds in that tree (griffe's `packages/*/src/` workspace members)."""
+    from docgen.init.detect import python_packages  # noqa: PLC0415 - only for this case
+
+    settings = api or ApiConfig()
+    if settings.packages:
+        return settings
+    try:
+        pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        pyproject = {}
+    packages, paths = python_packages(root, pyproject)
+    return replace(settings, packages=packages, paths=settings.paths + paths)
 
 
 def _load(place: _Place, name: str) -> Snapshot:

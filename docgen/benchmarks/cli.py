@@ -25,7 +25,7 @@ from docgen.benchmarks.history import STAGE
 from docgen.benchmarks.model import Run
 from docgen.benchmarks.record import Recorded, Stamp, record_branch, record_file
 from docgen.config import BenchmarksConfig, DocgenConfig
-from docgen.diagnostics import Diagnostic, Location, Severity, render_text
+from docgen.diagnostics import Diagnostic, Location, Severity, plural, render_text
 from docgen.init.cli import Commands
 
 __all__ = ["COMMANDS", "add_parsers", "cmd_bench"]
@@ -185,7 +185,7 @@ def _said(done: Recorded, stamp: Stamp, series: int) -> str:
         where += f"{' and pushed' if done.pushed else ''} ({done.commit[:10]})"
     return (
         f"docgen: recorded run {done.number} of {commit} ({stamp.date}{version}{machine}): "
-        f"{series} series, into {where}; the history keeps {len(done.history.runs)} runs"
+        f"{series} series, into {where}; the history keeps {plural(len(done.history.runs), 'run')}"
     )
 
 

@@ -360,7 +360,7 @@ def findings(
                 f"the history, not compared: {_names(missing)}",
                 None,
                 "record the results on the base branch (`docgen bench record`): the next "
-                "check compares with them",
+                "check compares with them (runs of the commit being checked are no base)",
                 stage=STAGE,
             )
         )
