@@ -340,6 +340,22 @@ def test_a_chart_is_well_formed_svg_with_marker_target_and_tooltips() -> None:
     assert len(titles) == 1 + 40  # the chart's own, and one per run
 
 
+def _x_texts(points: list[Point]) -> list[str]:
+    root = _parse(charts.chart(points, "s", "x"))
+    (axis,) = [g for g in root.iter(f"{SVG}g") if g.get("text-anchor") == "middle"]
+    return ["".join(t.itertext()) for t in axis.iter(f"{SVG}text")]
+
+
+def test_runs_of_one_day_are_told_apart_under_the_axis() -> None:
+    # markdown-it-py's benchmarks, run four times in an afternoon: four "2026-12-03" said nothing.
+    day = [Point(1.0, commit=c * 40, date=f"2026-12-03T15:4{i}:00Z") for i, c in enumerate("abcd")]
+    assert _x_texts(day) == ["aaaaaaa", "bbbbbbb", "ccccccc", "ddddddd"]
+    one_commit = [Point(1.0, commit="a" * 40, date=f"2026-12-03T15:4{i}:00Z") for i in range(3)]
+    assert _x_texts(one_commit) == ["12-03 15:40", "12-03 15:41", "12-03 15:42"]
+    days = [Point(1.0, commit="a" * 40, date=f"2026-12-0{i + 1}T15:40:00Z") for i in range(3)]
+    assert _x_texts(days) == ["2026-12-01", "2026-12-02", "2026-12-03"]
+
+
 def test_colours_are_the_themes_never_fixed() -> None:
     svg = charts.chart(_points(10), "s", "x", [Step(5, None, 1.0, 2.0, 1.0)], target=1e-3)
     svg += charts.release_chart([("1.0", Point(1.0)), ("1.1", Point(2.0))], "s", "x")

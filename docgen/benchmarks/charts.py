@@ -335,8 +335,16 @@ def _frame(values: Sequence[float], target: float | None, pad: float = 0.0) -> _
     return _Frame(len(values), low, high, pad)
 
 
-def _x_name(index: int, point: Point) -> str:
-    return (point.date or "")[:10] or (point.commit or "")[:7] or f"run {index + 1}"
+def _x_names(points: Sequence[Point]) -> list[str]:
+    """What names each run under the x axis: its day; its commit when several runs share
+    a day; its day and time when they share commits too; else its number."""
+    days = [(p.date or "")[:10] for p in points]
+    commits = [(p.commit or "")[:7] for p in points]
+    times = [(p.date or "")[5:16].replace("T", " ") for p in points]
+    for names in (days, commits, times):
+        if all(names) and len(set(names)) == len(names):
+            return names
+    return [d or c or f"run {i + 1}" for i, (d, c) in enumerate(zip(days, commits, strict=True))]
 
 
 def chart(
@@ -360,7 +368,7 @@ def chart(
     chosen = scale(unit, [*values, *([target] if target is not None else [])])
     out = _open(label)
     out += _y_axis(frame, chosen)
-    out += _x_labels(frame, [_x_name(i, p) for i, p in enumerate(points)])
+    out += _x_labels(frame, _x_names(points))
     if target is not None and math.isfinite(target):
         out += _target(frame, target, unit, chosen)
     out += _steps(frame, steps)
