@@ -537,7 +537,7 @@ def test_configured_results_never_recorded_make_an_overview_that_says_what_to_ru
     assert page.path == "benchmarks/index.md"
     assert page.nav == (settings.section,)
     assert "No benchmark run is recorded yet" in page.markdown
-    assert "`bench/*.json`" in page.markdown
+    assert "<code>bench/&#42;.json</code>" in page.markdown
     assert "docgen bench record" in page.markdown
     # The glob that matches nothing is a note, not a warning: the benchmarks have not run.
     assert [(d.code, d.severity.value) for d in result.diagnostics] == [("DG014", "info")]
