@@ -98,7 +98,7 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     (
         "DG051",
         _E,
-        "`docgen changelog`: no notes for that version, or no usable config",
+        "`docgen changelog`: no notes for that version, or no config",
         "changelog",
     ),
     # The build (the MkDocs adapter) and the baseline.

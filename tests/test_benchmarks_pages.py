@@ -540,3 +540,20 @@ def test_a_target_far_off_is_named_at_the_edge_not_drawn(target: float, arrow: s
     assert f"target {charts.show(target, 's', charts.scale('s', [1e-3]))} {arrow}" in texts
     ticks = [float(t.replace(",", "")) for t in texts if re.fullmatch(r"[\d.,]+", t)]
     assert max(ticks) < 2  # in ms: the values' range, not the target's
+
+
+def test_configured_results_never_recorded_make_an_overview_that_says_what_to_run(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path, results=("bench/*.json",))
+    settings = config.benchmarks
+    assert settings is not None
+    result = generate(config)
+    (page,) = result.pages
+    assert page.path == "benchmarks/index.md"
+    assert page.nav == (settings.section,)
+    assert "No benchmark run is recorded yet" in page.markdown
+    assert "<code>bench/&#42;.json</code>" in page.markdown
+    assert "docgen bench record" in page.markdown
+    # The glob that matches nothing is a note, not a warning: the benchmarks have not run.
+    assert [(d.code, d.severity.value) for d in result.diagnostics] == [("DG014", "info")]

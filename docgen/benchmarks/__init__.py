@@ -16,9 +16,10 @@ def generate(config: DocgenConfig) -> StageResult:
 
     The history (`history.load`) and this build's results (`results.read`, the
     `results:` globs) make an overview and a page per group (`docgen.benchmarks.pages`);
-    with neither, no page and no stylesheet. The history file, the result files and the
-    folders the `results:` globs start from are watched: `mkdocs serve` rebuilds when a
-    run is recorded or a result file is written.
+    with neither, only an overview that says how to record runs when `results:` is
+    configured (so pages may link to the section), else no page and no stylesheet. The
+    history file, the result files and the folders the `results:` globs start from are
+    watched: `mkdocs serve` rebuilds when a run is recorded or a result file is written.
 
     Args:
         config: the project's config: its root and `benchmarks` section.
@@ -46,6 +47,8 @@ def generate(config: DocgenConfig) -> StageResult:
         config, recorded.series, current, performance.sources(config, read.runs)
     )
     diagnostics = (*problems, *read.diagnostics)
+    if not made and settings.results:  # configured: the section is there, and says why empty
+        made = (performance.empty(config),)
     if not made:
         return StageResult("benchmarks", diagnostics=diagnostics, watch=watch)
     return StageResult(

@@ -39,6 +39,7 @@ __all__ = [
     "STYLESHEET",
     "STYLESHEET_FILE",
     "Shown",
+    "empty",
     "pages",
     "shown",
     "sources",
@@ -461,6 +462,26 @@ def _group_page(settings: BenchmarksConfig, group: _Group, several: set[str]) ->
     for entry, anchor in zip(entries, group.anchors, strict=True):
         out += _section(settings, entry, anchor, _name(entry, several))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def empty(config: DocgenConfig) -> Page:
+    """The overview of a project whose benchmarks are configured but never recorded: what
+    to run to fill it.
+
+    Args:
+        config: the project's config; its `benchmarks` section names the result files.
+    """
+    settings = config.benchmarks or BenchmarksConfig()
+    globs = ", ".join(code(glob) for glob in settings.results)
+    text = (
+        f"# {escape(settings.section)}\n\n"
+        "No benchmark run is recorded yet, and no result file is here "
+        f"({globs}).\n\n"
+        "Run the benchmarks to write the result files, then record each run into the "
+        "history with `docgen bench record FILE...` (`--push` keeps the history on the "
+        "Pages branch, as CI does). Each benchmark then gets its chart here.\n"
+    )
+    return Page(f"{FOLDER}/index.md", "Overview", text, (settings.section,), None)
 
 
 def pages(
