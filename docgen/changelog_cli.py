@@ -46,7 +46,7 @@ def add_parsers(commands: Commands) -> None:
 
 def _config(path: Path | None) -> DocgenConfig | Diagnostic:
     """mkdocs.yml's config, or docgen's defaults in a folder without one."""
-    from docgen.config import find_config_file  # noqa: PLC0415
+    from docgen.config import find_config_file, without_docgen  # noqa: PLC0415
     from docgen.engines import ConfigProblem, PluginMissing  # noqa: PLC0415
     from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415 - loads MkDocs
 
@@ -60,8 +60,7 @@ def _config(path: Path | None) -> DocgenConfig | Diagnostic:
             return Diagnostic(
                 "DG051", Severity.ERROR, str(problem), Location(str(file)), stage="changelog"
             )
-    root = (file.parent if file.is_file() else Path.cwd()).resolve()
-    return DocgenConfig(root, root / "docs", root / "site")
+    return without_docgen(file if file.is_file() else Path.cwd() / file.name)
 
 
 def cmd_changelog(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
 from docgen.benchmarks import cli as bench_cli
-from docgen.config import ENGINES, DocgenConfig, find_config_file
+from docgen.config import ENGINES, DocgenConfig, find_config_file, without_docgen
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
     Diagnostic,
@@ -412,8 +412,7 @@ def _dump_config(args: argparse.Namespace) -> DocgenConfig:
             pass
         except ConfigProblem as exc:
             raise UsageError(str(exc)) from None
-    root = (path.parent if path.is_file() else Path.cwd()).resolve()
-    return DocgenConfig(root, root / "docs", root / "site", offline=args.offline)
+    return without_docgen(path if path.is_file() else Path.cwd() / path.name, args.offline)
 
 
 def cmd_dump(args: argparse.Namespace) -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import yaml
+
 from docgen.diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "PipelinesConfig",
     "duplicate_keys",
     "find_config_file",
+    "without_docgen",
 ]
 
 EngineName = Literal["mkdocs", "properdocs", "zensical"]
@@ -49,6 +52,42 @@ def find_config_file(root: Path) -> Path:
         if (root / name).is_file():
             return root / name
     return root / CONFIG_FILES[0]
+
+
+class _AnyTag(yaml.SafeLoader):
+    """mkdocs.yml's `!ENV` and `!!python/name:` tags read as nothing."""
+
+
+_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def without_docgen(file: Path, offline: bool = False) -> DocgenConfig:
+    """docgen's defaults for the project of `file`, an mkdocs.yml that does not enable
+    docgen (or is missing), with its `repo_url`, `site_url` and `docs_dir` kept: what
+    `docgen dump`, `docgen changelog` and `docgen api-diff` work with there, so that uv's
+    release notes still link to its repository.
+
+    Args:
+        file: the config file; its folder is the project's root.
+        offline: never contact the network.
+    """
+    root = file.parent.resolve()
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_AnyTag)  # noqa: S506 - safe
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    found = data if isinstance(data, dict) else {}
+    site = {
+        k: v for k in ("repo_url", "site_url", "docs_dir") if isinstance(v := found.get(k), str)
+    }
+    return DocgenConfig(
+        root,
+        root / site.get("docs_dir", "docs"),
+        root / "site",
+        offline=offline,
+        repo_url=site.get("repo_url") or None,
+        site_url=site.get("site_url") or None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

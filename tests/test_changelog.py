@@ -770,6 +770,55 @@ def test_docgen_changelog_prints_one_release_for_the_release_page(
     assert "no crash on Windows paths" in capsys.readouterr().out
 
 
+UV = """\
+# Changelog
+
+## 0.12.5
+
+Released on 2026-08-14.
+
+### Bug fixes
+
+- Resolve relative paths ([#21097](https://github.com/astral-sh/uv/pull/21097))
+
+## 0.11.x
+
+See [changelogs/0.11.x](./changelogs/0.11.x.md)
+"""
+
+
+def test_uv_without_the_docgen_plugin_keeps_its_repository_and_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.cli import main
+
+    # uv's mkdocs.yml has no docgen plugin, a `!!python/name:` tag, and `repo_url`.
+    root = write(
+        tmp_path / "uv",
+        {
+            "CHANGELOG.md": UV,
+            "changelogs/0.11.x.md": "# 0.11.x\n",
+            "docs/index.md": "# uv\n",
+            "mkdocs.yml": "site_name: uv\nrepo_url: https://github.com/astral-sh/uv\n"
+            "markdown_extensions:\n  - pymdownx.emoji:\n"
+            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        },
+    )
+    monkeypatch.chdir(root)
+    assert main(["dump", "changelog"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["diagnostics"] == []  # the link to changelogs/ goes to the repository
+    assert [(r["version"], r["date"], r["intro"]) for r in data["releases"]][0] == (
+        "0.12.5",
+        "2026-08-14",
+        "",  # the date said under the heading is the release's date, not said twice
+    )
+    assert main(["changelog", "0.11.x"]) == 0
+    out, err = capsys.readouterr()
+    assert "(https://github.com/astral-sh/uv/blob/HEAD/changelogs/0.11.x.md)" in out
+    assert err == ""
+
+
 def test_docgen_changelog_without_those_notes_is_one_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

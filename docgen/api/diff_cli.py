@@ -25,7 +25,7 @@ from pathlib import Path
 from docgen.api import history
 from docgen.api.diff import diff, text
 from docgen.api.snapshot import ASSET, Snapshot, loads, of
-from docgen.config import ApiConfig, DocgenConfig
+from docgen.config import ApiConfig, DocgenConfig, without_docgen
 from docgen.deploy import versions as listing
 from docgen.deploy.git import Git, GitError
 from docgen.diagnostics import Diagnostic, Severity, render_text
@@ -99,8 +99,9 @@ def _config(path: Path | None) -> DocgenConfig:
             pass
         except ConfigProblem as problem:
             raise _refused("DG617", f"{path}: {problem}", "fix the config file") from None
-    root = (path.parent if path is not None and path.is_file() else Path.cwd()).resolve()
-    return DocgenConfig(root, root / "docs", root / "site")
+    return without_docgen(
+        path if path is not None and path.is_file() else Path.cwd() / "mkdocs.yml"
+    )
 
 
 def _deployed(place: _Place, name: str) -> Snapshot | None:

@@ -59,6 +59,8 @@ _WORDS_DATE = re.compile(
     r" +(?P<year2>\d{4})(?!\d)",
     re.IGNORECASE,
 )
+# A release's date said under its heading (uv): `Released on 2026-08-14.`
+_RELEASED = re.compile(r"^\s*Released(?: on)? (\d{4})-(\d{1,2})-(\d{1,2})\.?\s*$", re.IGNORECASE)
 _VERSION_IN = re.compile(
     r"(?<![\w.])[vV]?\d+(?:\.\d+)+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?(?![\w])"
 )
@@ -302,6 +304,14 @@ def _release(
     listed = any(_ITEM.match(t) for n, t in body if n not in fenced)
     if not starts and listed:  # a release that lists its changes without sections
         sections, intro = [Section("", tuple(entries(body, fenced, shown)))], []
+    said = next((t for t in intro if t.strip()), "")
+    released = _RELEASED.match(said) if date is None else None
+    if released is not None:  # uv's `Released on 2026-08-14.`: the page says it already
+        try:
+            date = datetime.date(*map(int, released.groups())).isoformat()
+            intro.remove(said)
+        except ValueError:
+            pass
     return Release(
         version,
         date,
