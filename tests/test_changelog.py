@@ -808,7 +808,8 @@ def test_uv_without_the_docgen_plugin_keeps_its_repository_and_dates(
     assert main(["dump", "changelog"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["diagnostics"] == []  # the link to changelogs/ goes to the repository
-    assert [(r["version"], r["date"], r["intro"]) for r in data["releases"]][0] == (
+    newest = data["releases"][0]
+    assert (newest["version"], newest["date"], newest["intro"]) == (
         "0.12.5",
         "2026-08-14",
         "",  # the date said under the heading is the release's date, not said twice
