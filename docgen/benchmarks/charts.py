@@ -337,14 +337,18 @@ def _frame(values: Sequence[float], target: float | None, pad: float = 0.0) -> _
 
 def _x_names(points: Sequence[Point]) -> list[str]:
     """What names each run under the x axis: its day; its commit when several runs share
-    a day; its day and time when they share commits too; else its number."""
-    days = [(p.date or "")[:10] for p in points]
-    commits = [(p.commit or "")[:7] for p in points]
-    times = [(p.date or "")[5:16].replace("T", " ") for p in points]
-    for names in (days, commits, times):
+    a day; its time (to the minute, else the second) when they share commits too; else
+    its number."""
+    dates = [p.date or "" for p in points]
+    for names in (
+        [d[:10] for d in dates],
+        [(p.commit or "")[:7] for p in points],
+        [d[5:16].replace("T", " ") for d in dates],
+        [d[5:19].replace("T", " ") for d in dates],
+    ):
         if all(names) and len(set(names)) == len(names):
             return names
-    return [d or c or f"run {i + 1}" for i, (d, c) in enumerate(zip(days, commits, strict=True))]
+    return [f"run {i + 1}" for i in range(len(points))]
 
 
 def chart(
