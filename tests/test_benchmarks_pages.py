@@ -351,11 +351,16 @@ def test_runs_of_one_day_are_told_apart_under_the_axis() -> None:
     day = [Point(1.0, commit=c * 40, date=f"2026-12-03T15:4{i}:00Z") for i, c in enumerate("abcd")]
     assert _x_texts(day) == ["aaaaaaa", "bbbbbbb", "ccccccc", "ddddddd"]
     one_commit = [Point(1.0, commit="a" * 40, date=f"2026-12-03T15:4{i}:00Z") for i in range(3)]
-    assert _x_texts(one_commit) == ["12-03 15:40", "12-03 15:41", "12-03 15:42"]
+    assert _x_texts(one_commit) == ["15:40", "15:41", "15:42"]  # within a day, the time
+    two_days = [
+        Point(1.0, commit="a" * 40, date=f"2026-12-0{d}T{t}:00Z")
+        for d, t in (("3", "15:40"), ("3", "16:00"), ("4", "15:40"))
+    ]
+    assert _x_texts(two_days) == ["12-03 15:40", "12-03 16:00", "12-04 15:40"]
     days = [Point(1.0, commit="a" * 40, date=f"2026-12-0{i + 1}T15:40:00Z") for i in range(3)]
     assert _x_texts(days) == ["2026-12-01", "2026-12-02", "2026-12-03"]
     minute = [Point(1.0, commit="a" * 40, date=f"2026-12-03T15:43:0{i}Z") for i in range(3)]
-    assert _x_texts(minute) == ["12-03 15:43:00", "12-03 15:43:01", "12-03 15:43:02"]
+    assert _x_texts(minute) == ["15:43:00", "15:43:01", "15:43:02"]
     assert _x_texts([Point(1.0), Point(2.0)]) == ["run 1", "run 2"]
 
 

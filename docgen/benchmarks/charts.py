@@ -340,11 +340,12 @@ def _x_names(points: Sequence[Point]) -> list[str]:
     a day; its time (to the minute, else the second) when they share commits too; else
     its number."""
     dates = [p.date or "" for p in points]
+    start = 11 if len({d[:10] for d in dates}) == 1 else 5  # the time alone within one day
     for names in (
         [d[:10] for d in dates],
         [(p.commit or "")[:7] for p in points],
-        [d[5:16].replace("T", " ") for d in dates],
-        [d[5:19].replace("T", " ") for d in dates],
+        [d[start:16].replace("T", " ") for d in dates],
+        [d[start:19].replace("T", " ") for d in dates],
     ):
         if all(names) and len(set(names)) == len(names):
             return names
