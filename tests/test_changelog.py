@@ -838,3 +838,26 @@ def test_docgen_changelog_without_those_notes_is_one_error(
     monkeypatch.chdir(empty)
     assert main(["changelog", "--source", "git"]) == 2
     assert "no release notes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("", None),
+        ("changelog: true", "auto"),
+        ("changelog: {source: git}", "git"),
+        ("changelog: false", None),
+    ],
+)
+def test_release_notes_are_on_only_when_the_config_has_the_section(
+    tmp_path: Path, section: str, expected: str | None
+) -> None:
+    from docgen.engines.mkdocs.facade import load_docgen_config
+
+    (tmp_path / "docs").mkdir()
+    extra = f"\n      {section}" if section else " {}"
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: x\nplugins:\n  - docgen:{extra}\n", encoding="utf-8"
+    )
+    settings = load_docgen_config(tmp_path / "mkdocs.yml").changelog
+    assert (settings.source if settings else None) == expected

@@ -419,7 +419,8 @@ def _section(settings: BenchmarksConfig, entry: Shown, anchor: str, title: str) 
         facts.append(f"target {charts.show(entry.target, series.unit)}")
     facts.append(_better(series))
     if series.measure != "time" or series.unit != "s":
-        facts.append(f"measure {code(series.measure)} in {code(series.unit)}")
+        unit = f" in {code(series.unit)}" if series.unit else ""  # a ratio has no unit
+        facts.append(f"measure {code(series.measure)}{unit}")
     out += ["; ".join(facts) + ".", ""]
     if entry.steps:
         out += [
