@@ -252,7 +252,19 @@ def test_a_current_run_the_history_already_holds_is_not_counted_twice(tmp_path: 
     (entry,) = shown(settings, [recorded], [new])
     assert len(entry.series.points) == 3
     assert entry.current == 1
-    assert entry.base == recorded.points[-1]
+    assert entry.base is not None
+    assert entry.base.value == 1.0
+
+
+def test_the_base_is_the_median_of_the_runs_before_the_latest_as_the_check_pools_them() -> None:
+    values = (1.0, 1.0, 1.0, 1.0, 2.0, 1.05)  # one run far off just before the latest
+    series = Series("a", "time", "s", "smaller", tuple(Point(v) for v in values))
+    (entry,) = shown(BenchmarksConfig(base_runs=5), [series], [])
+    assert entry.base is not None
+    assert entry.base.value == 1.0  # not 2.0: the latest is not "47 % better"
+    (entry,) = shown(BenchmarksConfig(base_runs=1), [series], [])
+    assert entry.base is not None
+    assert entry.base.value == 2.0
 
 
 def test_previous_release_is_the_one_before_the_latest_runs_own() -> None:

@@ -5,8 +5,8 @@ results (the history's points, then the current run's, unless the history alread
 that commit) and writes:
 
 - `benchmarks/index.md`: a table of every benchmark with its latest value, the change
-  against the base (the run before the latest: the history's last point when there are
-  current results) and against the previous release, and a sparkline; the step changes
+  against the base (the median of the `base_runs` runs before the latest, as the
+  regression check pools them) and against the previous release, and a sparkline; the step changes
   found; a table comparing releases (benchmarks × versions) when the history has any;
 - `benchmarks/<group>.md`: for each benchmark of the group, a chart over runs, its step
   changes listed with their commit, and a chart over releases when there are two or more.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -87,6 +88,8 @@ class Shown:
         releases: each release with its point (its last run), oldest first.
         target: the target value, when `targets` sets one.
         source: the result file the series was read from, and the line naming it.
+        base_runs: how many runs before the latest make its base (`base_runs`, as the
+            regression check pools them).
     """
 
     series: Series
@@ -95,6 +98,7 @@ class Shown:
     releases: tuple[tuple[str, Point], ...]
     target: float | None
     source: tuple[str, int] | None
+    base_runs: int = 5
 
     @property
     def latest(self) -> Point:
@@ -103,9 +107,12 @@ class Shown:
 
     @property
     def base(self) -> Point | None:
-        """The run the latest is compared with: the one before it."""
-        points = self.series.points
-        return points[-2] if len(points) > 1 else None
+        """What the latest is compared with, as the regression check does: the median of
+        the `base_runs` runs before it (one run's noise is no change)."""
+        before = [p.value for p in self.series.points[:-1][-self.base_runs :]]
+        if not before:
+            return None
+        return Point(statistics.median(before))
 
     @property
     def previous_release(self) -> tuple[str, Point] | None:
@@ -176,6 +183,7 @@ def shown(
                 _releases(series.points),
                 _target(settings, series),
                 sources.get(series.key),
+                max(settings.base_runs, 1),
             )
         )
     return sorted(out, key=lambda s: (s.series.group == "", s.series.group, s.series.key))
@@ -295,11 +303,13 @@ def _plural(count: int, word: str) -> str:
 
 def _overview(settings: BenchmarksConfig, groups: Sequence[_Group], several: set[str]) -> str:
     entries = [e for g in groups for e in g.entries]
+    window = _plural(max(settings.base_runs, 1), "run")
     out = [
         f"# {escape(settings.section)}",
         "",
         f"{_plural(len(entries), 'benchmark')} in {_plural(len(groups), 'group')},"
-        f" {_period(entries)}. The base is the run before the latest; a change of"
+        f" {_period(entries)}. The base is the median of the {window}"
+        " before the latest, as the regression check takes it; a change of"
         f" {settings.threshold * 100:g} % or more (or a benchmark's own threshold) is in bold.",
         "",
         "| Benchmark | Latest | Change vs base | Change vs previous release | Trend |",
