@@ -16,16 +16,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import __version__, report_cli, report_merge, shard
+from docgen import __version__, changelog_cli, report_cli, report_merge, shard
 from docgen import run as runner
 from docgen import stages as stage_registry
+from docgen.api import diff_cli
 from docgen.baseline import BASELINE_FILE, Baseline, load_baseline
 from docgen.baseline import apply as apply_baseline
 from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
 from docgen.benchmarks import cli as bench_cli
-from docgen.config import ENGINES, DocgenConfig, find_config_file
+from docgen.config import ENGINES, DocgenConfig, find_config_file, without_docgen
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
     Diagnostic,
@@ -152,7 +153,9 @@ def _parser() -> argparse.ArgumentParser:
         help="rewrite an existing baseline: fixed findings are dropped, new ones accepted",
     )
     deploy_cli.add_parsers(commands)
+    diff_cli.add_parsers(commands)
     bench_cli.add_parsers(commands)
+    changelog_cli.add_parsers(commands)
     init_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
     return parser
@@ -409,8 +412,7 @@ def _dump_config(args: argparse.Namespace) -> DocgenConfig:
             pass
         except ConfigProblem as exc:
             raise UsageError(str(exc)) from None
-    root = (path.parent if path.is_file() else Path.cwd()).resolve()
-    return DocgenConfig(root, root / "docs", root / "site", offline=args.offline)
+    return without_docgen(path if path.is_file() else Path.cwd() / path.name, args.offline)
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
@@ -504,7 +506,9 @@ _COMMANDS = {
     "setup": cmd_setup,
     "baseline": cmd_baseline,
     **deploy_cli.COMMANDS,
+    **diff_cli.COMMANDS,
     **bench_cli.COMMANDS,
+    **changelog_cli.COMMANDS,
     **init_cli.COMMANDS,
     **report_cli.COMMANDS,
 }

@@ -7,7 +7,8 @@ reference page of codes (`docs/reference/diagnostics.md`), whose anchor is the c
 lower case (`#dg301`); tests hold the three together.
 
 The severity is the one a finding of that code usually has; a few codes take theirs from
-what reported it (`DG100`: MkDocs' log level; `DG214`: `audit_severity`): `varies` says so.
+what reported it (`DG100`: MkDocs' log level; `DG214`: `audit_severity`; `DG014`: a
+configured glob or a path given on the command line): `varies` says so.
 """
 
 from __future__ import annotations
@@ -76,6 +77,30 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG023", _E, "a retention setting of `benchmarks` is negative", "benchmarks"),
     ("DG024", _E, "nothing to record: no result was read", "benchmarks"),
     ("DG025", _E, "the benchmark history file cannot be written", "benchmarks"),
+    # Benchmarks: the regression check.
+    ("DG030", _E, "a benchmark regressed beyond its threshold", "benchmarks"),
+    ("DG031", _W, "a benchmark's unit differs from its base's: not compared", "benchmarks"),
+    ("DG032", _I, "benchmarks without a base in the history: not compared", "benchmarks"),
+    ("DG033", _I, "benchmarks compared with their base: none regressed", "benchmarks"),
+    ("DG034", _W, "a setting of the regression check is out of range", "benchmarks"),
+    # Release notes (`changelog`).
+    ("DG040", _I, "no release notes: no source, not a git repository, or no commits", "changelog"),
+    ("DG041", _E, "the changelog file or a news fragment cannot be read", "changelog"),
+    ("DG042", _W, "a release heading without a version, or with a bad date", "changelog"),
+    ("DG043", _W, "a relative link of the changelog that cannot be kept", "changelog"),
+    ("DG044", _W, "the changelog file has no release heading", "changelog"),
+    ("DG045", _W, "towncrier's configuration cannot be read", "changelog"),
+    ("DG046", _I, "towncrier's news file is not Markdown: only fragments are shown", "changelog"),
+    ("DG047", _I, "a shallow clone: the release notes miss history", "changelog"),
+    ("DG048", _W, "git failed while reading the history", "changelog"),
+    ("DG049", _W, "a version has notes twice in the changelog", "changelog"),
+    ("DG050", _W, "a file in the fragments folder is not a news fragment", "changelog"),
+    (
+        "DG051",
+        _E,
+        "`docgen changelog`: no notes for that version, or no config",
+        "changelog",
+    ),
     # The build (the MkDocs adapter) and the baseline.
     (
         "DG100",
@@ -171,6 +196,11 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG611", _E, "`docgen dump api` of an unknown module", "api"),
     ("DG612", _W, "a docstring opens a code fence or raw HTML it never closes", "api"),
     ("DG613", _W, "a module needs a third-party module that is not installed", "api"),
+    ("DG614", _W, "a deployed version's API model cannot be read", "api"),
+    ("DG615", _I, "the previous version has no API model: no API changes page", "api"),
+    ("DG616", _E, "`docgen api-diff` of an unknown version or git ref", "api"),
+    ("DG617", _E, "`docgen api-diff` cannot document a version", "api"),
+    ("DG618", _W, "the Pages branch or its `versions.json` cannot be read", "api"),
     # Lint of the Markdown pages (the rule names are in `docgen.lint.rules`).
     ("DG701", _W, "a pymarkdownlnt finding", "lint"),
     ("DG702", _W, "more than one level-1 title", "lint"),
@@ -207,6 +237,13 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG815", _E, "`versions.json` on the published branch cannot be read", "deploy"),
     ("DG816", _E, "prune-previews was not told which previews to remove", "deploy"),
     ("DG817", _E, "not deleted: no confirmation", "deploy"),
+    ("DG818", _I, "no site URL: no sitemap index at the branch's root", "deploy"),
+    ("DG819", _E, "a number of versions to keep below 1", "deploy"),
+    ("DG820", _E, "a history to squash to fewer than 1 commit", "deploy"),
+    ("DG821", _I, "retention removed old versions", "deploy"),
+    ("DG822", _E, "a version that cannot be hidden, or a hidden default", "deploy"),
+    ("DG823", _I, "the branch's history was squashed", "deploy"),
+    ("DG824", _E, "prune was not told what to remove", "deploy"),
     # `docgen init`.
     ("DG901", _I, "something was not found: no package, no GitHub remote", "init"),
     ("DG902", _W, "`pyproject.toml` cannot be read", "init"),
@@ -224,7 +261,7 @@ _TABLE: tuple[tuple[str, Level, str, str], ...] = (
     ("DG914", _I, "`mkdocs.yml` uses mkdocstrings: the API stage is left off", "init"),
 )
 
-_VARIES = frozenset({"DG100", "DG214", "DG215"})
+_VARIES = frozenset({"DG014", "DG100", "DG214", "DG215"})
 
 CODES: Mapping[str, Code] = {
     code: Code(code, severity, title, stage, code in _VARIES)

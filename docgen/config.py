@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import yaml
+
 from docgen.diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "PipelinesConfig",
     "duplicate_keys",
     "find_config_file",
+    "without_docgen",
 ]
 
 EngineName = Literal["mkdocs", "properdocs", "zensical"]
@@ -49,6 +52,42 @@ def find_config_file(root: Path) -> Path:
         if (root / name).is_file():
             return root / name
     return root / CONFIG_FILES[0]
+
+
+class _AnyTag(yaml.SafeLoader):
+    """mkdocs.yml's `!ENV` and `!!python/name:` tags read as nothing."""
+
+
+_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def without_docgen(file: Path, offline: bool = False) -> DocgenConfig:
+    """docgen's defaults for the project of `file`, an mkdocs.yml that does not enable
+    docgen (or is missing), with its `repo_url`, `site_url` and `docs_dir` kept: what
+    `docgen dump`, `docgen changelog` and `docgen api-diff` work with there, so that uv's
+    release notes still link to its repository.
+
+    Args:
+        file: the config file; its folder is the project's root.
+        offline: never contact the network.
+    """
+    root = file.parent.resolve()
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_AnyTag)  # noqa: S506 - safe
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    found = data if isinstance(data, dict) else {}
+    site = {
+        k: v for k in ("repo_url", "site_url", "docs_dir") if isinstance(v := found.get(k), str)
+    }
+    return DocgenConfig(
+        root,
+        root / site.get("docs_dir", "docs"),
+        root / "site",
+        offline=offline,
+        repo_url=site.get("repo_url") or None,
+        site_url=site.get("site_url") or None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,10 +278,16 @@ class DeployConfig:
     Attributes:
         branch: the branch the site is published on.
         remote: the remote fetched before, and pushed after, a deploy.
+        keep: keep only the newest this many versions: a deploy removes older ones in
+            the same commit (never the default, nor the version deployed); 0 keeps all.
+        squash_history: keep only the last this many commits of the branch's history
+            (`--squash-history`); 0 keeps the whole history.
     """
 
     branch: str = "gh-pages"
     remote: str = "origin"
+    keep: int = 0
+    squash_history: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +310,13 @@ class BenchmarksConfig:
             glob, for formats that do not say.
         targets: per-benchmark target value, in the series' unit, drawn as a line.
         section: the nav title of the generated pages.
+        alpha: the significance level of the regression check's test: a change is a
+            regression only when its p-value is below it (and it exceeds the threshold).
+        base: what the check compares with: `branch` (the history's last runs, recorded on
+            the base branch), `release` (the last release's runs), or `auto` (`release`
+            when a release is built, `docgen deploy VERSION`, else `branch`).
+        base_runs: how many of the base's last runs the check pools.
+        step_min_runs: the fewest runs on each side of a step change the pages mark.
     """
 
     results: tuple[str, ...] = ()
@@ -278,6 +330,10 @@ class BenchmarksConfig:
     directions: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
     section: str = "Performance"
+    alpha: float = 0.01
+    base: Literal["auto", "branch", "release"] = "auto"
+    base_runs: int = 5
+    step_min_runs: int = 5
 
 
 @dataclass(frozen=True, slots=True)

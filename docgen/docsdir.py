@@ -101,20 +101,23 @@ def read_page(config: DocgenConfig, file: Path, stage: str) -> str | Diagnostic:
     )
 
 
-def clash(config: DocgenConfig, path: str, stage: str) -> Diagnostic:
+def clash(config: DocgenConfig, path: str, stage: str, written: str | None = None) -> Diagnostic:
     """A stage generates the page at docs path `path`, which the docs folder already has.
 
     Args:
         config: docgen's configuration: the hand-written page is in its docs folder.
         path: the page's docs path.
         stage: the stage that generates it.
+        written: the hand-written page's docs path when it is another file published at
+            the same address (`changelog.md` and `changelog/index.md`); None when it is `path`.
     """
+    same = "that page" if written in (None, path) else f"'{written}' at the same address"
     return Diagnostic(
         "DG101",
         Severity.WARNING,
-        f"the {stage} stage generates '{path}', but the docs already have that page;"
+        f"the {stage} stage generates '{path}', but the docs already have {same};"
         " the hand-written page is kept",
-        Location(config.relative(config.docs_dir / path)),
+        Location(config.relative(config.docs_dir / (written or path))),
         hint="rename or remove the hand-written page to see the generated one",
         stage=stage,
     )

@@ -185,7 +185,7 @@ def test_source_links_are_pinned_to_the_commit(built: tuple[DocgenConfig, StageR
 
 
 def test_inventory_reads_back_with_sphobjinv(built: tuple[DocgenConfig, StageResult]) -> None:
-    (asset,) = built[1].assets
+    asset, _model = built[1].assets  # objects.inv, then the version's API model
     assert asset.dest == "objects.inv"
     inventory = sphobjinv.Inventory(asset.source)
     assert inventory.project == "Sample"

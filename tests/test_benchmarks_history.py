@@ -370,7 +370,7 @@ def test_record_locally(
     assert main(["bench", "record", "one.json", "--date", "2026-03-01T10:00:00+01:00"]) == 0
     said = capsys.readouterr().out
     assert f"recorded run 1 of {head[:10]} (2026-03-01T09:00:00Z)" in said
-    assert "2 series, into .docgen/benchmarks.history" in said
+    assert "2 series, into .docgen/benchmarks.history; the history keeps 1 run\n" in said
     bmf(root / "two.json", {"parse/small": 1300.0})
     monkeypatch.setenv("GITHUB_SHA", "feedface" * 5)
     code = main(["bench", "record", "two.json", "--version", "1.0", "--machine", "ci-linux"])

@@ -14,7 +14,14 @@ symbol while coverage is below `api.min_coverage` (warning); DG607 another pdoc 
 (info); DG608 no source links, the commit is unknown (info); DG609 an inventory can't be
 read (warning); DG610 an inventory skipped offline (info); DG611 `dump` of an unknown
 module (error); DG612 a docstring opens a code fence or raw HTML it never closes, which
-docgen closes where the docstring ends (warning).
+docgen closes where the docstring ends (warning); DG614 a deployed version's API model
+on the Pages branch cannot be read (warning); DG615 the previous version has none, so
+there is no API changes page (info); DG618 the Pages branch or its `versions.json`
+cannot be read (warning). DG616 and DG617 are `docgen api-diff`'s (see `diff_cli`).
+
+Each build ships the version's API model (`_docgen/api.json`, see `snapshot`); the
+models of the versions deployed before it make the API changes page and the "Added in"
+lines (`history`, `diff`, `changes`).
 """
 
 from __future__ import annotations
@@ -26,22 +33,20 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen import docsdir
-from docgen.api import isolate
 from docgen.api.cache import Cache
 from docgen.api.coverage import coverage, gaps
 from docgen.api.discover import default_packages, find_modules, search_path
-from docgen.api.external import load as load_inventories
-from docgen.api.failures import import_failures
-from docgen.api.inventory import inventory
 from docgen.api.model import Module
-from docgen.api.pages import Includes, Reference, Unclosed, module_page
-from docgen.api.xref import Index, Target, page_path
 from docgen.config import ApiConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
 from docgen.model import Asset, Context, Document, StageResult, Symbol
+
+if TYPE_CHECKING:
+    from docgen.api.pages import Includes, Reference, Unclosed
+    from docgen.api.xref import Index
 
 __all__ = ["check", "default_packages", "dump", "generate", "transform"]
 
@@ -107,6 +112,8 @@ def _extract(
         for path in (file, *_ancestors(name, sources)):
             cache.digest(path)
     jobs = api.jobs or os.cpu_count() or 1
+    from docgen.api import isolate  # noqa: PLC0415 - see `_run`
+
     fresh = isolate.extract(missing, request, isolate.worker_env(where), jobs)
     for name, event in fresh.items():
         read = event.get("model", {}).get("files", [])
@@ -214,7 +221,111 @@ def generate(config: DocgenConfig) -> StageResult:
 
 
 def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
+    # Imported here: `docgen api-diff` is in this package, and the command line's start-up
+    # must not load Markdown parsers and HTTP clients it does not use.
+    from docgen.api import snapshot  # noqa: PLC0415
+    from docgen.api.changes import versioned  # noqa: PLC0415
+    from docgen.api.external import load as load_inventories  # noqa: PLC0415
+    from docgen.api.inventory import inventory  # noqa: PLC0415
+    from docgen.api.pages import Includes, Unclosed, module_page  # noqa: PLC0415
+    from docgen.api.xref import Index, page_path  # noqa: PLC0415
+
     started = time.perf_counter()
+    api = config.api or ApiConfig()
+    packages = api.packages or default_packages(config.root)
+    modules, models, diagnostics, watch, sources, cached = _document(config)
+    index = Index.of(modules)
+    documented = len(index.targets)
+    external = load_inventories(
+        api.inventories, config.root, _cache_dir(config) / "inventories", config.offline
+    )
+    index = index.with_external(external.targets)
+    diagnostics += external.diagnostics
+    link, found_link = _source_link(config, api)
+    diagnostics += found_link
+    folder = _cache_dir(config)
+    # The version's model ships with the site; earlier versions' models, on the Pages
+    # branch, make the API changes page and the "Added in" lines.
+    versions = versioned(config, folder, modules, index)
+    diagnostics += versions.diagnostics
+    pages = [versions.page] if versions.page is not None else []
+    mkdocstrings = _includes(config)
+    # The API pages are pages too: links between them stay links.
+    includes = Includes(
+        mkdocstrings.pages | {page_path(m.name) for m in modules}, mkdocstrings.written_on
+    )
+    for module in modules:
+        page, problems = module_page(module, index, link, includes, versions.notes)
+        pages.append(page)
+        for ref in problems:
+            if isinstance(ref, Unclosed):
+                diagnostics.append(_unclosed(config, ref))
+                continue
+            diagnostics.append(_unresolved(config, ref))
+    total = coverage(modules)
+    if total.percent < api.min_coverage:
+        for module in modules:
+            for gap in gaps(module):
+                diagnostics.append(
+                    _diagnostic(
+                        "DG606",
+                        Severity.WARNING,
+                        f"{gap.symbol} has no documentation ({gap.kind}; coverage "
+                        f"{total.percent} % < api.min_coverage {api.min_coverage} %)",
+                        gap.file,
+                        gap.line,
+                        "write a docstring for it, or lower `api.min_coverage`",
+                    )
+                )
+    folder.mkdir(parents=True, exist_ok=True)
+    inv = folder / "objects.inv"
+    inv.write_bytes(
+        inventory(
+            index.targets, config.site_name or ", ".join(packages), "", api.use_directory_urls
+        )
+    )
+    model_file = folder / "api.json"
+    model_file.write_text(snapshot.dumps(versions.model), encoding="utf-8")
+    by_module = {m.name: coverage([m]).to_dict() for m in modules}
+    result = StageResult(
+        stage=STAGE,
+        pages=tuple(pages),
+        assets=(Asset("objects.inv", inv), Asset(snapshot.ASSET, model_file)),
+        diagnostics=tuple(diagnostics),
+        watch=tuple(watch),
+        model={
+            "packages": list(packages),
+            "modules": models,
+            "coverage": {"total": total.to_dict(), "modules": by_module},
+        },
+        summary={
+            "modules": len(sources),
+            "pages": len(pages),
+            "compared_with": versions.previous,
+            "cached": cached,
+            "extracted": len(sources) - cached,
+            "failed": len(sources) - len(modules),
+            "symbols": documented,
+            "external_symbols": len(index.targets) - documented,
+            "inventories_skipped_offline": external.skipped_offline,
+            "docstrings": total.docstrings,
+            "coverage": total.percent,
+            "coverage_by_module": {n: c["percent"] for n, c in by_module.items()},
+        },
+        seconds=time.perf_counter() - started,
+        symbols={n: (t.page, t.anchor, t.kind) for n, t in index.targets.items()},
+    )
+    return result, modules
+
+
+_Documented = tuple[
+    list[Module], list[dict[str, Any]], list[Diagnostic], list[Path], dict[str, Path], int
+]
+
+
+def _document(config: DocgenConfig) -> _Documented:
+    """The configured packages documented, no pages: modules, their JSON models, the
+    diagnostics, the folders to watch, each module's file and how many were cached."""
     api = config.api or ApiConfig()
     packages = api.packages or default_packages(config.root)
     diagnostics: list[Diagnostic] = []
@@ -243,6 +354,8 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
     models: list[dict[str, Any]] = []
     # A few files hold thousands of members: resolve each path once.
     relative = functools.cache(lambda file: config.relative(Path(file)))
+    from docgen.api.failures import import_failures  # noqa: PLC0415 - see `_run`
+
     diagnostics += import_failures(
         config, {n: e for n, e in events.items() if "error" in e}, sources
     )
@@ -253,81 +366,7 @@ def _run(config: DocgenConfig) -> tuple[StageResult, list[Module]]:
             model.pop("files", None)
             models.append(model)
             modules.append(Module.from_json(model))
-    index = Index.of(modules)
-    documented = len(index.targets)
-    external = load_inventories(
-        api.inventories, config.root, _cache_dir(config) / "inventories", config.offline
-    )
-    index = index.with_external(external.targets)
-    diagnostics += external.diagnostics
-    link, found_link = _source_link(config, api)
-    diagnostics += found_link
-    pages = []
-    mkdocstrings = _includes(config)
-    # The API pages are pages too: links between them stay links.
-    includes = Includes(
-        mkdocstrings.pages | {page_path(m.name) for m in modules}, mkdocstrings.written_on
-    )
-    for module in modules:
-        page, problems = module_page(module, index, link, includes)
-        pages.append(page)
-        for ref in problems:
-            if isinstance(ref, Unclosed):
-                diagnostics.append(_unclosed(config, ref))
-                continue
-            diagnostics.append(_unresolved(config, ref))
-    total = coverage(modules)
-    if total.percent < api.min_coverage:
-        for module in modules:
-            for gap in gaps(module):
-                diagnostics.append(
-                    _diagnostic(
-                        "DG606",
-                        Severity.WARNING,
-                        f"{gap.symbol} has no documentation ({gap.kind}; coverage "
-                        f"{total.percent} % < api.min_coverage {api.min_coverage} %)",
-                        gap.file,
-                        gap.line,
-                        "write a docstring for it, or lower `api.min_coverage`",
-                    )
-                )
-    folder = _cache_dir(config)
-    folder.mkdir(parents=True, exist_ok=True)
-    inv = folder / "objects.inv"
-    inv.write_bytes(
-        inventory(
-            index.targets, config.site_name or ", ".join(packages), "", api.use_directory_urls
-        )
-    )
-    by_module = {m.name: coverage([m]).to_dict() for m in modules}
-    result = StageResult(
-        stage=STAGE,
-        pages=tuple(pages),
-        assets=(Asset("objects.inv", inv),),
-        diagnostics=tuple(diagnostics),
-        watch=tuple(watch),
-        model={
-            "packages": list(packages),
-            "modules": models,
-            "coverage": {"total": total.to_dict(), "modules": by_module},
-        },
-        summary={
-            "modules": len(sources),
-            "pages": len(pages),
-            "cached": cached,
-            "extracted": len(sources) - cached,
-            "failed": len(sources) - len(modules),
-            "symbols": documented,
-            "external_symbols": len(index.targets) - documented,
-            "inventories_skipped_offline": external.skipped_offline,
-            "docstrings": total.docstrings,
-            "coverage": total.percent,
-            "coverage_by_module": {n: c["percent"] for n, c in by_module.items()},
-        },
-        seconds=time.perf_counter() - started,
-        symbols={n: (t.page, t.anchor, t.kind) for n, t in index.targets.items()},
-    )
-    return result, modules
+    return modules, models, diagnostics, watch, sources, cached
 
 
 _INCLUDE = re.compile(r"^ {0,3}(?:#+[ \t]*)?:::[ \t]*(?P<name>[A-Za-z_][\w.]*)[ \t]*$", re.M)
@@ -335,6 +374,8 @@ _INCLUDE = re.compile(r"^ {0,3}(?:#+[ \t]*)?:::[ \t]*(?P<name>[A-Za-z_][\w.]*)[ 
 
 def _includes(config: DocgenConfig) -> Includes:
     """The project's pages, and which of them include which objects with mkdocstrings."""
+    from docgen.api.pages import Includes  # noqa: PLC0415 - see `_run`
+
     docs = config.docs_dir if config.docs_dir.is_absolute() else config.root / config.docs_dir
     pages: set[str] = set()
     written_on: dict[str, str] = {}
@@ -422,6 +463,8 @@ def _index(context: Context) -> Index:
     """The symbol index of `context` (the API stage's `symbols`), made once per build."""
     if _LAST and _LAST[0][0] is context.api_index:
         return _LAST[0][1]
+    from docgen.api.xref import Index, Target  # noqa: PLC0415 - see `_run`
+
     index = Index({n: Target(*t) for n, t in context.api_index.items()})
     # The mapping is kept with its index: `is` then never matches a new mapping at its address.
     _LAST[:] = [(context.api_index, index)]

@@ -20,10 +20,11 @@ import docgen
 
 __all__ = ["FORMAT", "Cache"]
 
-FORMAT = 4  # 4: failures carry their frames; members their docstring lines
+FORMAT = 5  # 5: parameters, return annotations, deprecations and version directives
 """What an entry holds: raised when the worker's output changes for the same source
 (2: set values in a stable order, and `sys.argv` the interactive interpreter's;
-3: a package's re-exported names)."""
+3: a package's re-exported names; 4: failures carry their frames, members their docstring
+lines)."""
 
 
 def _digest(path: Path) -> str | None:

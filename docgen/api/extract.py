@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,70 @@ def _parameters(doc: pdoc.doc.Function) -> list[str]:
     return list(sig.parameters)
 
 
+# How a parameter's default or annotation reads: the same in every build, so the API
+# models of two versions compare (an object's address changes from run to run).
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_KINDS = {
+    inspect.Parameter.POSITIONAL_ONLY: "positional-only",
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional-or-keyword",
+    inspect.Parameter.VAR_POSITIONAL: "var-positional",
+    inspect.Parameter.KEYWORD_ONLY: "keyword-only",
+    inspect.Parameter.VAR_KEYWORD: "var-keyword",
+}
+_DIRECTIVE = re.compile(
+    r"^[ \t]*\.\.[ \t]+(?P<kind>versionadded|versionchanged|deprecated)::[ \t]*"
+    r"(?P<version>[^\s,:]*)[,:]?[ \t]*(?P<text>.*)$",
+    re.M,
+)
+_GOOGLE_DEPRECATED = re.compile(r"^[ \t]*Deprecated:[ \t]*(?P<text>.*)$", re.M)
+
+
+def _shown(value: object, annotation: bool = False) -> str:
+    try:
+        text = inspect.formatannotation(value) if annotation else repr(value)
+    except Exception:  # a broken __repr__ of the user's object
+        text = "<unrepresentable>"
+    text = _ADDRESS.sub("", text)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _signature_model(doc: pdoc.doc.Function) -> tuple[list[dict[str, str]], str | None]:
+    """The parameters (name, kind, default, annotation) and the return annotation."""
+    sig = doc.signature_without_self if _bound(doc) else doc.signature
+    params: list[dict[str, str]] = []
+    for param in sig.parameters.values():
+        entry = {"name": param.name, "kind": _KINDS[param.kind]}
+        if param.default is not inspect.Parameter.empty:
+            entry["default"] = _shown(param.default)
+        if param.annotation is not inspect.Parameter.empty:
+            entry["annotation"] = _shown(param.annotation, annotation=True)
+        params.append(entry)
+    returns = sig.return_annotation
+    return params, None if returns is inspect.Signature.empty else _shown(returns, True)
+
+
+def _directives(raw: str) -> list[list[str]]:
+    """The docstring's `versionadded`/`versionchanged`/`deprecated` directives (reST, also
+    in Google and NumPy docstrings) and a Google `Deprecated:` section: [kind, version,
+    text]."""
+    found = [[m["kind"], m["version"], m["text"].strip()] for m in _DIRECTIVE.finditer(raw)]
+    for match in _GOOGLE_DEPRECATED.finditer(raw):
+        text = match["text"].strip()
+        if not text:  # the section's text is on the next, indented line
+            after = raw[match.end() :].lstrip("\n").split("\n", 1)[0]
+            text = after.strip()
+        found.append(["deprecated", "", text])
+    return found
+
+
+def _deprecated(obj: object) -> str | None:
+    """The message of a `warnings.deprecated` (or typing_extensions) decorator, or None."""
+    # A subclass inherits the attribute: only the class that is decorated counts.
+    own = vars(obj) if inspect.isclass(obj) else getattr(obj, "__dict__", {})
+    message = own.get("__deprecated__") if isinstance(own, Mapping) else None
+    return message if isinstance(message, str) else None
+
+
 def _mentioned(names: list[str], *texts: str) -> list[str]:
     words = {w for text in texts for w in _WORD.findall(text)}
     return [name for name in names if name in words]
@@ -170,8 +235,13 @@ def _member(
         "inherited": [],
         "parameters": [],
         "documented_parameters": [],
+        "directives": _directives(raw),
+        "deprecated": None if kind in ("variable", "attribute") else _deprecated(doc.obj),
     }
+    if isinstance(doc, pdoc.doc.Variable) and doc.annotation_str:
+        entry["returns"] = doc.annotation_str.removeprefix(":").strip()
     if isinstance(doc, pdoc.doc.Function):
+        entry["params"], entry["returns"] = _signature_model(doc)
         params = _parameters(doc)
         extra = parent_doc if doc.name == "__init__" else ""
         entry["parameters"] = params
@@ -240,6 +310,7 @@ def module_model(module: pdoc.doc.Module, opts: Options) -> dict[str, Any]:
         "doc_end_line": own.doc_end_line if own else None,
         "members": members,
         "reexports": _reexports(module, {m["name"] for m in members}, opts.show_private),
+        "directives": _directives(raw),
         "files": sorted(files),
     }
 

@@ -7,10 +7,57 @@ pages, cross-references, inventory and coverage read.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Inherited", "Member", "Module"]
+from docgen import jsonenc
+
+__all__ = ["Directive", "Inherited", "Member", "Module", "Parameter"]
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A parameter of a function or method.
+
+    Attributes:
+        name: its name.
+        kind: `positional-only`, `positional-or-keyword`, `var-positional`,
+            `keyword-only` or `var-keyword`.
+        default: its default value as written by `repr`, or None when it has none.
+        annotation: its annotation as text, or None when it has none.
+    """
+
+    name: str
+    kind: str
+    default: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
+    annotation: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A `versionadded`, `versionchanged` or `deprecated` directive of a docstring.
+
+    Attributes:
+        kind: `versionadded`, `versionchanged` or `deprecated`.
+        version: the version it names, empty when it names none (a Google
+            `Deprecated:` section).
+        text: what it says after the version, maybe empty.
+    """
+
+    kind: str
+    version: str
+    text: str = ""
+
+
+def _parameters(data: Mapping[str, Any]) -> tuple[Parameter, ...]:
+    return tuple(
+        Parameter(p["name"], p["kind"], p.get("default"), p.get("annotation"))
+        for p in data.get("params", ())
+    )
+
+
+def _directives(data: Mapping[str, Any]) -> tuple[Directive, ...]:
+    return tuple(Directive(*d) for d in data.get("directives", ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +82,10 @@ class Member:
     inherits, by base; `parameters` and `documented_parameters` are the callable's
     parameter names; `doc_line`/`doc_end_line` are the lines of its docstring in `file`
     (None when the source has none), and `doc_inherited` says the docstring is a base
-    class's, not written for it.
+    class's, not written for it. `params` and `returns` are a callable's parameters
+    and return annotation (`returns` is a variable's annotation); `deprecated` is the
+    message of its `warnings.deprecated` decorator; `directives` are its docstring's
+    version directives.
     """
 
     name: str
@@ -56,6 +106,10 @@ class Member:
     doc_line: int | None = None
     doc_end_line: int | None = None
     doc_inherited: bool = False
+    params: tuple[Parameter, ...] = ()
+    returns: str | None = None
+    deprecated: str | None = None
+    directives: tuple[Directive, ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Member:
@@ -79,6 +133,10 @@ class Member:
             doc_line=data.get("doc_line"),
             doc_end_line=data.get("doc_end_line"),
             doc_inherited=data.get("doc_inherited", False),
+            params=_parameters(data),
+            returns=data.get("returns"),
+            deprecated=data.get("deprecated"),
+            directives=_directives(data),
         )
 
     def walk(self) -> Iterator[Member]:
@@ -96,7 +154,7 @@ class Module:
     its docstrings were read in (its `__docformat__`, else the configured one);
     `reexports` are the names a package without `__all__` imports from its submodules,
     each with the dotted path where it is defined; `doc_line`/`doc_end_line` are the
-    lines of its docstring.
+    lines of its docstring; `directives` its docstring's version directives.
     """
 
     name: str
@@ -109,6 +167,7 @@ class Module:
     reexports: tuple[tuple[str, str], ...] = ()
     doc_line: int | None = None
     doc_end_line: int | None = None
+    directives: tuple[Directive, ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Module:
@@ -124,6 +183,7 @@ class Module:
             reexports=tuple((r["name"], r["target"]) for r in data.get("reexports", ())),
             doc_line=data.get("doc_line"),
             doc_end_line=data.get("doc_end_line"),
+            directives=_directives(data),
         )
 
     def walk(self) -> Iterator[Member]:

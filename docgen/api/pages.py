@@ -404,8 +404,14 @@ class Includes:
 
 class _Writer:
     def __init__(
-        self, module: Module, index: Index, source_link: SourceLink, includes: Includes
+        self,
+        module: Module,
+        index: Index,
+        source_link: SourceLink,
+        includes: Includes,
+        notes: Mapping[str, str],
     ) -> None:
+        self.notes = notes
         self.includes = includes
         self.module = module
         self.index = index
@@ -455,6 +461,7 @@ class _Writer:
     def member(self, member: Member, depth: int) -> None:
         level = "#" * min(depth, 6)
         self.lines += [f"{level} `{member.qualname}` {_anchor(member.fullname)}", ""]
+        self.note(member.fullname)
         fence = "````" if "```" in member.signature else "```"
         self.lines += [f"{fence}python", member.signature, fence, ""]
         where = scopes(member.fullname)[1:]
@@ -477,6 +484,11 @@ class _Writer:
             self.inherited(group.base, group.names)
         for child in member.members:
             self.member(child, depth + 1)
+
+    def note(self, fullname: str) -> None:
+        # "Added in 1.1 · Changed in 1.2", a deprecation: see `docgen.api.changes`.
+        if self.notes.get(fullname):
+            self.lines += [self.notes[fullname], ""]
 
     def reexports(self, names: Sequence[tuple[str, str]]) -> None:
         if not names:
@@ -512,7 +524,11 @@ def _nav(module: Module) -> tuple[str, ...]:
 
 
 def module_page(
-    module: Module, index: Index, source_link: SourceLink, includes: Includes | None = None
+    module: Module,
+    index: Index,
+    source_link: SourceLink,
+    includes: Includes | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> tuple[Page, list[Reference | Unclosed]]:
     """The page of one module, and its docstrings' problems: references that resolved to
     nothing, and syntax left open (closed where its docstring ends, so the page is whole).
@@ -523,9 +539,12 @@ def module_page(
         source_link: a member's file and lines to its URL in the repository, or None.
         includes: the pages that include objects with mkdocstrings, whose docstrings'
             relative links were written for those pages.
+        notes: Markdown to put under a member's heading, by its dotted name (when it was
+            added and changed, its deprecation).
     """
-    writer = _Writer(module, index, source_link, includes or Includes())
+    writer = _Writer(module, index, source_link, includes or Includes(), notes or {})
     writer.lines += [f"# `{module.name}` {_anchor(module.name)}", ""]
+    writer.note(module.name)
     writer.docstring(
         module.docstring,
         module.name,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.config import BenchmarksConfig, DocgenConfig
-from docgen.diagnostics import Diagnostic, Location, Severity, render_text
+from docgen.diagnostics import Diagnostic, Location, Severity, plural, render_text
 from docgen.init.cli import Commands
 
 if TYPE_CHECKING:  # the history and the readers load when the command runs
@@ -192,7 +192,7 @@ def _said(done: Recorded, stamp: Stamp, series: int) -> str:
         where += f"{' and pushed' if done.pushed else ''} ({done.commit[:10]})"
     return (
         f"docgen: recorded run {done.number} of {commit} ({stamp.date}{version}{machine}): "
-        f"{series} series, into {where}; the history keeps {len(done.history.runs)} runs"
+        f"{series} series, into {where}; the history keeps {plural(len(done.history.runs), 'run')}"
     )
 
 

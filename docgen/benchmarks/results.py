@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docgen import codes
@@ -59,18 +59,19 @@ def read(config: DocgenConfig, paths: Sequence[str] = ()) -> Results:
     for pattern, found in _targets(root, paths, settings.results):
         if not found:
             where = "the path" if paths else "the `results` glob"
-            diagnostics.append(
-                _diagnostic(
-                    "DG014",
-                    f"{where} {pattern!r} matches no file",
-                    _config_file(config) if not paths else pattern,
-                    None if paths else _config_line(config, pattern),
-                    "run the benchmarks first, or fix the path"
-                    if paths
-                    else "fix the glob in `benchmarks: {results: [...]}`; it is relative "
-                    "to the folder of mkdocs.yml",
-                )
+            found_none = _diagnostic(
+                "DG014",
+                f"{where} {pattern!r} matches no file",
+                _config_file(config) if not paths else pattern,
+                None if paths else _config_line(config, pattern),
+                "run the benchmarks first, or fix the path"
+                if paths
+                else "run the benchmarks first, or fix the glob in `benchmarks: {results: "
+                "[...]}`; it is relative to the folder of mkdocs.yml",
             )
+            # A configured glob matches nothing until the benchmarks have run (a writer's
+            # build, a docs-only job): a note. A path given on the command line: a warning.
+            diagnostics.append(found_none if paths else replace(found_none, severity=Severity.INFO))
         for path in found:
             if path.is_dir():
                 found_runs, problems = _read_folder(path, root, directions, done)

@@ -9,6 +9,8 @@ a compare-and-swap, push; when the remote moved meanwhile, start again on top of
 
 from __future__ import annotations
 
+import contextlib
+import re
 import tempfile
 import time
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.config import DocgenConfig
-from docgen.deploy import site
+from docgen.deploy import site, sitemap
 from docgen.deploy import versions as model
 from docgen.deploy.git import Git, GitError
 from docgen.deploy.outcome import PREVIEWS as PREVIEWS
@@ -35,8 +37,9 @@ from docgen.deploy.outcome import (
     invalid,
     unknown,
 )
+from docgen.deploy.retention import check_limits, hide, prune, pruned_note, refuse_hidden
 from docgen.deploy.transaction import base_commit, read_branch, transact
-from docgen.deploy.versions import InvalidName
+from docgen.deploy.versions import InvalidName, Version
 from docgen.diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
@@ -44,7 +47,9 @@ __all__ = [
     "Preview",
     "delete",
     "deploy",
+    "hide",
     "list_versions",
+    "prune",
     "prune_previews",
     "publish",
     "retitle",
@@ -78,6 +83,10 @@ def publish(
     fetch: bool = True,
     note: str = "",
     attempts: int = 5,
+    hidden: bool | None = None,
+    keep: int = 0,
+    squash_history: int = 0,
+    site_url: str | None = None,
 ) -> Outcome:
     """Publish a built site as `version` (and copies as `aliases`) on the branch.
 
@@ -95,11 +104,26 @@ def publish(
         fetch: fetch the branch first; off for `--offline`.
         note: a paragraph added to the commit message.
         attempts: how many times to start again when the remote moved meanwhile.
+        hidden: hide the version from the selector and search engines (True), show it
+            (False), or keep it as it is (None).
+        keep: keep only the newest `keep` versions, removing older ones in the same
+            commit (never the default, nor this version); 0 keeps all.
+        squash_history: keep only this many commits of the branch's history (0: all).
+        site_url: the site's address, for the sitemaps; None reads it from the site's
+            home page (its canonical link, which MkDocs writes from `site_url`).
     """
     early = publish_check(version, aliases, preview=preview, make_default=make_default)
-    if early is not None:
-        return early
+    limits = check_limits(keep, squash_history)
+    if preview and hidden is not None:
+        limits = diagnostic(
+            "DG822", "a preview is always hidden: it has no hidden setting", "drop --hidden"
+        )
+    if early is not None or limits is not None:
+        return early or Outcome(False, diagnostics=(limits,) if limits else ())
     content = _files(site_dir)
+    url = site_url or sitemap.site_url_of_page(content.get("index.html"))
+    if url and not url.endswith("/"):
+        url += "/"
     git = Git(repo)
     source = git.describe_head()
     where = f"{PREVIEWS}/{version}" if preview else version
@@ -116,9 +140,13 @@ def publish(
             listed = branch.versions
         else:
             try:
-                listed, _moved = model.add(branch.versions, version, title, aliases)
+                listed, _moved = model.add(branch.versions, version, title, aliases, hidden)
             except InvalidName as error:
                 raise invalid(error) from None
+            except ValueError as error:  # properties that `hidden` cannot be added to
+                why = f"cannot be hidden: {error}"
+                raise refuse_hidden(Version(version, version), why) from None
+
         default = branch.default
         if not preview and (make_default or default is None):
             if default is None and not make_default:
@@ -131,6 +159,15 @@ def publish(
                     )
                 )
             default = version
+        current = model.find(listed, default) if default else None
+        if not preview and current is not None and model.is_hidden(current):
+            raise refuse_hidden(current, "is hidden: it cannot be the default version")
+        gone: tuple[Version, ...] = ()
+        if keep and not preview:
+            listed, gone = model.retain(listed, keep, (default or "", version))
+            if gone:
+                notes.append(pruned_note(gone, keep))
+        old = tuple(f for v in gone for f in v.folders)
         # Every alias of the version is a copy of it, not only those named this time.
         entry = model.find(listed, version)
         folders = entry.folders if entry is not None and not preview else (where,)
@@ -139,12 +176,18 @@ def publish(
             for folder in folders
             for path, data in content.items()
         }
-        return Change(message, listed, default, folders, files, notes=tuple(notes))
+        return Change(
+            message,
+            listed,
+            default,
+            (*folders, *old),
+            files,
+            removed=old,
+            notes=tuple(notes),
+            site_url=url,
+        )
 
-    return transact(
-        Target(repo, branch, remote, push, attempts, fetch),
-        plan,
-    )
+    return transact(Target(repo, branch, remote, push, attempts, fetch, squash_history), plan)
 
 
 def deploy(
@@ -162,6 +205,8 @@ def deploy(
     strict: bool = False,
     offline: bool = False,
     attempts: int = 5,
+    hidden: bool | None = None,
+    squash_history: int | None = None,
 ) -> Outcome:
     """Check and build the site of `config_file`, then publish it (see `publish`).
 
@@ -182,13 +227,18 @@ def deploy(
         strict: warnings count as errors.
         offline: build and publish without touching the network (no fetch).
         attempts: how many times to start again when the remote moved meanwhile.
+        hidden: hide the version from the selector and search engines (True), show it
+            (False), or keep it as it is (None).
+        squash_history: keep only this many commits of the branch's history; None takes
+            the config's `deploy.squash_history` (0: all).
     """
     from docgen import pipeline  # noqa: PLC0415 - MkDocs loads only when needed
     from docgen.engines import ConfigProblem  # noqa: PLC0415
 
     early = publish_check(version, aliases, preview=preview, make_default=make_default)
-    if early is not None:
-        return early
+    flagged = None if squash_history is None else check_limits(None, squash_history, flag=True)
+    if early is not None or flagged is not None:
+        return early or Outcome(False, diagnostics=(flagged,) if flagged else ())
     with tempfile.TemporaryDirectory(prefix="docgen-deploy-") as tmp:
         options = pipeline.BuildOptions(
             config_file,
@@ -199,8 +249,23 @@ def deploy(
             adjust=None if preview else partial(_as_version, version=version),
         )
         try:
-            outcome = pipeline.build(options)
             config = pipeline.load_config(replace(options, site_dir=None))
+            settings = config.deploy
+            keep = settings.keep if settings else 0
+            squash = squash_history
+            if squash is None:
+                squash = settings.squash_history if settings else 0
+            key = "keep" if keep < 0 else "squash_history"
+            limits = check_limits(keep, squash, _key_location(config, config_file, key))
+            if limits is not None:
+                return Outcome(False, diagnostics=(limits,))
+            if not offline:  # the build reads the branch: earlier versions' API, benchmarks
+                _refresh(
+                    config.root,
+                    branch or (settings.branch if settings else "gh-pages"),
+                    remote or (settings.remote if settings else "origin"),
+                )
+            outcome = pipeline.build(options)
         except ConfigProblem as problem:
             return Outcome(False, diagnostics=(diagnostic("DG808", str(problem)),))
         found = list(outcome.diagnostics)
@@ -232,7 +297,6 @@ def deploy(
                     where,
                 )
             )
-        settings = config.deploy
         result = publish(
             outcome.site_dir,
             version,
@@ -247,8 +311,33 @@ def deploy(
             fetch=not offline,
             note=note,
             attempts=attempts,
+            hidden=hidden,
+            keep=keep,
+            squash_history=squash,
+            site_url=config.site_url,
         )
     return replace(result, diagnostics=(*found, *result.diagnostics))
+
+
+def _key_location(config: DocgenConfig, config_file: Path, key: str) -> Location:
+    """Where `key:` is set in the config file (its first line that sets it), for a finding."""
+    try:
+        lines = config_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    setting = re.compile(rf"(^|[\s{{,]){key}\s*:")
+    line = next((n for n, text in enumerate(lines, 1) if setting.search(text)), None)
+    return Location(config.relative(config_file), line)
+
+
+def _refresh(repo: Path, branch: str, remote: str) -> None:
+    """Fetch the published branch before the build, which reads earlier versions from it
+    (their API models, the benchmark history); the publish fetches again anyway, so a
+    failure here is left to it to report."""
+    git = Git(repo)
+    if git.has_remote(remote):
+        with contextlib.suppress(GitError):
+            git.fetch(remote, branch)
 
 
 def _as_version(config: DocgenConfig, *, version: str) -> DocgenConfig:
@@ -281,8 +370,10 @@ def publish_check(
     return None
 
 
-def _target(repo: Path, branch: str, remote: str, push: bool, fetch: bool) -> Target:
-    return Target(repo, branch, remote, push, fetch=fetch)
+def _target(
+    repo: Path, branch: str, remote: str, push: bool, fetch: bool, squash: int = 0
+) -> Target:
+    return Target(repo, branch, remote, push, fetch=fetch, squash=squash)
 
 
 def list_versions(
@@ -321,6 +412,7 @@ def delete(
     remote: str = "origin",
     push: bool = False,
     fetch: bool = True,
+    squash_history: int = 0,
 ) -> Outcome:
     """Delete versions (with their aliases) or single aliases; never the default.
 
@@ -331,6 +423,7 @@ def delete(
         remote: the remote it is fetched from and pushed to.
         push: push the new commit; without it only the local branch moves.
         fetch: fetch the branch first; off for `--offline`.
+        squash_history: keep only this many commits of the branch's history (0: all).
     """
 
     def plan(state: Branch) -> Change:
@@ -353,7 +446,7 @@ def delete(
         message = f"Deleted {', '.join(identifiers)} with docgen {__version__}"
         return Change(message, listed, state.default, tuple(gone), removed=tuple(gone))
 
-    return transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch, squash_history), plan)
 
 
 def set_default(
@@ -364,6 +457,7 @@ def set_default(
     remote: str = "origin",
     push: bool = False,
     fetch: bool = True,
+    squash_history: int = 0,
 ) -> Outcome:
     """Make a version (or an alias, which then follows its version) the default.
 
@@ -374,15 +468,20 @@ def set_default(
         remote: the remote it is fetched from and pushed to.
         push: push the new commit; without it only the local branch moves.
         fetch: fetch the branch first; off for `--offline`.
+        squash_history: keep only this many commits of the branch's history (0: all).
     """
 
     def plan(state: Branch) -> Change:
-        if model.find(state.versions, identifier) is None:
+        target = model.find(state.versions, identifier)
+        if target is None:
             raise unknown(identifier, state)
+        if model.is_hidden(target):
+            raise refuse_hidden(target, "is hidden: it cannot be the default version")
         message = f"Set default version to {identifier} with docgen {__version__}"
-        return Change(message, state.versions, identifier)
+        # Every page is processed again: pages published before docgen wrote notices get one.
+        return Change(message, state.versions, identifier, refresh=True)
 
-    return transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch, squash_history), plan)
 
 
 def retitle(
@@ -394,6 +493,7 @@ def retitle(
     remote: str = "origin",
     push: bool = False,
     fetch: bool = True,
+    squash_history: int = 0,
 ) -> Outcome:
     """Change the title the version selector shows for a version.
 
@@ -405,6 +505,7 @@ def retitle(
         remote: the remote it is fetched from and pushed to.
         push: push the new commit; without it only the local branch moves.
         fetch: fetch the branch first; off for `--offline`.
+        squash_history: keep only this many commits of the branch's history (0: all).
     """
 
     def plan(state: Branch) -> Change:
@@ -415,7 +516,7 @@ def retitle(
         message = f"Set title of {identifier} to {title!r} with docgen {__version__}"
         return Change(message, listed, state.default)
 
-    return transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch, squash_history), plan)
 
 
 def prune_previews(
@@ -428,6 +529,7 @@ def prune_previews(
     remote: str = "origin",
     push: bool = False,
     fetch: bool = True,
+    squash_history: int = 0,
 ) -> Outcome:
     """Remove previews: those not deployed for `older_than_days`, and/or all but `keep`.
 
@@ -442,6 +544,7 @@ def prune_previews(
         remote: the remote it is fetched from and pushed to.
         push: push the new commit; without it only the local branch moves.
         fetch: fetch the branch first; off for `--offline`.
+        squash_history: keep only this many commits of the branch's history (0: all).
     """
     if older_than_days is None and not keep:
         return Outcome(
@@ -470,4 +573,4 @@ def prune_previews(
         message = f"Pruned previews {', '.join(gone) or '(none)'} with docgen {__version__}"
         return Change(message, state.versions, state.default, tuple(gone), removed=tuple(gone))
 
-    return transact(_target(repo, branch, remote, push, fetch), plan)
+    return transact(_target(repo, branch, remote, push, fetch, squash_history), plan)

@@ -14,9 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docgen import deploy as deploying
 from docgen.deploy import Outcome
+from docgen.deploy.retention import check_limits
+from docgen.deploy.versions import is_hidden, retain
 from docgen.diagnostics import Diagnostic, Severity, render_text
 from docgen.init.cli import Commands
 
@@ -43,6 +46,12 @@ def _pushing(sub: argparse.ArgumentParser) -> None:
     _where(sub)
     sub.add_argument("--push", action="store_true", help="push the branch to the remote")
     sub.add_argument("--offline", action="store_true", help="do not fetch the remote branch first")
+    sub.add_argument(
+        "--squash-history",
+        type=int,
+        metavar="N",
+        help="keep only the last N commits of the branch's history (force-pushed with a lease)",
+    )
 
 
 def add_parsers(commands: Commands) -> None:
@@ -70,6 +79,11 @@ def add_parsers(commands: Commands) -> None:
         help="publish even when docgen check finds errors (the commit message says so)",
     )
     deploy.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    deploy.add_argument(
+        "--hidden",
+        action="store_true",
+        help="publish the version hidden: not in the selector, the sitemap, nor search engines",
+    )
     _pushing(deploy)
 
     versions = commands.add_parser("versions", help="list and manage the published versions")
@@ -97,6 +111,19 @@ def add_parsers(commands: Commands) -> None:
         "--keep", nargs="+", default=[], metavar="NAME", help="remove every preview but these"
     )
     _pushing(prune)
+    old = actions.add_parser("prune", help="remove all but the newest versions, and old previews")
+    old.add_argument("--keep", type=int, metavar="N", help="keep the newest N versions")
+    old.add_argument(
+        "--previews-older-than", type=float, metavar="DAYS", help="remove previews older than DAYS"
+    )
+    old.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    _pushing(old)
+    for action, says in (("hide", "hide"), ("unhide", "show again")):
+        hiding = actions.add_parser(
+            action, help=f"{says} a version in the selector, the sitemap and search engines"
+        )
+        hiding.add_argument("identifier", metavar="VERSION")
+        _pushing(hiding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +177,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         allow_errors=args.allow_errors,
         strict=args.strict,
         offline=args.offline,
+        hidden=True if args.hidden else None,
+        squash_history=args.squash_history,
     )
     where = f"previews/{args.version}" if args.preview else args.version
     return _report(outcome, f"deployed {where}")
@@ -170,18 +199,19 @@ def _list(args: argparse.Namespace, place: _Place) -> int:
         title = "" if version.title == version.name else f' "{version.title}"'
         aliases = f" [{', '.join(version.aliases)}]" if version.aliases else ""
         default = " (default)" if outcome.default in version.folders else ""
-        print(f"{version.name}{title}{aliases}{default}")
+        hidden = " (hidden)" if is_hidden(version) else ""
+        print(f"{version.name}{title}{aliases}{default}{hidden}")
     for preview in outcome.previews:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(preview.updated))
         print(f"previews/{preview.name} (deployed {when})")
     return 0
 
 
-def _confirmed(args: argparse.Namespace, place: _Place) -> int | None:
-    """None when the delete may go on, else the exit code."""
+def _confirmed(args: argparse.Namespace, place: _Place, what: str | None = None) -> int | None:
+    """None when the delete may go on, else the exit code; `what` is what goes."""
     if args.yes:
         return None
-    what = ", ".join(args.identifiers)
+    what = what or ", ".join(args.identifiers)
     if not sys.stdin.isatty():
         print(
             f"docgen: error[DG817]: not deleting {what} without confirmation\n"
@@ -196,17 +226,62 @@ def _confirmed(args: argparse.Namespace, place: _Place) -> int | None:
     return None
 
 
+def _prune(args: argparse.Namespace, place: _Place, common: dict[str, Any]) -> int:
+    """`versions prune`: asks first, naming the versions that would go (as read now)."""
+    asks = args.keep is not None or args.previews_older_than is not None
+    if asks and not args.yes and (args.keep is None or args.keep >= 1):  # else: prune() refuses
+        parts = []
+        if args.keep is not None:
+            found = deploying.list_versions(
+                place.repo, branch=place.branch, remote=place.remote, fetch=not args.offline
+            )
+            if not found.ok:
+                return _report(found, "")
+            _, gone = retain(found.versions, args.keep, (found.default or "",))
+            parts.append(", ".join(v.name for v in gone) or "no version")
+        if args.previews_older_than is not None:
+            parts.append(f"previews older than {args.previews_older_than:g} days")
+        refused = _confirmed(args, place, " and ".join(parts))
+        if refused is not None:
+            return refused
+    outcome = deploying.prune(
+        place.repo, keep=args.keep, previews_older_than=args.previews_older_than, **common
+    )
+    return _report(outcome, f"removed {', '.join(outcome.removed) or 'nothing'}")
+
+
+def _squash_flag(args: argparse.Namespace) -> int | None:
+    """The exit code when `--squash-history` is given and below 1, else None."""
+    if args.squash_history is None:
+        return None
+    problem = check_limits(None, args.squash_history, flag=True)
+    if problem is None:
+        return None
+    sys.stderr.write(render_text([problem]))
+    return 2
+
+
 def cmd_versions(args: argparse.Namespace) -> int:
-    """`docgen versions list|delete|set-default|retitle|prune-previews`."""
+    """`docgen versions list|delete|set-default|retitle|prune-previews|prune|hide|unhide`."""
     place = _place(args)
     if args.action == "list":
         return _list(args, place)
-    common = {
+    refused = _squash_flag(args)
+    if refused is not None:
+        return refused
+    common: dict[str, Any] = {
         "branch": place.branch,
         "remote": place.remote,
         "push": args.push,
         "fetch": not args.offline,
+        "squash_history": args.squash_history or 0,
     }
+    if args.action == "prune":
+        return _prune(args, place, common)
+    if args.action in ("hide", "unhide"):
+        hidden = args.action == "hide"
+        outcome = deploying.hide(place.repo, args.identifier, hidden, **common)
+        return _report(outcome, f"{args.identifier} is {'hidden' if hidden else 'shown'}")
     if args.action == "delete":
         refused = _confirmed(args, place)
         if refused is not None:

@@ -76,9 +76,10 @@ class Git:
             raise GitError(what or f"git {args[0]} failed", done.stderr)
         return done
 
-    def text(self, *args: str, what: str = "") -> str:
-        """stdout of `git ARGS` (`args`), stripped; `what` is the error's message if it fails."""
-        return self.run(*args, what=what).stdout.decode("utf-8", "replace").strip()
+    def text(self, *args: str, stdin: bytes | None = None, what: str = "") -> str:
+        """stdout of `git ARGS` (`args`, fed `stdin`), stripped; `what` is the error's
+        message if it fails."""
+        return self.run(*args, stdin=stdin, what=what).stdout.decode("utf-8", "replace").strip()
 
     def rev(self, ref: str) -> str | None:
         """The commit `ref` names, or None when there is none."""
@@ -154,10 +155,21 @@ class Git:
         """Remove `ref` (a private working ref)."""
         self.run("update-ref", "-d", ref, check=False)
 
-    def push(self, remote: str, commit: str, branch: str) -> bool:
-        """Push `commit` as `branch`; False when the remote moved meanwhile (not a fast-forward)."""
+    def push(self, remote: str, commit: str, branch: str, lease: str | None = None) -> bool:
+        """Push `commit` as `branch`; False when the remote moved meanwhile (not a fast-forward).
+
+        With a `lease` (the remote head the commit was built on; `""`: no branch yet) the
+        push may rewrite history, but only while the remote is still at that head.
+        """
+        force = () if lease is None else (f"--force-with-lease=refs/heads/{branch}:{lease}",)
         done = self.run(
-            "push", "--porcelain", "--", remote, f"{commit}:refs/heads/{branch}", check=False
+            "push",
+            "--porcelain",
+            *force,
+            "--",
+            remote,
+            f"{commit}:refs/heads/{branch}",
+            check=False,
         )
         if done.returncode == 0:
             return True

@@ -13,7 +13,10 @@ from docgen.jsonenc import to_json
 
 STAGE = "deploy"
 """The stage name every deploy diagnostic carries."""
-USAGE_CODES = frozenset({"DG801", "DG802", "DG807", "DG808", "DG811", "DG816", "DG817"})
+USAGE_CODES = frozenset(
+    {"DG801", "DG802", "DG807", "DG808", "DG811", "DG816", "DG817"}
+    | {"DG819", "DG820", "DG822", "DG824"}
+)
 """Codes that mean "the command cannot be done as asked": the CLI exits 2 for them."""
 PREVIEWS = "previews"
 """The branch's folder of pull-request previews."""
@@ -89,6 +92,8 @@ class Target:
         push: push the new commit; without it only the local branch moves.
         attempts: how many times to start again when the remote moved meanwhile.
         fetch: fetch the branch first; off for `--offline`.
+        squash: keep only this many commits of the branch's history (0: keep all); the
+            oldest one kept becomes a root commit with its whole tree.
     """
 
     repo: Path
@@ -97,6 +102,7 @@ class Target:
     push: bool = False
     attempts: int = 5
     fetch: bool = True
+    squash: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,10 @@ class Change:
             content belongs to (aliases are copies of their version).
         removed: the folders the outcome reports as removed.
         notes: diagnostics to add to the outcome.
+        site_url: the site's address (`https://example.org/p/`), for the sitemaps; None
+            keeps the one the branch's root sitemap index has.
+        refresh: process every published page again (canonical links, notices, robots
+            tags), not only those whose version or default changed.
     """
 
     message: str
@@ -145,6 +155,8 @@ class Change:
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     removed: tuple[str, ...] = ()
     notes: tuple[Diagnostic, ...] = ()
+    site_url: str | None = None
+    refresh: bool = False
 
 
 class Refused(Exception):

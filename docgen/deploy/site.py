@@ -155,17 +155,28 @@ _NOINDEX = b'<meta name="robots" content="noindex">'
 
 
 def canonical(
-    page_html: bytes, page: str, folder: str, folders: Collection[str], *, noindex: bool = False
+    page_html: bytes,
+    page: str,
+    folder: str,
+    folders: Collection[str],
+    *,
+    noindex: bool | None = False,
 ) -> bytes:
     """Point a page's canonical link at its copy in `folder` (normally the default version).
 
     `page_html` is the page as built; `page` is the file's path inside its version;
     `folders` are every version, alias and `previews/NAME`, so a link already rewritten by
     an earlier deploy is recognised.
-    `noindex` also asks search engines to skip the page (previews).
+    `noindex` True also asks search engines to skip the page (previews, hidden versions);
+    False takes back the tag docgen added right after `<head>` (a version shown again);
+    None leaves the page's robots tags as they are.
     """
     if noindex and _NOINDEX not in page_html:
         page_html = _HEAD.sub(lambda m: m.group(0) + _NOINDEX, page_html, count=1)
+    elif noindex is False:
+        head = _HEAD.search(page_html)
+        if head is not None and page_html.startswith(_NOINDEX, head.end()):
+            page_html = page_html[: head.end()] + page_html[head.end() + len(_NOINDEX) :]
     found = _CANONICAL.search(page_html)
     if found is None:
         return page_html

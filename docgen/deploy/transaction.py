@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from docgen.deploy import site
+from docgen.deploy import history, notice, site, sitemap
 from docgen.deploy import versions as model
 from docgen.deploy.git import Commit, Entry, Git, GitError
 from docgen.deploy.outcome import (
@@ -70,7 +70,9 @@ def base_commit(git: Git, target: Target, ours: str | None, notes: list[Diagnost
     ref = f"refs/heads/{target.branch}"
     local = git.rev(ref)
     remote_head = None
+    synced = None
     if target.fetch and git.has_remote(target.remote):
+        synced = git.rev(f"refs/remotes/{target.remote}/{target.branch}")
         remote_head = git.fetch(target.remote, target.branch)
     elif target.fetch and not any(d.code == "DG810" for d in notes):
         notes.append(
@@ -83,7 +85,9 @@ def base_commit(git: Git, target: Target, ours: str | None, notes: list[Diagnost
         )
     if remote_head is None or local == remote_head:
         return local
-    if local is None or local == ours or git.is_ancestor(local, remote_head):
+    # The local branch was where the remote was at the last fetch, so it holds nothing
+    # unpushed, even when the remote's history has since been squashed (rewritten).
+    if local is None or local in (ours, synced) or git.is_ancestor(local, remote_head):
         return remote_head
     if git.is_ancestor(remote_head, local):
         return local
@@ -120,8 +124,49 @@ def _folder_of(path: str) -> tuple[str, str]:
     return head, rest
 
 
-def _write(git: Git, branch: Branch, change: Change) -> str:
-    """Commit `change` on top of `branch` with fast-import; the new commit."""
+def _site_url(git: Git, branch: Branch, change: Change) -> str | None:
+    if change.site_url:
+        return change.site_url
+    entry = branch.files.get(sitemap.SITEMAP)
+    if entry is None:
+        return None
+    return sitemap.site_url_of_index(git.blobs([entry.sha])[entry.sha])
+
+
+def _recheck(branch: Branch, change: Change, touched: set[str]) -> set[str] | None:
+    """The folders whose published pages must be processed again: None for all of them.
+
+    A page's canonical link and notice depend on the default (its folder, its pages, its
+    version's title) and on the page's own version (its title, whether it is hidden).
+    """
+
+    def looks(versions: Sequence[Version], default: str | None) -> tuple[object, ...]:
+        owner = model.find(versions, default) if default else None
+        return (default, owner and owner.name, owner and owner.title, owner and owner.aliases)
+
+    default = change.default
+    if (
+        change.refresh
+        or default != branch.default
+        or default in touched
+        or looks(change.versions, default) != looks(branch.versions, branch.default)
+    ):
+        return None
+    before = {v.name: (v.title, model.is_hidden(v)) for v in branch.versions}
+    return {
+        folder
+        for v in change.versions
+        if before.get(v.name) != (v.title, model.is_hidden(v))
+        for folder in v.folders
+    } - touched
+
+
+def _write(git: Git, branch: Branch, change: Change, notes: list[Diagnostic]) -> str:
+    """Commit `change` on top of `branch` with fast-import; the new commit.
+
+    Diagnostics about the branch as written (no site URL for the sitemap index) go to
+    `notes`.
+    """
     kept = {p: e for p, e in branch.files.items() if not _under(p, change.delete)}
     paths = set(kept) | set(change.files)
     default = change.default
@@ -129,23 +174,41 @@ def _write(git: Git, branch: Branch, change: Change) -> str:
     folders = [n for v in change.versions for n in v.folders]
     known = [*folders, *(f"{PREVIEWS}/{n}" for n in branch.previews)]
     known += [_folder_of(p)[0] for p in change.files if p.startswith(f"{PREVIEWS}/")]
+    owners = {folder: v for v in change.versions for folder in v.folders}
+    current = owners.get(default) if default else None
+    site_url = _site_url(git, branch, change)
 
     def point(folder: str, page: str, content: bytes) -> bytes:
         if not page.endswith(".html"):
             return content
         own = _owner(change.versions, folder)
         goal = default if default is not None and page in pages else own
-        return site.canonical(content, page, goal, known, noindex=folder.startswith(PREVIEWS))
+        version = owners.get(folder)
+        preview = folder.startswith(PREVIEWS)
+        hidden = preview or (version is not None and model.is_hidden(version))
+        content = site.canonical(content, page, goal, known, noindex=hidden)
+        if preview:
+            return content
+        shown = None
+        if default and current is not None and version is not None and version is not current:
+            titles = (version.title, current.title)
+            shown = notice.Notice.for_page(page, default, exists=page in pages, titles=titles)
+        return notice.outdated(content, shown)
+
+    def fresh(folder: str, page: str, content: bytes) -> bytes:
+        if site_url and page in (sitemap.SITEMAP, f"{sitemap.SITEMAP}.gz"):
+            return sitemap.in_folder(content, site_url, folder)
+        return point(folder, page, content)
 
     touched = set(change.delete) | {_folder_of(p)[0] for p in change.files}
-    recheck = default != branch.default or default in touched
+    again = _recheck(branch, change, touched)
     with Commit(git, change.message, branch.commit) as commit:
         commit.delete(change.delete)
-        for path, (content, folder) in sorted(change.files.items()):
-            data = point(folder, _folder_of(path)[1], content)
+        for path, (content, _version) in sorted(change.files.items()):
+            data = fresh(*_folder_of(path), content)  # an alias's copy: its own folder
             commit.put(path, commit.blob(data, hashlib.sha1(data).digest()))  # noqa: S324
-        if recheck:
-            _repoint(git, commit, kept, change, point, known)
+        if again is None or again:
+            _repoint(git, commit, kept, point, known if again is None else sorted(again))
         root = {
             "versions.json": model.dumps(change.versions).encode(),
             "404.html": site.not_found_html(default, folders),
@@ -153,6 +216,22 @@ def _write(git: Git, branch: Branch, change: Change) -> str:
         }
         if default is not None:
             root["index.html"] = site.index_html(default)
+        present = {_folder_of(p)[0] for p in paths if _folder_of(p)[1] == sitemap.SITEMAP}
+        index = sitemap.index_xml(site_url, change.versions, default, present) if site_url else None
+        if index is not None:
+            root[sitemap.SITEMAP] = index
+        elif sitemap.SITEMAP in kept:
+            commit.delete([sitemap.SITEMAP])
+        publishing = any(_folder_of(p)[0] in owners for p in change.files)
+        if site_url is None and publishing and not any(d.code == "DG818" for d in notes):
+            notes.append(
+                diagnostic(
+                    "DG818",
+                    "the site has no site_url: no sitemap index was written at the branch's root",
+                    "set site_url in mkdocs.yml (the address the site is published at)",
+                    Severity.INFO,
+                )
+            )
         for path, data in root.items():
             commit.put(path, commit.blob(data, hashlib.sha1(data).digest()))  # noqa: S324
         return commit.finish()
@@ -162,15 +241,16 @@ def _repoint(
     git: Git,
     commit: Commit,
     kept: dict[str, Entry],
-    change: Change,
     point: Callable[[str, str, bytes], bytes],
-    known: Sequence[str],
+    folders: Sequence[str],
 ) -> None:
-    """The default moved: re-point the canonical links of the pages already published."""
+    """Process the pages already published in `folders` again: their canonical links,
+    notices and robots tags follow the default, the titles and the hidden versions."""
+    wanted = set(folders)
     pages = {
         p: e
         for p, e in kept.items()
-        if p.endswith(".html") and e.mode != "120000" and _folder_of(p)[0] in known
+        if p.endswith(".html") and e.mode != "120000" and _folder_of(p)[0] in wanted
     }
     ordered = sorted(pages.items())
     for start in range(0, len(ordered), BATCH):  # a bounded number of pages in memory
@@ -210,16 +290,20 @@ def transact(target: Target, plan: Callable[[Branch], Change]) -> Outcome:
             change = plan(branch)
             if base is None and not change.files:
                 return _done(git, branch, change, None, False, attempt, notes)
-            new = _write(git, branch, change)
+            new = _write(git, branch, change, notes)
             if base is not None and git.same_tree(new, base):
                 new = base
                 notes.append(
                     diagnostic("DG812", "nothing changed on the branch", None, Severity.INFO)
                 )
+            lease = None
+            if target.squash and new != base:
+                lease = git.rev(f"refs/remotes/{target.remote}/{target.branch}") or ""
+                new = _squash(git, new, target.squash, notes)
             if new != local and not git.update_ref(ref, new, local):
                 continue  # another deploy moved the local branch meanwhile: start again
             ours = new
-            pushed = target.push and git.push(target.remote, new, target.branch)
+            pushed = target.push and git.push(target.remote, new, target.branch, lease)
             if target.push and not pushed:
                 time.sleep(random.uniform(0.05, 0.3) * attempt)  # noqa: S311 - jitter only
                 continue
@@ -238,6 +322,21 @@ def transact(target: Target, plan: Callable[[Branch], Change]) -> Outcome:
         "run the command again; deploys in CI should share one concurrency group",
     )
     return Outcome(False, attempts=attempt, diagnostics=(*notes, gave_up))
+
+
+def _squash(git: Git, commit: str, keep: int, notes: list[Diagnostic]) -> str:
+    squashed = history.squash(git, commit, keep)
+    notes[:] = [d for d in notes if d.code != "DG823"]  # one note, from the last attempt
+    if squashed != commit:
+        notes.append(
+            diagnostic(
+                "DG823",
+                f"the branch's history was squashed to its last {keep} commit(s)",
+                None,
+                Severity.INFO,
+            )
+        )
+    return squashed
 
 
 def _done(

@@ -25,9 +25,12 @@ __all__ = [
     "check_name",
     "dumps",
     "find",
+    "is_hidden",
     "loads",
     "remove",
+    "retain",
     "retitle",
+    "with_hidden",
 ]
 
 # Folders of the published branch that a version or an alias must never take over.
@@ -136,11 +139,17 @@ def find(versions: Sequence[Version], identifier: str) -> Version | None:
 
 
 def add(
-    versions: Sequence[Version], name: str, title: str | None, aliases: Sequence[str]
+    versions: Sequence[Version],
+    name: str,
+    title: str | None,
+    aliases: Sequence[str],
+    hidden: bool | None = None,
 ) -> tuple[tuple[Version, ...], tuple[str, ...]]:
     """Add or update version `name` in `versions`; `aliases` move here from any other version.
 
     `title` is the title to show; None keeps the version's, or uses `name` for a new one.
+    `hidden` hides the version from the selector (True), shows it (False), or keeps it as
+    it is (None; a new version is shown).
 
     Returns the new versions and the aliases that moved from another version. Raises
     `InvalidName` for a bad name, or a clash between a version and an alias.
@@ -167,12 +176,11 @@ def add(
         moved += [a for a in version.aliases if a in wanted]
         out.append(replace(version, aliases=keep) if keep != version.aliases else version)
     if current is None:
-        out.append(Version(name, title if title is not None else name, wanted))
+        current = Version(name, title if title is not None else name, wanted)
     else:
         merged = tuple(dict.fromkeys((*current.aliases, *wanted)))
-        out.append(
-            replace(current, title=current.title if title is None else title, aliases=merged)
-        )
+        current = replace(current, title=current.title if title is None else title, aliases=merged)
+    out.append(current if hidden is None else with_hidden(current, hidden))
     return _sorted(out), tuple(moved)
 
 
@@ -198,3 +206,45 @@ def retitle(versions: Sequence[Version], identifier: str, title: str) -> tuple[V
     if target is None:
         raise KeyError(identifier)
     return tuple(replace(v, title=title) if v is target else v for v in versions)
+
+
+def is_hidden(version: Version) -> bool:
+    """Whether mike's `properties: {"hidden": true}` hides `version` from the selector.
+
+    Material for MkDocs 9.x drops such versions from its version selector: its bundle
+    filters the list with `e.filter(n => !n.properties?.hidden)` (`Wn()` in
+    `material/templates/assets/javascripts/bundle.a5f9d56c.min.js`, Material 9.8.2).
+    """
+    properties = version.properties
+    return isinstance(properties, dict) and properties.get("hidden") is True
+
+
+def with_hidden(version: Version, hidden: bool) -> Version:
+    """`version` hidden from the selector (`hidden`), or shown; its other properties kept.
+
+    Raises ValueError when its `properties` are not a JSON object (mike allows any value),
+    which a `hidden` key cannot be added to without losing them.
+    """
+    properties = version.properties
+    if properties is not None and not isinstance(properties, dict):
+        raise ValueError(
+            f"version {version.name!r} has properties that are not an object: {properties!r}"
+        )
+    merged = {k: v for k, v in (properties or {}).items() if k != "hidden"}
+    if hidden:
+        merged["hidden"] = True
+    return replace(version, properties=merged or None)
+
+
+def retain(
+    versions: Sequence[Version], keep: int, protected: Iterable[str] = ()
+) -> tuple[tuple[Version, ...], tuple[Version, ...]]:
+    """The newest `keep` of `versions` (in mike's order), and the older ones to remove.
+
+    A version named in `protected` (by its name or an alias: the default, the version
+    being deployed) is kept whatever its age, on top of the `keep` newest.
+    """
+    spared = set(protected)
+    ordered = _sorted(versions)
+    kept = tuple(v for n, v in enumerate(ordered) if n < keep or spared.intersection(v.folders))
+    return kept, tuple(v for v in ordered if v not in kept)

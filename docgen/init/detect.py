@@ -66,6 +66,12 @@ class Project:
         remote: where the repository lives, or None without a usable git remote.
         branch: the default branch; `main` when git cannot say.
         git: True when the folder is a git repository.
+        changelog: where the release notes come from, when a source of the changelog
+            stage's `auto` is there: towncrier's configuration file, or a changelog in
+            Keep a Changelog form (`CHANGELOG.md`); else None.
+        changelog_page: the docs page that already shows the changelog file (includes it
+            with `--8<--`, or is the same file or a copy), or None: the release notes are
+            then left off, or the site would show them twice.
     """
 
     root: Path
@@ -85,6 +91,8 @@ class Project:
     )
     branch: str = "main"
     git: bool = False
+    changelog: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
+    changelog_page: str | None = field(default=None, metadata=jsonenc.key(omit_empty=True))
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape shown by `docgen init --dry-run --format json`: one key per
@@ -140,9 +148,58 @@ def detect(root: Path) -> tuple[Project, list[Diagnostic]]:
             remote=remote,
             branch=_branch(root) if git else "main",
             git=git,
+            changelog=_changelog(root),
+            changelog_page=_changelog_page(root, docs),
         ),
         diagnostics,
     )
+
+
+# A release heading of a Keep a Changelog file: `## [1.2.0] - 2026-01-02`, `## [Unreleased]`.
+_RELEASE_HEADING = re.compile(
+    r"^#{1,3} +\[?(?:v?\d+\.\d+|unreleased\b)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _changelog(root: Path) -> str | None:
+    """The file the changelog stage's `auto` reads first, when there is one: towncrier's
+    configuration, else a `CHANGELOG.md` with release headings (git tags alone are not
+    reason enough to turn release notes on)."""
+    if (root / "towncrier.toml").is_file():
+        return "towncrier.toml"
+    for name, wanted in (("pyproject.toml", "[tool.towncrier"), ("CHANGELOG.md", None)):
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if wanted in text if wanted else _RELEASE_HEADING.search(text):
+            return name
+    return None
+
+
+def _changelog_page(root: Path, docs: Path) -> str | None:
+    """The docs page that already shows `CHANGELOG.md`: one that includes it (a snippet,
+    `--8<-- "CHANGELOG.md"`, or `{!CHANGELOG.md!}`), or the same file (a symlink either
+    way) or a copy of it; None when no page does (or there is no such file)."""
+    changelog = root / "CHANGELOG.md"
+    try:
+        text = changelog.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    target = changelog.resolve()
+    for page in sorted(docs.rglob("*.md"))[:2000] if docs.is_dir() else ():
+        try:
+            shown = page.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if page.resolve() == target or shown == text or _INCLUDE.search(shown):
+            return page.relative_to(root).as_posix()
+    return None
+
+
+# A page that includes the changelog: `--8<-- "CHANGELOG.md"`, `{!CHANGELOG.md!}`,
+# `{% include-markdown "../CHANGELOG.md" %}`.
+_INCLUDE = re.compile(r"""(?:--8<--|\{!|include-markdown)\s*["']?[^"'\n]*CHANGELOG\.md""")
 
 
 def _read_pyproject(root: Path, diagnostics: list[Diagnostic]) -> dict[str, object]:

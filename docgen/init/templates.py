@@ -57,6 +57,13 @@ def _plugin_options(
         lines.append(f"diagrams: {{dir: {project.diagrams}}}  # Mermaid diagrams, validated")
     else:
         lines.append("# diagrams: {dir: diagrams}  # Mermaid diagrams (.mmd) to validate")
+    if project.changelog and project.changelog_page:
+        lines.append(
+            f"# changelog: {{source: auto}}  # {project.changelog_page} already shows"
+            f" {project.changelog}; this would add a page per version"
+        )
+    elif project.changelog:
+        lines.append(f"changelog: {{source: auto}}  # release notes, from {project.changelog}")
     lines.append("links: {external: true}  # `docgen build --offline` skips external links")
     return lines
 

@@ -14,6 +14,7 @@ smaller is better unless the config's `directions` says otherwise.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from math import isfinite
 
 from docgen.benchmarks.formats.base import (
     PER_SECOND,
@@ -78,7 +79,9 @@ def read(source: Source, directions: Directions) -> Run:
             where = (name, measure)
             if not isinstance(metric, dict) or "value" not in metric:
                 raise Malformed(f"{name!r}: measure {measure!r} has no `value`", where, _HINT)
-            value = number(metric["value"], (*where, "value"), f"{name!r}: {measure}.value")
+            value = metric["value"]
+            if type(value) is not float or not isfinite(value):  # the usual case, cheaply
+                value = number(value, (*where, "value"), f"{name!r}: {measure}.value")
             for bound in ("lower_value", "upper_value"):
                 if bound in metric:
                     number(metric[bound], (*where, bound), f"{name!r}: {measure}.{bound}")

@@ -12,6 +12,7 @@ Times are in seconds. `stats.data`, the time of each round, is there with
 from __future__ import annotations
 
 from collections import Counter
+from math import isfinite
 
 from docgen.benchmarks.formats.base import Directions, Malformed, Source, number, utc_date
 from docgen.benchmarks.model import Point, Run, Series
@@ -72,14 +73,19 @@ def read(source: Source, directions: Directions) -> Run:
         stats = bench.get("stats")
         if not isinstance(stats, dict):
             raise Malformed(f"benchmark {name!r} has no `stats` object", (*where, "stats"), _HINT)
-        mean = number(stats.get("mean"), (*where, "stats", "mean"), f"{name!r}: stats.mean")
+        mean = stats.get("mean")
+        if type(mean) is not float or not isfinite(mean):  # the usual case checked cheaply
+            mean = number(mean, (*where, "stats", "mean"), f"{name!r}: stats.mean")
         raw = stats.get("data", [])
         if not isinstance(raw, list):
             raise Malformed(f"{name!r}: stats.data is not a list", (*where, "stats", "data"))
-        samples = tuple(
-            number(v, (*where, "stats", "data", i), f"{name!r}: stats.data[{i}]")
-            for i, v in enumerate(raw)
-        )
+        if all(type(v) is float for v in raw) and all(map(isfinite, raw)):
+            samples: tuple[float, ...] = tuple(raw)
+        else:
+            samples = tuple(
+                number(v, (*where, "stats", "data", i), f"{name!r}: stats.data[{i}]")
+                for i, v in enumerate(raw)
+            )
         group = bench.get("group")
         point = Point(mean, samples, commit=_str(commit), date=date, machine=_str(machine))
         series.append(

@@ -183,8 +183,8 @@ def to_docgen_config(
     """
     root = Path(mkdocs.config_file_path or "mkdocs.yml").resolve().parent
     sections = {name: _section(kind, plugin[name]) for name, kind in SECTIONS.items()}
-    if plugin["changelog"] is None:  # release notes only when the config asks for them
-        sections["changelog"] = None
+    if not any("changelog" in given for given in plugin.user_configs):
+        sections["changelog"] = None  # release notes only when the config asks for them
     api = sections["api"]
     if isinstance(api, cfg.ApiConfig):
         # objects.inv holds page URLs: they follow MkDocs' own setting, not a second key.
