@@ -15,6 +15,7 @@ downloads), and docgen's local history file. No network, no farm: git and Python
     python benchmarks/bench_history.py                # 100 runs of 20 benchmarks (CI, --quick)
     python benchmarks/bench_history.py --full         # 1,000 runs of 100 benchmarks (minutes)
     python benchmarks/bench_history.py --full --samples 0   # results without samples
+    python benchmarks/bench_history.py --squash-history 10  # docgen's branch kept short
 """
 
 from __future__ import annotations
@@ -131,8 +132,9 @@ def git(cwd: Path, *args: str) -> str:
 def packed(repo: Path) -> int:
     """The repository's size once fully packed (`git repack -a -d -f`: deltas found again,
     whatever wrote the objects), in bytes."""
+    git(repo, "reflog", "expire", "--expire=now", "--all")  # a remote keeps no reflog
     git(repo, "repack", "-a", "-d", "-f", "-q", "--window=10", "--depth=50")
-    git(repo, "prune-packed")
+    git(repo, "prune", "--expire=now")  # what the squash left behind, as a remote's gc does
     found = dict(
         line.split(": ") for line in git(repo, "count-objects", "-v").splitlines() if ": " in line
     )
@@ -219,7 +221,15 @@ def main() -> None:
         help="record each run with record_branch (docgen bench record --push) itself, "
         "not by streaming the same files: slower, same branch",
     )
+    parser.add_argument(
+        "--squash-history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="docgen keeps only the last N commits of the branch (implies --transaction)",
+    )
     args = parser.parse_args()
+    args.transaction = args.transaction or args.squash_history > 0
     runs = args.runs or (1000 if args.full else 100)
     count = args.benchmarks or (100 if args.full else 20)
     os.environ.update(IDENTITY)
@@ -244,7 +254,14 @@ def main() -> None:
             began = time.perf_counter()
             run = docgen_run(values, args.samples)
             if docgen_branch is None:
-                done = record_branch(config, [run], Stamp(date, commit), push=False, fetch=False)
+                done = record_branch(
+                    config,
+                    [run],
+                    Stamp(date, commit),
+                    push=False,
+                    fetch=False,
+                    squash_history=args.squash_history,
+                )
                 assert done.ok, done.diagnostics
                 kept = done.history
             else:
@@ -273,7 +290,8 @@ def main() -> None:
         sizes = {"docgen": packed(ours), "anchor": packed(theirs)}
         packing = time.perf_counter() - began
     mb = 1024 * 1024
-    print(f"{runs} runs of {count} benchmarks, {args.samples} samples each")
+    squashed = f", docgen's branch squashed to {args.squash_history}" if args.squash_history else ""
+    print(f"{runs} runs of {count} benchmarks, {args.samples} samples each{squashed}")
     print(
         f"  docgen : .git packed {sizes['docgen'] / mb:6.2f} MB, branch tip "
         f"{tip['docgen'] / mb:6.2f} MB, local file {local_size / mb:5.2f} MB"

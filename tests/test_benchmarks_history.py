@@ -19,7 +19,7 @@ from docgen.benchmarks.history import MAX_SAMPLES, History, add, load
 from docgen.benchmarks.model import Point, Run, Series
 from docgen.benchmarks.record import Stamp, record_branch
 from docgen.cli import main
-from docgen.config import BenchmarksConfig, DocgenConfig
+from docgen.config import BenchmarksConfig, DeployConfig, DocgenConfig
 
 
 @pytest.fixture(autouse=True)
@@ -532,6 +532,24 @@ def test_history_survives_deploys_and_version_deletes(tmp_path: Path) -> None:
     assert json.loads(show(work, "gh-pages", "versions.json"))[0]["version"] == "2.0"
     found, _ = load(config)
     assert [p.value for p in found.series[0].points] == [1.0, 2.0]
+
+
+def test_record_keeps_the_branch_history_short_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remote, work = remote_and_clone(tmp_path)
+    monkeypatch.chdir(work)
+    results = str(bmf(tmp_path / "r.json", {"a": 1.0}))
+    for day in range(1, 5):
+        args = ["bench", "record", results, "--push", "--date", f"2026-01-0{day}"]
+        assert main([*args, "--squash-history", "2"]) == 0
+    assert git(remote, "rev-list", "--count", "gh-pages") == "2"
+    assert len(runs_on(remote)) == 4  # the history's runs all stay: only git's is short
+    assert main(["bench", "record", results, "--push", "--squash-history", "0"]) == 2
+    assert "--squash-history" in capsys.readouterr().err
+    config = replace(config_of(work), deploy=DeployConfig(squash_history=1))
+    assert record_branch(config, [result({"a": 2.0})], Stamp("2026-01-09")).ok
+    assert git(remote, "rev-list", "--count", "gh-pages") == "1"
 
 
 _RECORD = """\

@@ -76,6 +76,13 @@ def add_parsers(commands: Commands) -> None:
     record.add_argument(
         "--offline", action="store_true", help="with --push: do not fetch the branch first"
     )
+    record.add_argument(
+        "--squash-history",
+        type=int,
+        metavar="N",
+        help="with --push: keep only the last N commits of the branch's history "
+        "(default: deploy's squash_history)",
+    )
 
 
 def _problem(
@@ -208,6 +215,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 2
     settings = config.benchmarks or BenchmarksConfig()
     refused = _retention(config, settings)
+    if refused is None and args.squash_history is not None:
+        from docgen.deploy.retention import check_limits  # noqa: PLC0415
+
+        refused = check_limits(None, args.squash_history, flag=True)  # as deploy says it
     if refused is not None:
         sys.stderr.write(render_text([refused]))
         return 2
@@ -230,7 +241,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.push:
         done = record_branch(
-            config, runs, stamp, branch=args.branch, remote=args.remote, fetch=not args.offline
+            config,
+            runs,
+            stamp,
+            branch=args.branch,
+            remote=args.remote,
+            fetch=not args.offline,
+            squash_history=args.squash_history,
         )
     else:
         done = record_file(config, runs, stamp)

@@ -126,6 +126,7 @@ def record_branch(
     push: bool = True,
     fetch: bool = True,
     attempts: int = 10,
+    squash_history: int | None = None,
 ) -> Recorded:
     """Append `runs` as one run, stamped with `stamp`, to the Pages branch's history, with
     the deploy transaction: versions, the default and every other file stay as they are.
@@ -139,6 +140,8 @@ def record_branch(
         push: push the new commit; without it only the local branch moves.
         fetch: fetch the branch first.
         attempts: how many times to start again when the remote moved meanwhile.
+        squash_history: keep only this many commits of the branch's history, as `docgen
+            deploy --squash-history` does (0: all); None takes `deploy.squash_history`.
     """
     from docgen.deploy.git import Git  # noqa: PLC0415 - git loads only when recording there
     from docgen.deploy.outcome import Branch, Change, Refused, Target  # noqa: PLC0415
@@ -172,7 +175,10 @@ def record_branch(
             {f"{FOLDER}/{p}": (data, FOLDER) for p, data in content.items()},
         )
 
-    target = Target(config.root, name, source, push=push, attempts=attempts, fetch=fetch)
+    squash = (
+        squash_history if squash_history is not None else (deploy.squash_history if deploy else 0)
+    )
+    target = Target(config.root, name, source, push, attempts, fetch, squash)
     outcome = transact(target, plan)
     where = f"{name}:{FOLDER}"
     if not outcome.ok or not written:
