@@ -24,11 +24,11 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from docgen.benchmarks import charts
 from docgen.benchmarks.model import Point, Run, Series
+from docgen.benchmarks.regressions import matching, threshold_for
 from docgen.benchmarks.steps import Step, steps
 from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.escape import code
@@ -44,7 +44,6 @@ __all__ = [
     "pages",
     "shown",
     "sources",
-    "threshold",
 ]
 
 FOLDER = "benchmarks"
@@ -56,25 +55,8 @@ STYLESHEET_FILE = Path(__file__).with_name("docgen-benchmarks.css")
 _RELEASE_COLUMNS = 6  # the releases the comparison table shows: the latest ones
 
 
-def threshold(settings: BenchmarksConfig, series: Series) -> float:
-    """The smallest change of `series` that counts: the first entry of `thresholds` whose
-    pattern matches its benchmark or its key (`parse/*`, `*::memory`), else `threshold`.
-
-    Args:
-        settings: the `benchmarks` section.
-        series: the benchmark's series.
-    """
-    for pattern, value in settings.thresholds.items():
-        if fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern):
-            return float(value)
-    return settings.threshold
-
-
 def _target(settings: BenchmarksConfig, series: Series) -> float | None:
-    for pattern, value in settings.targets.items():
-        if fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern):
-            return float(value)
-    return None
+    return matching(settings.targets, series)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +161,7 @@ def shown(
             Shown(
                 series,
                 count,
-                steps(series, threshold(settings, series), settings.step_min_runs),
+                steps(series, threshold_for(settings, series), settings.step_min_runs),
                 _releases(series.points),
                 _target(settings, series),
                 sources.get(series.key),
@@ -319,7 +301,7 @@ def _overview(settings: BenchmarksConfig, groups: Sequence[_Group], several: set
         page = group.path.removeprefix(f"{FOLDER}/")
         for entry, anchor in zip(group.entries, group.anchors, strict=True):
             series, latest = entry.series, entry.latest
-            limit = threshold(settings, series)
+            limit = threshold_for(settings, series)
             base, release = entry.base, entry.previous_release
             against_base = _change(base.value, latest.value, series, limit) if base else "—"
             against_release = (
@@ -351,7 +333,7 @@ def _overview(settings: BenchmarksConfig, groups: Sequence[_Group], several: set
         for group, entry, anchor, step in found:
             page = group.path.removeprefix(f"{FOLDER}/")
             point = entry.series.points[step.index]
-            limit = threshold(settings, entry.series)
+            limit = threshold_for(settings, entry.series)
             out.append(
                 f"| [{escape(_name(entry, several))}]({page}#{anchor})"
                 f" | {code(step.commit[:7]) if step.commit else '—'}"
@@ -399,7 +381,7 @@ def _release_table(
             ]
             ordered = [values[v].value for v in order if v in values]
             change = (
-                _change(ordered[-2], ordered[-1], series, threshold(settings, series))
+                _change(ordered[-2], ordered[-1], series, threshold_for(settings, series))
                 if len(ordered) > 1
                 else "—"
             )
@@ -418,7 +400,7 @@ def _figure(svg: str) -> list[str]:
 
 def _section(settings: BenchmarksConfig, entry: Shown, anchor: str, title: str) -> list[str]:
     series, latest = entry.series, entry.latest
-    limit = threshold(settings, series)
+    limit = threshold_for(settings, series)
     out = [f"## {escape(title)} {{ #{anchor} }}", ""]
     label = f"{title}: {series.measure} over {len(series.points)} runs"
     out += _figure(charts.chart(series.points, series.unit, label, entry.steps, entry.target))

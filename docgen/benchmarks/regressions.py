@@ -39,6 +39,7 @@ __all__ = [
     "describe",
     "findings",
     "locate",
+    "matching",
     "problems",
     "run",
     "select_base",
@@ -103,10 +104,23 @@ def threshold_for(config: BenchmarksConfig, series: Series) -> float:
         config: the `benchmarks` section.
         series: the series.
     """
-    for pattern, value in config.thresholds.items():
+    found = matching(config.thresholds, series)
+    return config.threshold if found is None else found
+
+
+def matching(values: Mapping[str, float], series: Series) -> float | None:
+    """The value of the first entry of `values` (per-benchmark `thresholds`, `targets`)
+    whose name or glob matches the benchmark's name or its key (`parse/*`,
+    `parse/*::memory`); None when none does.
+
+    Args:
+        values: benchmark name or glob → value.
+        series: the series.
+    """
+    for pattern, value in values.items():
         if fnmatchcase(series.benchmark, pattern) or fnmatchcase(series.key, pattern):
             return float(value)
-    return config.threshold
+    return None
 
 
 def _pool(series: Sequence[Series]) -> dict[str, Series]:
