@@ -861,3 +861,21 @@ def test_release_notes_are_on_only_when_the_config_has_the_section(
     )
     settings = load_docgen_config(tmp_path / "mkdocs.yml").changelog
     assert (settings.source if settings else None) == expected
+
+
+def test_a_long_history_keeps_a_short_nav_the_older_releases_folded(tmp_path: Path) -> None:
+    import importlib
+
+    from docgen.changelog.model import Changelog, Release
+
+    notes_pages = importlib.import_module(
+        "docgen.changelog.pages"
+    )  # the package re-exports `pages`
+
+    releases = tuple(Release(version=f"1.{n}.0", date=None, sections=()) for n in range(30, 0, -1))
+    made = notes_pages.pages(Changelog("file", releases), None, "Release notes")
+    navs = [page.nav for page in made[1:]]
+    assert navs[: notes_pages.NAV_RELEASES] == [("Release notes",)] * notes_pages.NAV_RELEASES
+    assert set(navs[notes_pages.NAV_RELEASES :]) == {("Release notes", notes_pages.OLDER)}
+    assert made[0].markdown.count("| [1.") == 30  # the index still lists every release
+    assert made[-1].path == "changelog/1.1.0.md"

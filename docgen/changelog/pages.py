@@ -19,7 +19,7 @@ from docgen.changelog.model import Changelog, Entry, Release, page_file
 from docgen.lint.page import slugify
 from docgen.model import Page
 
-__all__ = ["entry_markdown", "index_page", "pages", "release_page"]
+__all__ = ["NAV_RELEASES", "OLDER", "entry_markdown", "index_page", "pages", "release_page"]
 
 
 def _indent(text: str) -> str:
@@ -149,6 +149,12 @@ def release_page(
     )
 
 
+NAV_RELEASES = 10
+"""How many releases the nav lists in the section itself, newest first."""
+OLDER = "Older releases"
+"""The nav sub-section of the other releases."""
+
+
 def pages(changelog: Changelog, host: Host | None, section: str) -> list[Page]:
     """Every page of the release notes; none when there is no release.
 
@@ -162,5 +168,12 @@ def pages(changelog: Changelog, host: Host | None, section: str) -> list[Page]:
         return []
     nav = (section,)
     made = [index_page(changelog, section, nav)]
-    made += [release_page(r, changelog, host, nav) for r in releases]
+    # The newest releases in the section; the others folded into one sub-section, so a
+    # project of 150 releases keeps a short nav (the index lists them all).
+    listed = sum(r.version is None for r in releases[:1]) + NAV_RELEASES
+    older = (*nav, OLDER)
+    made += [
+        release_page(r, changelog, host, nav if n < listed else older)
+        for n, r in enumerate(releases)
+    ]
     return made
