@@ -37,7 +37,14 @@ from docgen.deploy.outcome import (
     invalid,
     unknown,
 )
-from docgen.deploy.retention import check_limits, hide, prune, pruned_note, refuse_hidden
+from docgen.deploy.retention import (
+    check_limits,
+    hide,
+    old_previews,
+    prune,
+    pruned_note,
+    refuse_hidden,
+)
 from docgen.deploy.transaction import base_commit, read_branch, transact
 from docgen.deploy.versions import InvalidName, Version
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -561,15 +568,7 @@ def prune_previews(
     moment = time.time() if now is None else now
 
     def plan(state: Branch) -> Change:
-        gone: list[str] = []
-        for name in state.previews:
-            if keep and name in keep:
-                continue
-            if older_than_days is not None and state.commit is not None:
-                age = moment - git.last_change(state.commit, f"{PREVIEWS}/{name}")
-                if age < older_than_days * 86_400:
-                    continue
-            gone.append(f"{PREVIEWS}/{name}")
+        gone = old_previews(git, state, older_than_days, moment, keep)
         message = f"Pruned previews {', '.join(gone) or '(none)'} with docgen {__version__}"
         return Change(message, state.versions, state.default, tuple(gone), removed=tuple(gone))
 

@@ -8,6 +8,7 @@ change to the branch.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from docgen import __version__
@@ -27,7 +28,7 @@ from docgen.deploy.transaction import transact
 from docgen.deploy.versions import Version
 from docgen.diagnostics import Diagnostic, Location, Severity
 
-__all__ = ["check_limits", "hide", "prune", "pruned_note", "refuse_hidden"]
+__all__ = ["check_limits", "hide", "old_previews", "prune", "pruned_note", "refuse_hidden"]
 
 
 def check_limits(
@@ -135,6 +136,31 @@ def hide(
     return transact(target, plan)
 
 
+def old_previews(
+    git: Git, state: Branch, older_than_days: float | None, now: float, keep: Sequence[str] = ()
+) -> list[str]:
+    """The folders of the previews on `state` to remove: not deployed for `older_than_days`
+    (None: whatever their age) and not named in `keep`.
+
+    Args:
+        git: the repository.
+        state: the branch as read.
+        older_than_days: the age, since its last deploy, at which a preview goes.
+        now: the time to measure ages from, in seconds since the epoch.
+        keep: names of previews to keep.
+    """
+    gone: list[str] = []
+    for name in state.previews:
+        if name in keep:
+            continue
+        if older_than_days is not None and state.commit is not None:
+            age = now - git.last_change(state.commit, f"{PREVIEWS}/{name}")
+            if age < older_than_days * 86_400:
+                continue
+        gone.append(f"{PREVIEWS}/{name}")
+    return gone
+
+
 def prune(
     repo: Path,
     *,
@@ -183,11 +209,8 @@ def prune(
         if keep is not None:
             listed, gone = model.retain(state.versions, keep, (state.default or "",))
         folders: list[str] = [f for v in gone for f in v.folders]
-        if previews_older_than is not None and state.commit is not None:
-            for name in state.previews:
-                age = moment - git.last_change(state.commit, f"{PREVIEWS}/{name}")
-                if age >= previews_older_than * 86_400:
-                    folders.append(f"{PREVIEWS}/{name}")
+        if previews_older_than is not None:
+            folders += old_previews(git, state, previews_older_than, moment)
         message = f"Pruned {', '.join(folders) or 'nothing'} with docgen {__version__}"
         notes = (pruned_note(gone, keep),) if gone and keep is not None else ()
         removed = tuple(folders)
