@@ -564,7 +564,7 @@ def test_two_records_started_at_once_both_land(tmp_path: Path) -> None:
     jobs = []
     for name in ("a", "b"):
         _, clone = remote_and_clone(tmp_path, name)
-        results = bmf(tmp_path / f"{name}.json", {f"bench_{name}": 10.0, "shared": 5.0})
+        results = bmf(tmp_path / f"{name}.json", {f"bench_{name}": 10.0, "common": 5.0})
         jobs.append(
             subprocess.Popen(
                 [sys.executable, "-c", _RECORD, str(results), name * 8],
@@ -587,6 +587,6 @@ def test_two_records_started_at_once_both_land(tmp_path: Path) -> None:
         },
         "gh-pages:_benchmarks",
     )
-    assert len(found.get("shared::latency").points) == 2  # type: ignore[union-attr]
+    assert len(found.get("common::latency").points) == 2  # type: ignore[union-attr]
     assert found.get("bench_a::latency") is not None
     assert found.get("bench_b::latency") is not None
