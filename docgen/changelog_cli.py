@@ -46,21 +46,17 @@ def add_parsers(commands: Commands) -> None:
 
 def _config(path: Path | None) -> DocgenConfig | Diagnostic:
     """mkdocs.yml's config, or docgen's defaults in a folder without one."""
-    from docgen.config import find_config_file, without_docgen  # noqa: PLC0415
-    from docgen.engines import ConfigProblem, PluginMissing  # noqa: PLC0415
-    from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415 - loads MkDocs
+    from docgen.config import find_config_file  # noqa: PLC0415
+    from docgen.engines import ConfigProblem  # noqa: PLC0415
+    from docgen.engines.mkdocs.facade import load_or_defaults  # noqa: PLC0415 - loads MkDocs
 
     file = path if path is not None else find_config_file(Path.cwd())
-    if file.is_file():
-        try:
-            return load_docgen_config(file)
-        except PluginMissing:
-            pass
-        except ConfigProblem as problem:
-            return Diagnostic(
-                "DG051", Severity.ERROR, str(problem), Location(str(file)), stage="changelog"
-            )
-    return without_docgen(file if file.is_file() else Path.cwd() / file.name)
+    try:
+        return load_or_defaults(file)
+    except ConfigProblem as problem:
+        return Diagnostic(
+            "DG051", Severity.ERROR, str(problem), Location(str(file)), stage="changelog"
+        )
 
 
 def cmd_changelog(args: argparse.Namespace) -> int:

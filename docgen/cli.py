@@ -26,7 +26,7 @@ from docgen.baseline import record as record_baseline
 from docgen.baseline import summary as baseline_summary
 from docgen.baseline import write as write_baseline
 from docgen.benchmarks import cli as bench_cli
-from docgen.config import ENGINES, DocgenConfig, find_config_file, without_docgen
+from docgen.config import ENGINES, DocgenConfig, find_config_file
 from docgen.deploy import cli as deploy_cli
 from docgen.diagnostics import (
     Diagnostic,
@@ -38,7 +38,7 @@ from docgen.diagnostics import (
     render_text,
     strict,
 )
-from docgen.engines import ConfigProblem, PluginMissing
+from docgen.engines import ConfigProblem
 from docgen.init import cli as init_cli
 from docgen.model import Context
 
@@ -402,17 +402,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _dump_config(args: argparse.Namespace) -> DocgenConfig:
     """mkdocs.yml's config; docgen's defaults in a folder without one, or whose mkdocs.yml
     does not enable docgen: a dump works in any repository."""
-    from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415
+    from docgen.engines.mkdocs.facade import load_or_defaults  # noqa: PLC0415
 
-    path: Path = args.config_file
-    if path.is_file():
-        try:
-            return load_docgen_config(path, offline=args.offline)
-        except PluginMissing:
-            pass
-        except ConfigProblem as exc:
-            raise UsageError(str(exc)) from None
-    return without_docgen(path if path.is_file() else Path.cwd() / path.name, args.offline)
+    try:
+        return load_or_defaults(args.config_file, offline=args.offline)
+    except ConfigProblem as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_dump(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 from docgen.api import history
 from docgen.api.diff import diff, text
 from docgen.api.snapshot import ASSET, Snapshot, loads, of
-from docgen.config import ApiConfig, DocgenConfig, without_docgen
+from docgen.config import ApiConfig, DocgenConfig
 from docgen.deploy import versions as listing
 from docgen.deploy.git import Git, GitError
 from docgen.diagnostics import Diagnostic, Severity, render_text
@@ -89,19 +89,13 @@ def _refused(code: str, message: str, hint: str) -> _Refused:
 
 def _config(path: Path | None) -> DocgenConfig:
     """mkdocs.yml's config, or docgen's defaults in a folder without one."""
-    from docgen.engines import ConfigProblem, PluginMissing  # noqa: PLC0415
-    from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415 - loads MkDocs
+    from docgen.engines import ConfigProblem  # noqa: PLC0415
+    from docgen.engines.mkdocs.facade import load_or_defaults  # noqa: PLC0415 - loads MkDocs
 
-    if path is not None and path.is_file():
-        try:
-            return load_docgen_config(path)
-        except PluginMissing:
-            pass
-        except ConfigProblem as problem:
-            raise _refused("DG617", f"{path}: {problem}", "fix the config file") from None
-    return without_docgen(
-        path if path is not None and path.is_file() else Path.cwd() / "mkdocs.yml"
-    )
+    try:
+        return load_or_defaults(path if path is not None else Path("mkdocs.yml"))
+    except ConfigProblem as problem:
+        raise _refused("DG617", f"{path}: {problem}", "fix the config file") from None
 
 
 def _deployed(place: _Place, name: str) -> Snapshot | None:

@@ -94,19 +94,13 @@ def _problem(
 def _config(args: argparse.Namespace) -> DocgenConfig | str:
     """mkdocs.yml's config, or docgen's defaults where there is none; a string says why
     the config cannot be loaded."""
-    from docgen.engines import ConfigProblem, PluginMissing  # noqa: PLC0415
-    from docgen.engines.mkdocs.facade import load_docgen_config  # noqa: PLC0415
+    from docgen.engines import ConfigProblem  # noqa: PLC0415
+    from docgen.engines.mkdocs.facade import load_or_defaults  # noqa: PLC0415
 
-    path: Path = args.config_file
-    if path.is_file():
-        try:
-            return load_docgen_config(path, offline=args.offline)
-        except PluginMissing:
-            pass
-        except ConfigProblem as problem:
-            return str(problem)
-    root = (path.parent if path.is_file() else Path.cwd()).resolve()
-    return DocgenConfig(root, root / "docs", root / "site", offline=args.offline)
+    try:
+        return load_or_defaults(args.config_file, offline=args.offline)
+    except ConfigProblem as problem:
+        return str(problem)
 
 
 def _head(root: Path) -> str | None:

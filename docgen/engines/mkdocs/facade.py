@@ -25,7 +25,7 @@ from docgen.engines import ConfigProblem, PluginMissing, Rendered, RenderJob, Se
 from docgen.engines.mkdocs.plugin import Build, DocgenPlugin, publish, rendered_of
 from docgen.engines.mkdocs.schema import to_docgen_config
 
-__all__ = ["MkDocsEngine", "load_docgen_config", "serve_site"]
+__all__ = ["MkDocsEngine", "load_docgen_config", "load_or_defaults", "serve_site"]
 
 
 class MkDocsEngine:
@@ -202,6 +202,26 @@ def load_docgen_config(
     overrides: dict[str, Any] = {"site_dir": str(site_dir)} if site_dir else {}
     config = _load(path, **overrides)
     return to_docgen_config(config, _plugin(config, path).config, offline=offline)
+
+
+def load_or_defaults(path: Path, *, offline: bool = False) -> cfg.DocgenConfig:
+    """The config of `path` when it enables docgen; else docgen's defaults for its folder
+    (`config.without_docgen`: a missing mkdocs.yml, or one without the plugin), so that
+    commands such as `docgen dump` work in any repository.
+
+    Args:
+        path: the mkdocs.yml; when missing, the project is the current folder.
+        offline: never contact the network.
+
+    Raises:
+        ConfigProblem: the file exists and enables docgen but cannot be used.
+    """
+    if path.is_file():
+        try:
+            return load_docgen_config(path, offline=offline)
+        except PluginMissing:
+            pass
+    return cfg.without_docgen(path if path.is_file() else Path.cwd() / path.name, offline)
 
 
 def _plugin_failed(error: BaseException, config: MkDocsConfig, *, offline: bool) -> str | None:
