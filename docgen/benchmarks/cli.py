@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -105,17 +104,12 @@ def _config(args: argparse.Namespace) -> DocgenConfig | str:
 
 def _head(root: Path) -> str | None:
     """The project's `git rev-parse HEAD`, or None outside git (or without git)."""
+    from docgen.deploy.git import Git  # noqa: PLC0415 - only when no commit is given
+
     try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return Git(root).rev("HEAD")
     except OSError:
         return None
-    return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
 def _date(text: str | None) -> str | None:
