@@ -18,11 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from docgen.benchmarks import storage
-from docgen.benchmarks.model import Point, Run, Series
+from docgen.benchmarks.model import Point, Run, Series, utc
 from docgen.benchmarks.storage import FOLDER, RecordedRun, Unreadable, round_value
 from docgen.config import DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -76,15 +76,8 @@ class History:
         return found
 
 
-def normalize_date(text: str) -> str:
-    """The ISO 8601 date `text` as the history writes it, in UTC: `2026-12-03T14:59:36Z`.
-
-    A date without a time zone is taken as UTC. Raises ValueError for anything else.
-    """
-    moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+normalize_date = utc
+"""The ISO 8601 date a run is recorded with, in UTC (`docgen.benchmarks.model.utc`)."""
 
 
 def _thin(samples: Sequence[float]) -> tuple[float, ...]:

@@ -9,10 +9,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from docgen.benchmarks.model import Direction
+from docgen.benchmarks.model import Direction, utc
 
 __all__ = [
     "PER_SECOND",
@@ -159,16 +159,12 @@ def utc_date(text: object) -> str | None:
     """
     if not isinstance(text, str) or not text.strip():
         return None
-    value = text.strip().replace("Z", "+00:00")
+    value = text.strip()
     try:
-        moment = datetime.fromisoformat(value)
+        aware = datetime.fromisoformat(value).tzinfo is not None
+        return utc(value) if aware or _NAIVE_DATE.match(value) else None
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        if not _NAIVE_DATE.match(value):
-            return None
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def json_line(text: str, path: JsonPath) -> int | None:
