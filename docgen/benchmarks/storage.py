@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
+from docgen.benchmarks.formats.base import json_line
 from docgen.benchmarks.model import Point, Series
 
 __all__ = [
@@ -204,36 +205,6 @@ class _Bad(Exception):
         self.where = where
 
 
-def _line_of(text: str, where: tuple[str | int, ...]) -> int | None:
-    """The line of the value at `where` (keys and indexes) in the JSON `text`."""
-    decoder = json.JSONDecoder()
-    space = re.compile(r"[ \t\n\r]*")
-
-    def skip(at: int) -> int:
-        match = space.match(text, at)
-        return match.end() if match else at
-
-    at = skip(0)
-    try:
-        for step in where:
-            at = skip(at + 1)  # past `{` or `[`
-            index = 0
-            while True:
-                if isinstance(step, str):
-                    key, at = decoder.raw_decode(text, at)
-                    at = skip(skip(at) + 1)  # past `:`
-                    if key == step:
-                        break
-                elif index == step:
-                    break
-                _, at = decoder.raw_decode(text, at)
-                at = skip(skip(at) + 1)  # past `,`
-                index += 1
-    except (ValueError, IndexError):
-        return None
-    return text.count("\n", 0, at) + 1
-
-
 def _parse(text: str, path: str) -> object:
     try:
         return json.loads(text)
@@ -338,7 +309,7 @@ def _point(row: object, runs: Mapping[int, RecordedRun], where: tuple[str | int,
 
 
 def _located(path: str, text: str, bad: _Bad) -> Unreadable:
-    return Unreadable(str(bad), path, _line_of(text, bad.where))
+    return Unreadable(str(bad), path, json_line(text, bad.where))
 
 
 def loads(text: str, path: str) -> tuple[list[RecordedRun], list[Series]]:
