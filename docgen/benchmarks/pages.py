@@ -28,7 +28,7 @@ from pathlib import Path
 
 from docgen.benchmarks import charts
 from docgen.benchmarks.model import Point, Run, Series
-from docgen.benchmarks.regressions import matching, threshold_for
+from docgen.benchmarks.regressions import locate, matching, threshold_for
 from docgen.benchmarks.steps import Step, steps
 from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.escape import code
@@ -181,16 +181,11 @@ def sources(config: DocgenConfig, runs: Sequence[Run]) -> dict[str, tuple[str, i
         runs: the result files read.
     """
     out: dict[str, tuple[str, int]] = {}
+    texts: dict[str, str] = {}  # each file read once
     for run in runs:
-        try:
-            lines = (config.root / run.file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            lines = []
         for series in run.series:
-            last = series.benchmark.rsplit("/", 1)[-1]
-            names = (f'"{series.benchmark}"', series.benchmark, f'"{last}"', last)
-            line = next((n for name in names for n, text in enumerate(lines, 1) if name in text), 1)
-            out[series.key] = (run.file, line)
+            where = locate(config.root, run.file, series.benchmark, texts)
+            out[series.key] = (run.file, where.line or 1)
     return out
 
 

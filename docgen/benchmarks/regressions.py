@@ -396,7 +396,8 @@ def findings(
 
 def locate(root: Path, file: str, benchmark: str, texts: dict[str, str] | None = None) -> Location:
     """Where `benchmark` was read: `file` (relative to `root`) and the first line that
-    names it (quoted first, as JSON writes it), or the file alone when none does.
+    names it (quoted first, as JSON writes it; else by the last `/` part of its name), or
+    the file alone when none does.
 
     Args:
         root: the project root.
@@ -411,10 +412,12 @@ def locate(root: Path, file: str, benchmark: str, texts: dict[str, str] | None =
         except OSError:
             texts[file] = ""
     text = texts[file]
-    at = text.find(f'"{benchmark}"')
-    if at < 0:
-        at = text.find(benchmark)
-    return Location(file, text.count("\n", 0, at) + 1 if at >= 0 else None)
+    last = benchmark.rsplit("/", 1)[-1]  # a name the format writes in parts (criterion, go)
+    for name in (f'"{benchmark}"', benchmark, f'"{last}"', last):
+        at = text.find(name)
+        if at >= 0:
+            return Location(file, text.count("\n", 0, at) + 1)
+    return Location(file, None)
 
 
 def _line(text: str, key: str) -> int | None:
