@@ -21,15 +21,15 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docgen.api import history
-from docgen.api.diff import diff, text
-from docgen.api.snapshot import ASSET, Snapshot, loads, of
 from docgen.config import ApiConfig, DocgenConfig
-from docgen.deploy import versions as listing
-from docgen.deploy.git import Git, GitError
 from docgen.diagnostics import Diagnostic, Severity, render_text
 from docgen.init.cli import Commands
+
+if TYPE_CHECKING:  # the command's modules load when it runs: `docgen --version` stays light
+    from docgen.api.snapshot import Snapshot
+    from docgen.deploy.git import Git
 
 __all__ = ["COMMANDS", "add_parsers", "cmd_api_diff"]
 
@@ -100,6 +100,10 @@ def _config(path: Path | None) -> DocgenConfig:
 
 def _deployed(place: _Place, name: str) -> Snapshot | None:
     """The model of version (or alias) `name` on the Pages branch; None when not deployed."""
+    from docgen.api import history  # noqa: PLC0415
+    from docgen.api.snapshot import ASSET, loads  # noqa: PLC0415
+    from docgen.deploy import versions as listing  # noqa: PLC0415
+
     commit = history.branch_commit(place.git, place.branch, place.remote)
     if commit is None:
         return None
@@ -140,6 +144,7 @@ def _export(git: Git, commit: str, into: Path) -> None:
 def _at_ref(place: _Place, ref: str) -> Snapshot:
     """The API of git ref `ref`, documented from its exported tree."""
     from docgen.api import _document  # noqa: PLC0415 - the stage's own extraction
+    from docgen.api.snapshot import of  # noqa: PLC0415
 
     commit = place.git.rev(ref)
     if commit is None:
@@ -203,6 +208,9 @@ def _load(place: _Place, name: str) -> Snapshot:
 
 def cmd_api_diff(args: argparse.Namespace) -> int:
     """`docgen api-diff OLD NEW [--format text|json] [--exit-code]`, as parsed in `args`."""
+    from docgen.api.diff import diff, text  # noqa: PLC0415
+    from docgen.deploy.git import Git, GitError  # noqa: PLC0415
+
     try:
         config = _config(args.config_file)
         deploy = config.deploy
