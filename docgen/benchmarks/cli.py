@@ -219,7 +219,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         found.append(
             _problem(
                 "DG024",
-                f"nothing to record: no result was read from {len(args.files)} file(s)",
+                f"nothing to record: no result was read from {plural(len(args.files), 'file')}",
                 "pass result files of a format `docgen dump benchmarks FILE` reads",
             )
         )

@@ -24,7 +24,7 @@ from docgen.deploy.outcome import (
     diagnostic,
 )
 from docgen.deploy.versions import Version
-from docgen.diagnostics import Diagnostic, Severity
+from docgen.diagnostics import Diagnostic, Severity, plural
 
 # -- reading the branch ------------------------------------------------------------------
 
@@ -331,7 +331,7 @@ def _squash(git: Git, commit: str, keep: int, notes: list[Diagnostic]) -> str:
         notes.append(
             diagnostic(
                 "DG823",
-                f"the branch's history was squashed to its last {keep} commit(s)",
+                f"the branch's history was squashed to its last {plural(keep, 'commit')}",
                 None,
                 Severity.INFO,
             )
