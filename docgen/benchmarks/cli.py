@@ -113,10 +113,10 @@ def _head(root: Path) -> str | None:
 
 
 def _date(text: str | None) -> str | None:
-    try:
-        from docgen.benchmarks.history import normalize_date  # noqa: PLC0415
+    from docgen.benchmarks.model import utc  # noqa: PLC0415 - loaded when the command runs
 
-        return normalize_date(text) if text else None
+    try:
+        return utc(text) if text else None
     except ValueError:
         return None
 

@@ -35,7 +35,6 @@ __all__ = [
     "add",
     "from_branch",
     "load",
-    "normalize_date",
     "problem",
     "read_file",
     "write_file",
@@ -74,10 +73,6 @@ class History:
                 found.pop(run.version, None)
                 found[run.version] = run
         return found
-
-
-normalize_date = utc
-"""The ISO 8601 date a run is recorded with, in UTC (`docgen.benchmarks.model.utc`)."""
 
 
 def _thin(samples: Sequence[float]) -> tuple[float, ...]:
@@ -156,7 +151,7 @@ def add(
         runs: the result files of this run, read.
         commit: the commit measured, when known.
         version: the release measured, when known.
-        date: when it ran, ISO 8601 (see `normalize_date`).
+        date: when it ran, ISO 8601 (see `docgen.benchmarks.model.utc`).
         machine: the machine or runner, when known.
         keep_runs: points kept per series, newest first; 0 keeps them all.
         keep_days: points older than this many days before the newest run are dropped;
@@ -164,7 +159,7 @@ def add(
         keep_samples: the newest runs whose points keep their samples.
         keep_releases: the newest run of each of this many versions stays, with samples.
     """
-    when = normalize_date(date)
+    when = utc(date)
     wanted = (when, commit, version, machine)
     same = next((r for r in history.runs if r.identity == wanted), None)
     number = same.number if same else max((r.number for r in history.runs), default=0) + 1

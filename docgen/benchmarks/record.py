@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from docgen import __version__
 from docgen.benchmarks import history as recorded
 from docgen.benchmarks.history import STAGE, History
-from docgen.benchmarks.model import Run
+from docgen.benchmarks.model import Run, utc
 from docgen.benchmarks.storage import FOLDER, Unreadable, branch_files
 from docgen.config import BenchmarksConfig, DocgenConfig
 from docgen.diagnostics import Diagnostic, Location, Severity
@@ -84,7 +84,7 @@ def _add(
 
 
 def _number(history: History, stamp: Stamp) -> int | None:
-    wanted = (recorded.normalize_date(stamp.date), stamp.commit, stamp.version, stamp.machine)
+    wanted = (utc(stamp.date), stamp.commit, stamp.version, stamp.machine)
     return next((r.number for r in history.runs if r.identity == wanted), None)
 
 
